@@ -1,0 +1,1 @@
+//! OWNER: engine helper.
