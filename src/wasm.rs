@@ -1,2 +1,365 @@
-//! The boundary: the only module that names wasm_bindgen / JsValue.
+//! The boundary: the only module that names `wasm_bindgen` / `JsValue`.
 //! OWNER: infra helper.
+//!
+//! Every export is a thin forward to the core. Arguments arrive as loose
+//! JS values and are checked here, so a caller's mistake becomes a JS
+//! `Error` with a stable `code` and a message naming the argument, never a
+//! panic inside the core. Results leave as serialisable counterparts of the
+//! core types (the DTOs below), so the core never learns about JS and the
+//! TypeScript declarations are generated from the very structs that are
+//! serialised (tsify), not written by hand beside them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use tsify::{Ts, Tsify};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::profile as model;
+use crate::text::NormalForm;
+
+/// Largest character n-gram the boundary accepts: the core's default and
+/// the longest the signals use; larger values only cost memory.
+const MAX_CHAR_NGRAM: usize = 5;
+/// Upper bounds that keep a typo (an extra zero) from turning into a
+/// multi-gigabyte allocation inside a browser tab.
+const MAX_MATTR_WINDOW: usize = 100_000;
+const MAX_TOP_K: usize = 10_000;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR: &'static str = r#"
+/** Stable codes of the `Error`s the module throws (`error.code`). */
+export type LineageErrorCode =
+    /** An argument has the wrong type, an unknown field or a value out of range. */
+    | "BAD_ARGUMENT"
+    /** A bug in Lineage: please report it with the input that caused it. */
+    | "INTERNAL";
+/** Every error the module throws is an `Error` with one of these codes. */
+export interface LineageError extends Error {
+    code: LineageErrorCode;
+}
+"#;
+
+/// Runs once when the module is instantiated: a Rust panic then shows its
+/// message and location in the console instead of a bare "unreachable".
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Version of the crate (the same string the native CLI reports).
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Stylometric profile of one text.
+///
+/// Throws a `LineageError` with code `"BAD_ARGUMENT"` when `text` is not a
+/// string or `options` is not an object of known, well-typed fields. An
+/// empty text is not an error: its profile has zero counts.
+#[wasm_bindgen]
+pub fn profile(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    options: Option<Ts<ProfileOptions>>,
+) -> Result<Ts<Profile>, JsValue> {
+    let text = text.as_string().ok_or_else(|| {
+        bad_argument(&format!(
+            "profile: text must be a string, got {}",
+            js_type_name(&text)
+        ))
+    })?;
+    let options = profile_options(options.map(JsValue::from))?;
+    let profile = Profile::from(&model::Profile::of_text(&text, &options));
+    // Serialising plain numbers, strings and vectors cannot fail; should
+    // it ever, the caller still gets an Error rather than a trap.
+    Ts::from_rust(&profile).map_err(|e| error("INTERNAL", &format!("profile: {e}")))
+}
+
+/// The JS names of [`ProfileOptions`]' fields, in declaration order.
+const PROFILE_OPTION_FIELDS: &[&str] = &[
+    "normalization",
+    "stripZeroWidth",
+    "maxCharNgram",
+    "mattrWindow",
+    "topK",
+];
+
+/// Options of `profile`; every field may be left out.
+#[derive(Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileOptions {
+    /// Unicode normal form applied before segmenting (default `"nfc"`).
+    #[tsify(optional)]
+    pub normalization: Option<Normalization>,
+    /// Remove zero-width characters before segmenting (default `false`).
+    #[tsify(optional)]
+    pub strip_zero_width: Option<bool>,
+    /// Largest character n-gram counted, 1..=5 (default 5).
+    #[tsify(optional)]
+    pub max_char_ngram: Option<usize>,
+    /// Window of the moving-average type-token ratio in words (default 100).
+    #[tsify(optional)]
+    pub mattr_window: Option<usize>,
+    /// How many of the most frequent word n-grams to return (default 20).
+    #[tsify(optional)]
+    pub top_k: Option<usize>,
+}
+
+/// Unicode normal form: `"nfc"` changes no visible character, `"nfkc"`
+/// also folds compatibility forms (full-width letters, ligatures),
+/// `"none"` leaves the text as it is.
+#[derive(Debug, Clone, Copy, Deserialize, Tsify)]
+#[serde(rename_all = "lowercase")]
+pub enum Normalization {
+    Nfc,
+    Nfkc,
+    None,
+}
+
+/// The profile of a text, as the page and JS callers see it. Hashed
+/// n-gram tables stay inside the module; their sizes come out instead.
+#[derive(Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+#[tsify(hashmap_as_object)]
+pub struct Profile {
+    pub texts: usize,
+    /// UTF-8 bytes of the normalised text.
+    pub bytes: usize,
+    /// Unicode scalar values of the normalised text.
+    pub chars: usize,
+    pub graphemes: usize,
+    pub words: usize,
+    pub sentences: usize,
+    pub paragraphs: usize,
+    /// Distinct word n-grams, n = 1, 2, 3 (index 0 = unigrams).
+    pub distinct_word_ngrams: Vec<usize>,
+    /// Distinct character n-grams, n = 1..=maxCharNgram (index 0 = n 1).
+    pub distinct_char_ngrams: Vec<usize>,
+    /// The most frequent case-folded word n-grams, with counts.
+    pub top_word_ngrams: TopWordNgrams,
+    /// `wordLengths[i]` = words of i+1 characters (the last bucket is "longer").
+    pub word_lengths: Vec<u32>,
+    /// `sentenceLengths[i]` = sentences of i+1 words (the last bucket is "longer").
+    pub sentence_lengths: Vec<u32>,
+    pub richness: Richness,
+    /// Punctuation marks per 1000 tokens (words + punctuation), by mark.
+    pub punctuation_per_1000: BTreeMap<String, f64>,
+    pub markdown: Markdown,
+    pub emoji: usize,
+    pub emoji_per_1000_words: f64,
+    /// First words of each text (up to 3, case-folded), with counts.
+    pub opening_words: Vec<Counted>,
+    /// Last sentence of each text, with counts.
+    pub closing_sentences: Vec<Counted>,
+}
+
+/// The most frequent word n-grams by length.
+#[derive(Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct TopWordNgrams {
+    pub unigrams: Vec<Counted>,
+    pub bigrams: Vec<Counted>,
+    pub trigrams: Vec<Counted>,
+}
+
+/// A string with the number of times it occurred.
+#[derive(Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Counted {
+    pub text: String,
+    pub count: u32,
+}
+
+/// Vocabulary richness measures.
+#[derive(Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Richness {
+    pub type_token_ratio: f64,
+    /// Moving-average type-token ratio over `mattrWindow` words.
+    pub mattr: f64,
+    /// Share of word types that occur once.
+    pub hapax_ratio: f64,
+    /// Yule's K (lower = richer vocabulary), independent of text length.
+    pub yules_k: f64,
+}
+
+/// Markdown structure counts.
+#[derive(Debug, Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct Markdown {
+    pub headings: usize,
+    pub bullet_items: usize,
+    pub numbered_items: usize,
+    pub bold: usize,
+    pub italic: usize,
+    pub code_fences: usize,
+    pub table_rows: usize,
+    pub links: usize,
+}
+
+impl From<&model::Profile> for Profile {
+    fn from(p: &model::Profile) -> Self {
+        let counted = |items: &[(String, u32)]| -> Vec<Counted> {
+            items
+                .iter()
+                .map(|(text, count)| Counted {
+                    text: text.clone(),
+                    count: *count,
+                })
+                .collect()
+        };
+        Profile {
+            texts: p.texts,
+            bytes: p.bytes,
+            chars: p.chars,
+            graphemes: p.graphemes,
+            words: p.words,
+            sentences: p.sentences,
+            paragraphs: p.paragraphs,
+            distinct_word_ngrams: p.word_ngrams.iter().map(BTreeMap::len).collect(),
+            distinct_char_ngrams: p.char_ngrams.iter().map(BTreeMap::len).collect(),
+            top_word_ngrams: TopWordNgrams {
+                unigrams: counted(&p.top_word_ngrams[0]),
+                bigrams: counted(&p.top_word_ngrams[1]),
+                trigrams: counted(&p.top_word_ngrams[2]),
+            },
+            word_lengths: p.word_lengths.clone(),
+            sentence_lengths: p.sentence_lengths.clone(),
+            richness: Richness {
+                type_token_ratio: p.richness.type_token_ratio,
+                mattr: p.richness.mattr,
+                hapax_ratio: p.richness.hapax_ratio,
+                yules_k: p.richness.yules_k,
+            },
+            punctuation_per_1000: p.punctuation_per_1000.clone(),
+            markdown: Markdown {
+                headings: p.markdown.headings,
+                bullet_items: p.markdown.bullet_items,
+                numbered_items: p.markdown.numbered_items,
+                bold: p.markdown.bold,
+                italic: p.markdown.italic,
+                code_fences: p.markdown.code_fences,
+                table_rows: p.markdown.table_rows,
+                links: p.markdown.links,
+            },
+            emoji: p.emoji,
+            emoji_per_1000_words: p.emoji_per_1000_words,
+            opening_words: counted(&p.opening_words),
+            closing_sentences: counted(&p.closing_sentences),
+        }
+    }
+}
+
+/// Reads and checks the options object; `undefined` and `null` mean
+/// "all defaults".
+fn profile_options(options: Option<JsValue>) -> Result<model::ProfileOptions, JsValue> {
+    let mut out = model::ProfileOptions::default();
+    let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok(out);
+    };
+    // serde would accept an array as a sequence of fields; an options
+    // "object" that is an array or a primitive is a caller's mistake.
+    if !options.is_object() || js_sys::Array::is_array(&options) {
+        return Err(bad_argument(&format!(
+            "profile: options must be an object, got {}",
+            js_type_name(&options)
+        )));
+    }
+    // serde-wasm-bindgen reads only the fields a struct names, so
+    // `deny_unknown_fields` never fires; a misspelt option would be
+    // silently ignored. Check the keys here instead.
+    let keys = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if !PROFILE_OPTION_FIELDS.contains(&key.as_str()) {
+            return Err(bad_argument(&format!(
+                "profile: unknown option `{key}`, expected one of {}",
+                PROFILE_OPTION_FIELDS.join(", ")
+            )));
+        }
+    }
+    // Field by field, so the message names the field that is wrong.
+    let parsed = ProfileOptions {
+        normalization: option_field(&options, "normalization")?,
+        strip_zero_width: option_field(&options, "stripZeroWidth")?,
+        max_char_ngram: option_field(&options, "maxCharNgram")?,
+        mattr_window: option_field(&options, "mattrWindow")?,
+        top_k: option_field(&options, "topK")?,
+    };
+    if let Some(form) = parsed.normalization {
+        out.normalize.form = match form {
+            Normalization::Nfc => NormalForm::Nfc,
+            Normalization::Nfkc => NormalForm::Nfkc,
+            Normalization::None => NormalForm::None,
+        };
+    }
+    if let Some(strip) = parsed.strip_zero_width {
+        out.normalize.strip_zero_width = strip;
+    }
+    if let Some(n) = parsed.max_char_ngram {
+        out.max_char_ngram = in_range("maxCharNgram", n, 1, MAX_CHAR_NGRAM)?;
+    }
+    if let Some(w) = parsed.mattr_window {
+        out.mattr_window = in_range("mattrWindow", w, 1, MAX_MATTR_WINDOW)?;
+    }
+    if let Some(k) = parsed.top_k {
+        out.top_k = in_range("topK", k, 0, MAX_TOP_K)?;
+    }
+    Ok(out)
+}
+
+/// `options[name]` read as a `T`; `undefined` and `null` read as `None`.
+fn option_field<T: serde::de::DeserializeOwned>(
+    options: &JsValue,
+    name: &str,
+) -> Result<Option<T>, JsValue> {
+    let value = js_sys::Reflect::get(options, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        // The error is a JS Error whose message is serde's description
+        // ("invalid type: string \"3\", expected usize").
+        let reason = JsValue::from(e)
+            .dyn_into::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|v| format!("{v:?}"));
+        bad_argument(&format!("profile: options.{name}: {reason}"))
+    })
+}
+
+fn in_range(name: &str, value: usize, min: usize, max: usize) -> Result<usize, JsValue> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(bad_argument(&format!(
+            "profile: options.{name} must be between {min} and {max}, got {value}"
+        )))
+    }
+}
+
+fn bad_argument(message: &str) -> JsValue {
+    error("BAD_ARGUMENT", message)
+}
+
+/// A JS `Error` carrying a stable `code` (one of `LineageErrorCode`).
+fn error(code: &str, message: &str) -> JsValue {
+    let error = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail; if it ever
+    // did, the Error without its code is still the right thing to throw.
+    let _ = js_sys::Reflect::set(&error, &"code".into(), &code.into());
+    error.into()
+}
+
+/// `typeof value`, except that `null` and arrays are named as such, which
+/// is what a reader of the error message needs.
+fn js_type_name(value: &JsValue) -> String {
+    if value.is_null() {
+        "null".to_string()
+    } else if js_sys::Array::is_array(value) {
+        "array".to_string()
+    } else {
+        value
+            .js_typeof()
+            .as_string()
+            .unwrap_or_else(|| "unknown".to_string())
+    }
+}
