@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs whatever the build and the tests need and is missing; does
+# nothing (in about a second) when everything is already there.
+#
+#   - the wasm32-unknown-unknown Rust target
+#   - wasm-bindgen-cli at the version Cargo.lock pins for wasm-bindgen
+#     (the CLI and the library must match exactly)
+#   - npm dev dependencies from package-lock.json (binaryen for wasm-opt,
+#     playwright-core, typescript)
+#   - Chromium and chromedriver from apt, for the browser tests
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
+command -v node >/dev/null || die "node not found: install Node.js 20 or newer"
+command -v python3 >/dev/null || die "python3 not found (it serves the page)"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+want="$(locked_version wasm-bindgen)"
+[ -n "$want" ] || die "wasm-bindgen is not in Cargo.lock"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+runner="$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ] || [ "$runner" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (found: ${have:-none})"
+    # Not --locked: the CLI's own lockfile pins versions that may not build
+    # with this toolchain, and the protocol match only needs $want.
+    cargo install wasm-bindgen-cli --version "$want"
+fi
+
+# npm ci wipes node_modules, so run it only when the lockfile changed
+# since the last install (the stamp holds the lockfile's hash).
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp=node_modules/.lineage-setup-stamp
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+    say "installing npm dev dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+    echo "$lock_hash" > "$stamp"
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    say "installing chromium and chromedriver"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi

@@ -1,0 +1,20 @@
+// Runs the wasm engine off the main thread, so a long text never freezes
+// the page. Messages in: { id, text }. Messages out: { type: "ready",
+// version } once, then { type: "profile", id, profile } or
+// { type: "error", id, code, message } per request.
+import init, { profile, version } from "./pkg/lineage.js";
+
+const ready = init().then(
+  () => postMessage({ type: "ready", version: version() }),
+  (err) => postMessage({ type: "error", id: null, code: "LOAD_FAILED", message: String(err) }),
+);
+
+onmessage = async (event) => {
+  await ready;
+  const { id, text } = event.data;
+  try {
+    postMessage({ type: "profile", id, profile: profile(text) });
+  } catch (err) {
+    postMessage({ type: "error", id, code: err?.code ?? "INTERNAL", message: String(err?.message ?? err) });
+  }
+};
