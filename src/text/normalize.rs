@@ -3,7 +3,7 @@
 //! Two texts that a reader sees as the same should profile the same, so
 //! every text goes through [`normalize`] first:
 //!
-//! - a leading byte-order mark (U+FEFF) is removed;
+//! - leading byte-order marks (U+FEFF) are removed;
 //! - line endings are unified: CRLF and a lone CR both become LF;
 //! - the Unicode normal form is applied, NFC by default
 //!   ([`NormalForm::Nfc`]): a precomposed `é` and `e` + U+0301 become the
@@ -62,7 +62,7 @@ pub fn is_zero_width(c: char) -> bool {
     )
 }
 
-/// Strips a leading BOM, turns CRLF and lone CR into LF and applies the
+/// Strips leading BOMs, turns CRLF and lone CR into LF and applies the
 /// normal form (and, if asked, removes zero-width characters).
 ///
 /// ```
@@ -78,7 +78,9 @@ pub fn normalize(text: &str, options: &NormalizeOptions) -> String {
 /// which is the common case (plain ASCII or NFC text with LF endings) and
 /// saves a copy of every text on the profiling hot path.
 pub fn normalize_cow<'a>(text: &'a str, options: &NormalizeOptions) -> Cow<'a, str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // All leading BOMs go (a text pasted together from files can have
+    // several), which also keeps normalisation idempotent.
+    let text = text.trim_start_matches('\u{feff}');
     let needs_rewrite =
         text.contains('\r') || (options.strip_zero_width && text.chars().any(is_zero_width));
     let unified: Cow<'a, str> = if needs_rewrite {
