@@ -19,13 +19,16 @@ use wasm_bindgen::JsCast;
 use crate::profile as model;
 use crate::text::NormalForm;
 
-/// Largest character n-gram the boundary accepts: the core's default and
-/// the longest the signals use; larger values only cost memory.
-const MAX_CHAR_NGRAM: usize = 5;
 /// Upper bounds that keep a typo (an extra zero) from turning into a
-/// multi-gigabyte allocation inside a browser tab.
+/// multi-gigabyte allocation inside a browser tab. The core clamps
+/// `max_char_ngram` itself, but a caller who asks for more than it gives
+/// should hear so rather than get less silently.
 const MAX_MATTR_WINDOW: usize = 100_000;
 const MAX_TOP_K: usize = 10_000;
+/// The boundary does not offer the core's "0 = no cap" on n-gram tables:
+/// a tab's memory is small and shared, and an uncapped table grows with
+/// the input.
+const MAX_TABLE_ENTRIES: usize = 1 << 24;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &'static str = r#"
@@ -84,6 +87,7 @@ const PROFILE_OPTION_FIELDS: &[&str] = &[
     "maxCharNgram",
     "mattrWindow",
     "topK",
+    "maxTableEntries",
 ];
 
 /// Options of `profile`; every field may be left out.
@@ -96,7 +100,7 @@ pub struct ProfileOptions {
     /// Remove zero-width characters before segmenting (default `false`).
     #[tsify(optional)]
     pub strip_zero_width: Option<bool>,
-    /// Largest character n-gram counted, 1..=5 (default 5).
+    /// Largest character n-gram counted, 0..=16 (default 5; 0 counts none).
     #[tsify(optional)]
     pub max_char_ngram: Option<usize>,
     /// Window of the moving-average type-token ratio in words (default 100).
@@ -105,6 +109,10 @@ pub struct ProfileOptions {
     /// How many of the most frequent word n-grams to return (default 20).
     #[tsify(optional)]
     pub top_k: Option<usize>,
+    /// Most items any one n-gram table may hold before its rarest items
+    /// are dropped (`pruned` in the result), 1..=16777216 (default 524288).
+    #[tsify(optional)]
+    pub max_table_entries: Option<usize>,
 }
 
 /// Unicode normal form: `"nfc"` changes no visible character, `"nfkc"`
@@ -146,6 +154,10 @@ pub struct Profile {
     pub richness: Richness,
     /// Punctuation marks per 1000 tokens (words + punctuation), by mark.
     pub punctuation_per_1000: BTreeMap<String, f64>,
+    /// Raw counts of the punctuation marks behind `punctuationPer1000`.
+    pub punctuation_counts: BTreeMap<String, u32>,
+    /// Punctuation marks in all (the sum of `punctuationCounts`).
+    pub punctuation_tokens: usize,
     pub markdown: Markdown,
     pub emoji: usize,
     pub emoji_per_1000_words: f64,
@@ -153,6 +165,9 @@ pub struct Profile {
     pub opening_words: Vec<Counted>,
     /// Last sentence of each text, with counts.
     pub closing_sentences: Vec<Counted>,
+    /// True when an n-gram table reached `maxTableEntries` and its rarest
+    /// items were dropped (distinct counts are then lower bounds).
+    pub pruned: bool,
 }
 
 /// The most frequent word n-grams by length.
@@ -195,8 +210,16 @@ pub struct Markdown {
     pub bold: usize,
     pub italic: usize,
     pub code_fences: usize,
+    /// Table rows, header included, delimiter rows excluded.
     pub table_rows: usize,
+    /// `[text](url)` links and bare URLs.
     pub links: usize,
+    pub tables: usize,
+    pub inline_code: usize,
+    /// Lines inside a block quote (`>`).
+    pub quoted_lines: usize,
+    /// Thematic breaks (`---`).
+    pub rules: usize,
 }
 
 impl From<&model::Profile> for Profile {
@@ -243,7 +266,14 @@ impl From<&model::Profile> for Profile {
                 code_fences: p.markdown.code_fences,
                 table_rows: p.markdown.table_rows,
                 links: p.markdown.links,
+                tables: p.markdown.tables,
+                inline_code: p.markdown.inline_code,
+                quoted_lines: p.markdown.quoted_lines,
+                rules: p.markdown.rules,
             },
+            punctuation_counts: p.punctuation_counts.clone(),
+            punctuation_tokens: p.punctuation_tokens,
+            pruned: p.pruned,
             emoji: p.emoji,
             emoji_per_1000_words: p.emoji_per_1000_words,
             opening_words: counted(&p.opening_words),
@@ -286,6 +316,7 @@ fn profile_options(options: Option<JsValue>) -> Result<model::ProfileOptions, Js
         max_char_ngram: option_field(&options, "maxCharNgram")?,
         mattr_window: option_field(&options, "mattrWindow")?,
         top_k: option_field(&options, "topK")?,
+        max_table_entries: option_field(&options, "maxTableEntries")?,
     };
     if let Some(form) = parsed.normalization {
         out.normalize.form = match form {
@@ -298,13 +329,16 @@ fn profile_options(options: Option<JsValue>) -> Result<model::ProfileOptions, Js
         out.normalize.strip_zero_width = strip;
     }
     if let Some(n) = parsed.max_char_ngram {
-        out.max_char_ngram = in_range("maxCharNgram", n, 1, MAX_CHAR_NGRAM)?;
+        out.max_char_ngram = in_range("maxCharNgram", n, 0, model::MAX_CHAR_NGRAM)?;
     }
     if let Some(w) = parsed.mattr_window {
         out.mattr_window = in_range("mattrWindow", w, 1, MAX_MATTR_WINDOW)?;
     }
     if let Some(k) = parsed.top_k {
         out.top_k = in_range("topK", k, 0, MAX_TOP_K)?;
+    }
+    if let Some(m) = parsed.max_table_entries {
+        out.max_table_entries = in_range("maxTableEntries", m, 1, MAX_TABLE_ENTRIES)?;
     }
     Ok(out)
 }

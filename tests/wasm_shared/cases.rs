@@ -104,12 +104,18 @@ fn profile_fields_are_camel_case_plain_objects() {
         "markdown.codeFences",
         "markdown.tableRows",
         "markdown.links",
+        "markdown.tables",
+        "markdown.inlineCode",
+        "markdown.quotedLines",
+        "markdown.rules",
+        "punctuationTokens",
         "emoji",
         "emojiPer1000Words",
         "graphemes",
     ] {
         num(&p, path);
     }
+    assert_eq!(get(&p, "pruned").as_bool(), Some(false));
     assert_eq!(num(&p, "markdown.headings"), 1.0);
     assert_eq!(num(&p, "markdown.bulletItems"), 2.0);
     assert_eq!(num(&p, "markdown.bold"), 1.0);
@@ -181,7 +187,8 @@ fn profile_rejects_bad_arguments_with_an_error() {
         ("x".into(), Some(r#"{"stripZeroWidth": 1}"#), "options.stripZeroWidth: invalid type"),
         ("x".into(), Some(r#"{"topK": 2.5}"#), "options.topK: invalid type"),
         ("x".into(), Some(r#"{"normalization": "nfd"}"#), "options.normalization: unknown variant `nfd`"),
-        ("x".into(), Some(r#"{"maxCharNgram": 0}"#), "maxCharNgram must be between 1 and 5, got 0"),
+        ("x".into(), Some(r#"{"maxCharNgram": 17}"#), "maxCharNgram must be between 0 and 16, got 17"),
+        ("x".into(), Some(r#"{"maxTableEntries": 0}"#), "maxTableEntries must be between 1 and"),
         ("x".into(), Some(r#"{"mattrWindow": 0}"#), "mattrWindow must be between"),
         ("x".into(), Some("[1, 2]"), "options must be an object, got array"),
         ("x".into(), Some("7"), "options must be an object, got number"),

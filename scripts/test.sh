@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The test command: set up what is missing, then run every check in
+# order, keep going after a failure so one run shows every problem, and
+# end with one summary line "N passed, N failed" that adds up the tests of
+# all stages (a stage that is a single check - fmt, clippy, the build -
+# counts as one). Exits non-zero if anything failed.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/setup.sh" || die "setup failed"
+
+# The browser wasm tests find chromedriver here and the browser in
+# webdriver.json; both are the Debian packages setup.sh installs.
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+passed=0
+failed=0
+stages=()
+
+# stage NAME COMMAND...: runs the command with its output shown and kept,
+# then adds its test counts to the totals. Counts are read from libtest's
+# "test result: ok. N passed; M failed" lines (cargo test and
+# wasm-bindgen-test-runner) and from node --test's "pass N" / "fail N"
+# summary; a stage without such lines is one check.
+stage() {
+    local name="$1"
+    shift
+    local log="$logs/$(echo "$name" | tr -c 'a-zA-Z0-9\n' '_').log"
+    say "$name: $*"
+    "$@" 2>&1 | tee "$log"
+    local rc="${PIPESTATUS[0]}"
+    local p f
+    p="$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\1/p' "$log" | awk '{s+=$1} END {print s+0}')"
+    f="$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | awk '{s+=$1} END {print s+0}')"
+    p=$((p + $(sed -n 's/^[^a-z]* pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
+    f=$((f + $(sed -n 's/^[^a-z]* fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
+    if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+        if [ "$rc" = 0 ]; then p=1; else f=1; fi
+    elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+        # The tests that ran passed but the command still failed (a
+        # compile error in another target, a crashed runner): count it.
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    local verdict=ok
+    [ "$rc" = 0 ] || verdict=FAILED
+    stages+=("$(printf '%-26s %-6s %4d passed, %d failed' "$name" "$verdict" "$p" "$f")")
+}
+
+stage "fmt" cargo fmt --check
+stage "clippy (host)" cargo clippy --all-targets -- -D warnings
+stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+stage "tests (native)" cargo test
+# One cargo invocation runs every wasm test binary; each picks Node or
+# headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
+stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests
+stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
+stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/module.test.mjs tests/e2e/page.test.mjs
+
+echo
+say "summary"
+printf '  %s\n' "${stages[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
