@@ -49,7 +49,7 @@ stage() {
     failed=$((failed + f))
     local verdict=ok
     [ "$rc" = 0 ] || verdict=FAILED
-    stages+=("$(printf '%-26s %-6s %4d passed, %d failed' "$name" "$verdict" "$p" "$f")")
+    stages+=("$(printf '%-28s %-6s %4d passed, %d failed' "$name" "$verdict" "$p" "$f")")
 }
 
 stage "fmt" cargo fmt --check
