@@ -6,14 +6,24 @@ const form = $("form");
 const button = $("run");
 const status = $("status");
 
-const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+let worker = startWorker();
 let nextId = 0;
 let pending = null;
 
-worker.onmessage = ({ data }) => {
+function startWorker() {
+  const w = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  w.onmessage = onMessage;
+  w.onerror = (event) => {
+    setStatus(`The engine failed to start: ${event.message ?? "unknown error"}`, true);
+  };
+  return w;
+}
+
+function onMessage({ data }) {
   if (data.type === "ready") {
     $("version").textContent = `Lineage ${data.version}`;
-    setStatus("Ready.");
+    // After a restart, keep the error that caused it on screen.
+    if (!status.classList.contains("error")) setStatus("Ready.");
     button.disabled = false;
     return;
   }
@@ -22,14 +32,18 @@ worker.onmessage = ({ data }) => {
   button.disabled = false;
   if (data.type === "error") {
     setStatus(`Error (${data.code}): ${data.message}`, true);
+    if (data.fatal) {
+      // A crashed module is not reused: start a fresh one; the button
+      // comes back when it reports ready.
+      button.disabled = true;
+      worker.terminate();
+      worker = startWorker();
+    }
     return;
   }
   render(data.profile);
   setStatus("Done.");
-};
-worker.onerror = (event) => {
-  setStatus(`The engine failed to start: ${event.message ?? "unknown error"}`, true);
-};
+}
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -59,6 +73,14 @@ function fill(dl, rows) {
   }
 }
 
+// Bucket counts without the run of empty buckets at the end; when the
+// last bucket ("longer") is used, nothing is trimmed.
+function histogram(buckets) {
+  let end = buckets.length;
+  while (end > 0 && buckets[end - 1] === 0) end--;
+  return end === 0 ? "—" : buckets.slice(0, end).join(" ");
+}
+
 function render(p) {
   fill($("counts"), [
     ["Words", fmt(p.words), "count-words"],
@@ -67,7 +89,8 @@ function render(p) {
     ["Characters", fmt(p.chars), "count-chars"],
     ["Graphemes", fmt(p.graphemes), "count-graphemes"],
     ["Bytes (UTF-8)", fmt(p.bytes), "count-bytes"],
-    ["Distinct words", fmt(p.distinctWordNgrams[0] ?? 0)],
+    ["Distinct words", `${fmt(p.distinctWordNgrams[0] ?? 0)}${p.pruned ? " (at least: rare n-grams were dropped)" : ""}`],
+    ["Punctuation marks", fmt(p.punctuationTokens)],
     ["Emoji", `${fmt(p.emoji)} (${fmt(p.emojiPer1000Words, 1)} per 1000 words)`],
   ]);
   fill($("richness"), [
@@ -86,6 +109,10 @@ function render(p) {
     ["Code fences", fmt(md.codeFences)],
     ["Table rows", fmt(md.tableRows)],
     ["Links", fmt(md.links)],
+    ["Tables", fmt(md.tables)],
+    ["Inline code spans", fmt(md.inlineCode)],
+    ["Quoted lines", fmt(md.quotedLines)],
+    ["Horizontal rules", fmt(md.rules)],
   ]);
   const punctuation = Object.entries(p.punctuationPer1000).sort((a, b) => b[1] - a[1]);
   fill($("punctuation"), punctuation.length ? punctuation.map(([mark, rate]) => [mark, fmt(rate, 1)]) : [["—", "none"]]);
@@ -102,8 +129,8 @@ function render(p) {
     ["Closing sentence", p.closingSentences.map((c) => c.text).join(" · ") || "—", "closing"],
   ]);
   fill($("lengths"), [
-    ["Word lengths (1, 2, … characters)", p.wordLengths.join(" ")],
-    ["Sentence lengths (1, 2, … words)", p.sentenceLengths.join(" ")],
+    ["Words of 1, 2, … characters", histogram(p.wordLengths)],
+    ["Sentences of 1, 2, … words", histogram(p.sentenceLengths)],
   ]);
   $("result").hidden = false;
 }
