@@ -27,7 +27,8 @@
 //!
 //! # Hashing, and which strings are kept
 //!
-//! The n-gram tables are keyed by 64-bit xxh3 hashes, never by strings:
+//! The n-gram tables are keyed by 64-bit hashes (xxh3 for words, a
+//! cheaper multiply-rotate hash for characters), never by strings:
 //! no string is allocated per n-gram, and a table costs 12 bytes per
 //! distinct item. The keys are stable across platforms (native and wasm)
 //! and can be recomputed from a string with [`char_ngram_key`] and
@@ -247,10 +248,58 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
-/// Key of a character n-gram: the xxh3 hash of its UTF-8 bytes (the order
-/// is implied by the table it is in).
+/// Seed of the character n-gram hash.
+const CHAR_SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+/// One step of the character n-gram hash: characters are mixed in from
+/// the last to the first, so that one backward walk from each position
+/// yields the keys of the n-grams ending there for every n at once.
+#[inline]
+fn char_step(state: u64, c: char) -> u64 {
+    (state ^ u64::from(u32::from(c)))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(31)
+}
+
+/// Final avalanche (MurmurHash3's fmix64), so that every bit of the key
+/// depends on every character.
+#[inline]
+fn char_finish(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+/// Key of a character n-gram in [`Profile::char_ngrams`] (the order n is
+/// implied by the table it is in).
+///
+/// Character n-grams are the most numerous items of a profile (five per
+/// character), so their key is not xxh3 of the bytes but a cheaper
+/// multiply-rotate hash of the code points with a MurmurHash3 finaliser:
+/// one backward walk per position gives the keys of all orders at once.
+/// It is platform-independent, like every key here.
 pub fn char_ngram_key(ngram: &str) -> u64 {
-    xxh3_64(ngram.as_bytes())
+    char_finish(ngram.chars().rev().fold(CHAR_SEED, char_step))
+}
+
+/// True when a character is always a grapheme cluster of its own and
+/// never joins its neighbours into one: then a text made only of such
+/// characters has as many graphemes as characters, and the costly UAX #29
+/// grapheme pass can be skipped. The ranges are Latin, Greek, Cyrillic,
+/// general punctuation, symbols, CJK and kana without their combining
+/// marks.
+#[inline]
+fn is_simple_char(c: char) -> bool {
+    matches!(c as u32,
+        0x0..=0x0C | 0x0E..=0x2FF
+            | 0x370..=0x482 | 0x48A..=0x52F
+            | 0x2010..=0x2027 | 0x2030..=0x205E
+            | 0x20A0..=0x20CF | 0x2100..=0x27BF
+            | 0x3000..=0x3029 | 0x3030..=0x303F
+            | 0x3041..=0x3096 | 0x309B..=0x30FF
+            | 0x4E00..=0x9FFF | 0xFF01..=0xFF9D)
 }
 
 /// Key of one word: xxh3 of its case-folded form. `buf` is scratch space,
@@ -350,21 +399,6 @@ fn for_each_content_line<'t>(
     paragraphs
 }
 
-/// Counts into a table, pruning it when it outgrows `cap`.
-fn bump(table: &mut KeyMap<(u32, u32)>, key: u64, pos: u32, cap: usize, pruned: &mut bool) {
-    let entry = table.entry(key).or_insert((0, pos));
-    entry.0 = entry.0.saturating_add(1);
-    if table.len() > cap {
-        *pruned = true;
-        while table.len() > cap {
-            let Some(min) = table.values().map(|v| v.0).min() else {
-                break;
-            };
-            table.retain(|_, v| v.0 > min);
-        }
-    }
-}
-
 /// A cap of 0 means "no cap" (a hand-built or default profile).
 fn effective_cap(cap: usize) -> usize {
     if cap == 0 {
@@ -384,13 +418,6 @@ fn prune_btree(table: &mut BTreeMap<u64, u32>, cap: usize) -> bool {
         table.retain(|_, v| *v > min);
     }
     pruned
-}
-
-fn to_btree(table: KeyMap<(u32, u32)>) -> BTreeMap<u64, u32> {
-    let mut items: Vec<(u64, u32)> = table.into_iter().map(|(k, (c, _))| (k, c)).collect();
-    items.sort_unstable_by_key(|&(k, _)| k);
-    // From a sorted vector the map is built in bulk, in linear time.
-    items.into_iter().collect()
 }
 
 /// Adds `(string, count)` lists, keeping them sorted by count (most
@@ -415,6 +442,131 @@ fn truncate_at_char(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+/// Keys buffered before they are sorted and folded into the spill map:
+/// 2^20 items (8 or 16 MB) bounds the memory of one table's buffer.
+const FLUSH_ITEMS: usize = 1 << 20;
+
+/// An n-gram occurrence: its key and where it starts (word index, or 0
+/// for character n-grams, whose position is never needed).
+trait Occurrence: Copy + Ord {
+    fn key(&self) -> u64;
+    fn pos(&self) -> u32;
+}
+
+impl Occurrence for u64 {
+    fn key(&self) -> u64 {
+        *self
+    }
+    fn pos(&self) -> u32 {
+        0
+    }
+}
+
+impl Occurrence for (u64, u32) {
+    fn key(&self) -> u64 {
+        self.0
+    }
+    fn pos(&self) -> u32 {
+        self.1
+    }
+}
+
+/// Counts n-gram keys by buffering them and sorting once, instead of a
+/// hash-map update per n-gram: for the short texts that are the common
+/// case, pushing to a vector and one sort are several times faster, and
+/// the result comes out in key order, ready for the `BTreeMap`. A text
+/// longer than [`FLUSH_ITEMS`] n-grams spills sorted runs into a hash map
+/// (pruned to the cap), so memory stays bounded.
+struct SortCounter<T> {
+    buf: Vec<T>,
+    spill: KeyMap<(u32, u32)>,
+    cap: usize,
+    pruned: bool,
+}
+
+impl<T: Occurrence> SortCounter<T> {
+    fn new(cap: usize, expected: usize) -> Self {
+        SortCounter {
+            buf: Vec::with_capacity(expected.min(FLUSH_ITEMS)),
+            spill: KeyMap::default(),
+            cap,
+            pruned: false,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, item: T) {
+        self.buf.push(item);
+        if self.buf.len() >= FLUSH_ITEMS {
+            self.flush();
+        }
+    }
+
+    /// Sorted `(key, count, first position)` runs of the buffer.
+    fn runs(buf: &mut [T]) -> Vec<(u64, u32, u32)> {
+        buf.sort_unstable();
+        let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(buf.len() / 2 + 1);
+        for item in buf.iter() {
+            match out.last_mut() {
+                Some(last) if last.0 == item.key() => last.1 = last.1.saturating_add(1),
+                _ => out.push((item.key(), 1, item.pos())),
+            }
+        }
+        out
+    }
+
+    fn flush(&mut self) {
+        for (key, count, pos) in Self::runs(&mut self.buf) {
+            let e = self.spill.entry(key).or_insert((0, pos));
+            e.0 = e.0.saturating_add(count);
+        }
+        self.buf.clear();
+        self.pruned |= prune_hash(&mut self.spill, self.cap);
+    }
+
+    /// `(key, count, first position)` in key order, and whether the cap
+    /// made it drop items.
+    fn finish(mut self) -> (Vec<(u64, u32, u32)>, bool) {
+        let mut items = if self.spill.is_empty() {
+            Self::runs(&mut self.buf)
+        } else {
+            self.flush();
+            let mut v: Vec<(u64, u32, u32)> = self
+                .spill
+                .into_iter()
+                .map(|(k, (c, p))| (k, c, p))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        while items.len() > self.cap {
+            self.pruned = true;
+            let Some(min) = items.iter().map(|i| i.1).min() else {
+                break;
+            };
+            items.retain(|i| i.1 > min);
+        }
+        (items, self.pruned)
+    }
+}
+
+fn prune_hash(table: &mut KeyMap<(u32, u32)>, cap: usize) -> bool {
+    let mut pruned = false;
+    while table.len() > cap {
+        pruned = true;
+        let Some(min) = table.values().map(|v| v.0).min() else {
+            break;
+        };
+        table.retain(|_, v| v.0 > min);
+    }
+    pruned
+}
+
+fn items_to_btree(items: &[(u64, u32, u32)]) -> BTreeMap<u64, u32> {
+    // The items are in key order: the map is built in bulk, in linear time.
+    items.iter().map(|&(k, c, _)| (k, c)).collect()
 }
 
 /// Moving-average type-token ratio of a sequence of word keys.
@@ -468,7 +620,9 @@ impl Profile {
         let mut pruned = false;
         let mut md = Markdown::default();
 
-        let mut word_tables: [KeyMap<(u32, u32)>; 3] = Default::default();
+        let expected_words = text.len() / 4;
+        let mut word_tables: [SortCounter<(u64, u32)>; 3] =
+            std::array::from_fn(|_| SortCounter::new(cap, expected_words));
         let mut word_keys: Vec<u64> = Vec::new();
         let mut word_texts: Vec<&str> = Vec::new();
         let mut word_lengths = vec![0u32; WORD_LENGTH_BUCKETS];
@@ -499,14 +653,14 @@ impl Profile {
                             let key = word_key_with(piece, &mut buf);
                             word_keys.push(key);
                             word_texts.push(piece);
-                            bump(&mut word_tables[0], key, pos, cap, &mut pruned);
+                            word_tables[0].push((key, pos));
                             if in_sentence >= 1 {
                                 let k = combine_keys(&word_keys[word_keys.len() - 2..]);
-                                bump(&mut word_tables[1], k, pos - 1, cap, &mut pruned);
+                                word_tables[1].push((k, pos - 1));
                             }
                             if in_sentence >= 2 {
                                 let k = combine_keys(&word_keys[word_keys.len() - 3..]);
-                                bump(&mut word_tables[2], k, pos - 2, cap, &mut pruned);
+                                word_tables[2].push((k, pos - 2));
                             }
                             in_sentence += 1;
                             let len = if piece.is_ascii() {
@@ -526,28 +680,30 @@ impl Profile {
             }
         });
 
-        // Character n-grams: one pass over the characters, hashing the
-        // byte slice of each window ending at the current character.
+        // Character n-grams: one pass over the characters, keeping the
+        // last `max_n` of them; at each position a backward walk hashes
+        // the n-grams ending there for n = 1..=max_n.
         let max_n = options.max_char_ngram.min(MAX_CHAR_NGRAM);
-        let mut char_tables: Vec<KeyMap<(u32, u32)>> =
-            (0..max_n).map(|_| KeyMap::default()).collect();
-        let mut starts = [0usize; MAX_CHAR_NGRAM];
+        let mut char_tables: Vec<SortCounter<u64>> = (0..max_n)
+            .map(|_| SortCounter::new(cap, text.len()))
+            .collect();
+        let mut recent = ['\0'; MAX_CHAR_NGRAM];
         let mut chars = 0usize;
-        let bytes = text.as_bytes();
-        for (i, c) in text.char_indices() {
-            let end = i + c.len_utf8();
+        let mut simple = true;
+        for c in text.chars() {
+            simple &= is_simple_char(c);
             if max_n > 0 {
-                starts[chars % max_n] = i;
+                recent[chars % max_n] = c;
+                let mut state = CHAR_SEED;
                 for n in 1..=max_n.min(chars + 1) {
-                    let start = starts[(chars + 1 - n) % max_n];
-                    let key = xxh3_64(&bytes[start..end]);
-                    bump(&mut char_tables[n - 1], key, 0, cap, &mut pruned);
+                    state = char_step(state, recent[(chars + 1 - n) % max_n]);
+                    char_tables[n - 1].push(char_finish(state));
                 }
             }
             chars += 1;
         }
-        let graphemes = if text.is_ascii() {
-            text.len()
+        let graphemes = if simple {
+            chars
         } else {
             text.graphemes(true).count()
         };
@@ -555,11 +711,23 @@ impl Profile {
         // Exact strings for the top items of each word n-gram order.
         let top_k = options.top_k;
         let mut top_word_ngrams: [Vec<(String, u32)>; 3] = Default::default();
-        for (n, table) in word_tables.iter().enumerate() {
-            let mut items: Vec<(u64, u32, u32)> =
-                table.iter().map(|(&k, &(c, p))| (k, c, p)).collect();
-            items.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            items.truncate(top_k);
+        let word_items: Vec<Vec<(u64, u32, u32)>> = word_tables
+            .into_iter()
+            .map(|t| {
+                let (items, p) = t.finish();
+                pruned |= p;
+                items
+            })
+            .collect();
+        for (n, table) in word_items.iter().enumerate() {
+            let mut items = table.clone();
+            let by_count =
+                |a: &(u64, u32, u32), b: &(u64, u32, u32)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+            if top_k < items.len() {
+                items.select_nth_unstable_by(top_k, by_count);
+                items.truncate(top_k);
+            }
+            items.sort_unstable_by(by_count);
             top_word_ngrams[n] = items
                 .into_iter()
                 .filter_map(|(_, count, pos)| {
@@ -603,7 +771,14 @@ impl Profile {
             punctuation_counts.insert(mark.to_owned(), count);
         }
 
-        let [w1, w2, w3] = word_tables;
+        let char_ngrams = char_tables
+            .into_iter()
+            .map(|t| {
+                let (items, p) = t.finish();
+                pruned |= p;
+                items_to_btree(&items)
+            })
+            .collect();
         let mut profile = Profile {
             texts: 1,
             bytes: text.len(),
@@ -612,9 +787,13 @@ impl Profile {
             words: word_keys.len(),
             sentences,
             paragraphs,
-            word_ngrams: [to_btree(w1), to_btree(w2), to_btree(w3)],
+            word_ngrams: [
+                items_to_btree(&word_items[0]),
+                items_to_btree(&word_items[1]),
+                items_to_btree(&word_items[2]),
+            ],
             top_word_ngrams,
-            char_ngrams: char_tables.into_iter().map(to_btree).collect(),
+            char_ngrams,
             word_lengths,
             sentence_lengths,
             richness: Richness {
@@ -643,15 +822,26 @@ impl Profile {
         texts: impl IntoIterator<Item = &'a str>,
         options: &ProfileOptions,
     ) -> Profile {
-        let mut profile = Profile {
-            top_k: options.top_k,
-            max_table_entries: options.max_table_entries,
-            ..Profile::default()
-        };
+        let mut acc = Accumulator::new(options.top_k, options.max_table_entries);
         for text in texts {
-            profile.merge(&Profile::of_text(text, options));
+            acc.add(&Profile::of_text(text, options));
         }
-        profile
+        acc.finish()
+    }
+
+    /// Merges many profiles at once: the same counts as folding them with
+    /// [`Profile::merge`], but in time linear in their total size (the
+    /// tables are summed in hash maps and sorted once), which is what a
+    /// source of hundreds of texts needs. The top strings are chosen among
+    /// the top strings of *all* the profiles, so they can only be more
+    /// faithful than a fold's; MATTR is the same word-weighted mean (up to
+    /// floating-point rounding).
+    pub fn merge_all<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> Profile {
+        let mut acc = Accumulator::new(0, 0);
+        for p in profiles {
+            acc.add(p);
+        }
+        acc.finish()
     }
 
     /// Recomputes the measures derived from counts (all but MATTR).
@@ -780,6 +970,164 @@ impl Profile {
         self.derive();
         self.richness.mattr = mattr;
     }
+}
+
+/// Sums profiles in hash maps; [`Accumulator::finish`] turns the sums
+/// into a [`Profile`] once.
+struct Accumulator {
+    profile: Profile,
+    word_tables: [KeyMap<u32>; 3],
+    char_tables: Vec<KeyMap<u32>>,
+    opening: HashMap<String, u32>,
+    closing: HashMap<String, u32>,
+    top_candidates: [BTreeMap<String, ()>; 3],
+    mattr_weighted: f64,
+    mattr_sources: usize,
+}
+
+impl Accumulator {
+    fn new(top_k: usize, max_table_entries: usize) -> Self {
+        Accumulator {
+            profile: Profile {
+                top_k,
+                max_table_entries,
+                ..Profile::default()
+            },
+            word_tables: Default::default(),
+            char_tables: Vec::new(),
+            opening: HashMap::new(),
+            closing: HashMap::new(),
+            top_candidates: Default::default(),
+            mattr_weighted: 0.0,
+            mattr_sources: 0,
+        }
+    }
+
+    fn add(&mut self, other: &Profile) {
+        let p = &mut self.profile;
+        if other.words > 0 {
+            // With a single contributing profile its MATTR is kept exactly.
+            p.richness.mattr = other.richness.mattr;
+            self.mattr_weighted += other.richness.mattr * other.words as f64;
+            self.mattr_sources += 1;
+        }
+        p.texts += other.texts;
+        p.bytes += other.bytes;
+        p.chars += other.chars;
+        p.graphemes += other.graphemes;
+        p.words += other.words;
+        p.sentences += other.sentences;
+        p.paragraphs += other.paragraphs;
+        p.punctuation_tokens += other.punctuation_tokens;
+        p.emoji += other.emoji;
+        p.markdown.add(&other.markdown);
+        p.pruned |= other.pruned;
+        p.top_k = p.top_k.max(other.top_k);
+        p.max_table_entries = p.max_table_entries.max(other.max_table_entries);
+        let cap = effective_cap(p.max_table_entries);
+        add_buckets(&mut p.word_lengths, &other.word_lengths);
+        add_buckets(&mut p.sentence_lengths, &other.sentence_lengths);
+        for (mark, &c) in &other.punctuation_counts {
+            match p.punctuation_counts.get_mut(mark) {
+                Some(e) => *e = e.saturating_add(c),
+                None => {
+                    p.punctuation_counts.insert(mark.clone(), c);
+                }
+            }
+        }
+        for (into, list) in [
+            (&mut self.opening, &other.opening_words),
+            (&mut self.closing, &other.closing_sentences),
+        ] {
+            for (s, c) in list {
+                match into.get_mut(s) {
+                    Some(e) => *e = e.saturating_add(*c),
+                    None => {
+                        into.insert(s.clone(), *c);
+                    }
+                }
+            }
+        }
+        for (n, list) in other.top_word_ngrams.iter().enumerate() {
+            for (s, _) in list {
+                if !self.top_candidates[n].contains_key(s) {
+                    self.top_candidates[n].insert(s.clone(), ());
+                }
+            }
+        }
+        let mut pruned = false;
+        for (mine, theirs) in self.word_tables.iter_mut().zip(&other.word_ngrams) {
+            add_to_hash_table(mine, theirs, cap, &mut pruned);
+        }
+        if self.char_tables.len() < other.char_ngrams.len() {
+            self.char_tables
+                .resize_with(other.char_ngrams.len(), KeyMap::default);
+        }
+        for (mine, theirs) in self.char_tables.iter_mut().zip(&other.char_ngrams) {
+            add_to_hash_table(mine, theirs, cap, &mut pruned);
+        }
+        self.profile.pruned |= pruned;
+    }
+
+    fn finish(self) -> Profile {
+        let mut p = self.profile;
+        let [w1, w2, w3] = self.word_tables;
+        p.word_ngrams = [hash_to_btree(w1), hash_to_btree(w2), hash_to_btree(w3)];
+        p.char_ngrams = self.char_tables.into_iter().map(hash_to_btree).collect();
+        p.opening_words = sorted_counted(self.opening);
+        p.closing_sentences = sorted_counted(self.closing);
+        for (n, candidates) in self.top_candidates.into_iter().enumerate() {
+            let mut list: Vec<(String, u64, u32)> = candidates
+                .into_keys()
+                .filter_map(|s| {
+                    let words: Vec<&str> = s.split(' ').collect();
+                    let key = word_ngram_key(&words);
+                    let count = p.word_ngrams[n].get(&key).copied()?;
+                    Some((s, key, count))
+                })
+                .collect();
+            list.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            list.truncate(p.top_k);
+            p.top_word_ngrams[n] = list.into_iter().map(|(s, _, c)| (s, c)).collect();
+        }
+        p.derive();
+        if self.mattr_sources > 1 {
+            p.richness.mattr = self.mattr_weighted / p.words as f64;
+        }
+        p
+    }
+}
+
+fn add_to_hash_table(
+    into: &mut KeyMap<u32>,
+    other: &BTreeMap<u64, u32>,
+    cap: usize,
+    pruned: &mut bool,
+) {
+    into.reserve(other.len());
+    for (&k, &c) in other {
+        let e = into.entry(k).or_insert(0);
+        *e = e.saturating_add(c);
+    }
+    while into.len() > cap {
+        *pruned = true;
+        let Some(min) = into.values().copied().min() else {
+            break;
+        };
+        into.retain(|_, v| *v > min);
+    }
+}
+
+fn hash_to_btree(table: KeyMap<u32>) -> BTreeMap<u64, u32> {
+    let mut items: Vec<(u64, u32)> = table.into_iter().collect();
+    items.sort_unstable_by_key(|&(k, _)| k);
+    items.into_iter().collect()
+}
+
+fn sorted_counted(counts: HashMap<String, u32>) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
 }
 
 fn add_table(into: &mut BTreeMap<u64, u32>, other: &BTreeMap<u64, u32>) {

@@ -4,6 +4,7 @@
 //! order of merging does not matter.
 
 use lineage::profile::{char_ngram_key, Profile, ProfileOptions};
+use lineage::text::{graphemes, normalize, paragraphs, NormalizeOptions};
 use proptest::prelude::*;
 
 /// Texts with Markdown, several scripts and emoji, but without code
@@ -25,6 +26,8 @@ fn fragment() -> impl Strategy<Value = String> {
         Just("👨\u{200d}👩\u{200d}👧".to_owned()),
         Just("😀".to_owned()),
         Just("e\u{301}".to_owned()),
+        Just("ｶﾞ각\u{1100}\u{1161}".to_owned()),
+        Just("\u{200d}".to_owned()),
     ]
 }
 
@@ -116,6 +119,37 @@ proptest! {
         prop_assert_eq!(&left.opening_words, &right.opening_words);
         prop_assert_eq!(&left.closing_sentences, &right.closing_sentences);
         prop_assert!((left.richness.mattr - right.richness.mattr).abs() < 1e-12);
+    }
+
+    #[test]
+    fn merge_all_counts_equal_a_fold_of_merge(texts in proptest::collection::vec(text(), 0..6)) {
+        let profiles: Vec<Profile> = texts.iter().map(|t| profile(t)).collect();
+        let all = Profile::merge_all(&profiles);
+        let mut fold = Profile::default();
+        for p in &profiles {
+            fold.merge(p);
+        }
+        assert_counts_equal(&all, &fold)?;
+        prop_assert_eq!(all.texts, fold.texts);
+        prop_assert_eq!(&all.char_ngrams, &fold.char_ngrams);
+        prop_assert_eq!(&all.opening_words, &fold.opening_words);
+        prop_assert_eq!(&all.closing_sentences, &fold.closing_sentences);
+        prop_assert!((all.richness.mattr - fold.richness.mattr).abs() < 1e-12);
+        if profiles.len() == 1 {
+            prop_assert_eq!(&all, &profiles[0]);
+        }
+    }
+
+    #[test]
+    fn sizes_match_the_segmenters(raw in any::<String>(), mixed in text()) {
+        for raw in [raw, mixed] {
+            let text = normalize(&raw, &NormalizeOptions::default());
+            let p = profile(&raw);
+            prop_assert_eq!(p.bytes, text.len());
+            prop_assert_eq!(p.chars, text.chars().count());
+            prop_assert_eq!(p.graphemes, graphemes(&text).len());
+            prop_assert_eq!(p.paragraphs, paragraphs(&text).len());
+        }
     }
 
     #[test]
