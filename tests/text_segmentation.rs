@@ -402,8 +402,72 @@ proptest! {
     }
 
     #[test]
+    fn offsets_map_back_monotonically(raw in mixed_text(), nfkc in any::<bool>(), strip in any::<bool>()) {
+        let options = NormalizeOptions {
+            form: if nfkc { NormalForm::Nfkc } else { NormalForm::Nfc },
+            strip_zero_width: strip,
+        };
+        let n = lineage::text::normalize_with_offsets(&raw, &options);
+        prop_assert_eq!(&n.text, &normalize(&raw, &options));
+        // Removed characters at the very end belong to no span.
+        prop_assert_eq!(&normalize(&raw[..n.original_end(n.text.len())], &options), &n.text);
+        let mut last = 0;
+        for (i, _) in n.text.char_indices() {
+            let (o, e) = (n.original_start(i), n.original_end(i));
+            prop_assert!(o >= last && o <= e && raw.is_char_boundary(o) && raw.is_char_boundary(e));
+            // The original up to a mapped start normalises to a prefix of
+            // the normalised text that ends at or before `i`; up to a
+            // mapped end, to one that ends at or after `i`.
+            let before = normalize(&raw[..o], &options);
+            prop_assert!(before.len() <= i && n.text.starts_with(&before), "{:?} {} {}", before, i, o);
+            let after = normalize(&raw[..e], &options);
+            prop_assert!(after.len() >= i && n.text.starts_with(&after), "{:?} {} {}", after, i, e);
+            last = o;
+        }
+    }
+
+    #[test]
     fn arbitrary_strings_never_panic(raw in any::<String>()) {
         let text = normalize(&raw, &NormalizeOptions::default());
         let _ = (words(&text), punctuation(&text), sentences(&text), paragraphs(&text), graphemes(&text));
+    }
+}
+
+/// (original, options, normalised, a piece of the normalised text, the
+/// original text that piece maps back to).
+#[test]
+fn offsets_back_to_the_original_table() {
+    let nfc = NormalizeOptions::default();
+    let strip = NormalizeOptions {
+        form: NormalForm::Nfc,
+        strip_zero_width: true,
+    };
+    let nfkc = NormalizeOptions {
+        form: NormalForm::Nfkc,
+        strip_zero_width: false,
+    };
+    let cases: &[(&str, &NormalizeOptions, &str, &str, &str)] = &[
+        ("plain", &nfc, "plain", "ai", "ai"),
+        ("\u{feff}BOM first", &nfc, "BOM first", "first", "first"),
+        ("Cafe\u{301} bar", &nfc, "Café bar", "bar", "bar"),
+        ("Cafe\u{301} bar", &nfc, "Café bar", "é", "e\u{301}"),
+        ("a\r\nb\rc", &nfc, "a\nb\nc", "b\nc", "b\rc"),
+        ("a\r\nb", &nfc, "a\nb", "\n", "\r\n"),
+        (
+            "in\u{200b}vis\u{200d}ible word",
+            &strip,
+            "invisible word",
+            "word",
+            "word",
+        ),
+        ("ＡＢＣ def", &nfkc, "ABC def", "B", "Ｂ"),
+        ("ＡＢＣ def", &nfkc, "ABC def", "def", "def"),
+    ];
+    for &(original, options, normalised, piece, back) in cases {
+        let n = lineage::text::normalize_with_offsets(original, options);
+        assert_eq!(n.text, normalised, "{original:?}");
+        let start = n.text.find(piece).expect("piece in text");
+        let (a, b) = n.original_span(start, start + piece.len());
+        assert_eq!(&original[a..b], back, "{original:?} / {piece:?}");
     }
 }
