@@ -68,7 +68,8 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::text::markdown::{self, Block};
 use crate::text::{
-    fold_case_into, is_emoji, normalize_cow, piece_kind, NormalizeOptions, PieceKind,
+    fold_case_into, for_each_sentence_bound, is_emoji, normalize_cow, piece_kind, NormalizeOptions,
+    PieceKind,
 };
 
 /// Buckets of [`Profile::word_lengths`]: 1..=20 characters, the last one
@@ -506,7 +507,7 @@ impl<T: Occurrence> SortCounter<T> {
 
     /// Sorted `(key, count, first position)` runs of the buffer.
     fn runs(buf: &mut [T]) -> Vec<(u64, u32, u32)> {
-        buf.sort_unstable();
+        bucket_sort(buf);
         let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(buf.len() / 2 + 1);
         for item in buf.iter() {
             match out.last_mut() {
@@ -550,6 +551,40 @@ impl<T: Occurrence> SortCounter<T> {
         }
         (items, self.pruned)
     }
+}
+
+/// Sorts occurrences whose keys are uniformly distributed hashes: one
+/// counting pass distributes them into about n/4 buckets by the top bits
+/// of the key, then each small bucket is sorted. The keys' uniformity
+/// makes this about three times faster than a comparison sort of the
+/// whole slice, and the sorted n-gram buffers are the largest cost of a
+/// profile.
+fn bucket_sort<T: Occurrence>(buf: &mut [T]) {
+    let n = buf.len();
+    if n < 64 {
+        buf.sort_unstable();
+        return;
+    }
+    let bits = (usize::BITS - n.leading_zeros() - 2).min(16);
+    let shift = 64 - bits;
+    let mut starts = vec![0usize; (1usize << bits) + 1];
+    for x in buf.iter() {
+        starts[(x.key() >> shift) as usize + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut sorted = buf.to_vec();
+    for &x in buf.iter() {
+        let b = (x.key() >> shift) as usize;
+        sorted[next[b]] = x;
+        next[b] += 1;
+    }
+    for w in starts.windows(2) {
+        sorted[w[0]..w[1]].sort_unstable();
+    }
+    buf.copy_from_slice(&sorted);
 }
 
 fn prune_hash(table: &mut KeyMap<(u32, u32)>, cap: usize) -> bool {
@@ -635,7 +670,7 @@ impl Profile {
         let mut buf = String::new();
 
         let paragraphs = for_each_content_line(text, &mut md, |content| {
-            for sentence in content.split_sentence_bounds() {
+            for_each_sentence_bound(content, |_, sentence| {
                 let mut in_sentence = 0usize;
                 for piece in sentence.split_word_bounds() {
                     if is_emoji(piece) {
@@ -677,7 +712,7 @@ impl Profile {
                     sentence_lengths[in_sentence.min(SENTENCE_LENGTH_BUCKETS) - 1] += 1;
                     last_sentence = Some(sentence.trim());
                 }
-            }
+            });
         });
 
         // Character n-grams: one pass over the characters, keeping the

@@ -321,6 +321,7 @@ fn normalisation_table() {
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z]{1,6}",
+        "[a-z]{1,5}( [a-z]{1,5}){0,4}\n",
         "[а-яА-ЯіїєґІЇЄҐ']{1,6}",
         "[一-龥ぁ-んァ-ン]{1,4}",
         "[ء-ي]{1,5}",
@@ -366,6 +367,16 @@ proptest! {
         };
         prop_assert_eq!(texts(&words(&text)), of_kind(PieceKind::Word));
         prop_assert_eq!(texts(&punctuation(&text)), of_kind(PieceKind::Punctuation));
+    }
+
+    #[test]
+    fn fast_sentence_bounds_equal_the_segmenter(raw in mixed_text()) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text = normalize(&raw, &NormalizeOptions::default());
+        let mut fast = Vec::new();
+        lineage::text::for_each_sentence_bound(&text, |start, s| fast.push((start, s)));
+        let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
+        prop_assert_eq!(fast, reference);
     }
 
     #[test]

@@ -167,18 +167,57 @@ pub fn punctuation(text: &str) -> Vec<Token<'_>> {
     )
 }
 
+/// True when `c` cannot end a sentence or a paragraph under UAX #29:
+/// every character of the conservative set checked here (ASCII except
+/// `.`, `!`, `?` and line breaks; Latin-1 and Latin Extended letters;
+/// Cyrillic; dashes, quotes and bullets; kana; CJK ideographs) has
+/// Sentence_Break Other, Lower, Upper, OLetter, Numeric, Sp, Close or
+/// SContinue, never STerm, ATerm or Sep.
+#[inline]
+fn never_ends_sentence(c: char) -> bool {
+    if c.is_ascii() {
+        return !matches!(c, '.' | '!' | '?' | '\n' | '\r');
+    }
+    matches!(c as u32, 0xC0..=0x24F | 0x400..=0x52F | 0x2010..=0x2023 | 0x3041..=0x30FF | 0x4E00..=0x9FFF)
+}
+
+/// Calls `f` with every UAX #29 sentence piece of `text` and its byte
+/// offset, untrimmed, exactly as
+/// `UnicodeSegmentation::split_sentence_bound_indices` gives them.
+///
+/// It is faster: a sentence always ends after a line break (rule SB4), so
+/// the text is cut into lines first, and a line with no character that
+/// could end a sentence (no `.`, `!`, `?`, `。`, ...: a conservative
+/// list of scripts is checked) is one piece without running the
+/// segmenter, which is the slowest part of profiling. Headings, list
+/// items and code lines are often such lines.
+pub fn for_each_sentence_bound<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.chars().all(never_ends_sentence) {
+            f(offset, line);
+        } else {
+            for (start, piece) in line.split_sentence_bound_indices() {
+                f(offset + start, piece);
+            }
+        }
+        offset += line.len();
+    }
+}
+
 /// Sentences (UAX #29 sentence boundaries), trimmed, empty ones dropped.
 pub fn sentences(text: &str) -> Vec<Token<'_>> {
-    with_utf16(
-        text,
-        text.split_sentence_bound_indices()
-            .filter_map(|(start, s)| {
-                let trimmed = s.trim_start();
-                let start = start + (s.len() - trimmed.len());
-                let trimmed = trimmed.trim_end();
-                (!trimmed.is_empty()).then_some((start, trimmed))
-            }),
-    )
+    let mut pieces = Vec::new();
+    for_each_sentence_bound(text, |start, s| {
+        let trimmed = s.trim_start();
+        let start = start + (s.len() - trimmed.len());
+        let trimmed = trimmed.trim_end();
+        if !trimmed.is_empty() {
+            pieces.push((start, trimmed));
+        }
+    });
+    with_utf16(text, pieces.into_iter())
 }
 
 /// Paragraphs: runs of non-blank lines separated by one or more blank
