@@ -5,7 +5,7 @@
 //!
 //! # What is counted, and on what
 //!
-//! A text is first normalised ([`crate::text::normalize`]). Then:
+//! A text is first normalised ([`crate::text::normalize()`]). Then:
 //!
 //! - **Character n-grams** (n = 1..=[`ProfileOptions::max_char_ngram`])
 //!   run over the whole normalised text as written: case, spaces, line
@@ -29,8 +29,8 @@
 //!
 //! The n-gram tables are keyed by 64-bit hashes (xxh3 for words, a
 //! cheaper multiply-rotate hash for characters), never by strings:
-//! no string is allocated per n-gram, and a table costs 12 bytes per
-//! distinct item. The keys are stable across platforms (native and wasm)
+//! no string is allocated per n-gram, and a table costs about 16 bytes
+//! per distinct item. The keys are stable across platforms (native and wasm)
 //! and can be recomputed from a string with [`char_ngram_key`] and
 //! [`word_ngram_key`]. With 64 bits, a collision among the at most a few
 //! million distinct items of a source is improbable (< 1e-6).
@@ -47,14 +47,22 @@
 //! items. When a table would grow past it, the items with the smallest
 //! count are dropped (lossy counting) and [`Profile::pruned`] is set;
 //! counts of the surviving items stay exact. Below the cap (always the
-//! case for the dev data) every count is exact.
+//! case for the dev data) every count is exact. While one text is being
+//! profiled, at most 2^20 n-gram occurrences per table are buffered before
+//! they are folded into the counts, and 24 bytes per word are kept (for
+//! MATTR and for the top strings), so working memory grows with the
+//! words of the longest single text, not with the corpus.
 //!
 //! # Merging
 //!
-//! A source's profile is the [`Profile::merge`] of its texts' profiles.
-//! Every count (tables, distributions, Markdown, punctuation, emoji,
-//! opening words, closing sentences) is summed, which gives exactly what
-//! profiling the texts as one corpus gives. Derived measures are
+//! A source's profile is the [`Profile::merge`] of its texts' profiles
+//! ([`Profile::merge_all`] and [`Profile::of_texts`] do it in one go, in
+//! linear time). Every count (tables, distributions, Markdown,
+//! punctuation, emoji, opening words, closing sentences) is summed, which
+//! gives exactly what profiling the texts as one corpus of separate texts
+//! gives: the word counts of the texts joined by blank lines (a property
+//! test checks it); only character n-grams that would span the join are
+//! absent, as they should be. Derived measures are
 //! recomputed from the merged counts: type-token ratio, hapax ratio,
 //! Yule's K, punctuation and emoji rates. MATTR cannot be recomputed from
 //! counts (it depends on word order), so a merged MATTR is the mean of the
