@@ -76,8 +76,8 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::text::markdown::{self, Block};
 use crate::text::{
-    fold_case_into, for_each_sentence_bound, is_emoji, normalize_cow, piece_kind, NormalizeOptions,
-    PieceKind,
+    fold_case_into, for_each_sentence_bound, for_each_word_bound, is_emoji, normalize_cow,
+    piece_kind, NormalizeOptions, PieceKind,
 };
 
 /// Buckets of [`Profile::word_lengths`]: 1..=20 characters, the last one
@@ -680,10 +680,10 @@ impl Profile {
         let paragraphs = for_each_content_line(text, &mut md, |content| {
             for_each_sentence_bound(content, |_, sentence| {
                 let mut in_sentence = 0usize;
-                for piece in sentence.split_word_bounds() {
+                for_each_word_bound(sentence, |_, piece| {
                     if is_emoji(piece) {
                         emoji += 1;
-                        continue;
+                        return;
                     }
                     match piece_kind(piece) {
                         PieceKind::Whitespace => {}
@@ -714,7 +714,7 @@ impl Profile {
                             word_lengths[len.clamp(1, WORD_LENGTH_BUCKETS) - 1] += 1;
                         }
                     }
-                }
+                });
                 if in_sentence > 0 {
                     sentences += 1;
                     sentence_lengths[in_sentence.min(SENTENCE_LENGTH_BUCKETS) - 1] += 1;
@@ -1207,11 +1207,13 @@ pub fn word_ngram_strings(
     let mut md = Markdown::default();
     let mut buf = String::new();
     for_each_content_line(&text, &mut md, |content| {
-        for sentence in content.split_sentence_bounds() {
-            let words: Vec<&str> = sentence
-                .split_word_bounds()
-                .filter(|p| !is_emoji(p) && piece_kind(p) == PieceKind::Word)
-                .collect();
+        for_each_sentence_bound(content, |_, sentence| {
+            let mut words: Vec<&str> = Vec::new();
+            for_each_word_bound(sentence, |_, p| {
+                if !is_emoji(p) && piece_kind(p) == PieceKind::Word {
+                    words.push(p);
+                }
+            });
             let keys: Vec<u64> = words.iter().map(|w| word_key_with(w, &mut buf)).collect();
             for (i, window) in keys.windows(n).enumerate() {
                 let key = combine_keys(window);
@@ -1226,7 +1228,7 @@ pub fn word_ngram_strings(
                     found.insert(key, s);
                 }
             }
-        }
+        });
     });
     found
 }

@@ -322,6 +322,7 @@ fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z]{1,6}",
         "[a-z]{1,5}( [a-z]{1,5}){0,4}\n",
+        "[a-z0-9.,:;'_\" ]{1,8}",
         "[а-яА-ЯіїєґІЇЄҐ']{1,6}",
         "[一-龥ぁ-んァ-ン]{1,4}",
         "[ء-ي]{1,5}",
@@ -367,6 +368,17 @@ proptest! {
         };
         prop_assert_eq!(texts(&words(&text)), of_kind(PieceKind::Word));
         prop_assert_eq!(texts(&punctuation(&text)), of_kind(PieceKind::Punctuation));
+    }
+
+    #[test]
+    fn fast_word_bounds_equal_the_segmenter(raw in mixed_text(), ascii in "[a-zA-Z0-9.,:;'_\"  \t\r\n\x0b\x0c!?()-]{0,60}") {
+        use unicode_segmentation::UnicodeSegmentation;
+        for text in [raw.as_str(), ascii.as_str()] {
+            let mut fast = Vec::new();
+            lineage::text::for_each_word_bound(text, |start, s| fast.push((start, s)));
+            let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            prop_assert_eq!(fast, reference);
+        }
     }
 
     #[test]
@@ -480,5 +492,48 @@ fn offsets_back_to_the_original_table() {
         let start = n.text.find(piece).expect("piece in text");
         let (a, b) = n.original_span(start, start + piece.len());
         assert_eq!(&original[a..b], back, "{original:?} / {piece:?}");
+    }
+}
+
+/// The ASCII fast path of the word segmenter on the cases its rules are
+/// about, compared with unicode-segmentation.
+#[test]
+fn ascii_word_bounds_table() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let cases = [
+        "a:b",
+        "a::b",
+        "3,4",
+        "3,,4",
+        "3.14",
+        "a'b",
+        "don't",
+        "'quoted'",
+        "__init__",
+        "_a_",
+        "e.g.",
+        "U.S.A.",
+        "a.1",
+        "1.a",
+        "1a.b",
+        "a1.2",
+        "x\r\ny",
+        "x\ry",
+        "x\n\ny",
+        "  \t  ",
+        "a  b",
+        "a\tb",
+        "a\x0bb\x0cc",
+        "path/to_file.rs:12:5",
+        "\"quote\" (paren) [x] {y}",
+        "1,000,000.50",
+        "a-b",
+        "",
+    ];
+    for text in cases {
+        let mut fast = Vec::new();
+        lineage::text::for_each_word_bound(text, |start, s| fast.push((start, s)));
+        let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+        assert_eq!(fast, reference, "{text:?}");
     }
 }

@@ -13,6 +13,6 @@ pub use normalize::{
     Normalized,
 };
 pub use segment::{
-    for_each_sentence_bound, graphemes, paragraphs, piece_kind, punctuation, sentences,
-    split_word_bounds, utf16_len, utf16_offset, words, PieceKind, Span, Token,
+    for_each_sentence_bound, for_each_word_bound, graphemes, paragraphs, piece_kind, punctuation,
+    sentences, split_word_bounds, utf16_len, utf16_offset, words, PieceKind, Span, Token,
 };

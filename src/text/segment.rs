@@ -136,35 +136,141 @@ pub fn graphemes(text: &str) -> Vec<Token<'_>> {
     with_utf16(text, text.grapheme_indices(true))
 }
 
+/// The UAX #29 word-break classes that ASCII characters have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AsciiWb {
+    Letter,
+    Numeric,
+    ExtendNumLet,
+    MidLetter,
+    MidNum,
+    /// `.` (MidNumLet) and `'` (Single_Quote, which acts the same here).
+    MidNumLet,
+    Space,
+    Cr,
+    Newline,
+    Other,
+}
+
+#[inline]
+fn ascii_wb(b: u8) -> AsciiWb {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => AsciiWb::Letter,
+        b'0'..=b'9' => AsciiWb::Numeric,
+        b'_' => AsciiWb::ExtendNumLet,
+        b':' => AsciiWb::MidLetter,
+        b',' | b';' => AsciiWb::MidNum,
+        b'.' | b'\'' => AsciiWb::MidNumLet,
+        b' ' => AsciiWb::Space,
+        b'\r' => AsciiWb::Cr,
+        b'\n' | 0x0B | 0x0C => AsciiWb::Newline,
+        _ => AsciiWb::Other,
+    }
+}
+
+/// UAX #29 word boundaries of an ASCII string, by the rules that can
+/// apply to ASCII (WB3-WB3d, WB5-WB13b; WB4 and the emoji, Hebrew,
+/// Katakana and regional-indicator rules need non-ASCII characters).
+fn ascii_word_bounds<'a>(text: &'a str, offset: usize, f: &mut impl FnMut(usize, &'a str)) {
+    use AsciiWb::*;
+    let b = text.as_bytes();
+    let class = |i: usize| b.get(i).map_or(Other, |&c| ascii_wb(c));
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        match ascii_wb(b[i]) {
+            Cr if class(i + 1) == Newline && b[i + 1] == b'\n' => i += 2,
+            Space => {
+                i += 1;
+                while class(i) == Space {
+                    i += 1;
+                }
+            }
+            Letter | Numeric | ExtendNumLet => {
+                let mut prev = ascii_wb(b[i]);
+                i += 1;
+                loop {
+                    match class(i) {
+                        // WB5, WB8, WB9, WB10, WB13a, WB13b.
+                        c @ (Letter | Numeric | ExtendNumLet) => {
+                            prev = c;
+                            i += 1;
+                        }
+                        // WB6, WB7: a letter, a mid-letter mark, a letter.
+                        MidLetter | MidNumLet if prev == Letter && class(i + 1) == Letter => {
+                            prev = Letter;
+                            i += 2;
+                        }
+                        // WB11, WB12: a digit, a mid-number mark, a digit.
+                        MidNum | MidNumLet if prev == Numeric && class(i + 1) == Numeric => {
+                            prev = Numeric;
+                            i += 2;
+                        }
+                        _ => break,
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+        f(offset + start, &text[start..i]);
+    }
+}
+
+/// Calls `f` with every UAX #29 word-boundary piece of `text` and its
+/// byte offset, exactly as `UnicodeSegmentation::split_word_bound_indices`
+/// gives them, but faster: words always break around line breaks (rules
+/// WB3a, WB3b), so each line is segmented apart, and an ASCII line (most
+/// lines of English model output) takes a direct implementation of the
+/// rules that can apply to ASCII. A property test checks the two agree.
+pub fn for_each_word_bound<'a>(text: &'a str, mut f: impl FnMut(usize, &'a str)) {
+    if text.is_ascii() {
+        ascii_word_bounds(text, 0, &mut f);
+        return;
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.is_ascii() {
+            ascii_word_bounds(line, offset, &mut f);
+        } else {
+            for (start, piece) in line.split_word_bound_indices() {
+                f(offset + start, piece);
+            }
+        }
+        offset += line.len();
+    }
+}
+
 /// Every UAX #29 word-boundary piece with its kind; the pieces cover the
 /// whole text in order.
 pub fn split_word_bounds(text: &str) -> Vec<(PieceKind, Token<'_>)> {
-    let pieces = text.split_word_bound_indices();
-    let tokens = with_utf16(text, pieces);
-    tokens
+    let mut pieces = Vec::new();
+    for_each_word_bound(text, |start, s| pieces.push((start, s)));
+    with_utf16(text, pieces.into_iter())
         .into_iter()
         .map(|t| (piece_kind(t.text), t))
         .collect()
 }
 
+fn pieces_of_kind(text: &str, kind: PieceKind) -> Vec<Token<'_>> {
+    let mut pieces = Vec::new();
+    for_each_word_bound(text, |start, s| {
+        if piece_kind(s) == kind {
+            pieces.push((start, s));
+        }
+    });
+    with_utf16(text, pieces.into_iter())
+}
+
 /// Word-like tokens: pieces with at least one letter, digit or ideograph.
 /// Emoji and punctuation are not words (see [`punctuation`]).
 pub fn words(text: &str) -> Vec<Token<'_>> {
-    with_utf16(
-        text,
-        text.split_word_bound_indices()
-            .filter(|(_, s)| piece_kind(s) == PieceKind::Word),
-    )
+    pieces_of_kind(text, PieceKind::Word)
 }
 
 /// Non-space, non-word pieces: punctuation, symbols and emoji, one token
 /// per UAX #29 piece (an emoji ZWJ sequence is one piece).
 pub fn punctuation(text: &str) -> Vec<Token<'_>> {
-    with_utf16(
-        text,
-        text.split_word_bound_indices()
-            .filter(|(_, s)| piece_kind(s) == PieceKind::Punctuation),
-    )
+    pieces_of_kind(text, PieceKind::Punctuation)
 }
 
 /// True when `c` cannot end a sentence or a paragraph under UAX #29:
