@@ -382,13 +382,19 @@ proptest! {
     }
 
     #[test]
-    fn fast_sentence_bounds_equal_the_segmenter(raw in mixed_text()) {
+    fn fast_sentence_bounds_equal_the_segmenter(
+        raw in mixed_text(),
+        ascii in "[a-zA-Z0-9 .!?\"'()\\[\\]{},:;#*\t\r\n-]{0,80}",
+        prose in proptest::collection::vec("(([A-Z]?[a-z]{1,4}|[0-9]{1,3}|e\\.g\\.|U\\.S\\.)[.!?,;:\"')]{0,3} ?){1,6}\n?", 0..6),
+    ) {
         use unicode_segmentation::UnicodeSegmentation;
-        let text = normalize(&raw, &NormalizeOptions::default());
-        let mut fast = Vec::new();
-        lineage::text::for_each_sentence_bound(&text, |start, s| fast.push((start, s)));
-        let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
-        prop_assert_eq!(fast, reference);
+        let prose = prose.concat();
+        for text in [raw.as_str(), ascii.as_str(), prose.as_str()] {
+            let mut fast = Vec::new();
+            lineage::text::for_each_sentence_bound(text, |start, s| fast.push((start, s)));
+            let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
+            prop_assert_eq!(fast, reference, "{:?}", text);
+        }
     }
 
     #[test]
@@ -534,6 +540,49 @@ fn ascii_word_bounds_table() {
         let mut fast = Vec::new();
         lineage::text::for_each_word_bound(text, |start, s| fast.push((start, s)));
         let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+        assert_eq!(fast, reference, "{text:?}");
+    }
+}
+
+/// The ASCII fast path of the sentence segmenter on the cases its rules
+/// are about, compared with unicode-segmentation.
+#[test]
+fn ascii_sentence_bounds_table() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let cases = [
+        "One. Two.",
+        "Pi is 3.14 here.",
+        "The U.S. Army. Next",
+        "e.g. the cat",
+        "Stop. (Then go.) Now",
+        "He said \"Stop.\" Then left.",
+        "Really?! Yes.",
+        "Wait... what?",
+        "etc., and more",
+        "x.\ny",
+        "x.\r\ny",
+        "x\ry",
+        "end.  \t  Next",
+        "a.b",
+        "A.B",
+        "1. Item",
+        "Mr. smith",
+        "Go! go",
+        "(Hi.) there",
+        "No terminator",
+        "",
+        ".",
+        "?",
+        " . ",
+        "a. 1",
+        "a. (b",
+        "a. -b",
+        "a.\"B",
+    ];
+    for text in cases {
+        let mut fast = Vec::new();
+        lineage::text::for_each_sentence_bound(text, |start, s| fast.push((start, s)));
+        let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
         assert_eq!(fast, reference, "{text:?}");
     }
 }
