@@ -514,10 +514,10 @@ impl<T: Occurrence> SortCounter<T> {
     }
 
     /// Sorted `(key, count, first position)` runs of the buffer.
-    fn runs(buf: &mut [T]) -> Vec<(u64, u32, u32)> {
-        bucket_sort(buf);
-        let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(buf.len() / 2 + 1);
-        for item in buf.iter() {
+    fn runs(buf: &mut Vec<T>) -> Vec<(u64, u32, u32)> {
+        let sorted = bucket_sort(buf);
+        let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(sorted.len() / 2 + 1);
+        for item in sorted.iter() {
             match out.last_mut() {
                 Some(last) if last.0 == item.key() => last.1 = last.1.saturating_add(1),
                 _ => out.push((item.key(), 1, item.pos())),
@@ -563,36 +563,58 @@ impl<T: Occurrence> SortCounter<T> {
 
 /// Sorts occurrences whose keys are uniformly distributed hashes: one
 /// counting pass distributes them into about n/4 buckets by the top bits
-/// of the key, then each small bucket is sorted. The keys' uniformity
-/// makes this about three times faster than a comparison sort of the
-/// whole slice, and the sorted n-gram buffers are the largest cost of a
-/// profile.
-fn bucket_sort<T: Occurrence>(buf: &mut [T]) {
+/// of the key, then each small bucket is insertion-sorted. The keys'
+/// uniformity makes this about three times faster than a comparison sort
+/// of the whole slice, and sorting the n-gram buffers is the largest cost
+/// of a profile. Returns the sorted occurrences.
+fn bucket_sort<T: Occurrence>(buf: &mut Vec<T>) -> Vec<T> {
     let n = buf.len();
     if n < 64 {
         buf.sort_unstable();
-        return;
+        return std::mem::take(buf);
     }
     let bits = (usize::BITS - n.leading_zeros() - 2).min(16);
     let shift = 64 - bits;
-    let mut starts = vec![0usize; (1usize << bits) + 1];
+    // ends[b] becomes the start of bucket b, then (after the scatter) its end.
+    let mut ends = vec![0usize; 1usize << bits];
     for x in buf.iter() {
-        starts[(x.key() >> shift) as usize + 1] += 1;
+        ends[(x.key() >> shift) as usize] += 1;
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
+    let mut total = 0;
+    for e in ends.iter_mut() {
+        let count = *e;
+        *e = total;
+        total += count;
     }
-    let mut next = starts.clone();
-    let mut sorted = buf.to_vec();
+    let mut sorted = buf.clone();
     for &x in buf.iter() {
         let b = (x.key() >> shift) as usize;
-        sorted[next[b]] = x;
-        next[b] += 1;
+        sorted[ends[b]] = x;
+        ends[b] += 1;
     }
-    for w in starts.windows(2) {
-        sorted[w[0]..w[1]].sort_unstable();
+    let mut start = 0;
+    for &end in &ends {
+        let bucket = &mut sorted[start..end];
+        if bucket.len() <= 16 {
+            insertion_sort(bucket);
+        } else {
+            bucket.sort_unstable();
+        }
+        start = end;
     }
-    buf.copy_from_slice(&sorted);
+    sorted
+}
+
+fn insertion_sort<T: Ord + Copy>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
 }
 
 fn prune_hash(table: &mut KeyMap<(u32, u32)>, cap: usize) -> bool {
