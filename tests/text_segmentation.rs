@@ -459,6 +459,13 @@ proptest! {
     fn arbitrary_strings_never_panic(raw in any::<String>()) {
         let text = normalize(&raw, &NormalizeOptions::default());
         let _ = (words(&text), punctuation(&text), sentences(&text), paragraphs(&text), graphemes(&text));
+        for form in [NormalForm::Nfc, NormalForm::Nfkc, NormalForm::None] {
+            let options = NormalizeOptions { form, strip_zero_width: true };
+            let n = lineage::text::normalize_with_offsets(&raw, &options);
+            prop_assert_eq!(&n.text, &normalize(&raw, &options));
+            let (a, b) = n.original_span(0, n.text.len() + 10);
+            prop_assert!(a <= b && b <= raw.len());
+        }
     }
 }
 
