@@ -89,7 +89,9 @@ pub const SENTENCE_LENGTH_BUCKETS: usize = 64;
 /// Closing sentences are cut to this many bytes (on a character boundary)
 /// so that a run-on last "sentence" cannot make a profile large.
 pub const CLOSING_SENTENCE_MAX_BYTES: usize = 300;
-/// Largest accepted [`ProfileOptions::max_char_ngram`]; larger values are clamped.
+/// Largest accepted [`ProfileOptions::max_char_ngram`]; larger values are
+/// clamped. A power of two: the profiler keeps the last characters in a
+/// ring of this size.
 pub const MAX_CHAR_NGRAM: usize = 16;
 
 /// Options for [`Profile::of_text`].
@@ -752,18 +754,20 @@ impl Profile {
         let mut char_tables: Vec<SortCounter<u64>> = (0..max_n)
             .map(|_| SortCounter::new(cap, text.len()))
             .collect();
-        let mut recent = ['\0'; MAX_CHAR_NGRAM];
+        // A ring of the last 16 characters (MAX_CHAR_NGRAM, a power of
+        // two): indexing by a mask, not by `% max_n`, keeps integer
+        // division out of the innermost loop.
+        const RING: usize = MAX_CHAR_NGRAM;
+        let mut recent = ['\0'; RING];
         let mut chars = 0usize;
         let mut simple = true;
         for c in text.chars() {
             simple &= is_simple_char(c);
-            if max_n > 0 {
-                recent[chars % max_n] = c;
-                let mut state = CHAR_SEED;
-                for n in 1..=max_n.min(chars + 1) {
-                    state = char_step(state, recent[(chars + 1 - n) % max_n]);
-                    char_tables[n - 1].push(char_finish(state));
-                }
+            recent[chars & (RING - 1)] = c;
+            let mut state = CHAR_SEED;
+            for (n, table) in char_tables.iter_mut().enumerate().take(chars + 1) {
+                state = char_step(state, recent[chars.wrapping_sub(n) & (RING - 1)]);
+                table.push(char_finish(state));
             }
             chars += 1;
         }
