@@ -5,7 +5,7 @@
 //!
 //! # What is counted, and on what
 //!
-//! A text is first normalised ([`crate::text::normalize`]). Then:
+//! A text is first normalised ([`crate::text::normalize()`]). Then:
 //!
 //! - **Character n-grams** (n = 1..=[`ProfileOptions::max_char_ngram`])
 //!   run over the whole normalised text as written: case, spaces, line
@@ -29,8 +29,8 @@
 //!
 //! The n-gram tables are keyed by 64-bit hashes (xxh3 for words, a
 //! cheaper multiply-rotate hash for characters), never by strings:
-//! no string is allocated per n-gram, and a table costs 12 bytes per
-//! distinct item. The keys are stable across platforms (native and wasm)
+//! no string is allocated per n-gram, and a table costs about 16 bytes
+//! per distinct item. The keys are stable across platforms (native and wasm)
 //! and can be recomputed from a string with [`char_ngram_key`] and
 //! [`word_ngram_key`]. With 64 bits, a collision among the at most a few
 //! million distinct items of a source is improbable (< 1e-6).
@@ -47,14 +47,22 @@
 //! items. When a table would grow past it, the items with the smallest
 //! count are dropped (lossy counting) and [`Profile::pruned`] is set;
 //! counts of the surviving items stay exact. Below the cap (always the
-//! case for the dev data) every count is exact.
+//! case for the dev data) every count is exact. While one text is being
+//! profiled, at most 2^20 n-gram occurrences per table are buffered before
+//! they are folded into the counts, and 24 bytes per word are kept (for
+//! MATTR and for the top strings), so working memory grows with the
+//! words of the longest single text, not with the corpus.
 //!
 //! # Merging
 //!
-//! A source's profile is the [`Profile::merge`] of its texts' profiles.
-//! Every count (tables, distributions, Markdown, punctuation, emoji,
-//! opening words, closing sentences) is summed, which gives exactly what
-//! profiling the texts as one corpus gives. Derived measures are
+//! A source's profile is the [`Profile::merge`] of its texts' profiles
+//! ([`Profile::merge_all`] and [`Profile::of_texts`] do it in one go, in
+//! linear time). Every count (tables, distributions, Markdown,
+//! punctuation, emoji, opening words, closing sentences) is summed, which
+//! gives exactly what profiling the texts as one corpus of separate texts
+//! gives: the word counts of the texts joined by blank lines (a property
+//! test checks it); only character n-grams that would span the join are
+//! absent, as they should be. Derived measures are
 //! recomputed from the merged counts: type-token ratio, hapax ratio,
 //! Yule's K, punctuation and emoji rates. MATTR cannot be recomputed from
 //! counts (it depends on word order), so a merged MATTR is the mean of the
@@ -68,7 +76,8 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::text::markdown::{self, Block};
 use crate::text::{
-    fold_case_into, is_emoji, normalize_cow, piece_kind, NormalizeOptions, PieceKind,
+    fold_case_into, for_each_sentence_bound, for_each_word_bound, is_emoji, normalize_cow,
+    piece_kind, NormalizeOptions, PieceKind,
 };
 
 /// Buckets of [`Profile::word_lengths`]: 1..=20 characters, the last one
@@ -80,7 +89,9 @@ pub const SENTENCE_LENGTH_BUCKETS: usize = 64;
 /// Closing sentences are cut to this many bytes (on a character boundary)
 /// so that a run-on last "sentence" cannot make a profile large.
 pub const CLOSING_SENTENCE_MAX_BYTES: usize = 300;
-/// Largest accepted [`ProfileOptions::max_char_ngram`]; larger values are clamped.
+/// Largest accepted [`ProfileOptions::max_char_ngram`]; larger values are
+/// clamped. A power of two: the profiler keeps the last characters in a
+/// ring of this size.
 pub const MAX_CHAR_NGRAM: usize = 16;
 
 /// Options for [`Profile::of_text`].
@@ -505,10 +516,10 @@ impl<T: Occurrence> SortCounter<T> {
     }
 
     /// Sorted `(key, count, first position)` runs of the buffer.
-    fn runs(buf: &mut [T]) -> Vec<(u64, u32, u32)> {
-        buf.sort_unstable();
-        let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(buf.len() / 2 + 1);
-        for item in buf.iter() {
+    fn runs(buf: &mut Vec<T>) -> Vec<(u64, u32, u32)> {
+        let sorted = bucket_sort(buf);
+        let mut out: Vec<(u64, u32, u32)> = Vec::with_capacity(sorted.len() / 2 + 1);
+        for item in sorted.iter() {
             match out.last_mut() {
                 Some(last) if last.0 == item.key() => last.1 = last.1.saturating_add(1),
                 _ => out.push((item.key(), 1, item.pos())),
@@ -549,6 +560,62 @@ impl<T: Occurrence> SortCounter<T> {
             items.retain(|i| i.1 > min);
         }
         (items, self.pruned)
+    }
+}
+
+/// Sorts occurrences whose keys are uniformly distributed hashes: one
+/// counting pass distributes them into about n/4 buckets by the top bits
+/// of the key, then each small bucket is insertion-sorted. The keys'
+/// uniformity makes this about three times faster than a comparison sort
+/// of the whole slice, and sorting the n-gram buffers is the largest cost
+/// of a profile. Returns the sorted occurrences.
+fn bucket_sort<T: Occurrence>(buf: &mut Vec<T>) -> Vec<T> {
+    let n = buf.len();
+    if n < 64 {
+        buf.sort_unstable();
+        return std::mem::take(buf);
+    }
+    let bits = (usize::BITS - n.leading_zeros() - 2).min(16);
+    let shift = 64 - bits;
+    // ends[b] becomes the start of bucket b, then (after the scatter) its end.
+    let mut ends = vec![0usize; 1usize << bits];
+    for x in buf.iter() {
+        ends[(x.key() >> shift) as usize] += 1;
+    }
+    let mut total = 0;
+    for e in ends.iter_mut() {
+        let count = *e;
+        *e = total;
+        total += count;
+    }
+    let mut sorted = buf.clone();
+    for &x in buf.iter() {
+        let b = (x.key() >> shift) as usize;
+        sorted[ends[b]] = x;
+        ends[b] += 1;
+    }
+    let mut start = 0;
+    for &end in &ends {
+        let bucket = &mut sorted[start..end];
+        if bucket.len() <= 16 {
+            insertion_sort(bucket);
+        } else {
+            bucket.sort_unstable();
+        }
+        start = end;
+    }
+    sorted
+}
+
+fn insertion_sort<T: Ord + Copy>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
     }
 }
 
@@ -635,12 +702,12 @@ impl Profile {
         let mut buf = String::new();
 
         let paragraphs = for_each_content_line(text, &mut md, |content| {
-            for sentence in content.split_sentence_bounds() {
+            for_each_sentence_bound(content, |_, sentence| {
                 let mut in_sentence = 0usize;
-                for piece in sentence.split_word_bounds() {
+                for_each_word_bound(sentence, |_, piece| {
                     if is_emoji(piece) {
                         emoji += 1;
-                        continue;
+                        return;
                     }
                     match piece_kind(piece) {
                         PieceKind::Whitespace => {}
@@ -671,13 +738,13 @@ impl Profile {
                             word_lengths[len.clamp(1, WORD_LENGTH_BUCKETS) - 1] += 1;
                         }
                     }
-                }
+                });
                 if in_sentence > 0 {
                     sentences += 1;
                     sentence_lengths[in_sentence.min(SENTENCE_LENGTH_BUCKETS) - 1] += 1;
                     last_sentence = Some(sentence.trim());
                 }
-            }
+            });
         });
 
         // Character n-grams: one pass over the characters, keeping the
@@ -687,18 +754,20 @@ impl Profile {
         let mut char_tables: Vec<SortCounter<u64>> = (0..max_n)
             .map(|_| SortCounter::new(cap, text.len()))
             .collect();
-        let mut recent = ['\0'; MAX_CHAR_NGRAM];
+        // A ring of the last 16 characters (MAX_CHAR_NGRAM, a power of
+        // two): indexing by a mask, not by `% max_n`, keeps integer
+        // division out of the innermost loop.
+        const RING: usize = MAX_CHAR_NGRAM;
+        let mut recent = ['\0'; RING];
         let mut chars = 0usize;
         let mut simple = true;
         for c in text.chars() {
             simple &= is_simple_char(c);
-            if max_n > 0 {
-                recent[chars % max_n] = c;
-                let mut state = CHAR_SEED;
-                for n in 1..=max_n.min(chars + 1) {
-                    state = char_step(state, recent[(chars + 1 - n) % max_n]);
-                    char_tables[n - 1].push(char_finish(state));
-                }
+            recent[chars & (RING - 1)] = c;
+            let mut state = CHAR_SEED;
+            for (n, table) in char_tables.iter_mut().enumerate().take(chars + 1) {
+                state = char_step(state, recent[chars.wrapping_sub(n) & (RING - 1)]);
+                table.push(char_finish(state));
             }
             chars += 1;
         }
@@ -1164,11 +1233,13 @@ pub fn word_ngram_strings(
     let mut md = Markdown::default();
     let mut buf = String::new();
     for_each_content_line(&text, &mut md, |content| {
-        for sentence in content.split_sentence_bounds() {
-            let words: Vec<&str> = sentence
-                .split_word_bounds()
-                .filter(|p| !is_emoji(p) && piece_kind(p) == PieceKind::Word)
-                .collect();
+        for_each_sentence_bound(content, |_, sentence| {
+            let mut words: Vec<&str> = Vec::new();
+            for_each_word_bound(sentence, |_, p| {
+                if !is_emoji(p) && piece_kind(p) == PieceKind::Word {
+                    words.push(p);
+                }
+            });
             let keys: Vec<u64> = words.iter().map(|w| word_key_with(w, &mut buf)).collect();
             for (i, window) in keys.windows(n).enumerate() {
                 let key = combine_keys(window);
@@ -1183,7 +1254,7 @@ pub fn word_ngram_strings(
                     found.insert(key, s);
                 }
             }
-        }
+        });
     });
     found
 }

@@ -427,3 +427,24 @@ fn tables_stay_within_the_cap() {
         .all(|t| t.len() <= 1000));
     assert!(!Profile::of_text("w1 w2", &options).pruned);
 }
+
+/// A text with more than 2^20 n-gram occurrences per table goes through
+/// the spill path (sorted runs folded into a hash map): counts stay exact.
+#[test]
+fn very_long_texts_count_exactly() {
+    let text = "abcdefghij ".repeat(100_000);
+    let p = Profile::of_text(&text, &ProfileOptions::default());
+    assert_eq!(p.chars, 1_100_000);
+    assert_eq!(p.words, 100_000);
+    assert_eq!(char_count(&p, "a"), 100_000);
+    assert_eq!(char_count(&p, " "), 100_000);
+    assert_eq!(char_count(&p, "j abc"), 99_999);
+    for n in 1..=5 {
+        let total: u64 = p.char_ngrams[n - 1].values().map(|&c| u64::from(c)).sum();
+        assert_eq!(total, 1_100_000 - (n as u64 - 1), "char {n}-grams");
+        assert_eq!(p.char_ngrams[n - 1].len(), 11, "distinct char {n}-grams");
+    }
+    assert_eq!(word_count(&p, 1, &["abcdefghij"]), 100_000);
+    assert_eq!(word_count(&p, 3, &["abcdefghij"; 3]), 99_998);
+    assert!(!p.pruned);
+}

@@ -321,6 +321,8 @@ fn normalisation_table() {
 fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-zA-Z]{1,6}",
+        "[a-z]{1,5}( [a-z]{1,5}){0,4}\n",
+        "[a-z0-9.,:;'_\" ]{1,8}",
         "[а-яА-ЯіїєґІЇЄҐ']{1,6}",
         "[一-龥ぁ-んァ-ン]{1,4}",
         "[ء-ي]{1,5}",
@@ -369,6 +371,33 @@ proptest! {
     }
 
     #[test]
+    fn fast_word_bounds_equal_the_segmenter(raw in mixed_text(), ascii in "[a-zA-Z0-9.,:;'_\"  \t\r\n\x0b\x0c!?()-]{0,60}") {
+        use unicode_segmentation::UnicodeSegmentation;
+        for text in [raw.as_str(), ascii.as_str()] {
+            let mut fast = Vec::new();
+            lineage::text::for_each_word_bound(text, |start, s| fast.push((start, s)));
+            let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+            prop_assert_eq!(fast, reference);
+        }
+    }
+
+    #[test]
+    fn fast_sentence_bounds_equal_the_segmenter(
+        raw in mixed_text(),
+        ascii in "[a-zA-Z0-9 .!?\"'()\\[\\]{},:;#*\t\r\n-]{0,80}",
+        prose in proptest::collection::vec("(([A-Z]?[a-z]{1,4}|[0-9]{1,3}|e\\.g\\.|U\\.S\\.)[.!?,;:\"')]{0,3} ?){1,6}\n?", 0..6),
+    ) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let prose = prose.concat();
+        for text in [raw.as_str(), ascii.as_str(), prose.as_str()] {
+            let mut fast = Vec::new();
+            lineage::text::for_each_sentence_bound(text, |start, s| fast.push((start, s)));
+            let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
+            prop_assert_eq!(fast, reference, "{:?}", text);
+        }
+    }
+
+    #[test]
     fn graphemes_rejoin(raw in mixed_text()) {
         let text = normalize(&raw, &NormalizeOptions::default());
         let g = graphemes(&text);
@@ -402,8 +431,165 @@ proptest! {
     }
 
     #[test]
+    fn offsets_map_back_monotonically(raw in mixed_text(), nfkc in any::<bool>(), strip in any::<bool>()) {
+        let options = NormalizeOptions {
+            form: if nfkc { NormalForm::Nfkc } else { NormalForm::Nfc },
+            strip_zero_width: strip,
+        };
+        let n = lineage::text::normalize_with_offsets(&raw, &options);
+        prop_assert_eq!(&n.text, &normalize(&raw, &options));
+        // Removed characters at the very end belong to no span.
+        prop_assert_eq!(&normalize(&raw[..n.original_end(n.text.len())], &options), &n.text);
+        let mut last = 0;
+        for (i, _) in n.text.char_indices() {
+            let (o, e) = (n.original_start(i), n.original_end(i));
+            prop_assert!(o >= last && o <= e && raw.is_char_boundary(o) && raw.is_char_boundary(e));
+            // The original up to a mapped start normalises to a prefix of
+            // the normalised text that ends at or before `i`; up to a
+            // mapped end, to one that ends at or after `i`.
+            let before = normalize(&raw[..o], &options);
+            prop_assert!(before.len() <= i && n.text.starts_with(&before), "{:?} {} {}", before, i, o);
+            let after = normalize(&raw[..e], &options);
+            prop_assert!(after.len() >= i && n.text.starts_with(&after), "{:?} {} {}", after, i, e);
+            last = o;
+        }
+    }
+
+    #[test]
     fn arbitrary_strings_never_panic(raw in any::<String>()) {
         let text = normalize(&raw, &NormalizeOptions::default());
         let _ = (words(&text), punctuation(&text), sentences(&text), paragraphs(&text), graphemes(&text));
+        for form in [NormalForm::Nfc, NormalForm::Nfkc, NormalForm::None] {
+            let options = NormalizeOptions { form, strip_zero_width: true };
+            let n = lineage::text::normalize_with_offsets(&raw, &options);
+            prop_assert_eq!(&n.text, &normalize(&raw, &options));
+            let (a, b) = n.original_span(0, n.text.len() + 10);
+            prop_assert!(a <= b && b <= raw.len());
+        }
+    }
+}
+
+/// (original, options, normalised, a piece of the normalised text, the
+/// original text that piece maps back to).
+#[test]
+fn offsets_back_to_the_original_table() {
+    let nfc = NormalizeOptions::default();
+    let strip = NormalizeOptions {
+        form: NormalForm::Nfc,
+        strip_zero_width: true,
+    };
+    let nfkc = NormalizeOptions {
+        form: NormalForm::Nfkc,
+        strip_zero_width: false,
+    };
+    let cases: &[(&str, &NormalizeOptions, &str, &str, &str)] = &[
+        ("plain", &nfc, "plain", "ai", "ai"),
+        ("\u{feff}BOM first", &nfc, "BOM first", "first", "first"),
+        ("Cafe\u{301} bar", &nfc, "Café bar", "bar", "bar"),
+        ("Cafe\u{301} bar", &nfc, "Café bar", "é", "e\u{301}"),
+        ("a\r\nb\rc", &nfc, "a\nb\nc", "b\nc", "b\rc"),
+        ("a\r\nb", &nfc, "a\nb", "\n", "\r\n"),
+        (
+            "in\u{200b}vis\u{200d}ible word",
+            &strip,
+            "invisible word",
+            "word",
+            "word",
+        ),
+        ("ＡＢＣ def", &nfkc, "ABC def", "B", "Ｂ"),
+        ("ＡＢＣ def", &nfkc, "ABC def", "def", "def"),
+    ];
+    for &(original, options, normalised, piece, back) in cases {
+        let n = lineage::text::normalize_with_offsets(original, options);
+        assert_eq!(n.text, normalised, "{original:?}");
+        let start = n.text.find(piece).expect("piece in text");
+        let (a, b) = n.original_span(start, start + piece.len());
+        assert_eq!(&original[a..b], back, "{original:?} / {piece:?}");
+    }
+}
+
+/// The ASCII fast path of the word segmenter on the cases its rules are
+/// about, compared with unicode-segmentation.
+#[test]
+fn ascii_word_bounds_table() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let cases = [
+        "a:b",
+        "a::b",
+        "3,4",
+        "3,,4",
+        "3.14",
+        "a'b",
+        "don't",
+        "'quoted'",
+        "__init__",
+        "_a_",
+        "e.g.",
+        "U.S.A.",
+        "a.1",
+        "1.a",
+        "1a.b",
+        "a1.2",
+        "x\r\ny",
+        "x\ry",
+        "x\n\ny",
+        "  \t  ",
+        "a  b",
+        "a\tb",
+        "a\x0bb\x0cc",
+        "path/to_file.rs:12:5",
+        "\"quote\" (paren) [x] {y}",
+        "1,000,000.50",
+        "a-b",
+        "",
+    ];
+    for text in cases {
+        let mut fast = Vec::new();
+        lineage::text::for_each_word_bound(text, |start, s| fast.push((start, s)));
+        let reference: Vec<(usize, &str)> = text.split_word_bound_indices().collect();
+        assert_eq!(fast, reference, "{text:?}");
+    }
+}
+
+/// The ASCII fast path of the sentence segmenter on the cases its rules
+/// are about, compared with unicode-segmentation.
+#[test]
+fn ascii_sentence_bounds_table() {
+    use unicode_segmentation::UnicodeSegmentation;
+    let cases = [
+        "One. Two.",
+        "Pi is 3.14 here.",
+        "The U.S. Army. Next",
+        "e.g. the cat",
+        "Stop. (Then go.) Now",
+        "He said \"Stop.\" Then left.",
+        "Really?! Yes.",
+        "Wait... what?",
+        "etc., and more",
+        "x.\ny",
+        "x.\r\ny",
+        "x\ry",
+        "end.  \t  Next",
+        "a.b",
+        "A.B",
+        "1. Item",
+        "Mr. smith",
+        "Go! go",
+        "(Hi.) there",
+        "No terminator",
+        "",
+        ".",
+        "?",
+        " . ",
+        "a. 1",
+        "a. (b",
+        "a. -b",
+        "a.\"B",
+    ];
+    for text in cases {
+        let mut fast = Vec::new();
+        lineage::text::for_each_sentence_bound(text, |start, s| fast.push((start, s)));
+        let reference: Vec<(usize, &str)> = text.split_sentence_bound_indices().collect();
+        assert_eq!(fast, reference, "{text:?}");
     }
 }

@@ -8,8 +8,11 @@ pub mod normalize;
 pub mod segment;
 
 pub use fold::{fold_case, fold_case_into, is_emoji, is_emoji_char};
-pub use normalize::{is_zero_width, normalize, normalize_cow, NormalForm, NormalizeOptions};
+pub use normalize::{
+    is_zero_width, normalize, normalize_cow, normalize_with_offsets, NormalForm, NormalizeOptions,
+    Normalized,
+};
 pub use segment::{
-    graphemes, paragraphs, piece_kind, punctuation, sentences, split_word_bounds, utf16_len,
-    utf16_offset, words, PieceKind, Span, Token,
+    for_each_sentence_bound, for_each_word_bound, graphemes, paragraphs, piece_kind, punctuation,
+    sentences, split_word_bounds, utf16_len, utf16_offset, words, PieceKind, Span, Token,
 };

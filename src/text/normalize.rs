@@ -80,7 +80,11 @@ pub fn normalize(text: &str, options: &NormalizeOptions) -> String {
 pub fn normalize_cow<'a>(text: &'a str, options: &NormalizeOptions) -> Cow<'a, str> {
     // All leading BOMs go (a text pasted together from files can have
     // several), which also keeps normalisation idempotent.
-    let text = text.trim_start_matches('\u{feff}');
+    normalize_body(text.trim_start_matches('\u{feff}'), options)
+}
+
+/// Everything [`normalize_cow`] does except stripping leading BOMs.
+fn normalize_body<'a>(text: &'a str, options: &NormalizeOptions) -> Cow<'a, str> {
     let needs_rewrite =
         text.contains('\r') || (options.strip_zero_width && text.chars().any(is_zero_width));
     let unified: Cow<'a, str> = if needs_rewrite {
@@ -121,4 +125,140 @@ pub fn normalize_cow<'a>(text: &'a str, options: &NormalizeOptions) -> Cow<'a, s
         }
         NormalForm::None => unified,
     }
+}
+
+/// A normalised text that remembers where each of its parts came from in
+/// the original, so that a span found in the normalised text (a shared
+/// phrase, an identity leak) can be shown in the text the person pasted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Normalized {
+    /// The normalised text, the same as [`normalize`] gives.
+    pub text: String,
+    /// Pieces in order: where each starts in the normalised text, the
+    /// original range it came from, and whether it is an unchanged copy
+    /// (then offsets map one to one inside it).
+    segments: Vec<Segment>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Segment {
+    start: usize,
+    original_start: usize,
+    original_end: usize,
+    copied: bool,
+}
+
+impl Normalized {
+    fn segment(&self, byte: usize) -> Option<&Segment> {
+        let i = self.segments.partition_point(|s| s.start <= byte);
+        self.segments.get(i.checked_sub(1)?)
+    }
+
+    /// Original byte offset of the *start* of a span that begins at
+    /// normalised byte `byte`: inside a changed piece (a composed accent,
+    /// a CRLF, a removed zero-width character, a folded full-width
+    /// letter) it is the piece's start. Offsets past the end are clamped.
+    pub fn original_start(&self, byte: usize) -> usize {
+        match self.segment(byte) {
+            Some(s) if s.copied => (s.original_start + (byte - s.start)).min(s.original_end),
+            Some(s) => s.original_start,
+            None => self.segments.last().map_or(0, |s| s.original_end),
+        }
+    }
+
+    /// Original byte offset of the *end* of a span that ends at normalised
+    /// byte `byte`: inside a changed piece it is the piece's end, so the
+    /// original span covers everything the normalised one came from.
+    pub fn original_end(&self, byte: usize) -> usize {
+        match self.segment(byte) {
+            Some(s) if s.copied => (s.original_start + (byte - s.start)).min(s.original_end),
+            Some(s) if byte == s.start => s.original_start,
+            Some(s) => s.original_end,
+            None => self.segments.last().map_or(0, |s| s.original_end),
+        }
+    }
+
+    /// The original byte range of the normalised range `start..end`.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let a = self.original_start(start);
+        (a, self.original_end(end).max(a))
+    }
+}
+
+/// True when normalisation cannot join `c` to what comes before it, so
+/// the text before `c` and the text from `c` on can be normalised apart:
+/// the first character of `c`'s decomposition is a starter (combining
+/// class 0) that never composes with a preceding character ("yes" in the
+/// quick-check table; the "maybe" characters are those that do).
+fn starts_segment(c: char, form: NormalForm) -> bool {
+    use unicode_normalization::char::{
+        canonical_combining_class, decompose_canonical, decompose_compatible,
+    };
+    let mut first = None;
+    let mut keep_first = |d: char| {
+        first.get_or_insert(d);
+    };
+    match form {
+        NormalForm::None => return true,
+        NormalForm::Nfc => decompose_canonical(c, &mut keep_first),
+        NormalForm::Nfkc => decompose_compatible(c, &mut keep_first),
+    }
+    let Some(d) = first else {
+        return true;
+    };
+    let once = std::iter::once(d);
+    let quick = match form {
+        NormalForm::Nfkc => is_nfkc_quick(once),
+        _ => is_nfc_quick(once),
+    };
+    canonical_combining_class(d) == 0 && quick == IsNormalized::Yes
+}
+
+/// [`normalize`] with the map back to the original (see [`Normalized`]).
+///
+/// ```
+/// use lineage::text::{normalize_with_offsets, NormalizeOptions};
+/// let original = "\u{feff}Cafe\u{301}\r\nbar";
+/// let n = normalize_with_offsets(original, &NormalizeOptions::default());
+/// assert_eq!(n.text, "Café\nbar");
+/// let (a, b) = n.original_span(0, "Café".len());
+/// assert_eq!(&original[a..b], "Cafe\u{301}");
+/// ```
+pub fn normalize_with_offsets(original: &str, options: &NormalizeOptions) -> Normalized {
+    let body_start = original.len() - original.trim_start_matches('\u{feff}').len();
+    let body = &original[body_start..];
+    let mut text = String::with_capacity(body.len());
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut push_segment = |start: usize, end: usize| {
+        let segment = &body[start..end];
+        let out = normalize_body(segment, options);
+        let copied = out == segment;
+        let (original_start, original_end) = (body_start + start, body_start + end);
+        match segments.last_mut() {
+            // Neighbouring unchanged pieces are one piece.
+            Some(last) if copied && last.copied && last.original_end == original_start => {
+                last.original_end = original_end;
+            }
+            _ => segments.push(Segment {
+                start: text.len(),
+                original_start,
+                original_end,
+                copied,
+            }),
+        }
+        text.push_str(&out);
+    };
+    let mut segment_start = 0;
+    let mut previous = None;
+    for (i, c) in body.char_indices() {
+        // CRLF is one unit: cutting between CR and LF would make two line breaks.
+        let joins_crlf = previous == Some('\r') && c == '\n';
+        if i > segment_start && !joins_crlf && starts_segment(c, options.form) {
+            push_segment(segment_start, i);
+            segment_start = i;
+        }
+        previous = Some(c);
+    }
+    push_segment(segment_start, body.len());
+    Normalized { text, segments }
 }
