@@ -117,7 +117,7 @@ impl Default for ClassifierOptions {
             length_weight: 0.0,
             c: 1.0,
             balanced: true,
-            max_epochs: 60,
+            max_epochs: 20,
             tolerance: 0.1,
             calibration_folds: 3,
             seed: 0x11e4_a9e5,
