@@ -49,7 +49,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use features::{
-    FeatureConfig, RawDoc, BLOCK_SHIFT, CHAR_BLOCK, MASKED_BLOCK, N_STRUCTURE, WORD_BLOCK,
+    FeatureConfig, RawDoc, BLOCK_SHIFT, CHAR_BLOCK, EDGE_BLOCK, MASKED_BLOCK, N_STRUCTURE,
+    WORD_BLOCK,
 };
 use solver::{SolverParams, SparseRow};
 
@@ -78,6 +79,10 @@ pub struct ClassifierOptions {
     pub word_weight: f64,
     /// Weight of the topic-masked character block.
     pub masked_weight: f64,
+    /// Weight of the edge block: word 1..=3-grams of the first and last six
+    /// words and word 1..=2-grams opening each paragraph (opening and
+    /// closing formulas); 0 disables it.
+    pub edge_weight: f64,
     /// Weight of the structure block; 0 disables it.
     pub structure_weight: f64,
     /// Weight of ln(characters) and ln(words) as explicit features; 0 (the
@@ -113,6 +118,7 @@ impl Default for ClassifierOptions {
             min_df: 2,
             word_weight: 1.0,
             masked_weight: 1.0,
+            edge_weight: 0.5,
             structure_weight: 0.5,
             length_weight: 0.0,
             c: 1.0,
@@ -457,6 +463,7 @@ fn check_inputs(
     let weights_ok = [
         opts.word_weight,
         opts.masked_weight,
+        opts.edge_weight,
         opts.structure_weight,
         opts.length_weight,
         opts.tolerance,
@@ -485,6 +492,7 @@ fn feature_config(texts: &[&str], opts: &ClassifierOptions) -> FeatureConfig {
         char_ngrams: opts.char_ngrams,
         masked_ngrams: if masked { opts.masked_ngrams } else { (0, 0) },
         word_ngrams: opts.word_ngrams,
+        edges: opts.edge_weight > 0.0,
         hash_bits: opts.hash_bits.clamp(8, 24),
         structure: opts.structure_weight > 0.0,
         length: opts.length_weight > 0.0,
@@ -674,6 +682,7 @@ impl Vectorizer {
         block_weights[CHAR_BLOCK as usize] = 1.0;
         block_weights[MASKED_BLOCK as usize] = opts.masked_weight;
         block_weights[WORD_BLOCK as usize] = opts.word_weight;
+        block_weights[EDGE_BLOCK as usize] = opts.edge_weight;
         Vectorizer {
             columns,
             bucket_mask,

@@ -32,6 +32,16 @@ pub(crate) const CHAR_BLOCK: u32 = 0;
 pub(crate) const MASKED_BLOCK: u32 = 1;
 /// Case-folded word n-grams.
 pub(crate) const WORD_BLOCK: u32 = 2;
+/// Word n-grams at the edges of the text and of its paragraphs.
+pub(crate) const EDGE_BLOCK: u32 = 3;
+
+/// Words at the start and at the end of a text whose n-grams are edge
+/// features.
+const EDGE_WORDS: usize = 4;
+/// Seeds of the three kinds of edge n-grams.
+const OPENING_SEED: u64 = 0x6f70_656e; // "open"
+const CLOSING_SEED: u64 = 0x636c_6f73; // "clos"
+const PARAGRAPH_SEED: u64 = 0x7061_7261; // "para"
 
 /// Number of structure features returned by [`structure`].
 pub(crate) const N_STRUCTURE: usize = 20;
@@ -77,6 +87,8 @@ pub(crate) struct FeatureConfig {
     pub char_ngrams: (usize, usize),
     pub masked_ngrams: (usize, usize),
     pub word_ngrams: (usize, usize),
+    /// Opening, closing and paragraph-opening word n-grams.
+    pub edges: bool,
     pub hash_bits: u32,
     pub structure: bool,
     /// Append ln(characters) and ln(words): off by default, because answer
@@ -152,20 +164,50 @@ impl FeatureConfig {
         // Word n-grams over case-folded UAX #29 words; an n-gram's hash
         // combines its words' hashes, so no string is built per n-gram.
         let (wmin, wmax) = self.word_ngrams;
-        if wmax > 0 {
-            let word_hashes: Vec<u64> = text::words(text)
+        if wmax > 0 || self.edges {
+            let tokens = text::words(text);
+            let word_hashes: Vec<u64> = tokens
                 .iter()
                 .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
                 .collect();
-            for start in 0..word_hashes.len() {
-                let mut h = WORD_SEED;
-                for n in 1..=wmax {
-                    if start + n > word_hashes.len() {
-                        break;
+            // All n-grams of `hashes[from..to]`, lengths lo..=hi, seeded.
+            let mut ngrams = |from: usize, to: usize, (lo, hi): (usize, usize), seed, block| {
+                for start in from..to {
+                    let mut h = seed;
+                    for n in 1..=hi {
+                        if start + n > to {
+                            break;
+                        }
+                        h = mix(h, word_hashes[start + n - 1]);
+                        if n >= lo.max(1) {
+                            push(h, block);
+                        }
                     }
-                    h = mix(h, word_hashes[start + n - 1]);
-                    if n >= wmin.max(1) {
-                        push(h, WORD_BLOCK);
+                }
+            };
+            if wmax > 0 {
+                ngrams(0, word_hashes.len(), (wmin, wmax), WORD_SEED, WORD_BLOCK);
+            }
+            if self.edges {
+                // How an answer opens ("Sure! Here are"), closes ("I hope
+                // this helps") and opens its paragraphs ("Overall,", "In
+                // summary"): formulas that are habits, not topics.
+                let n = word_hashes.len();
+                let opening = EDGE_WORDS.min(n);
+                ngrams(0, opening, (1, 3), OPENING_SEED, EDGE_BLOCK);
+                ngrams(n - EDGE_WORDS.min(n), n, (1, 3), CLOSING_SEED, EDGE_BLOCK);
+                // The first two words of each paragraph ("Overall,", "In
+                // summary"). Sentence openers were tried too and lowered
+                // accuracy on the dev data: too many, too topical.
+                for (pieces, seed) in [(text::paragraphs(text), PARAGRAPH_SEED)] {
+                    let mut w = 0;
+                    for p in pieces {
+                        while w < n && tokens[w].span.start < p.span.start {
+                            w += 1;
+                        }
+                        if w < n && tokens[w].span.start < p.span.end {
+                            ngrams(w, (w + 2).min(n), (1, 2), seed, EDGE_BLOCK);
+                        }
                     }
                 }
             }
