@@ -90,6 +90,8 @@ fn main() {
                 "masked" => opts.masked_ngrams = parse_range(v),
                 "mweight" => opts.masked_weight = v.parse().unwrap(),
                 "edge" => opts.edge_weight = v.parse().unwrap(),
+                "mword" => opts.masked_word_weight = v.parse().unwrap(),
+                "mwords" => opts.masked_word_ngrams = parse_range(v),
                 "freq" => opts.frequent_words = v.parse().unwrap(),
                 "length" => opts.length_weight = v.parse().unwrap(),
                 "c" => opts.c = v.parse().unwrap(),

@@ -25,7 +25,9 @@ const WORD_SEED: u64 = 0x776f_7264; // "word"
 
 /// A feature key is its bucket with the block in the top two bits; blocks
 /// are weighted and normalised separately.
-pub(crate) const BLOCK_SHIFT: u32 = 30;
+pub(crate) const BLOCK_SHIFT: u32 = 29;
+/// Number of blocks the key layout has room for.
+pub(crate) const N_BLOCKS: usize = 8;
 /// Character n-grams of the text as written.
 pub(crate) const CHAR_BLOCK: u32 = 0;
 /// Character n-grams of the topic-masked text.
@@ -34,6 +36,9 @@ pub(crate) const MASKED_BLOCK: u32 = 1;
 pub(crate) const WORD_BLOCK: u32 = 2;
 /// Word n-grams at the edges of the text and of its paragraphs.
 pub(crate) const EDGE_BLOCK: u32 = 3;
+/// Word n-grams of the topic-masked word sequence (rare words become `*`).
+pub(crate) const MASKED_WORD_BLOCK: u32 = 4;
+const MASKED_WORD_SEED: u64 = 0x6d77_6f72; // "mwor"
 
 /// Words at the start and at the end of a text whose n-grams are edge
 /// features.
@@ -89,6 +94,8 @@ pub(crate) struct FeatureConfig {
     pub word_ngrams: (usize, usize),
     /// Opening, closing and paragraph-opening word n-grams.
     pub edges: bool,
+    /// Word n-gram lengths over the topic-masked word sequence.
+    pub masked_word_ngrams: (usize, usize),
     pub hash_bits: u32,
     pub structure: bool,
     /// Append ln(characters) and ln(words): off by default, because answer
@@ -164,12 +171,37 @@ impl FeatureConfig {
         // Word n-grams over case-folded UAX #29 words; an n-gram's hash
         // combines its words' hashes, so no string is built per n-gram.
         let (wmin, wmax) = self.word_ngrams;
-        if wmax > 0 || self.edges {
+        if wmax > 0 || self.edges || self.masked_word_ngrams.1 > 0 {
             let tokens = text::words(text);
-            let word_hashes: Vec<u64> = tokens
+            let folded: Vec<String> = tokens.iter().map(|w| w.text.to_lowercase()).collect();
+            let mut word_hashes: Vec<u64> = folded
                 .iter()
-                .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
+                .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
                 .collect();
+            // The masked sequence first ("it is * to *", "here are some *
+            // for"): syntax and formulas without the topic words.
+            if self.masked_word_ngrams.1 > 0 {
+                let star = xxh3_64_with_seed(b"*", WORD_SEED);
+                let masked: Vec<u64> = folded
+                    .iter()
+                    .zip(&word_hashes)
+                    .map(|(w, &h)| if self.frequent.contains(w) { h } else { star })
+                    .collect();
+                let (lo, hi) = self.masked_word_ngrams;
+                for start in 0..masked.len() {
+                    let mut h = MASKED_WORD_SEED;
+                    for n in 1..=hi {
+                        if start + n > masked.len() {
+                            break;
+                        }
+                        h = mix(h, masked[start + n - 1]);
+                        if n >= lo.max(1) {
+                            push(h, MASKED_WORD_BLOCK);
+                        }
+                    }
+                }
+            }
+            let word_hashes = std::mem::take(&mut word_hashes);
             // All n-grams of `hashes[from..to]`, lengths lo..=hi, seeded.
             let mut ngrams = |from: usize, to: usize, (lo, hi): (usize, usize), seed, block| {
                 for start in from..to {
