@@ -1,24 +1,44 @@
 //! The learned classifier: which candidate wrote this text?
 //!
-//! A linear model over three feature blocks, trained on the candidates'
-//! texts:
+//! A linear model trained on the candidates' texts, over feature blocks
+//! that each describe *how* a text is written rather than what it is about
+//! (the prompts of the texts to attribute are not those of training):
 //!
-//! - character n-grams (default 1..=5, case kept, with start and end
-//!   markers so openings and closings count) and
-//! - case-folded word n-grams (default 1..=2), both hashed with xxh3 into
-//!   `2^hash_bits` signed buckets, weighted by sublinear tf
-//!   (`1 + ln tf`) times smoothed idf (`ln((1 + n) / (1 + df)) + 1`), and
-//!   L2-normalised block by block, so long and short answers weigh alike;
-//! - [`features::STRUCTURE_NAMES`]: markdown, list, paragraph and
-//!   punctuation *rates* (never raw lengths), standardised on the training
-//!   texts.
+//! - **masked character n-grams** (default 1..=4): the text after *text
+//!   distortion* (Stamatatos 2017): every word outside the training texts'
+//!   300 most frequent has its letters replaced by `*` and digits by `#`,
+//!   while punctuation, spacing, markdown and function words stay; start
+//!   and end markers make the first and last characters features too;
+//! - **word n-grams** (default 1..=2), case-folded;
+//! - **edges**: word 1..=3-grams of the first and last four words and
+//!   1..=2-grams opening each paragraph: the opening and closing formulas
+//!   ("Sure! Here are", "I hope this helps", "Overall,");
+//! - **structure**: [`features::STRUCTURE_NAMES`], markdown, list,
+//!   paragraph and punctuation *rates* (never raw lengths), standardised on
+//!   the training texts;
+//! - optionally raw character n-grams, masked word n-grams and log length
+//!   (off by default; see the options for why).
+//!
+//! N-grams are hashed with xxh3 into `2^hash_bits` signed buckets, weighted
+//! by sublinear tf (`1 + ln tf`) times smoothed idf
+//! (`ln((1 + n) / (1 + df)) + 1`), and L2-normalised block by block to the
+//! block's weight, so long and short answers weigh alike.
 //!
 //! The model is one-vs-rest L2-loss linear SVMs trained by dual coordinate
-//! descent (LIBLINEAR's default solver), with class-balanced costs. Margins
-//! become log-probabilities by a softmax whose single temperature is fitted
-//! on out-of-fold margins of the training texts (temperature scaling, Guo
-//! et al. 2017), which makes the sum of per-text log-probabilities a sound
-//! way to attribute a *batch* of outputs of one source.
+//! descent with shrinking (LIBLINEAR's default solver), with class-balanced
+//! costs. Margins become log-probabilities by a softmax whose single
+//! temperature is fitted on out-of-fold margins of the training texts
+//! (temperature scaling, Guo et al. 2017), which makes the sum of per-text
+//! log-probabilities a sound way to attribute a *batch* of outputs of one
+//! source.
+//!
+//! Measured on the development data (`examples/classifier_dev.rs`: seven
+//! candidates, prompts split in halves by a seeded hash of the prompt id,
+//! trained on the first half, every second-half output attributed): about
+//! 0.62 top-1 for single outputs and 0.93 for batches of ten, against 0.59
+//! and 0.86 for a character 1..=4-gram tf-idf linear SVM. Most remaining
+//! errors are between same-vendor models (claude-2 and claude-instant-1.2;
+//! the three OpenAI models).
 //!
 //! Everything is deterministic: the same texts, labels and options give the
 //! same model and the same scores bit for bit, natively and in wasm (seeded

@@ -6,11 +6,18 @@
 //! count (signed hashing, Weinberger et al. 2009) so that two n-grams that
 //! collide in one bucket cancel on average instead of adding up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use crate::text;
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// SipHash with fixed keys: the same on every platform and never asks the
+/// OS for entropy (wasm32 has none to give). The maps using it are only
+/// looked up, so their iteration order never reaches a result.
+pub(crate) type FixedState = BuildHasherDefault<DefaultHasher>;
 
 /// Marks the start and end of a text for character n-grams, so the opening
 /// ("Sure! Here") and closing ("helps!") of an answer are features of their
@@ -102,13 +109,14 @@ pub(crate) struct FeatureConfig {
     /// length differs tenfold between models and a student need not write
     /// as long as its teacher.
     pub length: bool,
-    /// Words kept by the topic mask (case-folded), see [`mask_topic`].
-    pub frequent: BTreeSet<String>,
+    /// Words kept by the topic mask (case-folded), see [`mask_topic`]. A
+    /// hash set: it is only ever looked up, so its order cannot matter.
+    pub frequent: HashSet<String, FixedState>,
 }
 
 /// The `n` most frequent case-folded words of the texts (ties broken
 /// alphabetically, so the list is deterministic).
-pub(crate) fn frequent_words(texts: &[&str], n: usize) -> BTreeSet<String> {
+pub(crate) fn frequent_words(texts: &[&str], n: usize) -> HashSet<String, FixedState> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for t in texts {
         for w in text::words(t) {
@@ -125,7 +133,7 @@ pub(crate) fn frequent_words(texts: &[&str], n: usize) -> BTreeSet<String> {
 /// `#`; punctuation, spacing, markdown and frequent words stay. What is left
 /// is how a text is written, not what it is about, which is what carries
 /// over to prompts the model was not seen answering.
-pub(crate) fn mask_topic(text: &str, frequent: &BTreeSet<String>) -> String {
+pub(crate) fn mask_topic(text: &str, frequent: &HashSet<String, FixedState>) -> String {
     let mut out = String::with_capacity(text.len());
     for piece in text.split_word_bounds() {
         let is_word = piece.chars().any(char::is_alphanumeric);
@@ -408,25 +416,29 @@ fn mattr(words: &[text::Token<'_>], window: usize) -> f64 {
     if words.is_empty() {
         return 0.0;
     }
-    let folded: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+    // Words as hashes of their case-folded form; the map of the current
+    // window's counts is only looked up and measured, never iterated, so
+    // its order cannot matter.
+    let folded: Vec<u64> = words
+        .iter()
+        .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
+        .collect();
     let w = window.min(folded.len());
-    // Counts of the current window, in a sorted map so nothing depends on
-    // hash iteration order.
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for f in &folded[..w] {
+    let mut counts: HashMap<u64, usize, FixedState> = HashMap::default();
+    for &f in &folded[..w] {
         *counts.entry(f).or_insert(0) += 1;
     }
     let mut total = counts.len() as f64;
     let n_windows = folded.len() - w + 1;
     for i in 1..n_windows {
-        let out = folded[i - 1].as_str();
-        if let Some(c) = counts.get_mut(out) {
+        let out = folded[i - 1];
+        if let Some(c) = counts.get_mut(&out) {
             *c -= 1;
             if *c == 0 {
-                counts.remove(out);
+                counts.remove(&out);
             }
         }
-        *counts.entry(folded[i + w - 1].as_str()).or_insert(0) += 1;
+        *counts.entry(folded[i + w - 1]).or_insert(0) += 1;
         total += counts.len() as f64;
     }
     total / (n_windows as f64 * w as f64)
