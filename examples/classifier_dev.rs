@@ -30,7 +30,8 @@
 //! per prompt (0.574), masked word n-grams (-0.8 to -3), per-class vector
 //! scaling of the margins (0.593), paragraph halves as extra training
 //! texts (0.598), line-layout n-grams (-0.3), sentence openers in the edge
-//! block (-1.2), one-vs-one machines (0.594). Batch rules: summed
+//! block (-1.2), one-vs-one machines (0.594), chi-square selection of the
+//! 20k / 60k most class-dependent n-grams (0.613 / 0.622). Batch rules: summed
 //! calibrated log-probabilities (= summed margins here) beat majority vote
 //! (0.857 / 0.850 / 0.851). A character 1-4-gram tf-idf linear SVM is
 //! quoted at 0.59 / 0.86 on this kind of data.
