@@ -16,11 +16,13 @@ use rand::Rng;
 
 use crate::corpus::{self, Role, Sample};
 use crate::report::{
-    r6, CandidateScore, Design, Evidence, InputFile, Kinship, Parameters, RankedCandidate, Report,
-    SignalResult, SourceSummary, TestResult, Verdict, Warning, SCHEMA_VERSION,
+    r6, CandidateScore, Design, Evidence, InputFile, Kinship, LeakEvidence, Parameters,
+    RankedCandidate, Report, SignalResult, SourceSummary, TestResult, Verdict, Warning,
+    SCHEMA_VERSION,
 };
 use crate::signals::features::{SparseVec, TextFeatures, STRUCTURE_NAMES};
-use crate::signals::habits;
+use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
+use crate::signals::{habits, identity};
 use crate::stats;
 
 /// Which Delta measure the `cosine_delta` signal uses.
@@ -355,7 +357,7 @@ fn rms_diff(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Names and descriptions of the per-unit signals, in score order.
-const UNIT_SIGNALS: [(&str, &str); 4] = [
+const UNIT_SIGNALS: [(&str, &str); 5] = [
     (
         "cosine_delta",
         "Delta on the most frequent words: z-scored relative frequencies of each suspect output compared with each candidate's profile",
@@ -371,6 +373,10 @@ const UNIT_SIGNALS: [(&str, &str); 4] = [
     (
         "paired_char_ngrams",
         "Same-prompt character n-gram cosine: each suspect answer against the candidate's answer to the same prompt",
+    ),
+    (
+        "verbatim_overlap",
+        "Same-prompt verbatim overlap: share of the suspect answer's word n-grams found in the candidate's answer, boilerplate (n-grams at least half of the sources write) discounted",
     ),
 ];
 
@@ -392,10 +398,10 @@ fn unit_scores(
     opts: &AnalysisOptions,
     probe_texts: &[usize],
     cand_src: &[usize],
-    paired_cands: Option<&[Vec<usize>]>,
+    paired: Option<(&[Vec<usize>], &Boilerplate)>,
 ) -> UnitScores {
-    let n_sig = if paired_cands.is_some() { 4 } else { 3 };
-    let per_unit: Vec<Vec<[f64; 4]>> = stats::par_map(
+    let n_sig = if paired.is_some() { 5 } else { 3 };
+    let per_unit: Vec<Vec<[f64; 5]>> = stats::par_map(
         &probe_texts.iter().enumerate().collect::<Vec<_>>(),
         |(u, &t)| {
             cand_src
@@ -403,10 +409,22 @@ fn unit_scores(
                 .enumerate()
                 .map(|(c, &s)| {
                     let [a, b, d] = space.text_scores(opts.delta, t, s);
-                    let p = paired_cands
-                        .map(|pc| space.tfidf[t].dot(&space.tfidf[pc[*u][c]]))
-                        .unwrap_or(0.0);
-                    [a, b, d, p]
+                    let (p, o) = match paired {
+                        Some((pc, boiler)) => {
+                            let other = pc[*u][c];
+                            (
+                                space.tfidf[t].dot(&space.tfidf[other]),
+                                overlap::containment_with(
+                                    &space.texts[t].text,
+                                    &space.texts[other].text,
+                                    opts.overlap_ngram,
+                                    boiler,
+                                ),
+                            )
+                        }
+                        None => (0.0, 0.0),
+                    };
+                    [a, b, d, p, o]
                 })
                 .collect()
         },
@@ -658,34 +676,88 @@ fn analyze_space(
             candidate_texts: Vec::new(),
         }
     };
-    let paired_cands = paired.then_some(units.candidate_texts.as_slice());
+    // Boilerplate: word k-grams that at least half of the sources write
+    // somewhere say nothing about who learned from whom.
+    let overlap_opts = OverlapOptions {
+        k: opts.overlap_ngram.max(1),
+        ..OverlapOptions::default()
+    };
+    let boilerplate = if paired {
+        let per_source: Vec<Vec<&str>> = all_src
+            .iter()
+            .map(|&s| {
+                space.members[s]
+                    .iter()
+                    .map(|&i| space.texts[i].text.as_str())
+                    .collect()
+            })
+            .collect();
+        Boilerplate::from_sources(&per_source, &overlap_opts, 0.5)
+    } else {
+        Boilerplate::none()
+    };
+    let paired_cands = paired.then_some((units.candidate_texts.as_slice(), &boilerplate));
     let s_scores = unit_scores(space, opts, &units.suspect_texts, &cand_src, paired_cands);
     let c_scores = control_src
         .map(|_| unit_scores(space, opts, &units.control_texts, &cand_src, paired_cands));
     progress("tests", 0.6);
 
-    // Combined per-unit score: each signal divided by the sd of its scores
-    // over all (unit, candidate) cells of the suspect, then averaged, so
-    // signals on different scales weigh alike.
+    // Impostor normalisation (the Z-norm of speaker verification): some
+    // candidates are "hubs" that every text resembles (a generic style, a
+    // central length), so raw similarities favour them whatever the
+    // suspect is. Each signal's score against candidate A is therefore
+    // standardised by the mean and sd of the scores that the *other*
+    // candidates' outputs (same units) get against A. A score then reads
+    // "how much closer to A than A's non-students usually are", comparable
+    // across candidates and across signals, which are averaged unweighted.
     let n_sig = s_scores.len();
-    let scale: Vec<f64> = s_scores
-        .iter()
-        .map(|m| {
-            let all: Vec<f64> = m.iter().flatten().copied().collect();
-            let s = stats::sd(&all);
-            if s > 0.0 {
-                s
+    let impostors: Vec<UnitScores> = (0..n_cand)
+        .map(|b| {
+            let probe: Vec<usize> = if units.paired {
+                units.candidate_texts.iter().map(|row| row[b]).collect()
             } else {
-                1.0
-            }
+                space.members[cand_src[b]].clone()
+            };
+            unit_scores(space, opts, &probe, &cand_src, paired_cands)
         })
         .collect();
+    let norm: Vec<Vec<(f64, f64)>> = (0..n_sig)
+        .map(|k| {
+            (0..n_cand)
+                .map(|a| {
+                    let vals: Vec<f64> = (0..n_cand)
+                        .filter(|&b| b != a)
+                        .flat_map(|b| impostors[b][k].iter().map(move |row| row[a]))
+                        .collect();
+                    let sd = stats::sd(&vals);
+                    (stats::mean(&vals), if sd > 0.0 { sd } else { 1.0 })
+                })
+                .collect()
+        })
+        .collect();
+    let normalize = |sc: &UnitScores| -> UnitScores {
+        sc.iter()
+            .enumerate()
+            .map(|(k, m)| {
+                m.iter()
+                    .map(|row| {
+                        row.iter()
+                            .enumerate()
+                            .map(|(a, v)| (v - norm[k][a].0) / norm[k][a].1)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let s_scores = normalize(&s_scores);
+    let c_scores = c_scores.as_ref().map(normalize);
     let combine = |sc: &UnitScores| -> Vec<Vec<f64>> {
         let n_units = sc.first().map(|m| m.len()).unwrap_or(0);
         (0..n_units)
             .map(|u| {
                 (0..n_cand)
-                    .map(|c| (0..n_sig).map(|k| sc[k][u][c] / scale[k]).sum::<f64>() / n_sig as f64)
+                    .map(|c| (0..n_sig).map(|k| sc[k][u][c]).sum::<f64>() / n_sig as f64)
                     .collect()
             })
             .collect()
@@ -721,6 +793,14 @@ fn analyze_space(
         let evidence = match name {
             "cosine_delta" => delta_evidence(space, &cand_src, &cand_names, &scores),
             "structure" => structure_evidence(space, &cand_src, &cand_names, &scores),
+            "verbatim_overlap" => overlap_evidence(
+                space,
+                &units,
+                &cand_names,
+                &scores,
+                &overlap_opts,
+                &boilerplate,
+            ),
             _ => Vec::new(),
         };
         signals.push(SignalResult {
@@ -1038,7 +1118,7 @@ fn analyze_space(
                 .collect(),
             newick,
         },
-        identity_leaks: Vec::new(),
+        identity_leaks: leaks(space, &all_src),
         warnings,
     }
 }
@@ -1272,4 +1352,84 @@ fn add_data_warnings(space: &Space, srcs: &[usize], warnings: &mut Vec<Warning>)
             ),
         });
     }
+}
+
+/// The longest verbatim passages the suspect shares with each of the three
+/// best-matching candidates, over all paired prompts, boilerplate excluded.
+fn overlap_evidence(
+    space: &Space,
+    units: &Units,
+    cand_names: &[String],
+    scores: &[CandidateScore],
+    opts: &OverlapOptions,
+    boilerplate: &Boilerplate,
+) -> Vec<Evidence> {
+    let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
+    let mut out = Vec::new();
+    for &c in order.iter().take(3) {
+        let pairs: Vec<(usize, usize)> = units
+            .suspect_texts
+            .iter()
+            .zip(&units.candidate_texts)
+            .map(|(&t, row)| (t, row[c]))
+            .collect();
+        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(t, o)| {
+            overlap::shared_spans(
+                &space.texts[t].text,
+                &space.texts[o].text,
+                opts,
+                boilerplate,
+            )
+            .into_iter()
+            .map(|sp| (t, sp))
+            .collect()
+        });
+        let mut all: Vec<(usize, overlap::SharedSpan)> = found.into_iter().flatten().collect();
+        all.sort_by(|a, b| b.1.words.cmp(&a.1.words).then(a.0.cmp(&b.0)));
+        for (t, sp) in all.into_iter().take(5) {
+            out.push(Evidence::SharedSpan {
+                candidate: cand_names[c].clone(),
+                prompt_id: space.texts[t].prompt_id.clone().unwrap_or_default(),
+                words: sp.words,
+                text: sp.text,
+                suspect_span: sp.a.into(),
+                candidate_span: sp.b.into(),
+            });
+        }
+    }
+    out
+}
+
+/// Self-identification sentences in the outputs of every source, in
+/// source order: a student that says "I am ChatGPT" names its teacher.
+fn leaks(space: &Space, srcs: &[usize]) -> Vec<LeakEvidence> {
+    let mut out = Vec::new();
+    for &s in srcs {
+        let texts: Vec<usize> = space.members[s].clone();
+        let found = stats::par_map(&texts, |&i| identity::find_leaks(&space.texts[i].text));
+        for (i, leaks) in texts.iter().zip(found) {
+            for l in leaks {
+                // A generic self-description ("as an AI language model")
+                // names nobody and is not evidence of lineage.
+                let named: Vec<String> = l
+                    .claims
+                    .iter()
+                    .filter(|c| c.kind != identity::ClaimKind::Generic)
+                    .map(|c| c.entity.clone())
+                    .collect();
+                if named.is_empty() {
+                    continue;
+                }
+                out.push(LeakEvidence {
+                    source: space.sources[s].clone(),
+                    prompt_id: space.texts[*i].prompt_id.clone(),
+                    sentence: l.sentence,
+                    claims: named,
+                    language: l.language.code().into(),
+                    span: l.span.into(),
+                });
+            }
+        }
+    }
+    out
 }
