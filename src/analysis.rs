@@ -165,9 +165,13 @@ impl Space {
         let max_n = opts.max_char_ngram.max(1);
         let feats: Vec<TextFeatures> = stats::par_map(&texts, |s| TextFeatures::of(&s.text, max_n));
 
-        // Character n-grams: sublinear tf (1 + ln tf) damps a long text's
-        // repeated n-grams, and idf over all texts discounts what every
-        // model writes; vectors are unit length so text length cancels.
+        // Character n-grams: a damped *rate* times idf over all texts
+        // (idf discounts what every model writes), scaled to unit length.
+        // The weight ln(1 + 1000 c / L), with c the n-gram's count and L
+        // the text's number of n-grams, damps repeated n-grams as sublinear
+        // tf does, but on the rate: a text repeated twice gets exactly the
+        // same vector, so a source's length cannot leak into the profile
+        // (plain sublinear tf flattens long texts' profiles).
         let mut df: BTreeMap<u32, f32> = BTreeMap::new();
         for f in &feats {
             for k in f.char_counts.keys() {
@@ -176,12 +180,13 @@ impl Space {
         }
         let n_docs = feats.len().max(1) as f32;
         let tfidf: Vec<SparseVec> = stats::par_map(&feats, |f| {
+            let total: f32 = f.char_counts.values().sum::<f32>().max(1.0);
             SparseVec(
                 f.char_counts
                     .iter()
                     .map(|(k, c)| {
                         let idf = (n_docs / df.get(k).copied().unwrap_or(1.0)).ln() + 1.0;
-                        (*k, (1.0 + c.ln()) * idf)
+                        (*k, (1.0 + 1000.0 * c / total).ln() * idf)
                     })
                     .collect(),
             )
@@ -591,9 +596,15 @@ pub fn analyze(
     if req.candidates.len() < 2 {
         return Err(AnalysisError::new("at least two candidates are needed"));
     }
+    // Canonical order inside each source (by prompt id, then text), so the
+    // report does not depend on the order of the input lines.
     let ordered: Vec<(String, Vec<Sample>)> = wanted
         .iter()
-        .map(|(n, _)| (n.to_string(), groups[*n].clone()))
+        .map(|(n, _)| {
+            let mut v = groups[*n].clone();
+            v.sort_by(|a, b| a.prompt_id.cmp(&b.prompt_id).then(a.text.cmp(&b.text)));
+            (n.to_string(), v)
+        })
         .collect();
 
     progress("features", 0.05);
@@ -683,7 +694,10 @@ fn analyze_space(
         ..OverlapOptions::default()
     };
     let boilerplate = if paired {
-        let per_source: Vec<Vec<&str>> = all_src
+        // Built from the candidates (and control) only: a phrase that the
+        // suspect shares with a single candidate is evidence, not
+        // boilerplate, and including the suspect would make it so.
+        let per_source: Vec<Vec<&str>> = all_src[1..]
             .iter()
             .map(|&s| {
                 space.members[s]
