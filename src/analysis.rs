@@ -20,6 +20,7 @@ use crate::report::{
     RankedCandidate, Report, SignalResult, SourceSummary, TestResult, Verdict, Warning,
     SCHEMA_VERSION,
 };
+use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
 use crate::signals::features::{SparseVec, TextFeatures, STRUCTURE_NAMES};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
 use crate::signals::{habits, identity};
@@ -831,6 +832,11 @@ fn analyze_space(
             note: None,
         });
     }
+    progress("classifier", 0.5);
+    let classifier_result = classifier_signal(space, &cand_src, &cand_names, opts);
+    if let Some((sig, _)) = &classifier_result {
+        signals.push(sig.clone());
+    }
     signals.push(habits_signal(
         space,
         suspect_src,
@@ -972,9 +978,13 @@ fn analyze_space(
         excess_p = Some(p);
     }
 
-    // Separability among candidates: leave-one-out nearest centroid on the
-    // character n-gram profiles (cheap and assumption-free).
-    let separability = nearest_centroid_loo(space, &cand_src);
+    // Separability among candidates: k-fold cross-validated accuracy of
+    // the classifier (falls back to leave-one-out nearest centroid when a
+    // candidate has fewer texts than folds).
+    let separability = classifier_result
+        .as_ref()
+        .map(|c| c.1)
+        .unwrap_or_else(|| nearest_centroid_loo(space, &cand_src));
     let chance = 1.0 / n_cand as f64;
     let sep_floor = chance + (1.0 - chance) / 4.0;
 
@@ -1446,4 +1456,82 @@ fn leaks(space: &Space, srcs: &[usize]) -> Vec<LeakEvidence> {
         }
     }
     out
+}
+
+/// The learned classifier: trained on the candidates' outputs, cross-validated for
+/// separability, then applied to every suspect output; the score of a
+/// candidate is the share of suspect outputs assigned to it, with a
+/// bootstrap interval over outputs. Returns None when it cannot be trained
+/// (a candidate with fewer outputs than folds).
+fn classifier_signal(
+    space: &Space,
+    cand_src: &[usize],
+    cand_names: &[String],
+    opts: &AnalysisOptions,
+) -> Option<(SignalResult, f64)> {
+    let n_cand = cand_src.len();
+    let mut texts: Vec<&str> = Vec::new();
+    let mut labels: Vec<usize> = Vec::new();
+    for (c, &s) in cand_src.iter().enumerate() {
+        for &i in &space.members[s] {
+            texts.push(&space.texts[i].text);
+            labels.push(c);
+        }
+    }
+    // Only the argmax is used here, so the softmax temperature is not fitted.
+    let copts = ClassifierOptions {
+        calibration_folds: 0,
+        seed: stats::sub_seed(opts.seed, "classifier"),
+        ..ClassifierOptions::default()
+    };
+    let cv =
+        classifier::cross_validate(&texts, &labels, n_cand, opts.classifier_folds, &copts).ok()?;
+    let model = TextClassifier::train(&texts, &labels, n_cand, &copts).ok()?;
+    let suspect: Vec<usize> = space.members[0].clone();
+    let preds: Vec<usize> = stats::par_map(&suspect, |&i| model.predict(&space.texts[i].text));
+    let n = preds.len();
+    let scores: Vec<CandidateScore> = (0..n_cand)
+        .map(|c| {
+            let hits: Vec<f64> = preds
+                .iter()
+                .map(|&p| if p == c { 1.0 } else { 0.0 })
+                .collect();
+            let iv = stats::bootstrap_mean(
+                &hits,
+                opts.bootstrap_reps,
+                opts.alpha,
+                stats::sub_seed(opts.seed, &format!("classifier/{c}")),
+            );
+            CandidateScore {
+                candidate: cand_names[c].clone(),
+                score: r6(stats::mean(&hits)),
+                low: r6(iv.low),
+                high: r6(iv.high),
+            }
+        })
+        .collect();
+    let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
+    let evidence = order
+        .iter()
+        .map(|&c| Evidence::Assignment {
+            candidate: cand_names[c].clone(),
+            outputs: preds.iter().filter(|&&p| p == c).count(),
+            of: n,
+        })
+        .collect();
+    let sig = SignalResult {
+        name: "classifier".into(),
+        description: "Linear classifier (hashed character and word n-grams plus structure rates) trained on the candidates: share of suspect outputs assigned to each".into(),
+        ranking: order.iter().map(|&c| cand_names[c].clone()).collect(),
+        scores,
+        in_combined: false,
+        evidence,
+        note: Some(format!(
+            "{}-fold cross-validated accuracy among candidates {:.3} (chance {:.3}); a closed-set classifier also picks up a shared base model",
+            cv.folds,
+            cv.accuracy,
+            1.0 / n_cand as f64
+        )),
+    };
+    Some((sig, cv.accuracy))
 }

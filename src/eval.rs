@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::analysis::{self, AnalysisOptions, AnalysisRequest, Space};
 use crate::corpus::Sample;
+use crate::signals::classifier::{ClassifierOptions, TextClassifier};
 use crate::signals::features::SparseVec;
 use crate::stats;
 
@@ -129,10 +130,80 @@ fn in_half(samples: &[Sample], source: &str, half: &BTreeSet<String>) -> Vec<Sam
         .collect()
 }
 
-/// T1 closed-set attribution by nearest centroid over character n-gram
-/// tf-idf profiles built from the first half. Batches of 10 outputs of one
-/// source are attributed by the mean of their similarity vectors.
+/// T1 closed-set attribution with the learned classifier trained on the
+/// candidates' first-half outputs; each second-half output is attributed
+/// by its most likely class, and each batch of 10 outputs of one source
+/// (consecutive in prompt-id order) by the sum of calibrated
+/// log-probabilities. Falls back to nearest centroid when the classifier
+/// cannot be trained.
 pub fn t1(
+    samples: &[Sample],
+    candidates: &[String],
+    first: &BTreeSet<String>,
+    second: &BTreeSet<String>,
+    opts: &AnalysisOptions,
+) -> T1 {
+    let mut texts: Vec<&str> = Vec::new();
+    let mut labels: Vec<usize> = Vec::new();
+    let mut probes: Vec<Vec<&Sample>> = vec![Vec::new(); candidates.len()];
+    for s in samples {
+        let Some(c) = candidates.iter().position(|c| *c == s.source) else {
+            continue;
+        };
+        let Some(id) = s.prompt_id.as_ref() else {
+            continue;
+        };
+        if first.contains(id) {
+            texts.push(&s.text);
+            labels.push(c);
+        } else if second.contains(id) {
+            probes[c].push(s);
+        }
+    }
+    let copts = ClassifierOptions {
+        seed: stats::sub_seed(opts.seed, "t1"),
+        ..ClassifierOptions::default()
+    };
+    let Ok(model) = TextClassifier::train(&texts, &labels, candidates.len(), &copts) else {
+        return t1_centroid(samples, candidates, first, second, opts);
+    };
+    let (mut n_single, mut ok_single, mut n_batches, mut ok_batches) = (0, 0, 0, 0);
+    let mut per_candidate = Vec::new();
+    for (c, list) in probes.iter_mut().enumerate() {
+        list.sort_by(|a, b| a.prompt_id.cmp(&b.prompt_id));
+        let preds: Vec<usize> = stats::par_map(list, |s| model.predict(&s.text));
+        let ok = preds.iter().filter(|&&p| p == c).count();
+        per_candidate.push(if preds.is_empty() {
+            0.0
+        } else {
+            ok as f64 / preds.len() as f64
+        });
+        n_single += preds.len();
+        ok_single += ok;
+        let chunks: Vec<Vec<&str>> = list
+            .chunks(10)
+            .filter(|ch| ch.len() == 10)
+            .map(|ch| ch.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        let batch_preds = stats::par_map(&chunks, |ch| model.predict_batch(ch));
+        n_batches += chunks.len();
+        ok_batches += batch_preds.iter().filter(|p| **p == Some(c)).count();
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    T1 {
+        candidates: candidates.to_vec(),
+        single_accuracy: ratio(ok_single, n_single),
+        batch10_accuracy: ratio(ok_batches, n_batches),
+        n_single,
+        n_batches,
+        method: "linear classifier (signals::classifier), batches by summed calibrated log-probabilities".into(),
+        per_candidate,
+    }
+}
+
+/// T1 by nearest centroid over character n-gram tf-idf profiles built from
+/// the first half; batches by the mean of their similarity vectors.
+pub fn t1_centroid(
     samples: &[Sample],
     candidates: &[String],
     first: &BTreeSet<String>,
