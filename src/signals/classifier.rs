@@ -1,1 +1,750 @@
-//! OWNER: signals helper.
+//! The learned classifier: which candidate wrote this text?
+//!
+//! A linear model over three feature blocks, trained on the candidates'
+//! texts:
+//!
+//! - character n-grams (default 1..=5, case kept, with start and end
+//!   markers so openings and closings count) and
+//! - case-folded word n-grams (default 1..=2), both hashed with xxh3 into
+//!   `2^hash_bits` signed buckets, weighted by sublinear tf
+//!   (`1 + ln tf`) times smoothed idf (`ln((1 + n) / (1 + df)) + 1`), and
+//!   L2-normalised block by block, so long and short answers weigh alike;
+//! - [`features::STRUCTURE_NAMES`]: markdown, list, paragraph and
+//!   punctuation *rates* (never raw lengths), standardised on the training
+//!   texts.
+//!
+//! The model is one-vs-rest L2-loss linear SVMs trained by dual coordinate
+//! descent (LIBLINEAR's default solver), with class-balanced costs. Margins
+//! become log-probabilities by a softmax whose single temperature is fitted
+//! on out-of-fold margins of the training texts (temperature scaling, Guo
+//! et al. 2017), which makes the sum of per-text log-probabilities a sound
+//! way to attribute a *batch* of outputs of one source.
+//!
+//! Everything is deterministic: the same texts, labels and options give the
+//! same model and the same scores bit for bit, natively and in wasm (seeded
+//! ChaCha permutations, sums in a fixed order, `ln`/`exp` from IEEE basic
+//! operations, see `detmath`).
+//!
+//! ```
+//! use lineage::signals::classifier::{ClassifierOptions, TextClassifier};
+//! let texts = [
+//!     "Sure! Here is a list:\n\n- one\n- two", "Sure! Here are some ideas:\n\n- a\n- b",
+//!     "Certainly. The answer is forty-two.", "Certainly. The capital is Paris.",
+//! ];
+//! let labels = [0, 0, 1, 1];
+//! let opts = ClassifierOptions { calibration_folds: 0, ..Default::default() };
+//! let model = TextClassifier::train(&texts, &labels, 2, &opts).unwrap();
+//! assert_eq!(model.predict("Sure! Here you go:\n\n- x\n- y"), 0);
+//! assert_eq!(model.predict("Certainly. It is blue."), 1);
+//! ```
+
+mod detmath;
+pub mod features;
+mod solver;
+
+use std::fmt;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use features::{
+    FeatureConfig, RawDoc, BLOCK_SHIFT, CHAR_BLOCK, MASKED_BLOCK, N_STRUCTURE, WORD_BLOCK,
+};
+use solver::{SolverParams, SparseRow};
+
+/// Options of [`TextClassifier::train`] and [`cross_validate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassifierOptions {
+    /// Smallest and largest character n-gram length; `(0, 0)` disables them.
+    pub char_ngrams: (usize, usize),
+    /// Smallest and largest character n-gram length of the topic-masked
+    /// text (rare words' letters replaced by `*`); `(0, 0)` disables them.
+    pub masked_ngrams: (usize, usize),
+    /// How many of the training texts' most frequent words the topic mask
+    /// keeps.
+    pub frequent_words: usize,
+    /// Smallest and largest word n-gram length; `(0, 0)` disables them.
+    pub word_ngrams: (usize, usize),
+    /// The n-gram hash space has `2^hash_bits` buckets (clamped to 8..=24);
+    /// the model keeps a `4 * 2^hash_bits`-byte bucket-to-column table and
+    /// weights only for the buckets seen in training.
+    pub hash_bits: u32,
+    /// N-grams found in fewer training texts than this are dropped: they
+    /// cannot generalise and would dominate the model's size.
+    pub min_df: usize,
+    /// Weight of the word block relative to the character block (each
+    /// block is L2-normalised to its weight).
+    pub word_weight: f64,
+    /// Weight of the topic-masked character block.
+    pub masked_weight: f64,
+    /// Weight of the structure block; 0 disables it.
+    pub structure_weight: f64,
+    /// Weight of ln(characters) and ln(words) as explicit features; 0 (the
+    /// default) leaves length out, so no attribution rests on "writes as
+    /// long as".
+    pub length_weight: f64,
+    /// Misclassification cost C of the SVMs (inverse regularisation).
+    pub c: f64,
+    /// Balance each one-vs-rest problem so every class weighs the same.
+    pub balanced: bool,
+    /// Upper bound on solver passes over the training texts.
+    pub max_epochs: usize,
+    /// Solver stopping tolerance on the projected gradient.
+    pub tolerance: f64,
+    /// Folds used to fit the softmax temperature on out-of-fold margins;
+    /// 0 or 1 keeps temperature 1 (and trains three times faster).
+    pub calibration_folds: usize,
+    /// Seed of every random choice (solver order, folds).
+    pub seed: u64,
+}
+
+impl Default for ClassifierOptions {
+    fn default() -> Self {
+        Self {
+            // Masked character n-grams carry the style at a third of the
+            // cost of raw ones, which add nothing measurable on top of them
+            // (see the figures in `examples/classifier_dev.rs`).
+            char_ngrams: (0, 0),
+            masked_ngrams: (1, 4),
+            frequent_words: 300,
+            word_ngrams: (1, 2),
+            hash_bits: 20,
+            min_df: 2,
+            word_weight: 1.0,
+            masked_weight: 1.0,
+            structure_weight: 0.5,
+            length_weight: 0.0,
+            c: 1.0,
+            balanced: true,
+            max_epochs: 20,
+            tolerance: 0.1,
+            calibration_folds: 3,
+            seed: 0x11e4_a9e5,
+        }
+    }
+}
+
+/// Why a classifier could not be trained or cross-validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassifierError {
+    kind: ErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ErrorKind {
+    LengthMismatch {
+        texts: usize,
+        labels: usize,
+    },
+    TooFewClasses(usize),
+    LabelOutOfRange {
+        label: usize,
+        n_classes: usize,
+    },
+    EmptyClass(usize),
+    TooFewFolds(usize),
+    ClassSmallerThanFolds {
+        class: usize,
+        count: usize,
+        folds: usize,
+    },
+    BadOption(&'static str),
+}
+
+impl fmt::Display for ClassifierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::LengthMismatch { texts, labels } => {
+                write!(f, "{texts} texts but {labels} labels")
+            }
+            ErrorKind::TooFewClasses(n) => write!(f, "need at least 2 classes, got {n}"),
+            ErrorKind::LabelOutOfRange { label, n_classes } => {
+                write!(f, "label {label} is out of range for {n_classes} classes")
+            }
+            ErrorKind::EmptyClass(c) => write!(f, "class {c} has no training texts"),
+            ErrorKind::TooFewFolds(k) => write!(f, "need at least 2 folds, got {k}"),
+            ErrorKind::ClassSmallerThanFolds {
+                class,
+                count,
+                folds,
+            } => write!(
+                f,
+                "class {class} has {count} texts, fewer than the {folds} folds"
+            ),
+            ErrorKind::BadOption(what) => write!(f, "invalid option: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ClassifierError {}
+
+fn err(kind: ErrorKind) -> ClassifierError {
+    ClassifierError { kind }
+}
+
+/// A trained classifier. Cheap to query; holds only the n-grams seen in at
+/// least `min_df` training texts.
+#[derive(Clone, Debug)]
+pub struct TextClassifier {
+    n_classes: usize,
+    config: FeatureConfig,
+    vectorizer: Vectorizer,
+    /// Weights laid out `[column * n_classes + class]`, the bias column last.
+    weights: Vec<f32>,
+    temperature: f64,
+}
+
+/// Cross-validated separability of the classes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrossValidation {
+    /// Share of texts whose predicted class is their label.
+    pub accuracy: f64,
+    /// Per class: share of its texts predicted correctly.
+    pub per_class_accuracy: Vec<f64>,
+    /// `confusion[true][predicted]` counts.
+    pub confusion: Vec<Vec<usize>>,
+    /// Out-of-fold prediction of every text, in input order.
+    pub predictions: Vec<usize>,
+    /// Number of folds used.
+    pub folds: usize,
+}
+
+impl TextClassifier {
+    /// Trains on `texts[i]` labelled `labels[i]` in `0..n_classes`.
+    ///
+    /// Errors when the lengths differ, when there are fewer than two
+    /// classes, a label is out of range, a class has no text, or an option
+    /// is out of range (`c` not positive, n-gram range reversed).
+    pub fn train(
+        texts: &[&str],
+        labels: &[usize],
+        n_classes: usize,
+        opts: &ClassifierOptions,
+    ) -> Result<Self, ClassifierError> {
+        check_inputs(texts.len(), labels, n_classes, opts)?;
+        let counts = class_counts(labels, n_classes);
+        if let Some(c) = counts.iter().position(|&n| n == 0) {
+            return Err(err(ErrorKind::EmptyClass(c)));
+        }
+        let config = feature_config(texts, opts);
+        let raws: Vec<RawDoc> = texts.iter().map(|t| config.extract(t)).collect();
+        Ok(Self::fit(&raws, labels, n_classes, opts, config))
+    }
+
+    /// Fits on already extracted features (shared by `train` and the folds).
+    fn fit(
+        raws: &[RawDoc],
+        labels: &[usize],
+        n_classes: usize,
+        opts: &ClassifierOptions,
+        config: FeatureConfig,
+    ) -> Self {
+        let refs: Vec<&RawDoc> = raws.iter().collect();
+        let vectorizer = Vectorizer::fit(&refs, opts);
+        let rows: Vec<SparseRow> = raws.iter().map(|r| vectorizer.transform(r)).collect();
+        let params = solver_params(opts);
+        let weights = solver::train(&rows, labels, n_classes, vectorizer.n_cols(), &params);
+
+        // Temperature from out-of-fold margins: the margins of the training
+        // texts themselves are overconfident (the model has seen them).
+        let temperature = if opts.calibration_folds >= 2 && raws.len() >= 2 * n_classes {
+            let folds = stratified_folds(labels, n_classes, opts.calibration_folds, opts.seed);
+            let mut margins: Vec<Vec<f64>> = vec![Vec::new(); raws.len()];
+            for fold in 0..opts.calibration_folds {
+                let train_idx: Vec<usize> = (0..raws.len()).filter(|&i| folds[i] != fold).collect();
+                let test_idx: Vec<usize> = (0..raws.len()).filter(|&i| folds[i] == fold).collect();
+                if train_idx.is_empty() || test_idx.is_empty() {
+                    continue;
+                }
+                // The vectorizer of the whole training set is reused: the
+                // held-out texts' influence on idf is negligible, and
+                // refitting it per fold would double the cost.
+                let fold_rows: Vec<SparseRow> =
+                    train_idx.iter().map(|&i| rows[i].clone()).collect();
+                let fold_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
+                let w = solver::train(
+                    &fold_rows,
+                    &fold_labels,
+                    n_classes,
+                    vectorizer.n_cols(),
+                    &params,
+                );
+                for &i in &test_idx {
+                    margins[i] = margins_of(&w, &rows[i], n_classes);
+                }
+            }
+            let pairs: Vec<(&[f64], usize)> = margins
+                .iter()
+                .zip(labels)
+                .filter(|(m, _)| !m.is_empty())
+                .map(|(m, &y)| (m.as_slice(), y))
+                .collect();
+            fit_temperature(&pairs)
+        } else {
+            1.0
+        };
+
+        TextClassifier {
+            n_classes,
+            config,
+            vectorizer,
+            weights: weights.iter().map(|&w| w as f32).collect(),
+            temperature,
+        }
+    }
+
+    /// Number of classes.
+    pub fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    /// The fitted softmax temperature (multiplies the margins).
+    pub fn temperature(&self) -> f64 {
+        self.temperature
+    }
+
+    /// Raw SVM margins, one per class (larger is more likely).
+    pub fn margins(&self, text: &str) -> Vec<f64> {
+        let row = self.vectorizer.transform(&self.config.extract(text));
+        let k = self.n_classes;
+        let mut out = vec![0.0; k];
+        for &(col, v) in &row {
+            let base = col as usize * k;
+            for (o, &w) in out.iter_mut().zip(&self.weights[base..base + k]) {
+                *o += f64::from(w) * v;
+            }
+        }
+        out
+    }
+
+    /// Calibrated log-probabilities, one per class (they log-sum-exp to 0).
+    pub fn scores(&self, text: &str) -> Vec<f64> {
+        let scaled: Vec<f64> = self
+            .margins(text)
+            .iter()
+            .map(|m| m * self.temperature)
+            .collect();
+        let lse = detmath::log_sum_exp(&scaled);
+        scaled.iter().map(|s| s - lse).collect()
+    }
+
+    /// The most likely class of one text (ties go to the lower index).
+    pub fn predict(&self, text: &str) -> usize {
+        argmax(&self.margins(text))
+    }
+
+    /// Sum of the per-text log-probabilities of a batch of texts assumed to
+    /// come from one source (naive-Bayes combination of calibrated scores).
+    /// All zeros for an empty batch.
+    pub fn batch_scores(&self, texts: &[&str]) -> Vec<f64> {
+        let mut total = vec![0.0; self.n_classes];
+        for t in texts {
+            for (acc, s) in total.iter_mut().zip(self.scores(t)) {
+                *acc += s;
+            }
+        }
+        total
+    }
+
+    /// The class that best explains a whole batch of texts of one source;
+    /// `None` for an empty batch.
+    pub fn predict_batch(&self, texts: &[&str]) -> Option<usize> {
+        (!texts.is_empty()).then(|| argmax(&self.batch_scores(texts)))
+    }
+}
+
+/// Stratified, seeded k-fold cross-validation: every text is predicted by a
+/// model trained without its fold. Measures how separable the classes are
+/// (if the candidates cannot be told apart, no attribution is possible).
+///
+/// Errors as [`TextClassifier::train`] does, when `k < 2`, or when a class
+/// has fewer than `k` texts.
+pub fn cross_validate(
+    texts: &[&str],
+    labels: &[usize],
+    n_classes: usize,
+    k: usize,
+    opts: &ClassifierOptions,
+) -> Result<CrossValidation, ClassifierError> {
+    check_inputs(texts.len(), labels, n_classes, opts)?;
+    if k < 2 {
+        return Err(err(ErrorKind::TooFewFolds(k)));
+    }
+    let counts = class_counts(labels, n_classes);
+    if let Some(class) = counts.iter().position(|&n| n < k) {
+        return Err(err(ErrorKind::ClassSmallerThanFolds {
+            class,
+            count: counts[class],
+            folds: k,
+        }));
+    }
+    // The topic mask's frequent words come from all texts: they are
+    // label-free, so this leaks nothing about the held-out labels.
+    let config = feature_config(texts, opts);
+    let raws: Vec<RawDoc> = texts.iter().map(|t| config.extract(t)).collect();
+    let folds = stratified_folds(labels, n_classes, k, opts.seed);
+    // Argmax predictions do not depend on the temperature: skip calibration.
+    let fold_opts = ClassifierOptions {
+        calibration_folds: 0,
+        ..opts.clone()
+    };
+    let mut predictions = vec![0usize; texts.len()];
+    for fold in 0..k {
+        let train_idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != fold).collect();
+        let train_raws: Vec<RawDoc> = train_idx.iter().map(|&i| raws[i].clone()).collect();
+        let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
+        let model = TextClassifier::fit(
+            &train_raws,
+            &train_labels,
+            n_classes,
+            &fold_opts,
+            config.clone(),
+        );
+        for i in (0..texts.len()).filter(|&i| folds[i] == fold) {
+            let row = model.vectorizer.transform(&raws[i]);
+            let w: Vec<f64> = model.weights.iter().map(|&x| f64::from(x)).collect();
+            predictions[i] = argmax(&margins_of(&w, &row, n_classes));
+        }
+    }
+    let mut confusion = vec![vec![0usize; n_classes]; n_classes];
+    for (&y, &p) in labels.iter().zip(&predictions) {
+        confusion[y][p] += 1;
+    }
+    let correct: usize = (0..n_classes).map(|c| confusion[c][c]).sum();
+    let per_class_accuracy = (0..n_classes)
+        .map(|c| confusion[c][c] as f64 / counts[c].max(1) as f64)
+        .collect();
+    Ok(CrossValidation {
+        accuracy: correct as f64 / texts.len().max(1) as f64,
+        per_class_accuracy,
+        confusion,
+        predictions,
+        folds: k,
+    })
+}
+
+fn check_inputs(
+    n_texts: usize,
+    labels: &[usize],
+    n_classes: usize,
+    opts: &ClassifierOptions,
+) -> Result<(), ClassifierError> {
+    if n_texts != labels.len() {
+        return Err(err(ErrorKind::LengthMismatch {
+            texts: n_texts,
+            labels: labels.len(),
+        }));
+    }
+    if n_classes < 2 {
+        return Err(err(ErrorKind::TooFewClasses(n_classes)));
+    }
+    if let Some(&label) = labels.iter().find(|&&l| l >= n_classes) {
+        return Err(err(ErrorKind::LabelOutOfRange { label, n_classes }));
+    }
+    if !(opts.c > 0.0 && opts.c.is_finite()) {
+        return Err(err(ErrorKind::BadOption("c must be positive and finite")));
+    }
+    let ranges = [opts.char_ngrams, opts.masked_ngrams, opts.word_ngrams];
+    if ranges.iter().any(|r| r.0 > r.1) {
+        return Err(err(ErrorKind::BadOption("an n-gram range is reversed")));
+    }
+    if opts.char_ngrams.1 > 16 || opts.masked_ngrams.1 > 16 || opts.word_ngrams.1 > 8 {
+        return Err(err(ErrorKind::BadOption(
+            "n-grams are limited to 16 characters and 8 words",
+        )));
+    }
+    let weights_ok = [
+        opts.word_weight,
+        opts.masked_weight,
+        opts.structure_weight,
+        opts.length_weight,
+        opts.tolerance,
+    ]
+    .iter()
+    .all(|w| *w >= 0.0 && w.is_finite());
+    if !weights_ok {
+        return Err(err(ErrorKind::BadOption(
+            "weights and tolerance must be non-negative and finite",
+        )));
+    }
+    Ok(())
+}
+
+fn class_counts(labels: &[usize], n_classes: usize) -> Vec<usize> {
+    let mut counts = vec![0usize; n_classes];
+    for &l in labels {
+        counts[l] += 1;
+    }
+    counts
+}
+
+fn feature_config(texts: &[&str], opts: &ClassifierOptions) -> FeatureConfig {
+    let masked = opts.masked_ngrams.1 > 0 && opts.masked_weight > 0.0;
+    FeatureConfig {
+        char_ngrams: opts.char_ngrams,
+        masked_ngrams: if masked { opts.masked_ngrams } else { (0, 0) },
+        word_ngrams: opts.word_ngrams,
+        hash_bits: opts.hash_bits.clamp(8, 24),
+        structure: opts.structure_weight > 0.0,
+        length: opts.length_weight > 0.0,
+        frequent: if masked {
+            features::frequent_words(texts, opts.frequent_words)
+        } else {
+            Default::default()
+        },
+    }
+}
+
+fn solver_params(opts: &ClassifierOptions) -> SolverParams {
+    SolverParams {
+        c: opts.c,
+        balanced: opts.balanced,
+        max_epochs: opts.max_epochs.max(1),
+        tolerance: opts.tolerance,
+        seed: opts.seed,
+    }
+}
+
+/// Fold of each text: within every class the texts are shuffled (seeded)
+/// and dealt round-robin, so each fold holds each class in proportion.
+fn stratified_folds(labels: &[usize], n_classes: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xf01d);
+    let mut folds = vec![0usize; labels.len()];
+    let mut offset = 0;
+    for c in 0..n_classes {
+        let mut members: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == c).collect();
+        members.shuffle(&mut rng);
+        for (j, &i) in members.iter().enumerate() {
+            // The offset rotates the deal so small classes do not all start
+            // in fold 0.
+            folds[i] = (j + offset) % k;
+        }
+        offset += members.len();
+    }
+    folds
+}
+
+fn margins_of(w: &[f64], row: &[(u32, f64)], k: usize) -> Vec<f64> {
+    let mut out = vec![0.0; k];
+    for &(col, v) in row {
+        let base = col as usize * k;
+        for (o, &wc) in out.iter_mut().zip(&w[base..base + k]) {
+            *o += wc * v;
+        }
+    }
+    out
+}
+
+fn argmax(values: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// The temperature t > 0 maximising the log-likelihood of the labels under
+/// softmax(t * margins). The log-likelihood is concave in t, so bisection
+/// on the sign of its derivative (in log t) finds the maximum.
+fn fit_temperature(pairs: &[(&[f64], usize)]) -> f64 {
+    if pairs.is_empty() {
+        return 1.0;
+    }
+    // d/dt sum_i log p_i(y_i) = sum_i (m_iy - E_p[m_i]).
+    let derivative = |t: f64| -> f64 {
+        pairs
+            .iter()
+            .map(|(m, y)| {
+                let scaled: Vec<f64> = m.iter().map(|v| v * t).collect();
+                let lse = detmath::log_sum_exp(&scaled);
+                let expected: f64 = m
+                    .iter()
+                    .zip(&scaled)
+                    .map(|(v, s)| v * detmath::exp(s - lse))
+                    .sum();
+                m[*y] - expected
+            })
+            .sum()
+    };
+    let (mut lo, mut hi) = (detmath::ln(1e-3), detmath::ln(1e3));
+    if derivative(detmath::exp(hi)) > 0.0 {
+        return detmath::exp(hi);
+    }
+    if derivative(detmath::exp(lo)) < 0.0 {
+        return detmath::exp(lo);
+    }
+    for _ in 0..50 {
+        let mid = 0.5 * (lo + hi);
+        if derivative(detmath::exp(mid)) > 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    detmath::exp(0.5 * (lo + hi))
+}
+
+/// Maps raw features to weighted, normalised columns: column ids for the
+/// n-gram keys kept, their idf, and the structure features' standardisation.
+#[derive(Clone, Debug)]
+struct Vectorizer {
+    /// Column of each hash bucket (`u32::MAX` when the bucket was dropped):
+    /// a flat table, one memory access per n-gram, `4 * 2^hash_bits` bytes.
+    columns: Vec<u32>,
+    /// `2^hash_bits - 1`: keys carry their block in the top bits.
+    bucket_mask: u32,
+    idf: Vec<f64>,
+    dense_mean: Vec<f64>,
+    dense_scale: Vec<f64>,
+    /// Norm of each n-gram block after normalisation, by block id.
+    block_weights: [f64; 4],
+}
+
+impl Vectorizer {
+    fn fit(raws: &[&RawDoc], opts: &ClassifierOptions) -> Self {
+        // Document frequency per bucket, by counting runs in the sorted
+        // list. Buckets, not keys: n-grams of different blocks that hash to
+        // the same bucket share a column (a collision like any other).
+        let bucket_mask = ((1u64 << opts.hash_bits.clamp(8, 24)) - 1) as u32;
+        let mut keys: Vec<u32> = raws
+            .iter()
+            .flat_map(|r| r.sparse.iter().map(|&(k, _)| k & bucket_mask))
+            .collect();
+        keys.sort_unstable();
+        let n = raws.len() as f64;
+        let min_df = opts.min_df.max(1);
+        let mut kept: Vec<(u32, usize)> = Vec::new();
+        let mut i = 0;
+        while i < keys.len() {
+            let mut j = i;
+            while j < keys.len() && keys[j] == keys[i] {
+                j += 1;
+            }
+            if j - i >= min_df {
+                kept.push((keys[i], j - i));
+            }
+            i = j;
+        }
+        // Frequent n-grams get the low column ids: every text touches them,
+        // and keeping their weights together keeps the solver in cache.
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut columns = vec![u32::MAX; bucket_mask as usize + 1];
+        let mut idf = Vec::with_capacity(kept.len());
+        for (col, &(key, df)) in kept.iter().enumerate() {
+            columns[key as usize] = col as u32;
+            idf.push(detmath::ln((1.0 + n) / (1.0 + df as f64)) + 1.0);
+        }
+
+        // Standardise structure features; the block is scaled so its
+        // expected squared norm is structure_weight^2.
+        let n_dense = raws.first().map_or(0, |r| r.dense.len());
+        let mut dense_mean = vec![0.0; n_dense];
+        let mut dense_scale = vec![0.0; n_dense];
+        if n_dense > 0 && !raws.is_empty() {
+            for r in raws {
+                for (m, v) in dense_mean.iter_mut().zip(&r.dense) {
+                    *m += v / n;
+                }
+            }
+            let mut var = vec![0.0; n_dense];
+            for r in raws {
+                for ((s, v), m) in var.iter_mut().zip(&r.dense).zip(&dense_mean) {
+                    *s += (v - m) * (v - m) / n;
+                }
+            }
+            // Structure features first (when enabled), then length.
+            let n_structure = if opts.structure_weight > 0.0 {
+                N_STRUCTURE
+            } else {
+                0
+            };
+            for (j, (scale, v)) in dense_scale.iter_mut().zip(&var).enumerate() {
+                let block = if j < n_structure {
+                    opts.structure_weight / (N_STRUCTURE as f64).sqrt()
+                } else {
+                    opts.length_weight / (features::N_LENGTH as f64).sqrt()
+                };
+                *scale = if *v > 1e-12 { block / v.sqrt() } else { 0.0 };
+            }
+        }
+        let mut block_weights = [0.0; 4];
+        block_weights[CHAR_BLOCK as usize] = 1.0;
+        block_weights[MASKED_BLOCK as usize] = opts.masked_weight;
+        block_weights[WORD_BLOCK as usize] = opts.word_weight;
+        Vectorizer {
+            columns,
+            bucket_mask,
+            idf,
+            dense_mean,
+            dense_scale,
+            block_weights,
+        }
+    }
+
+    /// Columns: n-gram columns, then the structure features, then the bias.
+    fn n_cols(&self) -> usize {
+        self.idf.len() + self.dense_mean.len() + 1
+    }
+
+    fn transform(&self, raw: &RawDoc) -> SparseRow {
+        let mut row: SparseRow = Vec::with_capacity(raw.sparse.len() + raw.dense.len() + 1);
+        // Keys are sorted with the block in their top bits, so each block
+        // is one contiguous run; each is normalised to its own weight.
+        let mut block_start = 0;
+        let mut block = 0u32;
+        let mut norm_sq = 0.0;
+        for &(key, count) in &raw.sparse {
+            let key_block = key >> BLOCK_SHIFT;
+            if key_block != block {
+                normalise(
+                    &mut row[block_start..],
+                    norm_sq,
+                    self.block_weights[block as usize],
+                );
+                block_start = row.len();
+                norm_sq = 0.0;
+                block = key_block;
+            }
+            let col = self.columns[(key & self.bucket_mask) as usize];
+            if col != u32::MAX {
+                let tf = 1.0 + detmath::ln(f64::from(count.unsigned_abs()));
+                let v = f64::from(count.signum()) * tf * self.idf[col as usize];
+                norm_sq += v * v;
+                row.push((col, v));
+            }
+        }
+        normalise(
+            &mut row[block_start..],
+            norm_sq,
+            self.block_weights[block as usize],
+        );
+
+        let base = self.idf.len() as u32;
+        for (j, ((v, m), s)) in raw
+            .dense
+            .iter()
+            .zip(&self.dense_mean)
+            .zip(&self.dense_scale)
+            .enumerate()
+        {
+            let z = (v - m) * s;
+            if z != 0.0 && z.is_finite() {
+                row.push((base + j as u32, z));
+            }
+        }
+        row.push(((self.n_cols() - 1) as u32, 1.0));
+        // Ascending columns: the solver then walks its weights forwards.
+        row.sort_unstable_by_key(|&(col, _)| col);
+        row
+    }
+}
+
+fn normalise(block: &mut [(u32, f64)], norm_sq: f64, weight: f64) {
+    if norm_sq > 0.0 {
+        let scale = weight / norm_sq.sqrt();
+        block.iter_mut().for_each(|(_, v)| *v *= scale);
+    }
+}

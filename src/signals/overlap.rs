@@ -1,1 +1,354 @@
-//! OWNER: signals helper.
+//! Verbatim overlap between two texts: word n-gram containment and shared
+//! passages found by winnowing (Schleimer, Wilkerson & Aiken, SIGMOD 2003).
+//!
+//! Texts are compared as sequences of case-folded UAX #29 words, so
+//! punctuation, spacing and capitalisation do not break a match, while every
+//! reported passage keeps its byte and UTF-16 offsets in the original texts.
+//!
+//! Phrases that most sources produce ("Let me know if you have any other
+//! questions") say nothing about who copied whom: a [`Boilerplate`] set,
+//! built from many sources' texts, lists the word k-grams produced by at
+//! least a given share of sources, and both [`containment_with`] and
+//! [`shared_spans`] ignore them.
+//!
+//! ```
+//! use lineage::signals::overlap::{containment, shared_spans, Boilerplate, OverlapOptions};
+//! let a = "The mitochondria is the powerhouse of the cell, as every student learns.";
+//! let b = "Remember: the mitochondria is the powerhouse of the cell.";
+//! assert!(containment(b, a, 3) > 0.7);
+//! let spans = shared_spans(a, b, &OverlapOptions::default(), &Boilerplate::none());
+//! // Case is folded for matching; each side keeps its own spelling.
+//! assert_eq!(spans[0].text, "The mitochondria is the powerhouse of the cell");
+//! assert_eq!(&b[spans[0].b.start..spans[0].b.end], "the mitochondria is the powerhouse of the cell");
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::text::{self, Span};
+
+/// Options of the winnowing matcher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverlapOptions {
+    /// Words per k-gram: the shortest passage that can match.
+    pub k: usize,
+    /// Winnowing window, in k-grams: every shared passage of at least
+    /// `k + window - 1` words is guaranteed to be found.
+    pub window: usize,
+}
+
+impl Default for OverlapOptions {
+    fn default() -> Self {
+        Self { k: 5, window: 4 }
+    }
+}
+
+/// A selected k-gram of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// xxh3 hash of the k case-folded words.
+    pub hash: u64,
+    /// Index of the k-gram's first word among the text's words.
+    pub word: usize,
+    /// Where the k-gram is in the text (first word's start to last word's end).
+    pub span: Span,
+}
+
+/// A maximal passage shared by two texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedSpan {
+    /// The passage in the first text.
+    pub a: Span,
+    /// The passage in the second text.
+    pub b: Span,
+    /// Its length in words.
+    pub words: usize,
+    /// The passage as written in the first text.
+    pub text: String,
+}
+
+/// Word k-grams that many sources produce, to be ignored as evidence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Boilerplate {
+    k: usize,
+    hashes: BTreeSet<u64>,
+}
+
+/// A text as case-folded words with their positions.
+struct Words<'a> {
+    tokens: Vec<text::Token<'a>>,
+    folded: Vec<String>,
+}
+
+impl<'a> Words<'a> {
+    fn new(text: &'a str) -> Self {
+        let tokens = text::words(text);
+        let folded = tokens.iter().map(|t| t.text.to_lowercase()).collect();
+        Words { tokens, folded }
+    }
+
+    fn len(&self) -> usize {
+        self.folded.len()
+    }
+
+    /// Hash of the n words starting at `start` (caller checks the range).
+    fn ngram_hash(&self, start: usize, n: usize) -> u64 {
+        let mut buf = String::new();
+        for (i, w) in self.folded[start..start + n].iter().enumerate() {
+            if i > 0 {
+                // A separator that cannot occur inside a word.
+                buf.push('\u{1f}');
+            }
+            buf.push_str(w);
+        }
+        xxh3_64(buf.as_bytes())
+    }
+
+    /// Hashes of all n-grams, in order (empty when the text is shorter).
+    fn ngram_hashes(&self, n: usize) -> Vec<u64> {
+        if n == 0 || self.len() < n {
+            return Vec::new();
+        }
+        (0..=self.len() - n)
+            .map(|i| self.ngram_hash(i, n))
+            .collect()
+    }
+
+    /// The span from the start of word `from` to the end of word `to - 1`.
+    fn span(&self, from: usize, to: usize) -> Span {
+        let (s, e) = (self.tokens[from].span, self.tokens[to - 1].span);
+        Span {
+            start: s.start,
+            end: e.end,
+            start_utf16: s.start_utf16,
+            end_utf16: e.end_utf16,
+        }
+    }
+
+    /// Which words are covered by a boilerplate k-gram.
+    fn boilerplate_mask(&self, boilerplate: &Boilerplate) -> Vec<bool> {
+        let mut mask = vec![false; self.len()];
+        if boilerplate.hashes.is_empty() {
+            return mask;
+        }
+        for (i, h) in self.ngram_hashes(boilerplate.k).iter().enumerate() {
+            if boilerplate.hashes.contains(h) {
+                mask[i..i + boilerplate.k]
+                    .iter_mut()
+                    .for_each(|m| *m = true);
+            }
+        }
+        mask
+    }
+}
+
+/// Hashes of every word k-gram of a text (not only the winnowed ones), the
+/// material of a [`Boilerplate`] set: a phrase is recognised wherever it
+/// falls relative to the winnowing windows.
+pub fn kgram_hashes(text: &str, k: usize) -> BTreeSet<u64> {
+    Words::new(text).ngram_hashes(k).into_iter().collect()
+}
+
+impl Boilerplate {
+    /// An empty set: nothing is discounted.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// From one k-gram hash set per source (the union over that source's
+    /// texts, see [`kgram_hashes`]): the k-grams that at least `min_share`
+    /// of the sources produce, and never fewer than two sources, since a
+    /// phrase only one source uses is its own habit, not boilerplate.
+    pub fn from_sets(per_source: &[BTreeSet<u64>], k: usize, min_share: f64) -> Self {
+        let needed = ((min_share.clamp(0.0, 1.0) * per_source.len() as f64).ceil() as usize).max(2);
+        let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+        for set in per_source {
+            for &h in set {
+                *counts.entry(h).or_insert(0) += 1;
+            }
+        }
+        Boilerplate {
+            k,
+            hashes: counts
+                .into_iter()
+                .filter(|&(_, c)| c >= needed)
+                .map(|(h, _)| h)
+                .collect(),
+        }
+    }
+
+    /// Convenience: `sources[s]` are the texts of source `s`.
+    pub fn from_sources(sources: &[Vec<&str>], opts: &OverlapOptions, min_share: f64) -> Self {
+        let sets: Vec<BTreeSet<u64>> = sources
+            .iter()
+            .map(|texts| texts.iter().flat_map(|t| kgram_hashes(t, opts.k)).collect())
+            .collect();
+        Self::from_sets(&sets, opts.k, min_share)
+    }
+
+    /// Whether a k-gram hash is boilerplate.
+    pub fn contains(&self, hash: u64) -> bool {
+        self.hashes.contains(&hash)
+    }
+
+    /// Number of boilerplate k-grams.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    /// The k-gram length the set was built with.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+}
+
+/// Containment of `a` in `b` (Broder 1997): the share of `a`'s distinct
+/// word n-grams that also occur in `b`, in [0, 1]. 0 when `a` has fewer
+/// than `n` words (or `n` is 0): there is nothing to be contained.
+pub fn containment(a: &str, b: &str, n: usize) -> f64 {
+    containment_with(a, b, n, &Boilerplate::none())
+}
+
+/// [`containment`] ignoring `a`'s n-grams whose words all lie inside
+/// boilerplate k-grams (they are left out of the numerator and the
+/// denominator alike).
+pub fn containment_with(a: &str, b: &str, n: usize, boilerplate: &Boilerplate) -> f64 {
+    let wa = Words::new(a);
+    let wb = Words::new(b);
+    let mask = wa.boilerplate_mask(boilerplate);
+    let in_b: BTreeSet<u64> = wb.ngram_hashes(n).into_iter().collect();
+    let mut own: BTreeSet<u64> = BTreeSet::new();
+    for (i, h) in wa.ngram_hashes(n).into_iter().enumerate() {
+        if !mask[i..i + n].iter().all(|&m| m) {
+            own.insert(h);
+        }
+    }
+    if own.is_empty() {
+        return 0.0;
+    }
+    own.iter().filter(|h| in_b.contains(h)).count() as f64 / own.len() as f64
+}
+
+/// Winnowing: in every window of `window` consecutive k-gram hashes the
+/// minimum is selected (the rightmost on ties, so a run of equal hashes
+/// yields one fingerprint per window shift, as in the paper's robust
+/// winnowing), each selected position once. A text with fewer k-grams than
+/// the window still gets its minimum.
+pub fn fingerprints(text: &str, opts: &OverlapOptions) -> Vec<Fingerprint> {
+    let words = Words::new(text);
+    winnow(&words, &words.ngram_hashes(opts.k.max(1)), opts)
+}
+
+fn winnow(words: &Words<'_>, hashes: &[u64], opts: &OverlapOptions) -> Vec<Fingerprint> {
+    let k = opts.k.max(1);
+    let w = opts.window.max(1).min(hashes.len().max(1));
+    let mut out: Vec<Fingerprint> = Vec::new();
+    if hashes.is_empty() {
+        return out;
+    }
+    for start in 0..=hashes.len() - w {
+        let mut best = start;
+        for i in start..start + w {
+            if hashes[i] <= hashes[best] {
+                best = i;
+            }
+        }
+        if out.last().map_or(true, |f| f.word != best) {
+            out.push(Fingerprint {
+                hash: hashes[best],
+                word: best,
+                span: words.span(best, best + k),
+            });
+        }
+    }
+    out
+}
+
+/// Maximal passages shared by `a` and `b`, longest first (ties by position
+/// in `a`, then in `b`), at least `opts.k` words each.
+///
+/// The winnowed fingerprints of `a` are the seeds; each is looked up among
+/// all k-grams of `b`, checked word by word (so a hash collision cannot
+/// fake a match), and extended in both directions to the maximal run of
+/// equal words. Seeds that are boilerplate are skipped, so a passage made
+/// only of boilerplate is not reported. Runs are then taken greedily,
+/// longest first, skipping any that overlaps an already taken run in `a` or
+/// in `b`. Every shared passage of at least `k + window - 1` words is found.
+pub fn shared_spans(
+    a: &str,
+    b: &str,
+    opts: &OverlapOptions,
+    boilerplate: &Boilerplate,
+) -> Vec<SharedSpan> {
+    let k = opts.k.max(1);
+    let wa = Words::new(a);
+    let wb = Words::new(b);
+    let ha = wa.ngram_hashes(k);
+    let hb = wb.ngram_hashes(k);
+    if ha.is_empty() || hb.is_empty() {
+        return Vec::new();
+    }
+    let mut index: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for (j, &h) in hb.iter().enumerate() {
+        index.entry(h).or_default().push(j);
+    }
+    let skip_boilerplate = !boilerplate.is_empty() && boilerplate.k == k;
+    // Runs as (start in a, start in b, length in words).
+    let mut runs: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
+    for fp in winnow(&wa, &ha, opts) {
+        if skip_boilerplate && boilerplate.contains(fp.hash) {
+            continue;
+        }
+        let Some(positions) = index.get(&fp.hash) else {
+            continue;
+        };
+        for &j in positions {
+            let i = fp.word;
+            if wa.folded[i..i + k] != wb.folded[j..j + k] {
+                continue;
+            }
+            let (mut s_a, mut s_b) = (i, j);
+            while s_a > 0 && s_b > 0 && wa.folded[s_a - 1] == wb.folded[s_b - 1] {
+                s_a -= 1;
+                s_b -= 1;
+            }
+            let (mut e_a, mut e_b) = (i + k, j + k);
+            while e_a < wa.len() && e_b < wb.len() && wa.folded[e_a] == wb.folded[e_b] {
+                e_a += 1;
+                e_b += 1;
+            }
+            runs.insert((s_a, s_b, e_a - s_a));
+        }
+    }
+    let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
+    ordered.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+    for run in ordered {
+        let overlaps =
+            |s1: usize, s2: usize, len1: usize, len2: usize| s1 < s2 + len2 && s2 < s1 + len1;
+        let clash = taken
+            .iter()
+            .any(|t| overlaps(run.0, t.0, run.2, t.2) || overlaps(run.1, t.1, run.2, t.2));
+        if !clash {
+            taken.push(run);
+        }
+    }
+    taken
+        .into_iter()
+        .map(|(s_a, s_b, len)| {
+            let span_a = wa.span(s_a, s_a + len);
+            SharedSpan {
+                a: span_a,
+                b: wb.span(s_b, s_b + len),
+                words: len,
+                text: a[span_a.start..span_a.end].to_string(),
+            }
+        })
+        .collect()
+}
