@@ -310,3 +310,16 @@ fn dev_data_length_robustness() {
         );
     }
 }
+
+#[test]
+fn progress_is_monotone_and_ends_at_one() {
+    let w = common::world(8, 20, 0.7);
+    let mut seen: Vec<(String, f64)> = Vec::new();
+    analyze(&request(w.samples, true), &quick(1), &mut |stage, f| {
+        seen.push((stage.to_string(), f))
+    })
+    .unwrap();
+    assert!(seen.windows(2).all(|p| p[0].1 <= p[1].1), "{seen:?}");
+    assert_eq!(seen.last().map(|s| s.1), Some(1.0));
+    assert!(seen.iter().all(|s| (0.0..=1.0).contains(&s.1)));
+}
