@@ -28,7 +28,13 @@ const CANDIDATES: [&str; 7] = [
     "gemini-pro",
 ];
 const OTHERS: [&str; 3] = ["alpaca-7b", "vicuna-13b", "guanaco-33b"];
+/// Default seed of the prompt split (`split=N` changes it).
 const SPLIT_SEED: u64 = 20_240_601;
+static SPLIT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(SPLIT_SEED);
+
+fn split_seed() -> u64 {
+    SPLIT.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 struct Record {
     prompt_id: String,
@@ -53,7 +59,7 @@ fn read(dir: &str, source: &str) -> Vec<Record> {
 
 /// First half of the prompts by a seeded hash of the prompt id.
 fn first_half(prompt_id: &str) -> bool {
-    xxh3_64_with_seed(prompt_id.as_bytes(), SPLIT_SEED) & 1 == 0
+    xxh3_64_with_seed(prompt_id.as_bytes(), split_seed()) & 1 == 0
 }
 
 /// Second-half records in a fixed order (by hashed prompt id) so batches
@@ -63,7 +69,7 @@ fn second_half(records: &[Record]) -> Vec<&Record> {
         .iter()
         .filter(|r| !first_half(&r.prompt_id))
         .collect();
-    v.sort_by_key(|r| xxh3_64_with_seed(r.prompt_id.as_bytes(), SPLIT_SEED + 1));
+    v.sort_by_key(|r| xxh3_64_with_seed(r.prompt_id.as_bytes(), split_seed() + 1));
     v
 }
 
@@ -83,6 +89,9 @@ fn main() {
                 "word" => opts.word_ngrams = parse_range(v),
                 "masked" => opts.masked_ngrams = parse_range(v),
                 "mweight" => opts.masked_weight = v.parse().unwrap(),
+                "edge" => opts.edge_weight = v.parse().unwrap(),
+                "mword" => opts.masked_word_weight = v.parse().unwrap(),
+                "mwords" => opts.masked_word_ngrams = parse_range(v),
                 "freq" => opts.frequent_words = v.parse().unwrap(),
                 "length" => opts.length_weight = v.parse().unwrap(),
                 "c" => opts.c = v.parse().unwrap(),
@@ -95,6 +104,7 @@ fn main() {
                 "seed" => opts.seed = v.parse().unwrap(),
                 "tol" => opts.tolerance = v.parse().unwrap(),
                 "epochs" => opts.max_epochs = v.parse().unwrap(),
+                "split" => SPLIT.store(v.parse().unwrap(), std::sync::atomic::Ordering::Relaxed),
                 _ => panic!("unknown option {k}"),
             },
         }

@@ -715,7 +715,7 @@ fn analyze_space(
     let s_scores = unit_scores(space, opts, &units.suspect_texts, &cand_src, paired_cands);
     let c_scores = control_src
         .map(|_| unit_scores(space, opts, &units.control_texts, &cand_src, paired_cands));
-    progress("tests", 0.6);
+    progress("normalising", 0.6);
 
     // Impostor normalisation (the Z-norm of speaker verification): some
     // candidates are "hubs" that every text resembles (a generic style, a
@@ -832,7 +832,7 @@ fn analyze_space(
             note: None,
         });
     }
-    progress("classifier", 0.5);
+    progress("classifier", 0.65);
     let classifier_result = classifier_signal(space, &cand_src, &cand_names, opts);
     if let Some((sig, _)) = &classifier_result {
         signals.push(sig.clone());
@@ -846,6 +846,7 @@ fn analyze_space(
     ));
 
     // Ranking and tests.
+    progress("tests", 0.85);
     let mut tests: Vec<TestResult> = Vec::new();
     let (rank_matrix, score_label): (Vec<Vec<f64>>, &str) = match (&c_comb, units.paired) {
         (Some(cc), true) => (

@@ -79,9 +79,19 @@ fn length_changes_alone_do_not_flip_the_ranking() {
     for seed in [11u64, 12] {
         let w = common::world(seed, 50, 0.7);
         let base = analyze(&request(w.samples.clone(), true), &quick(1), &mut |_, _| {}).unwrap();
-        assert_eq!(base.verdict.top.as_deref(), Some("A"), "{}", base.verdict.reason);
+        assert_eq!(
+            base.verdict.top.as_deref(),
+            Some("A"),
+            "{}",
+            base.verdict.reason
+        );
         for (name, f) in [("pad", pad as fn(&str) -> String), ("truncate", truncate)] {
-            let r = analyze(&request(reshape(&w.samples, f), true), &quick(1), &mut |_, _| {}).unwrap();
+            let r = analyze(
+                &request(reshape(&w.samples, f), true),
+                &quick(1),
+                &mut |_, _| {},
+            )
+            .unwrap();
             assert_eq!(
                 r.verdict.top, base.verdict.top,
                 "seed {seed} {name}: {}",
@@ -127,11 +137,19 @@ fn odd_inputs_give_reports_not_panics() {
     let cases: Vec<(&str, Vec<Sample>)> = vec![
         (
             "empty texts",
-            vec![mk("student", Some("1"), ""), mk("A", Some("1"), ""), mk("B", Some("1"), "")],
+            vec![
+                mk("student", Some("1"), ""),
+                mk("A", Some("1"), ""),
+                mk("B", Some("1"), ""),
+            ],
         ),
         (
             "no prompt ids",
-            vec![mk("student", None, "Hi there."), mk("A", None, "Hello."), mk("B", None, "Yo!")],
+            vec![
+                mk("student", None, "Hi there."),
+                mk("A", None, "Hello."),
+                mk("B", None, "Yo!"),
+            ],
         ),
         (
             "emoji and scripts",
@@ -192,7 +210,11 @@ fn signals_on_hand_made_cases() {
         let sig = r.signals.iter().find(|s| s.name == name).unwrap();
         assert_eq!(sig.ranking[0], want, "{name}: {:?}", sig.scores);
     }
-    let overlap = r.signals.iter().find(|s| s.name == "verbatim_overlap").unwrap();
+    let overlap = r
+        .signals
+        .iter()
+        .find(|s| s.name == "verbatim_overlap")
+        .unwrap();
     let span = overlap.evidence.iter().find_map(|e| match e {
         Evidence::SharedSpan {
             candidate,
@@ -206,33 +228,43 @@ fn signals_on_hand_made_cases() {
     let (s, c, words) = span.expect("a shared span with A");
     assert!(words >= 5);
     assert!(s.end > s.start && c.end > c.start);
-    assert_eq!(r.verdict.attributed.as_deref(), Some("A"), "{}", r.verdict.reason);
+    assert_eq!(
+        r.verdict.attributed.as_deref(),
+        Some("A"),
+        "{}",
+        r.verdict.reason
+    );
 }
 
-/// Development data (read only, never copied): padding or truncating
-/// alpaca-7b's outputs must not move its top candidate. Skipped when
-/// `../shared/data` is absent.
+/// Development data (read only, never copied): alpaca-7b against the seven
+/// candidate teachers gives a clear verdict (text_davinci_003); padding or
+/// truncating alpaca-7b's outputs must not change it. Skipped when
+/// `../shared/data` is absent; ignored by default because it takes minutes
+/// in a debug build (`cargo test --release --test engine_report -- --ignored`).
 #[test]
+#[ignore = "reads ../shared/data; slow in debug builds"]
 fn dev_data_length_robustness() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
     if !dir.is_dir() {
         eprintln!("skipped: {} not found", dir.display());
         return;
     }
     let mut samples = Vec::new();
-    for name in ["alpaca-7b", "text_davinci_003", "gpt4_0314", "claude-2"] {
+    let candidates = [
+        "text_davinci_003",
+        "gpt-3.5-turbo-0301",
+        "gpt4_0314",
+        "claude-2",
+        "claude-instant-1.2",
+        "llama-2-70b-chat-hf",
+        "gemini-pro",
+    ];
+    for name in std::iter::once("alpaca-7b").chain(candidates) {
         let path = dir.join(format!("{name}.jsonl"));
         let bytes = std::fs::read(&path).unwrap();
         samples.extend(corpus::read_jsonl(name, &bytes, None).samples);
     }
-    // 120 prompts keep the debug-build test short.
-    let keep: std::collections::BTreeSet<String> = samples
-        .iter()
-        .filter(|s| s.source == "alpaca-7b")
-        .filter_map(|s| s.prompt_id.clone())
-        .take(120)
-        .collect();
-    samples.retain(|s| s.prompt_id.as_ref().is_some_and(|p| keep.contains(p)));
     let rename = |v: Vec<Sample>| -> Vec<Sample> {
         v.into_iter()
             .map(|mut s| {
@@ -246,11 +278,16 @@ fn dev_data_length_robustness() {
     let req = |v: Vec<Sample>| AnalysisRequest {
         samples: rename(v),
         suspect: "student".into(),
-        candidates: vec!["text_davinci_003".into(), "gpt4_0314".into(), "claude-2".into()],
+        candidates: candidates.iter().map(|c| c.to_string()).collect(),
         ..Default::default()
     };
     let base = analyze(&req(samples.clone()), &quick(1), &mut |_, _| {}).unwrap();
-    assert_eq!(base.verdict.top.as_deref(), Some("text_davinci_003"), "{}", base.verdict.reason);
+    assert_eq!(
+        base.verdict.attributed.as_deref(),
+        Some("text_davinci_003"),
+        "{}",
+        base.verdict.reason
+    );
     for (name, f) in [("pad", pad as fn(&str) -> String), ("truncate", truncate)] {
         let changed: Vec<Sample> = samples
             .iter()
@@ -266,6 +303,23 @@ fn dev_data_length_robustness() {
             })
             .collect();
         let r = analyze(&req(changed), &quick(1), &mut |_, _| {}).unwrap();
-        assert_eq!(r.verdict.top, base.verdict.top, "{name}: {}", r.verdict.reason);
+        assert_eq!(
+            r.verdict.attributed, base.verdict.attributed,
+            "{name}: {}",
+            r.verdict.reason
+        );
     }
+}
+
+#[test]
+fn progress_is_monotone_and_ends_at_one() {
+    let w = common::world(8, 20, 0.7);
+    let mut seen: Vec<(String, f64)> = Vec::new();
+    analyze(&request(w.samples, true), &quick(1), &mut |stage, f| {
+        seen.push((stage.to_string(), f))
+    })
+    .unwrap();
+    assert!(seen.windows(2).all(|p| p[0].1 <= p[1].1), "{seen:?}");
+    assert_eq!(seen.last().map(|s| s.1), Some(1.0));
+    assert!(seen.iter().all(|s| (0.0..=1.0).contains(&s.1)));
 }

@@ -193,3 +193,57 @@ fn vendors_are_canonical() {
         .collect();
     assert_eq!(got, [("Gemini", "Google"), ("Google", "Google")]);
 }
+
+mod properties {
+    use lineage::signals::identity::find_leaks;
+    use proptest::prelude::*;
+
+    fn phrase_text() -> impl Strategy<Value = String> {
+        let piece = prop::sample::select(vec![
+            "I am",
+            "I'm",
+            "ChatGPT",
+            "Claude",
+            "OpenAI",
+            "as an",
+            "AI",
+            "language model",
+            "developed by",
+            "not",
+            "я",
+            "мовна модель",
+            "компанією",
+            "我是",
+            "由",
+            "开发的",
+            "作为",
+            "人工智能",
+            ".",
+            ",",
+            "!",
+            "。",
+            "\n\n",
+            "🎉",
+            "hello",
+        ]);
+        prop::collection::vec(piece, 0..30).prop_map(|ps| ps.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn leaks_slice_to_their_sentences(text in phrase_text()) {
+            for leak in find_leaks(&text) {
+                prop_assert!(text.is_char_boundary(leak.span.start));
+                prop_assert!(text.is_char_boundary(leak.span.end));
+                prop_assert_eq!(&text[leak.span.start..leak.span.end], leak.sentence.as_str());
+                prop_assert_eq!(text[..leak.span.start].encode_utf16().count(), leak.span.start_utf16);
+                prop_assert!(!leak.claims.is_empty());
+            }
+        }
+
+        #[test]
+        fn any_text_is_scanned_without_panic(text in "\\PC{0,300}") {
+            let _ = find_leaks(&text);
+        }
+    }
+}

@@ -23,7 +23,8 @@ fn max_rejections(trials: usize, alpha: f64) -> usize {
     let mut cum = 0.0;
     for k in 0..=trials {
         // P(X = k) for Binomial(trials, alpha).
-        let ln_p = ln_binom(trials, k) + k as f64 * alpha.ln() + (trials - k) as f64 * (1.0 - alpha).ln();
+        let ln_p =
+            ln_binom(trials, k) + k as f64 * alpha.ln() + (trials - k) as f64 * (1.0 - alpha).ln();
         cum += ln_p.exp();
         if cum >= 0.999 {
             return k;
@@ -45,7 +46,9 @@ fn null_tests_keep_their_level() {
     let mut rejections = [0usize; 4];
     for seed in 0..trials as u64 {
         let mut r = ChaCha8Rng::seed_from_u64(seed);
-        let m: Vec<Vec<f64>> = (0..30).map(|_| (0..4).map(|_| normal(&mut r)).collect()).collect();
+        let m: Vec<Vec<f64>> = (0..30)
+            .map(|_| (0..4).map(|_| normal(&mut r)).collect())
+            .collect();
         let diffs: Vec<f64> = (0..30).map(|_| normal(&mut r)).collect();
         let ps = [
             gap_test(&m, 199, seed).1,
@@ -60,8 +63,14 @@ fn null_tests_keep_their_level() {
         }
     }
     let limit = max_rejections(trials, alpha);
-    for (name, n) in ["gap", "max_excess", "sign_flip", "sign"].iter().zip(rejections) {
-        assert!(n <= limit, "{name}: {n} rejections of {trials} at alpha {alpha} (limit {limit})");
+    for (name, n) in ["gap", "max_excess", "sign_flip", "sign"]
+        .iter()
+        .zip(rejections)
+    {
+        assert!(
+            n <= limit,
+            "{name}: {n} rejections of {trials} at alpha {alpha} (limit {limit})"
+        );
     }
 }
 
@@ -81,7 +90,11 @@ fn planted_effects_are_detected() {
         let (_, p_gap) = gap_test(&m, 999, 1);
         let (_, p_excess) = max_excess_test(&m, 999, 1);
         assert_eq!(p_gap < 0.01, want, "gap shift {shift}: p {p_gap}");
-        assert_eq!(p_excess < 0.01, want || p_excess < 0.01, "excess shift {shift}");
+        assert_eq!(
+            p_excess < 0.01,
+            want || p_excess < 0.01,
+            "excess shift {shift}"
+        );
         if shift > 0.0 {
             assert!(p_excess < 0.01, "excess shift {shift}: p {p_excess}");
         }
@@ -111,7 +124,12 @@ fn planted_teacher_is_found() {
     for seed in [1u64, 2, 3] {
         let w = common::world(seed, 60, 0.7);
         for control in [false, true] {
-            let r = analyze(&request(w.samples.clone(), control), &quick(), &mut |_, _| {}).unwrap();
+            let r = analyze(
+                &request(w.samples.clone(), control),
+                &quick(),
+                &mut |_, _| {},
+            )
+            .unwrap();
             assert_eq!(
                 r.verdict.top.as_deref(),
                 Some("A"),

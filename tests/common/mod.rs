@@ -14,11 +14,44 @@ pub struct Style {
 }
 
 const STYLE_WORDS: &[&str] = &[
-    "certainly", "indeed", "basically", "notably", "overall", "however", "moreover", "thus",
-    "simply", "really", "quite", "rather", "perhaps", "clearly", "generally", "typically",
-    "actually", "essentially", "importantly", "additionally", "furthermore", "ultimately",
-    "specifically", "particularly", "often", "usually", "always", "never", "very", "so",
-    "just", "also", "well", "still", "even", "truly", "surely", "mostly",
+    "certainly",
+    "indeed",
+    "basically",
+    "notably",
+    "overall",
+    "however",
+    "moreover",
+    "thus",
+    "simply",
+    "really",
+    "quite",
+    "rather",
+    "perhaps",
+    "clearly",
+    "generally",
+    "typically",
+    "actually",
+    "essentially",
+    "importantly",
+    "additionally",
+    "furthermore",
+    "ultimately",
+    "specifically",
+    "particularly",
+    "often",
+    "usually",
+    "always",
+    "never",
+    "very",
+    "so",
+    "just",
+    "also",
+    "well",
+    "still",
+    "even",
+    "truly",
+    "surely",
+    "mostly",
 ];
 
 const TOPIC_WORDS: &[&str] = &[
@@ -78,7 +111,9 @@ pub fn answer(rng: &mut ChaCha8Rng, style: &Style, p: usize, sentences: usize) -
         let mut words = Vec::new();
         for _ in 0..n {
             if rng.gen::<f64>() < 0.4 {
-                words.push(TOPIC_WORDS[(p * 7 + rng.gen_range(0..3)) % TOPIC_WORDS.len()].to_string());
+                words.push(
+                    TOPIC_WORDS[(p * 7 + rng.gen_range(0..3)) % TOPIC_WORDS.len()].to_string(),
+                );
             } else {
                 words.push(STYLE_WORDS[pick(rng, &style.weights)].to_string());
             }
@@ -128,15 +163,30 @@ pub fn world(seed: u64, prompts: usize, share: f64) -> World {
         ..base.clone()
     };
     let student = Style {
-        opening: if share > 0.0 { student.opening } else { "Hello there." },
+        opening: if share > 0.0 {
+            student.opening
+        } else {
+            "Hello there."
+        },
         ..student
     };
     let mut samples = Vec::new();
-    for (i, (name, style)) in [("A", &a), ("B", &b), ("C", &c), ("student", &student), ("control", &control)]
-        .into_iter()
-        .enumerate()
+    for (i, (name, style)) in [
+        ("A", &a),
+        ("B", &b),
+        ("C", &c),
+        ("student", &student),
+        ("control", &control),
+    ]
+    .into_iter()
+    .enumerate()
     {
-        samples.extend(outputs(name, style, prompts, seed.wrapping_mul(31).wrapping_add(i as u64)));
+        samples.extend(outputs(
+            name,
+            style,
+            prompts,
+            seed.wrapping_mul(31).wrapping_add(i as u64),
+        ));
     }
     World { samples }
 }

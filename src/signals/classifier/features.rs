@@ -6,11 +6,18 @@
 //! count (signed hashing, Weinberger et al. 2009) so that two n-grams that
 //! collide in one bucket cancel on average instead of adding up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 
 use crate::text;
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// SipHash with fixed keys: the same on every platform and never asks the
+/// OS for entropy (wasm32 has none to give). The maps using it are only
+/// looked up, so their iteration order never reaches a result.
+pub(crate) type FixedState = BuildHasherDefault<DefaultHasher>;
 
 /// Marks the start and end of a text for character n-grams, so the opening
 /// ("Sure! Here") and closing ("helps!") of an answer are features of their
@@ -25,13 +32,28 @@ const WORD_SEED: u64 = 0x776f_7264; // "word"
 
 /// A feature key is its bucket with the block in the top two bits; blocks
 /// are weighted and normalised separately.
-pub(crate) const BLOCK_SHIFT: u32 = 30;
+pub(crate) const BLOCK_SHIFT: u32 = 29;
+/// Number of blocks the key layout has room for.
+pub(crate) const N_BLOCKS: usize = 8;
 /// Character n-grams of the text as written.
 pub(crate) const CHAR_BLOCK: u32 = 0;
 /// Character n-grams of the topic-masked text.
 pub(crate) const MASKED_BLOCK: u32 = 1;
 /// Case-folded word n-grams.
 pub(crate) const WORD_BLOCK: u32 = 2;
+/// Word n-grams at the edges of the text and of its paragraphs.
+pub(crate) const EDGE_BLOCK: u32 = 3;
+/// Word n-grams of the topic-masked word sequence (rare words become `*`).
+pub(crate) const MASKED_WORD_BLOCK: u32 = 4;
+const MASKED_WORD_SEED: u64 = 0x6d77_6f72; // "mwor"
+
+/// Words at the start and at the end of a text whose n-grams are edge
+/// features.
+const EDGE_WORDS: usize = 4;
+/// Seeds of the three kinds of edge n-grams.
+const OPENING_SEED: u64 = 0x6f70_656e; // "open"
+const CLOSING_SEED: u64 = 0x636c_6f73; // "clos"
+const PARAGRAPH_SEED: u64 = 0x7061_7261; // "para"
 
 /// Number of structure features returned by [`structure`].
 pub(crate) const N_STRUCTURE: usize = 20;
@@ -77,19 +99,24 @@ pub(crate) struct FeatureConfig {
     pub char_ngrams: (usize, usize),
     pub masked_ngrams: (usize, usize),
     pub word_ngrams: (usize, usize),
+    /// Opening, closing and paragraph-opening word n-grams.
+    pub edges: bool,
+    /// Word n-gram lengths over the topic-masked word sequence.
+    pub masked_word_ngrams: (usize, usize),
     pub hash_bits: u32,
     pub structure: bool,
     /// Append ln(characters) and ln(words): off by default, because answer
     /// length differs tenfold between models and a student need not write
     /// as long as its teacher.
     pub length: bool,
-    /// Words kept by the topic mask (case-folded), see [`mask_topic`].
-    pub frequent: BTreeSet<String>,
+    /// Words kept by the topic mask (case-folded), see [`mask_topic`]. A
+    /// hash set: it is only ever looked up, so its order cannot matter.
+    pub frequent: HashSet<String, FixedState>,
 }
 
 /// The `n` most frequent case-folded words of the texts (ties broken
 /// alphabetically, so the list is deterministic).
-pub(crate) fn frequent_words(texts: &[&str], n: usize) -> BTreeSet<String> {
+pub(crate) fn frequent_words(texts: &[&str], n: usize) -> HashSet<String, FixedState> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for t in texts {
         for w in text::words(t) {
@@ -106,7 +133,7 @@ pub(crate) fn frequent_words(texts: &[&str], n: usize) -> BTreeSet<String> {
 /// `#`; punctuation, spacing, markdown and frequent words stay. What is left
 /// is how a text is written, not what it is about, which is what carries
 /// over to prompts the model was not seen answering.
-pub(crate) fn mask_topic(text: &str, frequent: &BTreeSet<String>) -> String {
+pub(crate) fn mask_topic(text: &str, frequent: &HashSet<String, FixedState>) -> String {
     let mut out = String::with_capacity(text.len());
     for piece in text.split_word_bounds() {
         let is_word = piece.chars().any(char::is_alphanumeric);
@@ -152,20 +179,75 @@ impl FeatureConfig {
         // Word n-grams over case-folded UAX #29 words; an n-gram's hash
         // combines its words' hashes, so no string is built per n-gram.
         let (wmin, wmax) = self.word_ngrams;
-        if wmax > 0 {
-            let word_hashes: Vec<u64> = text::words(text)
+        if wmax > 0 || self.edges || self.masked_word_ngrams.1 > 0 {
+            let tokens = text::words(text);
+            let folded: Vec<String> = tokens.iter().map(|w| w.text.to_lowercase()).collect();
+            let mut word_hashes: Vec<u64> = folded
                 .iter()
-                .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
+                .map(|w| xxh3_64_with_seed(w.as_bytes(), WORD_SEED))
                 .collect();
-            for start in 0..word_hashes.len() {
-                let mut h = WORD_SEED;
-                for n in 1..=wmax {
-                    if start + n > word_hashes.len() {
-                        break;
+            // The masked sequence first ("it is * to *", "here are some *
+            // for"): syntax and formulas without the topic words.
+            if self.masked_word_ngrams.1 > 0 {
+                let star = xxh3_64_with_seed(b"*", WORD_SEED);
+                let masked: Vec<u64> = folded
+                    .iter()
+                    .zip(&word_hashes)
+                    .map(|(w, &h)| if self.frequent.contains(w) { h } else { star })
+                    .collect();
+                let (lo, hi) = self.masked_word_ngrams;
+                for start in 0..masked.len() {
+                    let mut h = MASKED_WORD_SEED;
+                    for n in 1..=hi {
+                        if start + n > masked.len() {
+                            break;
+                        }
+                        h = mix(h, masked[start + n - 1]);
+                        if n >= lo.max(1) {
+                            push(h, MASKED_WORD_BLOCK);
+                        }
                     }
-                    h = mix(h, word_hashes[start + n - 1]);
-                    if n >= wmin.max(1) {
-                        push(h, WORD_BLOCK);
+                }
+            }
+            let word_hashes = std::mem::take(&mut word_hashes);
+            // All n-grams of `hashes[from..to]`, lengths lo..=hi, seeded.
+            let mut ngrams = |from: usize, to: usize, (lo, hi): (usize, usize), seed, block| {
+                for start in from..to {
+                    let mut h = seed;
+                    for n in 1..=hi {
+                        if start + n > to {
+                            break;
+                        }
+                        h = mix(h, word_hashes[start + n - 1]);
+                        if n >= lo.max(1) {
+                            push(h, block);
+                        }
+                    }
+                }
+            };
+            if wmax > 0 {
+                ngrams(0, word_hashes.len(), (wmin, wmax), WORD_SEED, WORD_BLOCK);
+            }
+            if self.edges {
+                // How an answer opens ("Sure! Here are"), closes ("I hope
+                // this helps") and opens its paragraphs ("Overall,", "In
+                // summary"): formulas that are habits, not topics.
+                let n = word_hashes.len();
+                let opening = EDGE_WORDS.min(n);
+                ngrams(0, opening, (1, 3), OPENING_SEED, EDGE_BLOCK);
+                ngrams(n - EDGE_WORDS.min(n), n, (1, 3), CLOSING_SEED, EDGE_BLOCK);
+                // The first two words of each paragraph ("Overall,", "In
+                // summary"). Sentence openers were tried too and lowered
+                // accuracy on the dev data: too many, too topical.
+                for (pieces, seed) in [(text::paragraphs(text), PARAGRAPH_SEED)] {
+                    let mut w = 0;
+                    for p in pieces {
+                        while w < n && tokens[w].span.start < p.span.start {
+                            w += 1;
+                        }
+                        if w < n && tokens[w].span.start < p.span.end {
+                            ngrams(w, (w + 2).min(n), (1, 2), seed, EDGE_BLOCK);
+                        }
                     }
                 }
             }
@@ -334,25 +416,29 @@ fn mattr(words: &[text::Token<'_>], window: usize) -> f64 {
     if words.is_empty() {
         return 0.0;
     }
-    let folded: Vec<String> = words.iter().map(|w| w.text.to_lowercase()).collect();
+    // Words as hashes of their case-folded form; the map of the current
+    // window's counts is only looked up and measured, never iterated, so
+    // its order cannot matter.
+    let folded: Vec<u64> = words
+        .iter()
+        .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
+        .collect();
     let w = window.min(folded.len());
-    // Counts of the current window, in a sorted map so nothing depends on
-    // hash iteration order.
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for f in &folded[..w] {
+    let mut counts: HashMap<u64, usize, FixedState> = HashMap::default();
+    for &f in &folded[..w] {
         *counts.entry(f).or_insert(0) += 1;
     }
     let mut total = counts.len() as f64;
     let n_windows = folded.len() - w + 1;
     for i in 1..n_windows {
-        let out = folded[i - 1].as_str();
-        if let Some(c) = counts.get_mut(out) {
+        let out = folded[i - 1];
+        if let Some(c) = counts.get_mut(&out) {
             *c -= 1;
             if *c == 0 {
-                counts.remove(out);
+                counts.remove(&out);
             }
         }
-        *counts.entry(folded[i + w - 1].as_str()).or_insert(0) += 1;
+        *counts.entry(folded[i + w - 1]).or_insert(0) += 1;
         total += counts.len() as f64;
     }
     total / (n_windows as f64 * w as f64)
