@@ -70,6 +70,9 @@ export type LineageErrorCode =
     /** A bug in Lineage caught as a panic: the module has been reset and stays usable,
      *  but every `Workspace` made before it is gone. Please report it with the input. */
     | "PANIC"
+    /** A `Workspace` made before a reset (see `"PANIC"`) was used; make a new one.
+     *  Thrown by the package entry (`lineage`), which tracks the resets. */
+    | "STALE_WORKSPACE"
     /** A bug in Lineage: please report it with the input that caused it. */
     | "INTERNAL";
 /** Every error the module throws is an `Error` with one of these codes. */
@@ -129,6 +132,16 @@ fn install_panic_hook() {
 #[wasm_bindgen(js_name = triggerPanicForTest)]
 pub fn trigger_panic_for_test(message: String) {
     panic!("{message}");
+}
+
+/// Traps without panicking, as an out-of-memory abort or a stack overflow
+/// would: the panic hook never runs, so the package entry (index.js) must
+/// notice the `RuntimeError` and reset the instance itself. Test builds
+/// only, like [`trigger_panic_for_test`].
+#[cfg(feature = "panic-test")]
+#[wasm_bindgen(js_name = triggerTrapForTest)]
+pub fn trigger_trap_for_test() {
+    core::arch::wasm32::unreachable()
 }
 
 /// Version of the crate (the same string the native CLI reports).
