@@ -68,7 +68,7 @@ test("the .d.ts names every public type, without any", () => {
 test("a strict TypeScript consumer type-checks against the .d.ts", () => {
   const tsc = `${root}node_modules/.bin/tsc`;
   const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022",
-    "--moduleResolution", "bundler", "--lib", "es2022,dom", `${root}tests/e2e/consumer.ts`];
+    "--moduleResolution", "bundler", "--lib", "es2022,dom,esnext.disposable", `${root}tests/e2e/consumer.ts`];
   try {
     execFileSync(tsc, args, { encoding: "utf8", stdio: "pipe" });
   } catch (err) {
