@@ -650,6 +650,5 @@ fn run(
     if let Some(e) = thrown {
         return Err(e);
     }
-    let report = Report::of(&report).map_err(|e| error("INTERNAL", &format!("analyze: {e}")))?;
-    to_js("analyze", &report)
+    to_js("analyze", &Report::from(report))
 }
