@@ -1090,6 +1090,28 @@ fn analyze_space(
         });
     }
     add_data_warnings(space, &all_src, &mut warnings);
+    if let (Some(c), false) = (control_src, units.paired) {
+        // Without pairing, an output's similarity to a profile also depends
+        // on its own length (short outputs are noisier and resemble every
+        // profile less), and nothing cancels it between suspect and control.
+        let med = |s: usize| {
+            stats::median(
+                &space.members[s]
+                    .iter()
+                    .map(|&i| space.feats[i].words.len() as f64)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (a, b) = (med(suspect_src), med(c));
+        if a.min(b) > 0.0 && a.max(b) / a.min(b) > 1.5 {
+            warnings.push(Warning {
+                code: "unpaired_control_length".into(),
+                message: format!(
+                    "unpaired comparison with a control whose outputs differ in length (median {a:.0} vs {b:.0} words): the excess over the control is confounded with length; pair the outputs by prompt id"
+                ),
+            });
+        }
+    }
 
     let sources: Vec<SourceSummary> = all_src
         .iter()
