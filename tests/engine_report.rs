@@ -332,12 +332,14 @@ fn identity_leaks_are_listed_with_offsets() {
         ("I am ChatGPT, a model developed by OpenAI.", "OpenAI"),
         ("Я — Claude, созданный компанией Anthropic.", "Anthropic"),
     ];
-    let mut n = 0;
-    for s in samples.iter_mut().filter(|s| s.source == "student") {
+    for (n, s) in samples
+        .iter_mut()
+        .filter(|s| s.source == "student")
+        .enumerate()
+    {
         if let Some((leak, _)) = cases.get(n) {
             s.text = format!("{} {leak}", s.text);
         }
-        n += 1;
     }
     let r = analyze(&request(samples.clone(), true), &quick(1), &mut |_, _| {}).unwrap();
     for (leak, entity) in cases {
