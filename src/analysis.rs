@@ -782,10 +782,29 @@ fn analyze_space(
 
     // Per-signal results (scores = mean over units with a bootstrap interval).
     let mut signals: Vec<SignalResult> = Vec::new();
-    for (k, m) in s_scores.iter().enumerate() {
+    // With a control, every per-signal score is the excess over the
+    // control (paired: per prompt; unpaired: minus the control's mean), so
+    // the per-signal rankings and the agreement count answer the same
+    // question as the verdict.
+    let excess_col = |k: usize, c: usize| -> Vec<f64> {
+        let sc: Vec<f64> = s_scores[k].iter().map(|r| r[c]).collect();
+        match &c_scores {
+            None => sc,
+            Some(cs) => {
+                let cc: Vec<f64> = cs[k].iter().map(|r| r[c]).collect();
+                if units.paired {
+                    sc.iter().zip(&cc).map(|(a, b)| a - b).collect()
+                } else {
+                    let m = stats::mean(&cc);
+                    sc.iter().map(|a| a - m).collect()
+                }
+            }
+        }
+    };
+    for k in 0..s_scores.len() {
         let scores: Vec<CandidateScore> = (0..n_cand)
             .map(|c| {
-                let col: Vec<f64> = m.iter().map(|r| r[c]).collect();
+                let col: Vec<f64> = excess_col(k, c);
                 let iv = stats::bootstrap_mean(
                     &col,
                     opts.bootstrap_reps,
@@ -818,13 +837,17 @@ fn analyze_space(
             ),
             _ => Vec::new(),
         };
+        let mut description = if name == "cosine_delta" {
+            format!("{description} (delta = {})", opts.delta.as_str())
+        } else {
+            description.to_string()
+        };
+        if control_src.is_some() {
+            description.push_str("; score = excess over the control");
+        }
         signals.push(SignalResult {
             name: name.into(),
-            description: if name == "cosine_delta" {
-                format!("{description} (delta = {})", opts.delta.as_str())
-            } else {
-                description.into()
-            },
+            description,
             scores,
             ranking,
             in_combined: true,
@@ -833,7 +856,7 @@ fn analyze_space(
         });
     }
     progress("classifier", 0.65);
-    let classifier_result = classifier_signal(space, &cand_src, &cand_names, opts);
+    let classifier_result = classifier_signal(space, &cand_src, control_src, &cand_names, opts);
     if let Some((sig, _)) = &classifier_result {
         signals.push(sig.clone());
     }
@@ -841,6 +864,7 @@ fn analyze_space(
         space,
         suspect_src,
         &cand_src,
+        control_src,
         &cand_names,
         opts,
     ));
@@ -1066,6 +1090,28 @@ fn analyze_space(
         });
     }
     add_data_warnings(space, &all_src, &mut warnings);
+    if let (Some(c), false) = (control_src, units.paired) {
+        // Without pairing, an output's similarity to a profile also depends
+        // on its own length (short outputs are noisier and resemble every
+        // profile less), and nothing cancels it between suspect and control.
+        let med = |s: usize| {
+            stats::median(
+                &space.members[s]
+                    .iter()
+                    .map(|&i| space.feats[i].words.len() as f64)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (a, b) = (med(suspect_src), med(c));
+        if a.min(b) > 0.0 && a.max(b) / a.min(b) > 1.5 {
+            warnings.push(Warning {
+                code: "unpaired_control_length".into(),
+                message: format!(
+                    "unpaired comparison with a control whose outputs differ in length (median {a:.0} vs {b:.0} words): the excess over the control is confounded with length; pair the outputs by prompt id"
+                ),
+            });
+        }
+    }
 
     let sources: Vec<SourceSummary> = all_src
         .iter()
@@ -1217,11 +1263,14 @@ fn habits_signal(
     space: &Space,
     suspect_src: usize,
     cand_src: &[usize],
+    control_src: Option<usize>,
     cand_names: &[String],
     opts: &AnalysisOptions,
 ) -> SignalResult {
+    // The control (when given) is the last source of the log-odds pool.
     let srcs: Vec<usize> = std::iter::once(suspect_src)
         .chain(cand_src.iter().copied())
+        .chain(control_src)
         .collect();
     let counts: Vec<BTreeMap<String, f64>> = srcs
         .iter()
@@ -1242,6 +1291,14 @@ fn habits_signal(
     for (c, name) in cand_names.iter().enumerate() {
         let (r, n) = habits::z_correlation(&z[0], &z[c + 1]);
         let (lo, hi) = habits::correlation_interval(r, n, z_crit);
+        // With a control: the suspect's correlation minus the control's
+        // (the interval is the suspect's, shifted).
+        let base = if control_src.is_some() {
+            habits::z_correlation(&z[srcs.len() - 1], &z[c + 1]).0
+        } else {
+            0.0
+        };
+        let (r, lo, hi) = (r - base, lo - base, hi - base);
         scores.push(CandidateScore {
             candidate: name.clone(),
             score: r6(r),
@@ -1467,6 +1524,7 @@ fn leaks(space: &Space, srcs: &[usize]) -> Vec<LeakEvidence> {
 fn classifier_signal(
     space: &Space,
     cand_src: &[usize],
+    control_src: Option<usize>,
     cand_names: &[String],
     opts: &AnalysisOptions,
 ) -> Option<(SignalResult, f64)> {
@@ -1491,11 +1549,23 @@ fn classifier_signal(
     let suspect: Vec<usize> = space.members[0].clone();
     let preds: Vec<usize> = stats::par_map(&suspect, |&i| model.predict(&space.texts[i].text));
     let n = preds.len();
+    // With a control, the score is the suspect's share minus the control's
+    // share (the interval resamples the suspect's outputs only).
+    let control_share: Vec<f64> = match control_src {
+        Some(cs) => {
+            let cp: Vec<usize> =
+                stats::par_map(&space.members[cs], |&i| model.predict(&space.texts[i].text));
+            (0..n_cand)
+                .map(|c| cp.iter().filter(|&&p| p == c).count() as f64 / cp.len().max(1) as f64)
+                .collect()
+        }
+        None => vec![0.0; n_cand],
+    };
     let scores: Vec<CandidateScore> = (0..n_cand)
         .map(|c| {
             let hits: Vec<f64> = preds
                 .iter()
-                .map(|&p| if p == c { 1.0 } else { 0.0 })
+                .map(|&p| if p == c { 1.0 } else { 0.0 } - control_share[c])
                 .collect();
             let iv = stats::bootstrap_mean(
                 &hits,

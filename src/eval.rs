@@ -382,16 +382,18 @@ pub fn run(
         return Err("at least two candidates are needed".into());
     }
     let (first, second) = split_prompts(samples, opts.seed);
-    progress("t1", 0.0);
-    let t1 = t1(samples, candidates, &first, &second, opts);
-    let mut t2 = Vec::new();
-    for (i, case) in cases.iter().enumerate() {
-        progress(
-            &format!("t2 {}", case.suspect),
-            (i + 1) as f64 / (cases.len() + 1) as f64,
-        );
-        t2.push(t2_case(samples, candidates, case, &second, opts));
-    }
+    // T1 and the T2 cases are independent: run them all in parallel
+    // (rayon shares one pool; each analysis is parallel inside too).
+    // Results keep the order of the cases.
+    progress("t1 and t2", 0.0);
+    let (t1, t2) = stats::join(
+        || t1(samples, candidates, &first, &second, opts),
+        || {
+            stats::par_map(cases, |case| {
+                t2_case(samples, candidates, case, &second, opts)
+            })
+        },
+    );
     progress("done", 1.0);
     Ok(EvalResult {
         t1,

@@ -384,6 +384,25 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send)
     items.par_iter().map(f).collect()
 }
 
+/// Runs two closures, in parallel on native targets and one after the
+/// other in wasm.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(a, b)
+}
+
+/// Sequential counterpart of the native `join` for wasm.
+#[cfg(target_arch = "wasm32")]
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    (a(), b())
+}
+
 /// Sequential counterpart of the native `par_map` for wasm.
 #[cfg(target_arch = "wasm32")]
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {

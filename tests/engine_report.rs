@@ -323,3 +323,39 @@ fn progress_is_monotone_and_ends_at_one() {
     assert_eq!(seen.last().map(|s| s.1), Some(1.0));
     assert!(seen.iter().all(|s| (0.0..=1.0).contains(&s.1)));
 }
+
+#[test]
+fn identity_leaks_are_listed_with_offsets() {
+    let mut samples = common::world(31, 20, 0.5).samples;
+    // (text appended to the student's first output, expected named entity)
+    let cases = [
+        ("I am ChatGPT, a model developed by OpenAI.", "OpenAI"),
+        ("Я — Claude, созданный компанией Anthropic.", "Anthropic"),
+    ];
+    for (n, s) in samples
+        .iter_mut()
+        .filter(|s| s.source == "student")
+        .enumerate()
+    {
+        if let Some((leak, _)) = cases.get(n) {
+            s.text = format!("{} {leak}", s.text);
+        }
+    }
+    let r = analyze(&request(samples.clone(), true), &quick(1), &mut |_, _| {}).unwrap();
+    for (leak, entity) in cases {
+        let found = r
+            .identity_leaks
+            .iter()
+            .find(|l| l.source == "student" && l.claims.iter().any(|c| c == entity))
+            .unwrap_or_else(|| panic!("no leak naming {entity}: {:?}", r.identity_leaks));
+        let text = &samples
+            .iter()
+            .find(|s| s.source == "student" && s.prompt_id == found.prompt_id)
+            .unwrap()
+            .text;
+        assert!(
+            leak.contains(&text[found.span.start..found.span.end])
+                || text[found.span.start..found.span.end].contains(entity)
+        );
+    }
+}
