@@ -30,7 +30,9 @@ if (!existsSync(bin)) {
 const suspect = "vicuna-13b";
 const candidates = ["gpt-3.5-turbo-0301", "claude-2", "text_davinci_003", "gpt4_0314"];
 
-const { Workspace } = await import(`${root}www/pkg/node.js`);
+// LINEAGE_PKG: another build of the package to measure (default www/pkg).
+const pkgDir = process.env.LINEAGE_PKG ?? `${root}www/pkg`;
+const { Workspace } = await import(`${pkgDir}/node.js`);
 const ws = new Workspace();
 for (const source of [suspect, ...candidates]) {
   ws.addJsonl(readFileSync(`${dataDir}/${source}.jsonl`, "utf8"), { name: `${source}.jsonl` });

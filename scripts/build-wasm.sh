@@ -12,9 +12,11 @@ cd "$ROOT"
 
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-say "cargo build --release --lib --target wasm32-unknown-unknown"
-cargo build --release --lib --target wasm32-unknown-unknown
-raw="$target_dir/wasm32-unknown-unknown/release/lineage.wasm"
+# The wasm-release profile (Cargo.toml) is the release profile optimised
+# for size.
+say "cargo build --profile wasm-release --lib --target wasm32-unknown-unknown"
+cargo build --profile wasm-release --lib --target wasm32-unknown-unknown
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/lineage.wasm"
 
 # Rust's wasm32 target emits these post-MVP features by default; wasm-opt
 # must be told it may keep them.
