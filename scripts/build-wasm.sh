@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release wasm package into pkg/ (wasm-bindgen --target web,
-# then wasm-opt -Oz) and copies it to www/pkg/ where the page imports it.
+# then wasm-opt -Oz), adds the hand-written package files of pkg-template/
+# (package.json with the crate's version, the entries index.js, node.js and
+# worker.js, README, LICENSE) and copies it all to www/pkg/ where the page
+# imports it.
 # Prints the .wasm size, raw and gzip, before and after wasm-opt.
 # Skips wasm-bindgen and wasm-opt when cargo's output has not changed.
 set -euo pipefail
@@ -9,16 +12,18 @@ cd "$ROOT"
 
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 
-say "cargo build --release --lib --target wasm32-unknown-unknown"
-cargo build --release --lib --target wasm32-unknown-unknown
-raw="$target_dir/wasm32-unknown-unknown/release/lineage.wasm"
+# The wasm-release profile (Cargo.toml) is the release profile optimised
+# for size.
+say "cargo build --profile wasm-release --lib --target wasm32-unknown-unknown"
+cargo build --profile wasm-release --lib --target wasm32-unknown-unknown
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/lineage.wasm"
 
 # Rust's wasm32 target emits these post-MVP features by default; wasm-opt
 # must be told it may keep them.
 opt_flags=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
     --enable-mutable-globals --enable-reference-types --enable-multivalue)
 stamp="$target_dir/lineage-pkg.stamp"
-key="$(sha256sum "$raw" | cut -d' ' -f1) $(wasm-bindgen --version) ${opt_flags[*]}"
+key="$(sha256sum "$raw" | cut -d' ' -f1) $(wasm-bindgen --version) reset-state ${opt_flags[*]}"
 
 size_line() {
     printf '%-16s %9d bytes raw, %8d bytes gzip -9\n' "$1" "$(wc -c < "$2")" "$(gzip -9 -c "$2" | wc -c)"
@@ -30,7 +35,9 @@ if [ -f "$stamp" ] && [ "$(head -n1 "$stamp")" = "$key" ] && [ -f pkg/lineage_bg
 else
     say "wasm-bindgen --target web --out-dir pkg"
     rm -rf pkg
-    wasm-bindgen --target web --out-dir pkg "$raw"
+    # The reset-state function lets the package entry (index.js) replace
+    # the instance after a trap that never reached the panic hook.
+    wasm-bindgen --target web --experimental-reset-state-function --out-dir pkg "$raw"
     before="$(size_line "before wasm-opt:" pkg/lineage_bg.wasm)"
     say "wasm-opt ${opt_flags[*]}"
     node_modules/.bin/wasm-opt "${opt_flags[@]}" pkg/lineage_bg.wasm -o pkg/lineage_bg.opt.wasm
@@ -39,6 +46,8 @@ else
     printf '%s\n%s\n%s\n' "$key" "$before" "$after" > "$stamp"
     printf '%s\n%s\n' "$before" "$after"
 fi
+
+install_template pkg
 
 rm -rf www/pkg
 cp -r pkg www/pkg

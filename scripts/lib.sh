@@ -20,3 +20,13 @@ locked_version() {
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# Copies the hand-written package files (pkg-template/) into the package
+# directory $1, with the crate's version in package.json.
+install_template() {
+    local version
+    version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n1)"
+    cp "$ROOT"/pkg-template/*.js "$ROOT"/pkg-template/*.d.ts "$ROOT"/pkg-template/README.md \
+        "$ROOT"/pkg-template/LICENSE "$1"/
+    sed "s/@VERSION@/$version/" "$ROOT/pkg-template/package.json" > "$1/package.json"
+}

@@ -60,7 +60,9 @@ stage "tests (native)" cargo test
 # headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
 stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests
 stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
-stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/module.test.mjs tests/e2e/page.test.mjs
+# A debug build with the test-only panic trigger, for tests/e2e/panic.test.mjs.
+stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"
+stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/*.test.mjs
 
 echo
 say "summary"

@@ -1,1 +1,431 @@
-//! OWNER: engine helper.
+//! The evaluation protocol of `method.md`: prompts are split by id into
+//! two halves with a fixed seed; T1 attributes each second-half output
+//! (and batches of 10 outputs of one source) to one of the candidates
+//! trained on the first half; T2 runs the full analysis on second-half
+//! outputs of each student and reports where its documented teacher ranks.
+
+// Matrix code (outputs x candidates) reads more clearly with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::analysis::{self, AnalysisOptions, AnalysisRequest, Space};
+use crate::corpus::Sample;
+use crate::signals::classifier::{ClassifierOptions, TextClassifier};
+use crate::signals::features::SparseVec;
+use crate::stats;
+
+/// One T2 case: a suspect, its documented teacher (None = none expected),
+/// and an optional control.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuspectCase {
+    pub suspect: String,
+    pub teacher: Option<String>,
+    pub control: Option<String>,
+}
+
+impl SuspectCase {
+    /// Parses `suspect:teacher[:control]`, `-` meaning "none".
+    pub fn parse(s: &str) -> Result<SuspectCase, String> {
+        let parts: Vec<&str> = s.split(':').map(str::trim).collect();
+        let opt = |p: Option<&&str>| {
+            p.filter(|x| !x.is_empty() && **x != "-")
+                .map(|x| x.to_string())
+        };
+        match parts.as_slice() {
+            [suspect, ..] if !suspect.is_empty() && parts.len() <= 3 => Ok(SuspectCase {
+                suspect: suspect.to_string(),
+                teacher: opt(parts.get(1)),
+                control: opt(parts.get(2)),
+            }),
+            _ => Err(format!(
+                "cannot read suspect case {s:?}: expected suspect:teacher[:control]"
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct T1 {
+    pub candidates: Vec<String>,
+    pub single_accuracy: f64,
+    pub batch10_accuracy: f64,
+    pub n_single: usize,
+    pub n_batches: usize,
+    /// How outputs are attributed.
+    pub method: String,
+    /// Per-candidate single-output accuracy, in `candidates` order.
+    pub per_candidate: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct T2 {
+    pub suspect: String,
+    pub teacher: Option<String>,
+    pub control: Option<String>,
+    pub ranking: Vec<String>,
+    pub teacher_rank: Option<usize>,
+    pub p_value: f64,
+    pub abstained: bool,
+    pub reason: String,
+    /// True when the outcome is what the documented lineage says: the
+    /// teacher ranked first without abstaining, or abstention when no
+    /// teacher is expected.
+    pub correct: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EvalResult {
+    pub t1: T1,
+    pub t2: Vec<T2>,
+    pub seconds: f64,
+    pub seed: u64,
+}
+
+/// Splits prompt ids into two halves: ids are ordered by a seeded hash, so
+/// the split is fixed for a seed and independent of file order.
+pub fn split_prompts(samples: &[Sample], seed: u64) -> (BTreeSet<String>, BTreeSet<String>) {
+    let ids: BTreeSet<&str> = samples
+        .iter()
+        .filter_map(|s| s.prompt_id.as_deref())
+        .collect();
+    let mut keyed: Vec<(u64, &str)> = ids
+        .into_iter()
+        .map(|id| {
+            (
+                xxhash_rust::xxh3::xxh3_64_with_seed(id.as_bytes(), seed),
+                id,
+            )
+        })
+        .collect();
+    keyed.sort();
+    let half = keyed.len() / 2;
+    let first = keyed[..half].iter().map(|k| k.1.to_string()).collect();
+    let second = keyed[half..].iter().map(|k| k.1.to_string()).collect();
+    (first, second)
+}
+
+/// Names that are not sources of the samples.
+pub fn missing_sources<'a>(
+    samples: &[Sample],
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let have: BTreeSet<&str> = samples.iter().map(|s| s.source.as_str()).collect();
+    let mut out: Vec<String> = names
+        .into_iter()
+        .filter(|n| !have.contains(n))
+        .map(str::to_string)
+        .collect();
+    out.dedup();
+    out
+}
+
+fn in_half(samples: &[Sample], source: &str, half: &BTreeSet<String>) -> Vec<Sample> {
+    samples
+        .iter()
+        .filter(|s| s.source == source && s.prompt_id.as_ref().is_some_and(|p| half.contains(p)))
+        .cloned()
+        .collect()
+}
+
+/// T1 closed-set attribution with the learned classifier trained on the
+/// candidates' first-half outputs; each second-half output is attributed
+/// by its most likely class, and each batch of 10 outputs of one source
+/// (consecutive in prompt-id order) by the sum of calibrated
+/// log-probabilities. Falls back to nearest centroid when the classifier
+/// cannot be trained.
+pub fn t1(
+    samples: &[Sample],
+    candidates: &[String],
+    first: &BTreeSet<String>,
+    second: &BTreeSet<String>,
+    opts: &AnalysisOptions,
+) -> T1 {
+    let mut texts: Vec<&str> = Vec::new();
+    let mut labels: Vec<usize> = Vec::new();
+    let mut probes: Vec<Vec<&Sample>> = vec![Vec::new(); candidates.len()];
+    for s in samples {
+        let Some(c) = candidates.iter().position(|c| *c == s.source) else {
+            continue;
+        };
+        let Some(id) = s.prompt_id.as_ref() else {
+            continue;
+        };
+        if first.contains(id) {
+            texts.push(&s.text);
+            labels.push(c);
+        } else if second.contains(id) {
+            probes[c].push(s);
+        }
+    }
+    let copts = ClassifierOptions {
+        seed: stats::sub_seed(opts.seed, "t1"),
+        ..ClassifierOptions::default()
+    };
+    let Ok(model) = TextClassifier::train(&texts, &labels, candidates.len(), &copts) else {
+        return t1_centroid(samples, candidates, first, second, opts);
+    };
+    let (mut n_single, mut ok_single, mut n_batches, mut ok_batches) = (0, 0, 0, 0);
+    let mut per_candidate = Vec::new();
+    for (c, list) in probes.iter_mut().enumerate() {
+        list.sort_by(|a, b| a.prompt_id.cmp(&b.prompt_id));
+        let preds: Vec<usize> = stats::par_map(list, |s| model.predict(&s.text));
+        let ok = preds.iter().filter(|&&p| p == c).count();
+        per_candidate.push(if preds.is_empty() {
+            0.0
+        } else {
+            ok as f64 / preds.len() as f64
+        });
+        n_single += preds.len();
+        ok_single += ok;
+        let chunks: Vec<Vec<&str>> = list
+            .chunks(10)
+            .filter(|ch| ch.len() == 10)
+            .map(|ch| ch.iter().map(|s| s.text.as_str()).collect())
+            .collect();
+        let batch_preds = stats::par_map(&chunks, |ch| model.predict_batch(ch));
+        n_batches += chunks.len();
+        ok_batches += batch_preds.iter().filter(|p| **p == Some(c)).count();
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    T1 {
+        candidates: candidates.to_vec(),
+        single_accuracy: ratio(ok_single, n_single),
+        batch10_accuracy: ratio(ok_batches, n_batches),
+        n_single,
+        n_batches,
+        method: "linear classifier (signals::classifier), batches by summed calibrated log-probabilities".into(),
+        per_candidate,
+    }
+}
+
+/// T1 by nearest centroid over character n-gram tf-idf profiles built from
+/// the first half; batches by the mean of their similarity vectors.
+pub fn t1_centroid(
+    samples: &[Sample],
+    candidates: &[String],
+    first: &BTreeSet<String>,
+    second: &BTreeSet<String>,
+    opts: &AnalysisOptions,
+) -> T1 {
+    // One space over references and probes, so idf and z-scores are
+    // computed on the same corpus; the centroids use first-half texts only.
+    let mut groups: Vec<(String, Vec<Sample>)> = Vec::new();
+    for c in candidates {
+        groups.push((c.clone(), in_half(samples, c, first)));
+    }
+    for c in candidates {
+        groups.push((format!("{c}\u{0}probe"), in_half(samples, c, second)));
+    }
+    let space = Space::build(&groups, opts);
+    let k = candidates.len();
+    let centroids: Vec<&SparseVec> = (0..k).map(|c| &space.centroid[c]).collect();
+    let mut n_single = 0usize;
+    let mut correct_single = 0usize;
+    let mut per_candidate = Vec::new();
+    let mut n_batches = 0usize;
+    let mut correct_batches = 0usize;
+    for (c, _) in candidates.iter().enumerate() {
+        let probes = &space.members[k + c];
+        let sims: Vec<Vec<f64>> = stats::par_map(probes, |&i| {
+            centroids.iter().map(|cv| space.tfidf[i].dot(cv)).collect()
+        });
+        let argmax = |v: &[f64]| {
+            let mut best = 0;
+            for j in 1..v.len() {
+                if v[j] > v[best] {
+                    best = j;
+                }
+            }
+            best
+        };
+        let ok = sims.iter().filter(|v| argmax(v) == c).count();
+        per_candidate.push(if sims.is_empty() {
+            0.0
+        } else {
+            ok as f64 / sims.len() as f64
+        });
+        n_single += sims.len();
+        correct_single += ok;
+        // Batches: consecutive groups of 10 in prompt-id order (the members
+        // are in file order; sort by id so the batches do not depend on it).
+        let mut order: Vec<usize> = (0..probes.len()).collect();
+        order.sort_by(|&a, &b| {
+            space.texts[probes[a]]
+                .prompt_id
+                .cmp(&space.texts[probes[b]].prompt_id)
+        });
+        for chunk in order.chunks(10).filter(|ch| ch.len() == 10) {
+            let mut mean = vec![0.0; k];
+            for &u in chunk {
+                for j in 0..k {
+                    mean[j] += sims[u][j];
+                }
+            }
+            n_batches += 1;
+            if argmax(&mean) == c {
+                correct_batches += 1;
+            }
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    T1 {
+        candidates: candidates.to_vec(),
+        single_accuracy: ratio(correct_single, n_single),
+        batch10_accuracy: ratio(correct_batches, n_batches),
+        n_single,
+        n_batches,
+        method: "nearest centroid, character n-gram tf-idf".into(),
+        per_candidate,
+    }
+}
+
+/// T2 for one case: the analysis over second-half prompts (paired).
+pub fn t2_case(
+    samples: &[Sample],
+    candidates: &[String],
+    case: &SuspectCase,
+    second: &BTreeSet<String>,
+    opts: &AnalysisOptions,
+) -> T2 {
+    let mut names: Vec<&str> = vec![case.suspect.as_str()];
+    names.extend(candidates.iter().map(String::as_str));
+    if let Some(c) = &case.control {
+        names.push(c);
+    }
+    let wanted: BTreeSet<&str> = names.iter().copied().collect();
+    let half: Vec<Sample> = samples
+        .iter()
+        .filter(|s| {
+            wanted.contains(s.source.as_str())
+                && s.prompt_id.as_ref().is_some_and(|p| second.contains(p))
+        })
+        .cloned()
+        .collect();
+    let req = AnalysisRequest {
+        samples: half,
+        suspect: case.suspect.clone(),
+        candidates: candidates.to_vec(),
+        control: case.control.clone(),
+        ..Default::default()
+    };
+    match analysis::analyze(&req, opts, &mut |_, _| {}) {
+        Ok(report) => {
+            let ranking: Vec<String> = report
+                .verdict
+                .ranking
+                .iter()
+                .map(|r| r.candidate.clone())
+                .collect();
+            let teacher_rank = case
+                .teacher
+                .as_ref()
+                .and_then(|t| ranking.iter().position(|r| r == t).map(|p| p + 1));
+            let abstained = report.verdict.abstained;
+            let correct = match &case.teacher {
+                Some(_) => teacher_rank == Some(1) && !abstained,
+                None => abstained,
+            };
+            T2 {
+                suspect: case.suspect.clone(),
+                teacher: case.teacher.clone(),
+                control: case.control.clone(),
+                ranking,
+                teacher_rank,
+                p_value: report.verdict.p_value,
+                abstained,
+                reason: report.verdict.reason,
+                correct,
+            }
+        }
+        Err(e) => T2 {
+            suspect: case.suspect.clone(),
+            teacher: case.teacher.clone(),
+            control: case.control.clone(),
+            ranking: Vec::new(),
+            teacher_rank: None,
+            p_value: 1.0,
+            abstained: true,
+            reason: format!("analysis failed: {e}"),
+            correct: case.teacher.is_none(),
+        },
+    }
+}
+
+/// Checks the names, then runs T1 and every T2 case. `progress` gets
+/// (stage, fraction). Timing is left to the caller (no clock in wasm).
+pub fn run(
+    samples: &[Sample],
+    candidates: &[String],
+    cases: &[SuspectCase],
+    opts: &AnalysisOptions,
+    progress: &mut dyn FnMut(&str, f64),
+) -> Result<EvalResult, String> {
+    let mut names: Vec<&str> = candidates.iter().map(String::as_str).collect();
+    for c in cases {
+        names.push(&c.suspect);
+        names.extend(c.teacher.as_deref());
+        names.extend(c.control.as_deref());
+    }
+    let missing = missing_sources(samples, names);
+    if !missing.is_empty() {
+        let have: BTreeMap<&str, ()> = samples.iter().map(|s| (s.source.as_str(), ())).collect();
+        return Err(format!(
+            "not found in the data: {} (available: {})",
+            missing.join(", "),
+            have.keys().copied().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if candidates.len() < 2 {
+        return Err("at least two candidates are needed".into());
+    }
+    let (first, second) = split_prompts(samples, opts.seed);
+    // T1 and the T2 cases are independent: run them all in parallel
+    // (rayon shares one pool; each analysis is parallel inside too).
+    // Results keep the order of the cases.
+    progress("t1 and t2", 0.0);
+    let (t1, t2) = stats::join(
+        || t1(samples, candidates, &first, &second, opts),
+        || {
+            stats::par_map(cases, |case| {
+                t2_case(samples, candidates, case, &second, opts)
+            })
+        },
+    );
+    progress("done", 1.0);
+    Ok(EvalResult {
+        t1,
+        t2,
+        seconds: 0.0,
+        seed: opts.seed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suspect_case_parsing() {
+        type Want<'a> = Option<(&'a str, Option<&'a str>, Option<&'a str>)>;
+        let cases: &[(&str, Want)] = &[
+            ("a:b", Some(("a", Some("b"), None))),
+            ("a:b:c", Some(("a", Some("b"), Some("c")))),
+            ("a:-:c", Some(("a", None, Some("c")))),
+            ("a", Some(("a", None, None))),
+            ("", None),
+            ("a:b:c:d", None),
+        ];
+        for (input, want) in cases {
+            let got = SuspectCase::parse(input).ok();
+            let want = want.map(|(s, t, c)| SuspectCase {
+                suspect: s.into(),
+                teacher: t.map(Into::into),
+                control: c.map(Into::into),
+            });
+            assert_eq!(got, want, "{input}");
+        }
+    }
+}

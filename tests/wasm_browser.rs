@@ -6,3 +6,8 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 include!("wasm_shared/cases.rs");
+
+/// The analysis side of the boundary (see the file for what it covers).
+mod analysis {
+    include!("wasm_shared/analysis.rs");
+}

@@ -4,3 +4,8 @@
 //! reads the environment per binary from a custom section; none = Node).
 
 include!("wasm_shared/cases.rs");
+
+/// The analysis side of the boundary (see the file for what it covers).
+mod analysis {
+    include!("wasm_shared/analysis.rs");
+}

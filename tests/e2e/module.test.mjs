@@ -68,10 +68,24 @@ test("the .d.ts names every public type, without any", () => {
 test("a strict TypeScript consumer type-checks against the .d.ts", () => {
   const tsc = `${root}node_modules/.bin/tsc`;
   const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022",
-    "--moduleResolution", "bundler", "--lib", "es2022,dom", `${root}tests/e2e/consumer.ts`];
+    "--moduleResolution", "bundler", "--lib", "es2022,dom,esnext.disposable", `${root}tests/e2e/consumer.ts`];
   try {
     execFileSync(tsc, args, { encoding: "utf8", stdio: "pipe" });
   } catch (err) {
     assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
   }
+});
+
+test("a Workspace refuses an input over the size limit before copying it", async () => {
+  // The package entry, in Node: ready on import.
+  const pkg = await import(`${pkgDir}node.js`);
+  const ws = new pkg.Workspace();
+  // String.prototype.repeat builds a rope: the length is known without
+  // 256 MiB being allocated, and the module checks the length first.
+  const huge = "x".repeat((256 << 20) + 1);
+  for (const add of [(t) => ws.addJsonl(t), (t) => ws.addCsv(t, { name: "big.csv" })]) {
+    assert.throws(() => add(huge), { code: "TOO_LARGE", message: /more than 256 MiB of text/ });
+  }
+  assert.equal(ws.size, 0);
+  ws.free();
 });

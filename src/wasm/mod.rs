@@ -1,5 +1,10 @@
 //! The boundary: the only module that names `wasm_bindgen` / `JsValue`.
-//! OWNER: infra helper.
+//!
+//! - this file: the module's life (start, panic recovery), `version`,
+//!   `schemaVersion`, `profile`, and the argument and error helpers;
+//! - [`workspace`]: samples, the options object, `analyze` and `Workspace`;
+//! - [`report`]: the camelCase counterpart of the core's `Report`;
+//! - [`text`]: `sharedSpans` and `identityLeaks`.
 //!
 //! Every export is a thin forward to the core. Arguments arrive as loose
 //! JS values and are checked here, so a caller's mistake becomes a JS
@@ -19,6 +24,20 @@ use wasm_bindgen::JsCast;
 use crate::profile as model;
 use crate::text::NormalForm;
 
+mod report;
+mod text;
+mod workspace;
+
+pub use report::Report;
+pub use text::{
+    identity_leaks, shared_spans, IdentityLeak, LeakClaim, SharedSpan, SharedSpansOptions,
+    Utf16Range,
+};
+pub use workspace::{
+    analyze, AddResult, AnalyzeOptions, Delta, InputOptions, LineIssue, PromptId, Sample,
+    Workspace, MAX_TEXT_BYTES,
+};
+
 /// Upper bounds that keep a typo (an extra zero) from turning into a
 /// multi-gigabyte allocation inside a browser tab. The core clamps
 /// `max_char_ngram` itself, but a caller who asks for more than it gives
@@ -36,25 +55,106 @@ const TS_ERROR: &'static str = r#"
 export type LineageErrorCode =
     /** An argument has the wrong type, an unknown field or a value out of range. */
     | "BAD_ARGUMENT"
+    /** There is nothing to analyse: no samples, or an input without a single record. */
+    | "EMPTY_INPUT"
+    /** No line of a JSON Lines input could be read (the first errors are in the message). */
+    | "BAD_JSONL"
+    /** No record of a CSV input could be read (the first errors are in the message). */
+    | "BAD_CSV"
+    /** An input, or the workspace, would exceed the module's size limit. */
+    | "TOO_LARGE"
+    /** A role (suspect, candidate, control) names a source no sample has. */
+    | "UNKNOWN_SOURCE"
+    /** The roles cannot be analysed (fewer than two candidates, a source in two roles). */
+    | "BAD_ROLES"
+    /** A bug in Lineage caught as a panic: the module has been reset and stays usable,
+     *  but every `Workspace` made before it is gone. Please report it with the input. */
+    | "PANIC"
+    /** A `Workspace` made before a reset (see `"PANIC"`) was used; make a new one.
+     *  Thrown by the package entry (`lineage`), which tracks the resets. */
+    | "STALE_WORKSPACE"
     /** A bug in Lineage: please report it with the input that caused it. */
     | "INTERNAL";
 /** Every error the module throws is an `Error` with one of these codes. */
 export interface LineageError extends Error {
     code: LineageErrorCode;
 }
+/** Called by `analyze` with the core's stage name and the overall fraction done, in [0, 1]. */
+export type ProgressCallback = (stage: string, fraction: number) => void;
 "#;
 
-/// Runs once when the module is instantiated: a Rust panic then shows its
-/// message and location in the console instead of a bare "unreachable".
+/// Runs once when the module is instantiated (and again after a reset).
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    install_panic_hook();
+}
+
+/// Makes a panic an `Error` with code `"PANIC"` and the module usable
+/// again.
+///
+/// The release build aborts on panic (wasm has no unwinding there), so a
+/// panic would otherwise end in an `unreachable` trap and leave the
+/// instance's memory half-updated (a borrowed `Workspace`, a leaked
+/// stack), unusable for good. Instead the hook, after the usual console
+/// message, asks wasm-bindgen to replace the instance with a fresh one
+/// before the next call (`schedule_reinit`, wasm-bindgen 0.2.130's
+/// "Handling Aborts"), then throws the JS error itself: a JS exception
+/// may unwind wasm frames, so the caller gets a catchable `Error` and the
+/// old instance, which is never entered again, needs no cleaning up.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        wasm_bindgen::handler::schedule_reinit();
+        let message = match info.payload().downcast_ref::<&str>() {
+            Some(s) => (*s).to_string(),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "unknown panic".to_string()),
+        };
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        wasm_bindgen::throw_val(error(
+            "PANIC",
+            &format!("internal error (the module has been reset): {message}{location}"),
+        ));
+    }));
+}
+
+/// Panics on purpose, so the tests can check that a panic becomes an
+/// `Error` with code `"PANIC"` and that the module works afterwards. Only
+/// in builds with the `panic-test` feature, which the release package
+/// never enables (`scripts/build-wasm.sh` builds without features).
+#[cfg(feature = "panic-test")]
+#[wasm_bindgen(js_name = triggerPanicForTest)]
+pub fn trigger_panic_for_test(message: String) {
+    panic!("{message}");
+}
+
+/// Traps without panicking, as an out-of-memory abort or a stack overflow
+/// would: the panic hook never runs, so the package entry (index.js) must
+/// notice the `RuntimeError` and reset the instance itself. Test builds
+/// only, like [`trigger_panic_for_test`].
+#[cfg(feature = "panic-test")]
+#[wasm_bindgen(js_name = triggerTrapForTest)]
+pub fn trigger_trap_for_test() {
+    core::arch::wasm32::unreachable()
 }
 
 /// Version of the crate (the same string the native CLI reports).
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::VERSION.to_string()
+}
+
+/// Version of the `Report` layout (`report.schemaVersion`): it changes
+/// when a field is renamed or removed, not when one is added.
+#[wasm_bindgen(js_name = schemaVersion)]
+pub fn schema_version() -> u32 {
+    crate::report::SCHEMA_VERSION
 }
 
 /// Stylometric profile of one text.
@@ -67,12 +167,7 @@ pub fn profile(
     #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     options: Option<Ts<ProfileOptions>>,
 ) -> Result<Ts<Profile>, JsValue> {
-    let text = text.as_string().ok_or_else(|| {
-        bad_argument(&format!(
-            "profile: text must be a string, got {}",
-            js_type_name(&text)
-        ))
-    })?;
+    let text = string_arg("profile: text", &text)?;
     let options = profile_options(options.map(JsValue::from))?;
     let profile = Profile::from(&model::Profile::of_text(&text, &options));
     // Serialising plain numbers, strings and vectors cannot fail; should
@@ -286,37 +381,19 @@ impl From<&model::Profile> for Profile {
 /// "all defaults".
 fn profile_options(options: Option<JsValue>) -> Result<model::ProfileOptions, JsValue> {
     let mut out = model::ProfileOptions::default();
-    let Some(options) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
+    let Some(options) = options_object("profile", "options", options, PROFILE_OPTION_FIELDS)?
+    else {
         return Ok(out);
     };
-    // serde would accept an array as a sequence of fields; an options
-    // "object" that is an array or a primitive is a caller's mistake.
-    if !options.is_object() || js_sys::Array::is_array(&options) {
-        return Err(bad_argument(&format!(
-            "profile: options must be an object, got {}",
-            js_type_name(&options)
-        )));
-    }
-    // serde-wasm-bindgen reads only the fields a struct names, so
-    // `deny_unknown_fields` never fires; a misspelt option would be
-    // silently ignored. Check the keys here instead.
-    let keys = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
-    for key in keys.iter().filter_map(|k| k.as_string()) {
-        if !PROFILE_OPTION_FIELDS.contains(&key.as_str()) {
-            return Err(bad_argument(&format!(
-                "profile: unknown option `{key}`, expected one of {}",
-                PROFILE_OPTION_FIELDS.join(", ")
-            )));
-        }
-    }
+    let field = |name: &str| format!("profile: options.{name}");
     // Field by field, so the message names the field that is wrong.
     let parsed = ProfileOptions {
-        normalization: option_field(&options, "normalization")?,
-        strip_zero_width: option_field(&options, "stripZeroWidth")?,
-        max_char_ngram: option_field(&options, "maxCharNgram")?,
-        mattr_window: option_field(&options, "mattrWindow")?,
-        top_k: option_field(&options, "topK")?,
-        max_table_entries: option_field(&options, "maxTableEntries")?,
+        normalization: field_of(&options, "normalization", &field)?,
+        strip_zero_width: field_of(&options, "stripZeroWidth", &field)?,
+        max_char_ngram: field_of(&options, "maxCharNgram", &field)?,
+        mattr_window: field_of(&options, "mattrWindow", &field)?,
+        top_k: field_of(&options, "topK", &field)?,
+        max_table_entries: field_of(&options, "maxTableEntries", &field)?,
     };
     if let Some(form) = parsed.normalization {
         out.normalize.form = match form {
@@ -328,27 +405,66 @@ fn profile_options(options: Option<JsValue>) -> Result<model::ProfileOptions, Js
     if let Some(strip) = parsed.strip_zero_width {
         out.normalize.strip_zero_width = strip;
     }
+    let range = |name: &str, v: usize, min: usize, max: usize| in_range(&field(name), v, min, max);
     if let Some(n) = parsed.max_char_ngram {
-        out.max_char_ngram = in_range("maxCharNgram", n, 0, model::MAX_CHAR_NGRAM)?;
+        out.max_char_ngram = range("maxCharNgram", n, 0, model::MAX_CHAR_NGRAM)?;
     }
     if let Some(w) = parsed.mattr_window {
-        out.mattr_window = in_range("mattrWindow", w, 1, MAX_MATTR_WINDOW)?;
+        out.mattr_window = range("mattrWindow", w, 1, MAX_MATTR_WINDOW)?;
     }
     if let Some(k) = parsed.top_k {
-        out.top_k = in_range("topK", k, 0, MAX_TOP_K)?;
+        out.top_k = range("topK", k, 0, MAX_TOP_K)?;
     }
     if let Some(m) = parsed.max_table_entries {
-        out.max_table_entries = in_range("maxTableEntries", m, 1, MAX_TABLE_ENTRIES)?;
+        out.max_table_entries = range("maxTableEntries", m, 1, MAX_TABLE_ENTRIES)?;
     }
     Ok(out)
 }
 
-/// `options[name]` read as a `T`; `undefined` and `null` read as `None`.
-fn option_field<T: serde::de::DeserializeOwned>(
-    options: &JsValue,
+/// Checks that an options argument is a plain object whose keys are all
+/// in `fields`; `None`, `undefined` and `null` read as "no options".
+/// `func` and `arg` name the argument in the error message.
+fn options_object(
+    func: &str,
+    arg: &str,
+    value: Option<JsValue>,
+    fields: &[&str],
+) -> Result<Option<JsValue>, JsValue> {
+    let Some(value) = value.filter(|o| !o.is_undefined() && !o.is_null()) else {
+        return Ok(None);
+    };
+    // serde would accept an array as a sequence of fields; an options
+    // "object" that is an array or a primitive is a caller's mistake.
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(bad_argument(&format!(
+            "{func}: {arg} must be an object, got {}",
+            js_type_name(&value)
+        )));
+    }
+    // serde-wasm-bindgen reads only the fields a struct names, so
+    // `deny_unknown_fields` never fires; a misspelt option would be
+    // silently ignored. Check the keys here instead.
+    let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if !fields.contains(&key.as_str()) {
+            return Err(bad_argument(&format!(
+                "{func}: unknown option `{key}`, expected one of {}",
+                fields.join(", ")
+            )));
+        }
+    }
+    Ok(Some(value))
+}
+
+/// `object[name]` read as a `T`; `undefined` and `null` read as `None`.
+/// `label(name)` is how the error message names the field
+/// ("profile: options.topK").
+fn field_of<T: serde::de::DeserializeOwned>(
+    object: &JsValue,
     name: &str,
+    label: &dyn Fn(&str) -> String,
 ) -> Result<Option<T>, JsValue> {
-    let value = js_sys::Reflect::get(options, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    let value = js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED);
     serde_wasm_bindgen::from_value(value).map_err(|e| {
         // The error is a JS Error whose message is serde's description
         // ("invalid type: string \"3\", expected usize").
@@ -356,18 +472,47 @@ fn option_field<T: serde::de::DeserializeOwned>(
             .dyn_into::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|v| format!("{v:?}"));
-        bad_argument(&format!("profile: options.{name}: {reason}"))
+        bad_argument(&format!("{}: {reason}", label(name)))
     })
 }
 
-fn in_range(name: &str, value: usize, min: usize, max: usize) -> Result<usize, JsValue> {
-    if (min..=max).contains(&value) {
+/// `value` if it is within `min..=max`; otherwise a `BAD_ARGUMENT` naming
+/// the field (`label`, e.g. "profile: options.topK").
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    label: &str,
+    value: T,
+    min: T,
+    max: T,
+) -> Result<T, JsValue> {
+    if value >= min && value <= max {
         Ok(value)
     } else {
         Err(bad_argument(&format!(
-            "profile: options.{name} must be between {min} and {max}, got {value}"
+            "{label} must be between {min} and {max}, got {value}"
         )))
     }
+}
+
+/// A string argument, or a `BAD_ARGUMENT` naming it (`label`).
+fn string_arg(label: &str, value: &JsValue) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        bad_argument(&format!(
+            "{label} must be a string, got {}",
+            js_type_name(value)
+        ))
+    })
+}
+
+/// Serialises a DTO the way its tsify type declares it: `None` as
+/// `undefined` (tsify's `T | undefined`) and maps as plain objects, never
+/// ES `Map`s.
+fn to_js<T: Serialize>(func: &str, value: &T) -> Result<JsValue, JsValue> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    // Plain numbers, strings and vectors cannot fail to serialise; should
+    // it ever happen, the caller still gets an Error rather than a trap.
+    value
+        .serialize(&serializer)
+        .map_err(|e| error("INTERNAL", &format!("{func}: {e}")))
 }
 
 fn bad_argument(message: &str) -> JsValue {

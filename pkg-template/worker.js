@@ -1,0 +1,100 @@
+// `lineage/worker`: the analysis in a Web Worker, behind a promise API,
+// so a page stays responsive while a large corpus is analysed.
+//
+//   const worker = new LineageWorker();
+//   const report = await worker.analyze(samples, options, { onProgress, signal });
+//
+// Progress is the core's own (stage names and fractions). Aborting the
+// signal terminates the worker (the core cannot be interrupted midway,
+// and terminating is the only way to stop it at once) and rejects with a
+// DOMException named "AbortError"; the next call starts a fresh worker.
+
+export class LineageWorker {
+  #url;
+  #worker = null;
+  #nextId = 0;
+  #pending = new Map();
+
+  /** @param {{ url?: string | URL }} [options] where worker-thread.js is served (default: beside this file) */
+  constructor(options = {}) {
+    this.#url = options.url ?? new URL("./worker-thread.js", import.meta.url);
+  }
+
+  #start() {
+    if (this.#worker) return this.#worker;
+    const worker = new Worker(this.#url, { type: "module" });
+    worker.onmessage = ({ data }) => {
+      const job = this.#pending.get(data.id);
+      if (!job) return; // an answer to a cancelled job
+      if (data.type === "progress") {
+        job.onProgress?.(data.stage, data.fraction);
+        return;
+      }
+      this.#settle(data.id);
+      if (data.type === "result") job.resolve(data.report);
+      else job.reject(coded(data.code, data.message));
+    };
+    worker.onerror = (event) => {
+      // The worker itself failed (its script did not load): every job in
+      // it is lost.
+      event.preventDefault?.();
+      this.#fail(coded("INTERNAL", `the Lineage worker failed: ${event.message ?? "unknown error"}`));
+    };
+    this.#worker = worker;
+    return worker;
+  }
+
+  #settle(id) {
+    const job = this.#pending.get(id);
+    this.#pending.delete(id);
+    job?.signal?.removeEventListener("abort", job.onAbort);
+    return job;
+  }
+
+  #fail(error) {
+    this.#worker?.terminate();
+    this.#worker = null;
+    for (const id of [...this.#pending.keys()]) this.#settle(id).reject(error);
+  }
+
+  /**
+   * Analyses `samples` in the worker; resolves with the report.
+   * @param {import("./index.js").Sample[]} samples
+   * @param {import("./index.js").AnalyzeOptions} options
+   * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
+   */
+  analyze(samples, options, { onProgress, signal } = {}) {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const worker = this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        // Jobs queued behind this one die with the worker too; they are
+        // told why rather than left waiting.
+        const job = this.#settle(id);
+        this.#fail(coded("INTERNAL", "the analysis was stopped because another one in the same worker was aborted"));
+        job?.reject(abortError(signal));
+      };
+      this.#pending.set(id, { resolve, reject, onProgress, signal, onAbort });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      worker.postMessage({ id, samples, options });
+    });
+  }
+
+  /** Stops the worker; pending analyses reject with an AbortError. */
+  terminate() {
+    this.#fail(new DOMException("the Lineage worker was terminated", "AbortError"));
+  }
+}
+
+function coded(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function abortError(signal) {
+  return signal.reason instanceof DOMException && signal.reason.name === "AbortError"
+    ? signal.reason
+    : new DOMException("the analysis was aborted", "AbortError");
+}

@@ -1,0 +1,244 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The CLI's errors and outputs: missing files, malformed lines (reported
+//! with their line number, the rest still read), unknown source names, and
+//! a successful run in both formats. Synthetic inputs written to a
+//! temporary directory; no development data.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_lineage"))
+}
+
+/// A fresh temporary directory for one test.
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lineage-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the synthetic world as one JSONL file per source.
+fn write_world(dir: &Path, prompts: usize) {
+    let w = common::world(4, prompts, 0.7);
+    let mut by_source: std::collections::BTreeMap<String, String> = Default::default();
+    for s in &w.samples {
+        let line = serde_json::json!({
+            "source": s.source,
+            "prompt_id": s.prompt_id,
+            "text": s.text,
+        });
+        let e = by_source.entry(s.source.clone()).or_default();
+        e.push_str(&line.to_string());
+        e.push('\n');
+    }
+    for (src, body) in by_source {
+        std::fs::write(dir.join(format!("{src}.jsonl")), body).unwrap();
+    }
+}
+
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn errors_name_the_problem() {
+    let dir = tempdir("errors");
+    write_world(&dir, 12);
+    let d = dir.to_str().unwrap();
+    let missing = dir.join("nope.jsonl");
+    // (arguments, expected exit code, fragment expected on stderr)
+    let cases: Vec<(Vec<String>, i32, String)> = vec![
+        (
+            vec![
+                "analyze".into(),
+                "--suspect".into(),
+                missing.to_str().unwrap().into(),
+                "--candidate".into(),
+                "A".into(),
+                "--candidate".into(),
+                "B".into(),
+                d.into(),
+            ],
+            2,
+            "nope.jsonl".into(),
+        ),
+        (
+            vec![
+                "analyze".into(),
+                d.into(),
+                "--suspect".into(),
+                "student".into(),
+                "--candidate".into(),
+                "A".into(),
+                "--candidate".into(),
+                "ghost".into(),
+            ],
+            2,
+            "ghost".into(),
+        ),
+        (
+            vec![
+                "eval".into(),
+                d.into(),
+                "--candidates".into(),
+                "A,B,phantom".into(),
+            ],
+            2,
+            "phantom".into(),
+        ),
+        (
+            vec![
+                "eval".into(),
+                dir.join("missing-dir").to_str().unwrap().into(),
+                "--candidates".into(),
+                "A,B".into(),
+            ],
+            2,
+            "missing-dir".into(),
+        ),
+    ];
+    for (args, code, fragment) in cases {
+        let (got, _, err) = run(bin().args(&args));
+        assert_eq!(got, code, "{args:?}: {err}");
+        assert!(err.contains(&fragment), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn malformed_lines_are_reported_and_skipped() {
+    let dir = tempdir("malformed");
+    write_world(&dir, 12);
+    // Break line 3 of the student's file and add a record without text.
+    let path = dir.join("student.jsonl");
+    let mut lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines[2] = "{not json".into();
+    lines.push("{\"source\":\"student\"}".into());
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let (code, out, err) = run(bin().args([
+        "analyze",
+        "--suspect",
+        path.to_str().unwrap(),
+        "--candidate",
+        dir.join("A.jsonl").to_str().unwrap(),
+        "--candidate",
+        dir.join("B.jsonl").to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("student.jsonl:3:"), "{err}");
+    assert!(err.contains("student.jsonl:13:"), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["sources"][0]["samples"], 11);
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings.iter().any(|w| w["code"] == "malformed_input"));
+    assert_eq!(report["inputs"][0]["malformed_lines"], 2);
+    assert_eq!(report["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn analyze_by_name_in_a_directory_and_csv() {
+    let dir = tempdir("byname");
+    write_world(&dir, 30);
+    let d = dir.to_str().unwrap();
+    let (code, out, err) = run(bin().args([
+        "analyze",
+        d,
+        "--suspect",
+        "student",
+        "--candidate",
+        "A",
+        "--candidate",
+        "B",
+        "--candidate",
+        "C",
+        "--control",
+        "control",
+        "--format",
+        "md",
+        "--seed",
+        "3",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("# Lineage report"), "{out}");
+    assert!(out.contains("Seed 3"), "{out}");
+
+    // The same suspect as CSV (source,text,prompt_id).
+    let csv_path = dir.join("suspect.csv");
+    let mut w = csv::Writer::from_path(&csv_path).unwrap();
+    w.write_record(["source", "text", "prompt_id"]).unwrap();
+    for s in common::world(4, 30, 0.7)
+        .samples
+        .iter()
+        .filter(|s| s.source == "student")
+    {
+        w.write_record([
+            "student2",
+            s.text.as_str(),
+            s.prompt_id.as_deref().unwrap_or(""),
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+    let (code, out, err) = run(bin().args([
+        "analyze",
+        d,
+        "--suspect",
+        csv_path.to_str().unwrap(),
+        "--candidate",
+        "A",
+        "--candidate",
+        "B",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["sources"][0]["name"], "student2");
+}
+
+#[test]
+fn eval_json_has_the_documented_keys() {
+    let dir = tempdir("eval");
+    write_world(&dir, 40);
+    let (code, out, err) = run(bin().args([
+        "eval",
+        dir.to_str().unwrap(),
+        "--candidates",
+        "A,B,C",
+        "--suspects",
+        "student:A:control,control:-",
+        "--json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    for key in [
+        "candidates",
+        "single_accuracy",
+        "batch10_accuracy",
+        "n_single",
+        "n_batches",
+    ] {
+        assert!(!v["t1"][key].is_null(), "t1.{key}");
+    }
+    let t2 = v["t2"].as_array().unwrap();
+    assert_eq!(t2.len(), 2);
+    for key in ["suspect", "ranking", "p_value", "abstained", "reason"] {
+        assert!(!t2[0][key].is_null(), "t2.{key}");
+    }
+    assert_eq!(t2[0]["teacher"], "A");
+    assert!(t2[1]["teacher"].is_null());
+    assert!(t2[1]["teacher_rank"].is_null());
+    assert!(v["seconds"].as_f64().is_some());
+}

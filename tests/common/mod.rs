@@ -1,0 +1,192 @@
+//! Synthetic corpora with a known truth, shared by the engine tests.
+#![allow(dead_code)]
+
+use lineage::corpus::Sample;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A "model": a preference weight for each style word, plus habits.
+#[derive(Clone)]
+pub struct Style {
+    pub weights: Vec<f64>,
+    /// Probability of starting an answer with the model's opening phrase.
+    pub opening: &'static str,
+}
+
+const STYLE_WORDS: &[&str] = &[
+    "certainly",
+    "indeed",
+    "basically",
+    "notably",
+    "overall",
+    "however",
+    "moreover",
+    "thus",
+    "simply",
+    "really",
+    "quite",
+    "rather",
+    "perhaps",
+    "clearly",
+    "generally",
+    "typically",
+    "actually",
+    "essentially",
+    "importantly",
+    "additionally",
+    "furthermore",
+    "ultimately",
+    "specifically",
+    "particularly",
+    "often",
+    "usually",
+    "always",
+    "never",
+    "very",
+    "so",
+    "just",
+    "also",
+    "well",
+    "still",
+    "even",
+    "truly",
+    "surely",
+    "mostly",
+];
+
+const TOPIC_WORDS: &[&str] = &[
+    "river", "garden", "engine", "market", "planet", "recipe", "castle", "violin", "forest",
+    "ocean", "bridge", "winter", "library", "rocket", "harbor", "desert", "museum", "island",
+    "coffee", "mountain", "battery", "theater", "village", "glacier",
+];
+
+/// A random style: word weights drawn from an exponential distribution
+/// (a rough Dirichlet), so each model over-uses a few words.
+pub fn random_style(rng: &mut ChaCha8Rng, opening: &'static str) -> Style {
+    Style {
+        weights: STYLE_WORDS
+            .iter()
+            .map(|_| -(1.0 - rng.gen::<f64>()).ln().powi(2))
+            .collect(),
+        opening,
+    }
+}
+
+/// Mixes two styles: `share` of `a`, the rest of `b` (a student that
+/// learned `share` of its style from teacher `a` on top of base `b`).
+pub fn mix(a: &Style, b: &Style, share: f64) -> Style {
+    Style {
+        weights: a
+            .weights
+            .iter()
+            .zip(&b.weights)
+            .map(|(x, y)| share * x + (1.0 - share) * y)
+            .collect(),
+        opening: a.opening,
+    }
+}
+
+fn pick(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut r = rng.gen::<f64>() * total;
+    for (i, w) in weights.iter().enumerate() {
+        r -= w;
+        if r <= 0.0 {
+            return i;
+        }
+    }
+    weights.len() - 1
+}
+
+/// One answer of `style` to prompt `p`: sentences mixing the prompt's
+/// topic words (shared by every source) with the style's words.
+pub fn answer(rng: &mut ChaCha8Rng, style: &Style, p: usize, sentences: usize) -> String {
+    let mut out = String::new();
+    if rng.gen::<f64>() < 0.5 {
+        out.push_str(style.opening);
+        out.push(' ');
+    }
+    for _ in 0..sentences {
+        let n = rng.gen_range(6..12);
+        let mut words = Vec::new();
+        for _ in 0..n {
+            if rng.gen::<f64>() < 0.4 {
+                words.push(
+                    TOPIC_WORDS[(p * 7 + rng.gen_range(0..3)) % TOPIC_WORDS.len()].to_string(),
+                );
+            } else {
+                words.push(STYLE_WORDS[pick(rng, &style.weights)].to_string());
+            }
+        }
+        let mut s = words.join(" ");
+        if let Some(first) = s.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        out.push_str(&s);
+        out.push_str(". ");
+    }
+    out.trim_end().to_string()
+}
+
+/// Outputs of `style` named `source` for prompts `0..prompts`.
+pub fn outputs(source: &str, style: &Style, prompts: usize, seed: u64) -> Vec<Sample> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..prompts)
+        .map(|p| {
+            let sentences = rng.gen_range(2..6);
+            Sample {
+                source: source.into(),
+                text: answer(&mut rng, style, p, sentences),
+                prompt_id: Some(format!("p{p:03}")),
+                prompt: None,
+            }
+        })
+        .collect()
+}
+
+/// A world: three candidate teachers A, B, C, a base model, a student of
+/// A on that base (`share` of A's style), and a control on the same base
+/// with no teacher.
+pub struct World {
+    pub samples: Vec<Sample>,
+}
+
+pub fn world(seed: u64, prompts: usize, share: f64) -> World {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let a = random_style(&mut rng, "Sure thing!");
+    let b = random_style(&mut rng, "Great question.");
+    let c = random_style(&mut rng, "Here goes.");
+    let base = random_style(&mut rng, "Hello there.");
+    let student = mix(&a, &base, share);
+    let control = Style {
+        opening: "Hello there.",
+        ..base.clone()
+    };
+    let student = Style {
+        opening: if share > 0.0 {
+            student.opening
+        } else {
+            "Hello there."
+        },
+        ..student
+    };
+    let mut samples = Vec::new();
+    for (i, (name, style)) in [
+        ("A", &a),
+        ("B", &b),
+        ("C", &c),
+        ("student", &student),
+        ("control", &control),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        samples.extend(outputs(
+            name,
+            style,
+            prompts,
+            seed.wrapping_mul(31).wrapping_add(i as u64),
+        ));
+    }
+    World { samples }
+}

@@ -1,0 +1,116 @@
+// `lineage/worker` in Chromium: the promise API reports the core's real
+// progress, and aborting its AbortSignal stops the analysis (the worker is
+// terminated) and rejects with an AbortError, after which the next call
+// works in a fresh worker. The package is served from www/pkg (the same
+// files as pkg/) by scripts/serve.sh; the test runs in the page's origin.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { startServer } from "./helpers.mjs";
+
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+let server;
+let browser;
+let page;
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  page = await browser.newPage();
+  await page.goto(server.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Twelve prompts answered by a suspect and two candidates (as in the Node tests). */
+function corpus() {
+  const topics = ["tides", "vaccines", "rainbows", "volcanoes", "inflation", "batteries",
+    "earthquakes", "black holes", "the water cycle", "photosynthesis", "blockchains", "compound interest"];
+  return topics.flatMap((topic, i) => [
+    { source: "student", promptId: i, text: `Certainly! Here is a short overview of ${topic}.\n\n- **Key idea:** it follows simple rules.\n\nIn summary, ${topic} is simpler than it looks. Let me know if you would like more detail!` },
+    { source: "teacher_a", promptId: i, text: `Certainly! Here is a clear overview of ${topic}.\n\n- **Key idea:** it follows a few simple rules.\n\nIn summary, ${topic} is easier than it looks. Let me know if you would like more detail!` },
+    { source: "teacher_b", promptId: i, text: `Well, ${topic} is one of those things people overthink, honestly; the mechanism was worked out long ago. Hope this helps, cheers.` },
+  ]);
+}
+
+const OPTIONS = { suspect: "student", candidates: ["teacher_a", "teacher_b"], bootstrapReps: 200, permutationReps: 199 };
+
+test("worker.analyze resolves with the report after real progress events", async () => {
+  const out = await page.evaluate(async ({ samples, options }) => {
+    const { LineageWorker } = await import("/pkg/worker.js");
+    const worker = new LineageWorker();
+    const events = [];
+    const report = await worker.analyze(samples, options, { onProgress: (stage, fraction) => events.push([stage, fraction]) });
+    worker.terminate();
+    return { events, top: report.verdict.top, schema: report.schemaVersion };
+  }, { samples: corpus(), options: OPTIONS });
+  assert.equal(out.top, "teacher_a");
+  assert.equal(out.schema, 1);
+  const stages = out.events.map(([stage]) => stage);
+  assert.deepEqual(stages.slice(0, 2), ["reading", "features"]);
+  assert.deepEqual(out.events.at(-1), ["done", 1]);
+  assert.ok(out.events.length >= 5, JSON.stringify(out.events));
+  for (let i = 1; i < out.events.length; i++) assert.ok(out.events[i][1] >= out.events[i - 1][1]);
+});
+
+test("worker errors keep their code", async () => {
+  const out = await page.evaluate(async ({ samples }) => {
+    const { LineageWorker } = await import("/pkg/worker.js");
+    const worker = new LineageWorker();
+    try {
+      await worker.analyze(samples, { suspect: "nobody", candidates: ["teacher_a", "teacher_b"] });
+      return null;
+    } catch (err) {
+      return { code: err.code, message: err.message, isError: err instanceof Error };
+    } finally {
+      worker.terminate();
+    }
+  }, { samples: corpus() });
+  assert.deepEqual({ ...out, message: undefined }, { code: "UNKNOWN_SOURCE", isError: true, message: undefined });
+  assert.match(out.message, /nobody/);
+});
+
+test("aborting the signal stops the analysis with an AbortError; the next call works", async () => {
+  const out = await page.evaluate(async ({ samples, options }) => {
+    const { LineageWorker } = await import("/pkg/worker.js");
+    const worker = new LineageWorker();
+    const controller = new AbortController();
+    const events = [];
+    // Many resamples make the analysis long enough to abort midway.
+    const slow = { ...options, bootstrapReps: 100000, permutationReps: 1000000 };
+    const started = performance.now();
+    const outcome = await worker
+      .analyze(samples, slow, {
+        signal: controller.signal,
+        onProgress: (stage, fraction) => {
+          events.push([stage, fraction]);
+          if (stage === "signals") controller.abort();
+        },
+      })
+      .then(() => "resolved", (err) => ({ name: err.name, isDomException: err instanceof DOMException }));
+    const abortedAfter = performance.now() - started;
+    const eventsAtAbort = events.length;
+    // A terminated worker sends nothing more.
+    await new Promise((r) => setTimeout(r, 500));
+    const late = events.length - eventsAtAbort;
+    // Already aborted: rejected at once, no worker started.
+    const already = await worker.analyze(samples, options, { signal: controller.signal }).then(() => "resolved", (e) => e.name);
+    const report = await worker.analyze(samples, options);
+    worker.terminate();
+    return { outcome, abortedAfter, late, already, top: report.verdict.top, stages: events.map((e) => e[0]) };
+  }, { samples: corpus(), options: OPTIONS });
+  assert.deepEqual(out.outcome, { name: "AbortError", isDomException: true });
+  assert.equal(out.stages.at(-1), "signals");
+  assert.ok(!out.stages.includes("done"), JSON.stringify(out.stages));
+  assert.equal(out.late, 0);
+  assert.equal(out.already, "AbortError");
+  assert.equal(out.top, "teacher_a");
+});

@@ -1,0 +1,361 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Report determinism, length robustness, signals on hand-made cases, and
+//! the analysis's refusals. Synthetic data only (see `common`), except the
+//! last test, which reads the development data in `../shared/data` and is
+//! skipped when that directory is absent.
+
+mod common;
+
+use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
+use lineage::corpus::{self, Sample};
+use lineage::report::Evidence;
+
+fn quick(seed: u64) -> AnalysisOptions {
+    AnalysisOptions {
+        seed,
+        bootstrap_reps: 200,
+        permutation_reps: 999,
+        ..AnalysisOptions::default()
+    }
+}
+
+fn request(samples: Vec<Sample>, control: bool) -> AnalysisRequest {
+    AnalysisRequest {
+        samples,
+        suspect: "student".into(),
+        candidates: vec!["A".into(), "B".into(), "C".into()],
+        control: control.then(|| "control".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn same_input_and_seed_give_identical_json() {
+    let w = common::world(5, 40, 0.7);
+    let a = analyze(&request(w.samples.clone(), true), &quick(9), &mut |_, _| {}).unwrap();
+    let b = analyze(&request(w.samples.clone(), true), &quick(9), &mut |_, _| {}).unwrap();
+    assert_eq!(a.to_json(), b.to_json());
+    // Input order does not matter either: sources are grouped and units
+    // are matched by prompt id.
+    let mut reversed = w.samples.clone();
+    reversed.reverse();
+    let c = analyze(&request(reversed, true), &quick(9), &mut |_, _| {}).unwrap();
+    assert_eq!(a.to_json(), c.to_json());
+    let json: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["seed"], 9);
+    assert!(a.to_markdown().contains("Lineage report"));
+}
+
+/// Pads every suspect output with a copy of itself, or truncates it to its
+/// first half: the suspect's style is unchanged, only its length moves.
+fn reshape(samples: &[Sample], f: impl Fn(&str) -> String) -> Vec<Sample> {
+    samples
+        .iter()
+        .map(|s| {
+            if s.source == "student" {
+                Sample {
+                    text: f(&s.text),
+                    ..s.clone()
+                }
+            } else {
+                s.clone()
+            }
+        })
+        .collect()
+}
+
+fn pad(t: &str) -> String {
+    format!("{t}\n\n{t}")
+}
+
+fn truncate(t: &str) -> String {
+    let words: Vec<&str> = t.split(' ').collect();
+    words[..words.len().div_ceil(2)].join(" ")
+}
+
+#[test]
+fn length_changes_alone_do_not_flip_the_ranking() {
+    for seed in [11u64, 12] {
+        let w = common::world(seed, 50, 0.7);
+        let base = analyze(&request(w.samples.clone(), true), &quick(1), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            base.verdict.top.as_deref(),
+            Some("A"),
+            "{}",
+            base.verdict.reason
+        );
+        for (name, f) in [("pad", pad as fn(&str) -> String), ("truncate", truncate)] {
+            let r = analyze(
+                &request(reshape(&w.samples, f), true),
+                &quick(1),
+                &mut |_, _| {},
+            )
+            .unwrap();
+            assert_eq!(
+                r.verdict.top, base.verdict.top,
+                "seed {seed} {name}: {}",
+                r.verdict.reason
+            );
+        }
+    }
+}
+
+#[test]
+fn refusals_name_the_problem() {
+    let w = common::world(3, 20, 0.5);
+    // (suspect, candidates, control, expected error fragment)
+    let cases: &[(&str, &[&str], Option<&str>, &str)] = &[
+        ("nobody", &["A", "B"], None, "nobody"),
+        ("student", &["A"], None, "two candidates"),
+        ("student", &["A", "B", "zed"], None, "zed"),
+        ("student", &["A", "student"], None, "one role"),
+        ("student", &["A", "B"], Some("ghost"), "ghost"),
+    ];
+    for (suspect, cands, control, fragment) in cases {
+        let req = AnalysisRequest {
+            samples: w.samples.clone(),
+            suspect: suspect.to_string(),
+            candidates: cands.iter().map(|s| s.to_string()).collect(),
+            control: control.map(str::to_string),
+            ..Default::default()
+        };
+        let err = analyze(&req, &quick(1), &mut |_, _| {}).unwrap_err();
+        assert!(err.to_string().contains(fragment), "{err}");
+    }
+}
+
+#[test]
+fn odd_inputs_give_reports_not_panics() {
+    let mk = |src: &str, id: Option<&str>, text: &str| Sample {
+        source: src.into(),
+        text: text.into(),
+        prompt_id: id.map(str::to_string),
+        prompt: None,
+    };
+    // (description, samples)
+    let cases: Vec<(&str, Vec<Sample>)> = vec![
+        (
+            "empty texts",
+            vec![
+                mk("student", Some("1"), ""),
+                mk("A", Some("1"), ""),
+                mk("B", Some("1"), ""),
+            ],
+        ),
+        (
+            "no prompt ids",
+            vec![
+                mk("student", None, "Hi there."),
+                mk("A", None, "Hello."),
+                mk("B", None, "Yo!"),
+            ],
+        ),
+        (
+            "emoji and scripts",
+            vec![
+                mk("student", Some("1"), "🙂🙂 Привіт, світе! 你好。"),
+                mk("A", Some("1"), "Привет! 🙂"),
+                mk("B", Some("1"), "你好世界"),
+            ],
+        ),
+    ];
+    for (name, samples) in cases {
+        let req = AnalysisRequest {
+            samples,
+            suspect: "student".into(),
+            candidates: vec!["A".into(), "B".into()],
+            ..Default::default()
+        };
+        let r = analyze(&req, &quick(1), &mut |_, _| {}).unwrap();
+        assert!(r.verdict.abstained, "{name}: {}", r.verdict.reason);
+        assert!(!r.warnings.is_empty(), "{name}");
+        let _ = r.to_json();
+        let _ = r.to_markdown();
+    }
+}
+
+#[test]
+fn signals_on_hand_made_cases() {
+    // Student copies A's answers verbatim with a suffix; B and C write
+    // other things. Every paired signal must rank A first, and the overlap
+    // evidence must quote a shared span with offsets into both texts.
+    let w = common::world(21, 30, 0.0);
+    let mut samples: Vec<Sample> = w
+        .samples
+        .iter()
+        .filter(|s| s.source != "student" && s.source != "control")
+        .cloned()
+        .collect();
+    let copies: Vec<Sample> = samples
+        .iter()
+        .filter(|s| s.source == "A")
+        .map(|s| Sample {
+            source: "student".into(),
+            text: format!("{} Hope that helps a lot.", s.text),
+            ..s.clone()
+        })
+        .collect();
+    samples.extend(copies);
+    let r = analyze(&request(samples, false), &quick(1), &mut |_, _| {}).unwrap();
+    // (signal name, expected first)
+    let cases = [
+        ("cosine_delta", "A"),
+        ("char_ngrams", "A"),
+        ("paired_char_ngrams", "A"),
+        ("verbatim_overlap", "A"),
+        ("habits", "A"),
+    ];
+    for (name, want) in cases {
+        let sig = r.signals.iter().find(|s| s.name == name).unwrap();
+        assert_eq!(sig.ranking[0], want, "{name}: {:?}", sig.scores);
+    }
+    let overlap = r
+        .signals
+        .iter()
+        .find(|s| s.name == "verbatim_overlap")
+        .unwrap();
+    let span = overlap.evidence.iter().find_map(|e| match e {
+        Evidence::SharedSpan {
+            candidate,
+            suspect_span,
+            candidate_span,
+            words,
+            ..
+        } if candidate == "A" => Some((*suspect_span, *candidate_span, *words)),
+        _ => None,
+    });
+    let (s, c, words) = span.expect("a shared span with A");
+    assert!(words >= 5);
+    assert!(s.end > s.start && c.end > c.start);
+    assert_eq!(
+        r.verdict.attributed.as_deref(),
+        Some("A"),
+        "{}",
+        r.verdict.reason
+    );
+}
+
+/// Development data (read only, never copied): alpaca-7b against the seven
+/// candidate teachers gives a clear verdict (text_davinci_003); padding or
+/// truncating alpaca-7b's outputs must not change it. Skipped when
+/// `../shared/data` is absent; ignored by default because it takes minutes
+/// in a debug build (`cargo test --release --test engine_report -- --ignored`).
+#[test]
+#[ignore = "reads ../shared/data; slow in debug builds"]
+fn dev_data_length_robustness() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} not found", dir.display());
+        return;
+    }
+    let mut samples = Vec::new();
+    let candidates = [
+        "text_davinci_003",
+        "gpt-3.5-turbo-0301",
+        "gpt4_0314",
+        "claude-2",
+        "claude-instant-1.2",
+        "llama-2-70b-chat-hf",
+        "gemini-pro",
+    ];
+    for name in std::iter::once("alpaca-7b").chain(candidates) {
+        let path = dir.join(format!("{name}.jsonl"));
+        let bytes = std::fs::read(&path).unwrap();
+        samples.extend(corpus::read_jsonl(name, &bytes, None).samples);
+    }
+    let rename = |v: Vec<Sample>| -> Vec<Sample> {
+        v.into_iter()
+            .map(|mut s| {
+                if s.source == "alpaca-7b" {
+                    s.source = "student".into();
+                }
+                s
+            })
+            .collect()
+    };
+    let req = |v: Vec<Sample>| AnalysisRequest {
+        samples: rename(v),
+        suspect: "student".into(),
+        candidates: candidates.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    };
+    let base = analyze(&req(samples.clone()), &quick(1), &mut |_, _| {}).unwrap();
+    assert_eq!(
+        base.verdict.attributed.as_deref(),
+        Some("text_davinci_003"),
+        "{}",
+        base.verdict.reason
+    );
+    for (name, f) in [("pad", pad as fn(&str) -> String), ("truncate", truncate)] {
+        let changed: Vec<Sample> = samples
+            .iter()
+            .map(|s| {
+                if s.source == "alpaca-7b" {
+                    Sample {
+                        text: f(&s.text),
+                        ..s.clone()
+                    }
+                } else {
+                    s.clone()
+                }
+            })
+            .collect();
+        let r = analyze(&req(changed), &quick(1), &mut |_, _| {}).unwrap();
+        assert_eq!(
+            r.verdict.attributed, base.verdict.attributed,
+            "{name}: {}",
+            r.verdict.reason
+        );
+    }
+}
+
+#[test]
+fn progress_is_monotone_and_ends_at_one() {
+    let w = common::world(8, 20, 0.7);
+    let mut seen: Vec<(String, f64)> = Vec::new();
+    analyze(&request(w.samples, true), &quick(1), &mut |stage, f| {
+        seen.push((stage.to_string(), f))
+    })
+    .unwrap();
+    assert!(seen.windows(2).all(|p| p[0].1 <= p[1].1), "{seen:?}");
+    assert_eq!(seen.last().map(|s| s.1), Some(1.0));
+    assert!(seen.iter().all(|s| (0.0..=1.0).contains(&s.1)));
+}
+
+#[test]
+fn identity_leaks_are_listed_with_offsets() {
+    let mut samples = common::world(31, 20, 0.5).samples;
+    // (text appended to the student's first output, expected named entity)
+    let cases = [
+        ("I am ChatGPT, a model developed by OpenAI.", "OpenAI"),
+        ("Я — Claude, созданный компанией Anthropic.", "Anthropic"),
+    ];
+    for (n, s) in samples
+        .iter_mut()
+        .filter(|s| s.source == "student")
+        .enumerate()
+    {
+        if let Some((leak, _)) = cases.get(n) {
+            s.text = format!("{} {leak}", s.text);
+        }
+    }
+    let r = analyze(&request(samples.clone(), true), &quick(1), &mut |_, _| {}).unwrap();
+    for (leak, entity) in cases {
+        let found = r
+            .identity_leaks
+            .iter()
+            .find(|l| l.source == "student" && l.claims.iter().any(|c| c == entity))
+            .unwrap_or_else(|| panic!("no leak naming {entity}: {:?}", r.identity_leaks));
+        let text = &samples
+            .iter()
+            .find(|s| s.source == "student" && s.prompt_id == found.prompt_id)
+            .unwrap()
+            .text;
+        assert!(
+            leak.contains(&text[found.span.start..found.span.end])
+                || text[found.span.start..found.span.end].contains(entity)
+        );
+    }
+}
