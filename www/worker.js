@@ -1,24 +1,89 @@
-// Runs the wasm engine off the main thread, so a long text never freezes
-// the page. Messages in: { id, text }. Messages out: { type: "ready",
-// version } once, then { type: "profile", id, profile } or
-// { type: "error", id, code, message, fatal } per request.
-import init, { profile, version } from "./pkg/lineage.js";
+// Runs the wasm engine off the main thread, so the page stays responsive.
+// Requests { id, type, ... } get { id, type: "progress", stage, fraction }
+// messages, then one { id, type: "result", value } or
+// { id, type: "error", code, message, fatal }. A fatal error means the
+// module trapped; the page then replaces this worker.
+//   read    { name, format, text }      -> { groups: [[source, samples]], added, malformed, errors }
+//   analyze { samples, options }        -> { report, pca }
+//   spans   { a, b, minWords }          -> SharedSpan[]
+import init, { Workspace, profile, sharedSpans, version } from "./pkg/lineage.js";
+import { bySource, parseCsv, parseJsonl } from "./js/parse.js";
+import { pca2, profileFeatures, vocabulary } from "./js/pca.js";
+
+/** Texts per source that enter the PCA scatter (the first ones, in order). */
+const PCA_PER_SOURCE = 150;
 
 const ready = init().then(
   () => postMessage({ type: "ready", version: version() }),
-  (err) => postMessage({ type: "error", id: null, code: "LOAD_FAILED", message: String(err) }),
+  (err) => postMessage({ type: "error", id: null, code: "LOAD_FAILED", message: String(err), fatal: true }),
 );
 
-onmessage = async (event) => {
+const handlers = { read, analyze, spans };
+
+onmessage = async ({ data }) => {
   await ready;
-  const { id, text } = event.data;
+  const { id, type } = data;
   try {
-    postMessage({ type: "profile", id, profile: profile(text) });
+    const value = handlers[type](data, (stage, fraction) => postMessage({ id, type: "progress", stage, fraction }));
+    postMessage({ id, type: "result", value });
   } catch (err) {
-    // An Error without a code did not come from the boundary's checks: it
-    // is a trap (a Rust panic aborts, leaving the module's memory in an
-    // unknown state), so the page must not reuse this worker.
+    // An Error without a code did not come from the boundary's checks: a
+    // trap, after which this module must not be reused.
     const fatal = typeof err?.code !== "string";
-    postMessage({ type: "error", id, code: err?.code ?? "INTERNAL", message: String(err?.message ?? err), fatal });
+    postMessage({ id, type: "error", code: err?.code ?? "INTERNAL", message: String(err?.message ?? err), fatal });
   }
 };
+
+/** Reads a JSONL or CSV file: the engine lists the bad lines, the rest is kept. */
+function read({ name, format, text }) {
+  const ws = new Workspace();
+  try {
+    const result = format === "csv" ? ws.addCsv(text, { name }) : ws.addJsonl(text, { name });
+    const bad = new Set(result.errors.map((e) => e.line));
+    const records = format === "csv" ? parseCsv(text, bad) : parseJsonl(text, bad);
+    return { groups: [...bySource(records)], added: result.added, malformed: result.malformed, errors: result.errors };
+  } finally {
+    ws.free();
+  }
+}
+
+/** The samples go into a Workspace one by one; then the analysis and the PCA of the texts. */
+function analyze({ samples, options }, progress) {
+  const ws = new Workspace();
+  try {
+    for (const s of samples) ws.add(s);
+    const report = ws.analyze(options, (stage, fraction) => progress(stage, 0.9 * fraction));
+    progress("text profiles for the scatter", 0.9);
+    return { report, pca: scatter(samples, progress) };
+  } finally {
+    ws.free();
+  }
+}
+
+function scatter(samples, progress) {
+  const taken = new Map();
+  const chosen = [];
+  for (const s of samples) {
+    const n = taken.get(s.source) ?? 0;
+    if (n < PCA_PER_SOURCE) {
+      taken.set(s.source, n + 1);
+      chosen.push(s);
+    }
+  }
+  const maps = chosen.map((s, i) => {
+    if (i % 100 === 0) progress("text profiles for the scatter", 0.9 + (0.1 * i) / chosen.length);
+    return profileFeatures(profile(s.text, { maxCharNgram: 0, topK: 60 }));
+  });
+  const vocab = vocabulary(maps);
+  const { points, explained } = pca2(maps.map((f) => vocab.map((k) => f.get(k) ?? 0)));
+  progress("done", 1);
+  return {
+    explained,
+    perSource: PCA_PER_SOURCE,
+    points: points.map(([x, y], i) => ({ x, y, source: chosen[i].source, promptId: chosen[i].promptId ?? null })),
+  };
+}
+
+function spans({ a, b, minWords }) {
+  return sharedSpans(a, b, { minWords });
+}
