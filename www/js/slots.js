@@ -171,6 +171,7 @@ function slotView(slot, i, count, total, on) {
   fieldset.addEventListener("dragleave", () => fieldset.classList.remove("dragging"));
   fieldset.addEventListener("drop", (e) => {
     e.preventDefault();
+    e.stopPropagation();
     fieldset.classList.remove("dragging");
     if (e.dataTransfer?.files?.length) on.files(slot, e.dataTransfer.files);
   });

@@ -1,0 +1,164 @@
+// Evidence views: shared over-used words and phrases, identity-leak
+// sentences, and the side-by-side view of the suspect's and a candidate's
+// answers to the same prompt with the shared passages marked (UTF-16
+// offsets from the engine; the DOM is built from text nodes and <mark>).
+import { h, num } from "./dom.js";
+
+/** Table of the habits and words the suspect shares with each candidate. */
+export function habitsView(report) {
+  const rows = [];
+  for (const sig of report.signals) {
+    for (const e of sig.evidence) {
+      if (e.kind === "shared_habit") rows.push([e.candidate, e.item, String(e.countSuspect), String(e.countCandidate), num(e.zSuspect, 1), num(e.zCandidate, 1), sig.name]);
+      else if (e.kind === "word") rows.push([e.candidate, e.word, "—", "—", num(e.zSuspect, 1), num(e.zCandidate, 1), sig.name]);
+    }
+  }
+  if (!rows.length) return h("p", {}, "No shared over-used words or phrases were found.");
+  const suspect = report.sources.find((s) => s.role === "suspect")?.name ?? "suspect";
+  const head = ["Candidate", "Word or phrase", `Count in ${suspect}`, "Count in candidate", `z (${suspect})`, "z (candidate)", "Signal"];
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { id: "habits-table" },
+      h("caption", {}, "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others; counts are occurrences)."),
+      h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))),
+    ),
+  );
+}
+
+/** The sentences in which a text names itself as a model or names its maker. */
+export function leaksView(report) {
+  if (!report.identityLeaks.length) return h("p", {}, "No text presents itself as a particular model or names its maker.");
+  return h(
+    "ul",
+    { id: "leaks-list" },
+    report.identityLeaks.map((l) =>
+      h("li", {}, h("strong", {}, l.source), l.promptId ? ` (prompt ${l.promptId})` : "", ": “", h("q", {}, l.sentence), "” — claims: ", l.claims.join(", ")),
+    ),
+  );
+}
+
+/** Text with the given UTF-16 ranges wrapped in <mark>, as DOM nodes. */
+export function marked(text, ranges) {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const merged = [];
+  for (const [s, e] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  const nodes = [];
+  let at = 0;
+  for (const [s, e] of merged) {
+    const start = Math.max(s, at);
+    if (start > at) nodes.push(document.createTextNode(text.slice(at, start)));
+    if (e > start) nodes.push(h("mark", {}, text.slice(start, e)));
+    at = Math.max(at, e);
+  }
+  if (at < text.length) nodes.push(document.createTextNode(text.slice(at)));
+  return nodes;
+}
+
+/**
+ * The side-by-side view. `texts` maps source -> Map(promptId -> {text, prompt}).
+ * `spans(a, b)` resolves with the engine's shared spans of two texts.
+ */
+export function sideBySide(container, report, texts, spans) {
+  const suspect = report.sources.find((s) => s.role === "suspect")?.name;
+  const candidates = report.verdict.ranking.map((r) => r.candidate);
+  const mine = texts.get(suspect) ?? new Map();
+  const spanWords = new Map();
+  for (const sig of report.signals) {
+    for (const e of sig.evidence) if (e.kind === "shared_span") spanWords.set(`${e.candidate}\u0000${e.promptId}`, Math.max(spanWords.get(`${e.candidate}\u0000${e.promptId}`) ?? 0, e.words));
+  }
+  const state = { candidate: candidates[0], index: 0, prompts: [] };
+  const candSelect = h(
+    "select",
+    { id: "sbs-candidate", onchange: (e) => ((state.candidate = e.target.value), (state.index = 0), refresh()) },
+    candidates.map((c) => h("option", { value: c }, c)),
+  );
+  const promptSelect = h("select", { id: "sbs-prompt", onchange: (e) => ((state.index = Number(e.target.value)), show()) });
+  const prev = h("button", { type: "button", id: "sbs-prev", onclick: () => step(-1) }, "← Previous prompt");
+  const next = h("button", { type: "button", id: "sbs-next", onclick: () => step(1) }, "Next prompt →");
+  const where = h("p", { id: "sbs-where", "aria-live": "polite" });
+  const promptText = h("p", { class: "sbs-prompt-text" });
+  const left = h("div", { class: "sbs-text", id: "sbs-suspect", tabindex: 0 });
+  const right = h("div", { class: "sbs-text", id: "sbs-candidate-text", tabindex: 0 });
+  const leftHead = h("h4", {});
+  const rightHead = h("h4", {});
+  container.replaceChildren(
+    h(
+      "div",
+      { class: "sbs-controls" },
+      h("label", { for: "sbs-candidate" }, "Candidate"),
+      candSelect,
+      h("label", { for: "sbs-prompt" }, "Prompt"),
+      promptSelect,
+      prev,
+      next,
+    ),
+    where,
+    promptText,
+    h("div", { class: "sbs-columns" }, h("div", {}, leftHead, left), h("div", {}, rightHead, right)),
+  );
+
+  function refresh() {
+    const theirs = texts.get(state.candidate) ?? new Map();
+    const shared = [...mine.keys()].filter((p) => theirs.has(p));
+    const key = (p) => spanWords.get(`${state.candidate}\u0000${p}`) ?? 0;
+    // Prompts with the longest shared passages (from the report) first.
+    state.prompts = shared.map((p, i) => [p, i]).sort((a, b) => key(b[0]) - key(a[0]) || a[1] - b[1]).map(([p]) => p);
+    promptSelect.replaceChildren(
+      ...state.prompts.map((p, i) => h("option", { value: String(i) }, `${p}${key(p) ? ` (${key(p)} shared words)` : ""}`)),
+    );
+    show();
+  }
+
+  function step(d) {
+    if (!state.prompts.length) return;
+    state.index = (state.index + d + state.prompts.length) % state.prompts.length;
+    show();
+  }
+
+  let generation = 0;
+  async function show() {
+    const n = state.prompts.length;
+    prev.disabled = next.disabled = n < 2;
+    if (!n) {
+      where.textContent = `${suspect} and ${state.candidate} answered no prompt in common, so there is nothing to set side by side (give samples prompt ids).`;
+      promptText.textContent = "";
+      left.replaceChildren();
+      right.replaceChildren();
+      leftHead.textContent = rightHead.textContent = "";
+      return;
+    }
+    const p = state.prompts[state.index];
+    promptSelect.value = String(state.index);
+    const a = mine.get(p);
+    const b = texts.get(state.candidate).get(p);
+    where.textContent = `Prompt ${state.index + 1} of ${n} (id ${p}).`;
+    promptText.textContent = a.prompt ?? b.prompt ? `Prompt: ${a.prompt ?? b.prompt}` : "";
+    leftHead.textContent = suspect;
+    rightHead.textContent = state.candidate;
+    left.replaceChildren(...marked(a.text, []));
+    right.replaceChildren(...marked(b.text, []));
+    const mine_ = ++generation;
+    let found;
+    try {
+      found = await spans(a.text, b.text);
+    } catch (err) {
+      where.textContent += ` Shared passages could not be computed: ${err.message}`;
+      return;
+    }
+    if (mine_ !== generation) return;
+    left.replaceChildren(...marked(a.text, found.map((s) => [s.a.startUtf16, s.a.endUtf16])));
+    right.replaceChildren(...marked(b.text, found.map((s) => [s.b.startUtf16, s.b.endUtf16])));
+    const words = found.reduce((t, s) => t + s.words, 0);
+    where.textContent = `Prompt ${state.index + 1} of ${n} (id ${p}): ${found.length} shared passage(s), ${words} words, marked.`;
+  }
+
+  refresh();
+}
