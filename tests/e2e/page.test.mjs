@@ -157,6 +157,11 @@ test("a pasted <img onerror> payload, as text and as a source name, is shown as 
   assert.ok((await page.locator("#chart-kinship svg").textContent()).includes(payload));
   assert.equal(await page.locator("fieldset.slot").nth(0).locator(".slot-paste").inputValue(), `${payload} and some more words here.`);
   await page.screenshot({ path: `${SHOTS}03-payload-as-text.png`, fullPage: true });
+  // The exported HTML file holds the name escaped, never as markup.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#export-html").click()]);
+  const html = readFileSync(await download.path(), "utf8");
+  assert.ok(html.includes("&lt;img src=x onerror="), "the exported HTML escapes the name");
+  assert.doesNotMatch(html, /<img/i);
   assert.deepEqual(problems, []);
   await ctx.close();
 });

@@ -70,9 +70,7 @@ export function htmlDocument(report, charts) {
   const csp = doc.createElement("meta");
   csp.setAttribute("http-equiv", "Content-Security-Policy");
   csp.setAttribute("content", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-  const style = el("style", HTML_STYLE);
   doc.head.prepend(meta, csp);
-  doc.head.append(style);
   const { headline, lines } = verdictWords(report);
   const body = doc.body;
   body.append(el("h1", "Lineage report"), el("h2", headline));
@@ -102,7 +100,10 @@ export function htmlDocument(report, charts) {
     body.append(ul);
   }
   body.append(el("h2", "Full report (JSON)"), el("pre", JSON.stringify(report, null, 2)));
-  return "<!doctype html>\n" + new XMLSerializer().serializeToString(doc.documentElement) + "\n";
+  // The style sheet is a constant, added to the serialised text: a <style>
+  // element built in this page would fall under the page's own CSP.
+  const serialised = new XMLSerializer().serializeToString(doc.documentElement);
+  return "<!doctype html>\n" + serialised.replace("</head>", `<style>${HTML_STYLE}</style></head>`) + "\n";
 }
 
 export function exportHtml(report, charts) {
