@@ -6,7 +6,7 @@ import { $, h } from "./js/dom.js";
 import { Engine } from "./js/engine.js";
 import { habitsView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
-import { formatOf, splitPaste } from "./js/parse.js";
+import { countWords, formatOf, splitPaste } from "./js/parse.js";
 import { checks, countsText, newSlot, renderSlots, slotCounts, slotSamples } from "./js/slots.js";
 import * as store from "./js/store.js";
 import { verdictCard } from "./js/verdict.js";
@@ -104,7 +104,7 @@ async function addFiles(files, target = null) {
     if (format === "txt") {
       const slot = target ?? takeSlot(file.name.replace(/\.[^.]*$/, ""));
       const pieces = splitPaste(text);
-      slot.fileSamples.push(...pieces.map((t) => ({ text: t, file: key })));
+      slot.fileSamples.push(...pieces.map((t) => ({ text: t, words: countWords(t), file: key })));
       slot.files.push({ key, name: file.name, added: pieces.length, malformed: 0, errors: [] });
       continue;
     }
@@ -156,7 +156,7 @@ async function loadExample() {
   const slots = new Map();
   for (const { source, ...sample } of example.samples) {
     if (!slots.has(source)) slots.set(source, newSlot(source, role(source)));
-    slots.get(source).fileSamples.push({ ...sample, file: "example" });
+    slots.get(source).fileSamples.push({ ...sample, words: countWords(sample.text), file: "example" });
   }
   for (const slot of slots.values()) slot.files.push({ key: "example", name: "example.json (illustrative)", added: slot.fileSamples.length, malformed: 0, errors: [] });
   state = { ...state, slots: [...slots.values()], example: true };

@@ -7,7 +7,7 @@
 //   analyze { samples, options }        -> { report, pca }
 //   spans   { a, b, minWords }          -> SharedSpan[]
 import init, { Workspace, profile, sharedSpans, version } from "./pkg/lineage.js";
-import { bySource, parseCsv, parseJsonl } from "./js/parse.js";
+import { bySource, countWords, parseCsv, parseJsonl } from "./js/parse.js";
 import { pca2, profileFeatures, vocabulary } from "./js/pca.js";
 
 /** Texts per source that enter the PCA scatter (the first ones, in order). */
@@ -41,6 +41,8 @@ function read({ name, format, text }) {
     const result = format === "csv" ? ws.addCsv(text, { name }) : ws.addJsonl(text, { name });
     const bad = new Set(result.errors.map((e) => e.line));
     const records = format === "csv" ? parseCsv(text, bad) : parseJsonl(text, bad);
+    // Word counts for the slot summary, counted here rather than on the main thread.
+    for (const r of records) r.words = countWords(r.text);
     return { groups: [...bySource(records)], added: result.added, malformed: result.malformed, errors: result.errors };
   } finally {
     ws.free();

@@ -29,15 +29,30 @@ export function habitsView(report) {
   );
 }
 
-/** The sentences in which a text names itself as a model or names its maker. */
+/** The sentences in which a text names itself as a model or names its maker, grouped by source. */
 export function leaksView(report) {
   if (!report.identityLeaks.length) return h("p", {}, "No text presents itself as a particular model or names its maker.");
+  const bySource = new Map();
+  for (const l of report.identityLeaks) {
+    if (!bySource.has(l.source)) bySource.set(l.source, []);
+    bySource.get(l.source).push(l);
+  }
   return h(
-    "ul",
+    "div",
     { id: "leaks-list" },
-    report.identityLeaks.map((l) =>
-      h("li", {}, h("strong", {}, l.source), l.promptId ? ` (prompt ${l.promptId})` : "", ": “", h("q", {}, l.sentence), "” — claims: ", l.claims.join(", ")),
-    ),
+    [...bySource].map(([source, leaks], i) => {
+      const claims = [...new Set(leaks.flatMap((l) => l.claims))];
+      return h(
+        "details",
+        { open: i === 0 },
+        h("summary", {}, `${source}: ${leaks.length} sentence(s); claims: ${claims.join(", ")}`),
+        h(
+          "ul",
+          {},
+          leaks.map((l) => h("li", {}, l.promptId ? `(prompt ${l.promptId}) ` : "", "“", h("q", {}, l.sentence), "” — ", l.claims.join(", "))),
+        ),
+      );
+    }),
   );
 }
 

@@ -39,7 +39,8 @@ export function slotCounts(state) {
   const counts = new Map();
   for (const slot of state.slots) {
     const list = samples.get(slot.id);
-    const words = list.map((x) => countWords(x.text));
+    // File samples carry their word count (counted once, when added).
+    const words = list.map((x) => x.words ?? countWords(x.text));
     let paired = 0;
     if (slot === suspect) {
       // Prompts every candidate and control also answered.

@@ -1,9 +1,13 @@
 // The inputs survive a reload in IndexedDB (texts can be megabytes, too
-// much for localStorage). Nothing is sent anywhere.
+// much for localStorage). Nothing is sent anywhere. The slot list and
+// settings are one record; each slot's file samples are a record of their
+// own, rewritten only when they change, so renaming a slot does not copy
+// megabytes of text.
 
 const DB = "lineage";
 const STORE = "state";
-const KEY = "current";
+const META = "meta";
+const samplesKey = (slotId) => `samples:${slotId}`;
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -14,13 +18,15 @@ function open() {
   });
 }
 
+/** Runs `action(store)` in one transaction; resolves when it commits. */
 async function run(mode, action) {
   const db = await open();
   try {
     return await new Promise((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
-      const req = action(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(req.result);
+      let result;
+      Promise.resolve(action(tx.objectStore(STORE))).then((r) => (result = r), reject);
+      tx.oncomplete = () => resolve(result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
     });
@@ -29,10 +35,52 @@ async function run(mode, action) {
   }
 }
 
+const request = (req) =>
+  new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+
+/** What was last written per slot: the samples array and its length. */
+const written = new Map();
+
 /** The saved state, or null. */
-export const load = () => run("readonly", (s) => s.get(KEY)).then((v) => v ?? null);
-export const save = (state) => run("readwrite", (s) => s.put(state, KEY));
-export const clear = () => run("readwrite", (s) => s.delete(KEY));
+export async function load() {
+  return run("readonly", async (store) => {
+    const meta = await request(store.get(META));
+    if (!meta) return null;
+    for (const slot of meta.slots) {
+      slot.fileSamples = (await request(store.get(samplesKey(slot.id)))) ?? [];
+      written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
+    }
+    return meta;
+  });
+}
+
+export function save(state) {
+  return run("readwrite", (store) => {
+    const slots = state.slots.map(({ fileSamples, ...rest }) => rest);
+    store.put({ ...state, slots }, META);
+    const live = new Set(state.slots.map((s) => s.id));
+    for (const id of [...written.keys()]) {
+      if (!live.has(id)) {
+        store.delete(samplesKey(id));
+        written.delete(id);
+      }
+    }
+    for (const slot of state.slots) {
+      const last = written.get(slot.id);
+      if (last && last.array === slot.fileSamples && last.length === slot.fileSamples.length) continue;
+      store.put(slot.fileSamples, samplesKey(slot.id));
+      written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
+    }
+  });
+}
+
+export function clear() {
+  written.clear();
+  return run("readwrite", (store) => store.clear());
+}
 
 /** save(), at most once per `ms`, always with the latest state. */
 export function debounced(getState, ms, onError) {
