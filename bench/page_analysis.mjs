@@ -39,12 +39,16 @@ try {
   });
   await page.goto(server.url);
   await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 30_000 });
+  const mark = (name) => page.evaluate((n) => (window.__marks = [...(window.__marks ?? []), [n, performance.now()]]), name);
+  await mark("files");
   let t = performance.now();
   await page.locator("#files-all").setInputFiles(files);
   await page.locator("#analyze:enabled").waitFor({ timeout: 300_000 });
   const readSeconds = (performance.now() - t) / 1000;
   const counts = await page.locator(".slot-counts").allTextContents();
   const names = await page.locator(".slot-name").evaluateAll((els) => els.map((e) => e.value));
+  await page.waitForTimeout(1000); // the debounced save of the inputs
+  await mark("analysis");
   t = performance.now();
   await page.locator("#analyze").click();
   await page.locator("#status", { hasText: /^(Done in|Error)/ }).waitFor({ timeout: 1_800_000 });
@@ -54,14 +58,27 @@ try {
   const wallSeconds = (performance.now() - t) / 1000;
   const pageSeconds = await page.evaluate(() => document.body.dataset.analysisSeconds);
   const headline = await page.locator("#verdict-headline").textContent();
+  await page.waitForTimeout(1000);
+  await mark("end");
   const tasks = await page.evaluate(() => window.__longTasks);
+  const marks = await page.evaluate(() => window.__marks);
+  const phase = (start) => {
+    let name = "page load";
+    for (const [n, at] of marks) if (start >= at) name = n;
+    return name;
+  };
   const longest = tasks.reduce((m, x) => Math.max(m, x.duration), 0);
   console.log(`sources: ${names.length} (${names[0]} is the suspect): ${counts.join(" | ")}`);
   console.log(`files read into slots: ${readSeconds.toFixed(1)} s`);
   console.log(`analysis, as the page reports it: ${pageSeconds} s; click to charts drawn: ${wallSeconds.toFixed(1)} s`);
+  const [engineSeconds, pcaSeconds] = (await page.evaluate(() => document.body.dataset.workerSeconds)).split(" ");
+  console.log(`  of which in the worker: Workspace + analysis ${engineSeconds} s, PCA of per-text profiles ${pcaSeconds} s`);
   console.log(`verdict: ${headline}`);
   console.log(`long tasks (> 50 ms) on the main thread: ${tasks.length}; longest ${longest.toFixed(0)} ms`);
-  console.log(`  the five longest: ${tasks.map((x) => x.duration).sort((a, b) => b - a).slice(0, 5).map((d) => d.toFixed(0)).join(", ")} ms`);
+  const measures = await page.evaluate(() => performance.getEntriesByType("measure").filter((m) => m.name.startsWith("lineage:")).map((m) => `${m.name.slice(8)} ${m.duration.toFixed(0)} ms`));
+  console.log(`main-thread steps of the page: ${measures.join(", ")} (send = building and posting the samples; render = verdict, charts, evidence)`);
+  const top = [...tasks].sort((a, b) => b.duration - a.duration).slice(0, 5);
+  console.log(`  the five longest: ${top.map((x) => `${x.duration.toFixed(0)} ms (${phase(x.start)})`).join(", ")}`);
 } finally {
   await browser.close();
   await server.stop();

@@ -183,6 +183,7 @@ function options() {
 }
 
 async function analyze() {
+  performance.mark("lineage:send");
   const active = state.slots.filter((s) => s.role !== "ignore");
   const samples = active.flatMap((slot) =>
     slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => {
@@ -199,10 +200,14 @@ async function analyze() {
   const started = performance.now();
   setStatus(`Analysing ${samples.length} samples…`);
   try {
-    const { report, pca } = await engine.request("analyze", { samples, options: options() }, (stage, fraction) => {
+    const pending = engine.request("analyze", { samples, options: options() }, (stage, fraction) => {
       $("progress").value = fraction;
       setStatus(`Analysing: ${stage} (${Math.round(100 * fraction)}%)`);
     });
+    // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
+    performance.measure("lineage:send", "lineage:send");
+    const { report, pca, timing } = await pending;
+    performance.mark("lineage:render");
     const texts = new Map();
     for (const s of samples) {
       if (s.promptId === undefined) continue;
@@ -210,10 +215,12 @@ async function analyze() {
       if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
     }
     current = { report, pca, texts };
-    showResults();
-    $("progress").value = 1;
     const seconds = (performance.now() - started) / 1000;
+    await showResults();
+    performance.measure("lineage:render", "lineage:render");
+    $("progress").value = 1;
     document.body.dataset.analysisSeconds = seconds.toFixed(2);
+    document.body.dataset.workerSeconds = `${timing.analysis.toFixed(2)} ${timing.pca.toFixed(2)}`;
     setStatus(`Done in ${seconds.toFixed(1)} s.`);
     $("verdict").focus();
   } catch (err) {
@@ -227,21 +234,40 @@ async function analyze() {
   }
 }
 
-function showResults() {
+/** Lets the browser paint and handle input between rendering steps. */
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Renders the results in steps, each its own task, so none blocks the page for long. */
+async function showResults() {
   const { report, pca, texts } = current;
   $("verdict").replaceChildren(...verdictCard(report).filter(Boolean));
-  const charts = [scoresChart(report), heatmapChart(report.kinship)];
-  try {
-    charts.push(dendrogramChart(report.kinship.newick));
-  } catch (err) {
-    charts.push(h("p", { class: "error" }, `The family tree could not be drawn: ${err.message}`));
+  $("results").hidden = false;
+  const steps = [
+    () => scoresChart(report),
+    () => heatmapChart(report.kinship),
+    () => {
+      try {
+        return dendrogramChart(report.kinship.newick);
+      } catch (err) {
+        return h("p", { class: "error" }, `The family tree could not be drawn: ${err.message}`);
+      }
+    },
+    () => scatterChart(pca, report.kinship.sources),
+  ];
+  $("charts").replaceChildren();
+  $("habits").replaceChildren();
+  $("leaks").replaceChildren();
+  $("sbs").replaceChildren();
+  for (const step of steps) {
+    await nextTask();
+    if (current?.report !== report) return;
+    $("charts").append(step());
   }
-  charts.push(scatterChart(pca, report.kinship.sources));
-  $("charts").replaceChildren(...charts);
+  await nextTask();
   $("habits").replaceChildren(habitsView(report));
   $("leaks").replaceChildren(leaksView(report));
+  await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => engine.request("spans", { a, b, minWords: report.parameters.overlapNgram }));
-  $("results").hidden = false;
 }
 
 // ---- wiring ---------------------------------------------------------------

@@ -255,6 +255,21 @@ test("a JSONL file with bad lines: the bad lines are listed by number, the rest 
   await ctx.close();
 });
 
+test("a CSV file dropped on a slot goes into that slot: quoted newlines kept, a short record listed by line", async () => {
+  const { page, ctx, problems } = await openPage();
+  const csv = 'source,prompt_id,text\nx,1,"first line\nsecond line, with a comma"\nx,2\nx,3,plain answer\n';
+  const slot = page.locator("fieldset.slot").nth(1);
+  await slot.locator("input[type=file]").setInputFiles({ name: "answers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.locator("#status", { hasText: /^Added answers.csv/ }).waitFor();
+  assert.equal(await slot.locator(".slot-name").inputValue(), "candidate-1", "a one-source file keeps the slot's name");
+  assert.match(await slot.locator(".slot-counts").textContent(), /^2 sample\(s\) · 9 words/);
+  const errors = await slot.locator(".line-errors li").allTextContents();
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /^line 4: /);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test("cancel stops the analysis, keeps the inputs, and the next analysis works", async () => {
   const { page, ctx, problems } = await openPage();
   await page.locator("#example").click();

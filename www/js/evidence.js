@@ -4,9 +4,12 @@
 // offsets from the engine; the DOM is built from text nodes and <mark>).
 import { h, num } from "./dom.js";
 
+const PER_CANDIDATE = 15;
+const parseZ = (text) => Number(text.replace("−", "-"));
+
 /** Table of the habits and words the suspect shares with each candidate. */
 export function habitsView(report) {
-  const rows = [];
+  let rows = [];
   for (const sig of report.signals) {
     for (const e of sig.evidence) {
       if (e.kind === "shared_habit") rows.push([e.candidate, e.item, String(e.countSuspect), String(e.countCandidate), num(e.zSuspect, 1), num(e.zCandidate, 1), sig.name]);
@@ -14,6 +17,15 @@ export function habitsView(report) {
     }
   }
   if (!rows.length) return h("p", {}, "No shared over-used words or phrases were found.");
+  // The strongest rows per candidate (by the suspect's z), at most PER_CANDIDATE each.
+  const kept = new Map();
+  for (const r of rows.sort((a, b) => parseZ(b[4]) - parseZ(a[4]))) {
+    const n = kept.get(r[0]) ?? 0;
+    if (n < PER_CANDIDATE) kept.set(r[0], n + 1);
+    else r.drop = true;
+  }
+  const dropped = rows.filter((r) => r.drop).length;
+  rows = rows.filter((r) => !r.drop).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : parseZ(b[4]) - parseZ(a[4])));
   const suspect = report.sources.find((s) => s.role === "suspect")?.name ?? "suspect";
   const head = ["Candidate", "Word or phrase", `Count in ${suspect}`, "Count in candidate", `z (${suspect})`, "z (candidate)", "Signal"];
   return h(
@@ -22,7 +34,12 @@ export function habitsView(report) {
     h(
       "table",
       { id: "habits-table" },
-      h("caption", {}, "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others; counts are occurrences)."),
+      h(
+        "caption",
+        {},
+        "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others; counts are occurrences)",
+        dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
+      ),
       h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))),
     ),
