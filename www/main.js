@@ -93,15 +93,15 @@ async function addFiles(files, target = null) {
   for (const file of files) {
     const format = formatOf(file.name);
     setStatus(`Reading ${file.name}…`);
-    let text;
-    try {
-      text = await file.text();
-    } catch (err) {
-      setStatus(`Could not read ${file.name}: ${err.message}`, true);
-      continue;
-    }
     const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     if (format === "txt") {
+      let text;
+      try {
+        text = await file.text();
+      } catch (err) {
+        setStatus(`Could not read ${file.name}: ${err.message}`, true);
+        continue;
+      }
       const slot = target ?? takeSlot(file.name.replace(/\.[^.]*$/, ""));
       const pieces = splitPaste(text);
       slot.fileSamples.push(...pieces.map((t) => ({ text: t, words: countWords(t), file: key })));
@@ -110,7 +110,8 @@ async function addFiles(files, target = null) {
     }
     let result;
     try {
-      result = await engine.request("read", { name: file.name, format, text });
+      // The File itself goes to the worker (no copy of its text here), which streams it.
+      result = await engine.request("read", { name: file.name, format, file });
     } catch (err) {
       setStatus(`${file.name} was not added: ${err.message}`, true);
       continue;

@@ -3,7 +3,7 @@
 // messages, then one { id, type: "result", value } or
 // { id, type: "error", code, message, fatal }. A fatal error means the
 // module trapped; the page then replaces this worker.
-//   read    { name, format, text }      -> { groups: [[source, samples]], added, malformed, errors }
+//   read    { name, format, file }      -> { groups: [[source, samples]], added, malformed, errors }
 //   analyze { samples, options }        -> { report, pca, timing }
 //   spans   { a, b, minWords }          -> SharedSpan[]
 import init, { Workspace, profile, sharedSpans, version } from "./pkg/lineage.js";
@@ -24,7 +24,7 @@ onmessage = async ({ data }) => {
   await ready;
   const { id, type } = data;
   try {
-    const value = handlers[type](data, (stage, fraction) => postMessage({ id, type: "progress", stage, fraction }));
+    const value = await handlers[type](data, (stage, fraction) => postMessage({ id, type: "progress", stage, fraction }));
     postMessage({ id, type: "result", value });
   } catch (err) {
     // An Error without a code did not come from the boundary's checks: a
@@ -34,19 +34,79 @@ onmessage = async ({ data }) => {
   }
 };
 
-/** Reads a JSONL or CSV file: the engine lists the bad lines, the rest is kept. */
-function read({ name, format, text }) {
-  const ws = new Workspace();
-  try {
-    const result = format === "csv" ? ws.addCsv(text, { name }) : ws.addJsonl(text, { name });
-    const bad = new Set(result.errors.map((e) => e.line));
-    const records = format === "csv" ? parseCsv(text, bad) : parseJsonl(text, bad);
-    // Word counts for the slot summary, counted here rather than on the main thread.
-    for (const r of records) r.words = countWords(r.text);
-    return { groups: [...bySource(records)], added: result.added, malformed: result.malformed, errors: result.errors };
-  } finally {
-    ws.free();
+/** Text per Workspace call when a JSON Lines file is streamed in. */
+const CHUNK_CHARS = 4 << 20;
+/** Line errors listed per file (all are counted). */
+const MAX_LISTED = 100;
+
+/**
+ * Reads a JSONL or CSV file: the engine lists the bad lines, the rest is
+ * kept. A JSON Lines file is streamed: read a few megabytes of whole lines
+ * at a time, each passed through a Workspace, so a large file is never one
+ * string. A CSV record may span lines, so a CSV file is read whole.
+ */
+async function read({ name, format, file }) {
+  const records = [];
+  const errors = [];
+  let malformed = 0;
+  let firstError = null;
+  let line0 = 0;
+  const chunks = format === "csv" ? [await file.text()] : lineChunks(file, CHUNK_CHARS);
+  for await (const text of chunks) {
+    const ws = new Workspace();
+    try {
+      const result = format === "csv" ? ws.addCsv(text, { name }) : ws.addJsonl(text, { name });
+      const bad = new Set(result.errors.map((e) => e.line));
+      const got = format === "csv" ? parseCsv(text, bad) : parseJsonl(text, bad);
+      records.push(...(line0 ? got.map((r) => ({ ...r, line: r.line + line0 })) : got));
+      malformed += result.malformed;
+      for (const e of result.errors) if (errors.length < MAX_LISTED) errors.push({ line: e.line + line0, message: e.message });
+    } catch (err) {
+      if (err?.code === "BAD_JSONL") {
+        // No line of this chunk could be read: each non-blank one is listed.
+        firstError ??= err;
+        text.split("\n").forEach((l, i) => {
+          if (!l.trim()) return;
+          malformed++;
+          if (errors.length < MAX_LISTED) errors.push({ line: line0 + i + 1, message: "not a JSON object with string fields source and text" });
+        });
+      } else if (err?.code === "EMPTY_INPUT") {
+        firstError ??= err;
+      } else throw err;
+    } finally {
+      ws.free();
+    }
+    line0 += countNewlines(text);
   }
+  if (!records.length) throw firstError ?? Object.assign(new Error(`${name} holds no record`), { code: "EMPTY_INPUT" });
+  // Word counts for the slot summary, counted here rather than on the main thread.
+  for (const r of records) r.words = countWords(r.text);
+  return { groups: [...bySource(records)], added: records.length, malformed, errors };
+}
+
+function countNewlines(text) {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** The text of a file in pieces of about `size` characters, each ending at a line end (but the last). */
+async function* lineChunks(file, size) {
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  let rest = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    rest += value;
+    if (rest.length >= size) {
+      const cut = rest.lastIndexOf("\n");
+      if (cut >= 0) {
+        yield rest.slice(0, cut + 1);
+        rest = rest.slice(cut + 1);
+      }
+    }
+  }
+  if (rest.length) yield rest;
 }
 
 /** The samples go into a Workspace one by one; then the analysis and the PCA of the texts. */

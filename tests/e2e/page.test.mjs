@@ -255,6 +255,25 @@ test("a JSONL file with bad lines: the bad lines are listed by number, the rest 
   await ctx.close();
 });
 
+test("a JSONL file larger than one streamed chunk: every record kept, a bad line deep inside listed by its own number", async () => {
+  const { page, ctx, problems } = await openPage();
+  const filler = "word ".repeat(110);
+  const lines = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ source: i % 2 ? "odd" : "even", prompt_id: `p${i >> 1}`, text: `${filler}${i}` }));
+  lines[7999] = "{broken";
+  const buffer = Buffer.from(lines.join("\n") + "\n");
+  assert.ok(buffer.length > 4 << 20, "the file spans more than one 4 Mi-character chunk");
+  await page.locator("#files-all").setInputFiles({ name: "big.jsonl", mimeType: "application/json", buffer });
+  await page.locator("#status", { hasText: /^Added big.jsonl/ }).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#status").textContent(), /8999 record\(s\) from 2 source\(s\); 1 invalid line/);
+  const errors = await page.locator(".line-errors li").allTextContents();
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /^line 8000: /);
+  assert.match(await page.locator("fieldset.slot").nth(0).locator(".slot-counts").textContent(), /^4500 sample\(s\) · 499500 words/);
+  assert.match(await page.locator("fieldset.slot").nth(1).locator(".slot-counts").textContent(), /^4499 sample\(s\) .* 4499 paired/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test("a CSV file dropped on a slot goes into that slot: quoted newlines kept, a short record listed by line", async () => {
   const { page, ctx, problems } = await openPage();
   const csv = 'source,prompt_id,text\nx,1,"first line\nsecond line, with a comma"\nx,2\nx,3,plain answer\n';
@@ -342,12 +361,21 @@ test("dev data: a JSONL file of four sources dropped on the page is analysed (re
   assert.match(await page.locator("fieldset.slot").nth(0).locator(".slot-counts").textContent(), /^400 sample/);
   await page.screenshot({ path: `${SHOTS}07-dev-data-loaded.png`, fullPage: true });
   await page.locator("#analyze").click();
+  // While the worker analyses, progress moves and the page still answers.
+  await page.locator("#status", { hasText: /^Analysing: / }).waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: `${SHOTS}08-dev-data-progress.png` });
+  const frame = await page.evaluate(() => {
+    const t = performance.now();
+    return new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now() - t)));
+  });
+  assert.ok(frame < 1000, `a frame took ${frame} ms during the analysis`);
+  assert.ok(!(await page.locator("#cancel").isDisabled()), "cancel is offered during the analysis");
   await waitForVerdict(page, 600_000);
   assert.ok((await page.locator("#verdict-headline").textContent()).length > 10);
   assert.equal(await page.locator("#charts svg[role='img']").count(), 4);
   const seconds = await page.evaluate(() => document.body.dataset.analysisSeconds);
   console.log(`dev data subset (${files.length} sources x 400) analysed in the page in ${seconds} s`);
-  await page.screenshot({ path: `${SHOTS}08-dev-data-results.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}09-dev-data-results.png`, fullPage: true });
   assert.deepEqual(problems, []);
   await ctx.close();
 });
