@@ -207,7 +207,7 @@ async function analyze() {
     });
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
-    const { report, pca, timing } = await pending;
+    const { report, pca, timing, itemCounts } = await pending;
     performance.mark("lineage:render");
     const texts = new Map();
     for (const s of samples) {
@@ -215,7 +215,7 @@ async function analyze() {
       if (!texts.has(s.source)) texts.set(s.source, new Map());
       if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
     }
-    current = { report, pca, texts };
+    current = { report, pca, texts, itemCounts };
     const seconds = (performance.now() - started) / 1000;
     await showResults();
     performance.measure("lineage:render", "lineage:render");
@@ -240,7 +240,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Renders the results in steps, each its own task, so none blocks the page for long. */
 async function showResults() {
-  const { report, pca, texts } = current;
+  const { report, pca, texts, itemCounts } = current;
   $("verdict").replaceChildren(...verdictCard(report).filter(Boolean));
   $("results").hidden = false;
   const steps = [
@@ -265,7 +265,7 @@ async function showResults() {
     $("charts").append(step());
   }
   await nextTask();
-  $("habits").replaceChildren(habitsView(report));
+  $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => engine.request("spans", { a, b, minWords: report.parameters.overlapNgram }));

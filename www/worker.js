@@ -4,7 +4,7 @@
 // { id, type: "error", code, message, fatal }. A fatal error means the
 // module trapped; the page then replaces this worker.
 //   read    { name, format, file }      -> { groups: [[source, samples]], added, malformed, errors }
-//   analyze { samples, options }        -> { report, pca, timing }
+//   analyze { samples, options }        -> { report, pca, timing, itemCounts }
 //   spans   { a, b, minWords }          -> SharedSpan[]
 import init, { Workspace, profile, sharedSpans, version } from "./pkg/lineage.js";
 import { bySource, countWords, parseCsv, parseJsonl } from "./js/parse.js";
@@ -119,9 +119,10 @@ function analyze({ samples, options }, progress) {
     const t1 = performance.now();
     progress("text profiles for the scatter", 0.9);
     const pca = scatter(samples, progress);
+    const itemCounts = countItems(samples, report);
     // Seconds spent in the worker, shown by bench/page_analysis.mjs.
     const timing = { analysis: (t1 - t0) / 1000, pca: (performance.now() - t1) / 1000 };
-    return { report, pca, timing };
+    return { report, pca, timing, itemCounts };
   } finally {
     ws.free();
   }
@@ -149,6 +150,41 @@ function scatter(samples, progress) {
     perSource: PCA_PER_SOURCE,
     points: points.map(([x, y], i) => ({ x, y, source: chosen[i].source, promptId: chosen[i].promptId ?? null })),
   };
+}
+
+const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+
+/**
+ * Occurrences of each word or word pair the report lists as evidence, in
+ * every source: { words: { source: total words }, counts: { item: { source: n } } }.
+ * Case-folded word matching in JS: close to, not exactly, the engine's
+ * segmentation (which the report's own counts use).
+ */
+function countItems(samples, report) {
+  const items = new Set();
+  for (const sig of report.signals) {
+    for (const e of sig.evidence) {
+      if (e.kind === "word") items.add(e.word.toLowerCase());
+      else if (e.kind === "shared_habit") items.add(e.item.toLowerCase());
+    }
+  }
+  const counts = {};
+  const words = {};
+  const lengths = new Set([...items].map((i) => i.split(" ").length));
+  for (const item of items) counts[item] = {};
+  for (const { source, text } of samples) {
+    const tokens = text.toLowerCase().match(TOKEN) ?? [];
+    words[source] = (words[source] ?? 0) + tokens.length;
+    if (!items.size) continue;
+    for (let i = 0; i < tokens.length; i++) {
+      for (const n of lengths) {
+        if (i + n > tokens.length) continue;
+        const gram = n === 1 ? tokens[i] : tokens.slice(i, i + n).join(" ");
+        if (items.has(gram)) counts[gram][source] = (counts[gram][source] ?? 0) + 1;
+      }
+    }
+  }
+  return { words, counts };
 }
 
 function spans({ a, b, minWords }) {

@@ -93,6 +93,13 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   }
   assert.equal(await page.locator("#chart-pca svg > circle[r='3.2']").count(), 60);
   assert.ok((await page.locator("#habits-table tbody tr").count()) > 0, "no shared habits listed");
+  // Occurrences per source, columns in kinship order. In the example every
+  // heron-large bullet ends "which is crucial" (3 x 15 = 45), wren-mini's
+  // too (3 bullets on 8 prompts, 2 on 7: 38); the others never say it.
+  const headers = await page.locator("#habits-table thead th").allTextContents();
+  assert.deepEqual(headers.slice(5), ["wren-mini", "heron-large", "osprey-chat", "kestrel-base"]);
+  const crucial = await page.locator("#habits-table tbody tr", { has: page.locator("td", { hasText: /^crucial$/ }) }).first().locator("td").allTextContents();
+  assert.deepEqual(crucial.slice(5).map((c) => c.split(" ")[0]), ["38", "45", "0", "0"]);
   // Side by side: the suspect's and heron-large's answers with the shared passages marked.
   await page.locator("#sbs-where", { hasText: /shared passage/ }).waitFor();
   assert.ok((await page.locator("#sbs-suspect mark").count()) > 0);

@@ -5,29 +5,40 @@
 import { h, num } from "./dom.js";
 
 const PER_CANDIDATE = 15;
-const parseZ = (text) => Number(text.replace("−", "-"));
 
-/** Table of the habits and words the suspect shares with each candidate. */
-export function habitsView(report) {
+/**
+ * Table of the words and phrases the suspect and a candidate both over-use,
+ * with their occurrences in every source (`itemCounts` from the worker).
+ */
+export function habitsView(report, itemCounts) {
   let rows = [];
   for (const sig of report.signals) {
     for (const e of sig.evidence) {
-      if (e.kind === "shared_habit") rows.push([e.candidate, e.item, String(e.countSuspect), String(e.countCandidate), num(e.zSuspect, 1), num(e.zCandidate, 1), sig.name]);
-      else if (e.kind === "word") rows.push([e.candidate, e.word, "—", "—", num(e.zSuspect, 1), num(e.zCandidate, 1), sig.name]);
+      if (e.kind === "shared_habit") rows.push({ candidate: e.candidate, item: e.item, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
+      else if (e.kind === "word") rows.push({ candidate: e.candidate, item: e.word, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
     }
   }
   if (!rows.length) return h("p", {}, "No shared over-used words or phrases were found.");
   // The strongest rows per candidate (by the suspect's z), at most PER_CANDIDATE each.
   const kept = new Map();
-  for (const r of rows.sort((a, b) => parseZ(b[4]) - parseZ(a[4]))) {
-    const n = kept.get(r[0]) ?? 0;
-    if (n < PER_CANDIDATE) kept.set(r[0], n + 1);
-    else r.drop = true;
-  }
-  const dropped = rows.filter((r) => r.drop).length;
-  rows = rows.filter((r) => !r.drop).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : parseZ(b[4]) - parseZ(a[4])));
+  let dropped = 0;
+  rows = rows
+    .sort((a, b) => b.zs - a.zs)
+    .filter((r) => {
+      const n = kept.get(r.candidate) ?? 0;
+      kept.set(r.candidate, n + 1);
+      if (n >= PER_CANDIDATE) dropped++;
+      return n < PER_CANDIDATE;
+    })
+    .sort((a, b) => (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : b.zs - a.zs));
+  const sources = report.kinship.sources;
   const suspect = report.sources.find((s) => s.role === "suspect")?.name ?? "suspect";
-  const head = ["Candidate", "Word or phrase", `Count in ${suspect}`, "Count in candidate", `z (${suspect})`, "z (candidate)", "Signal"];
+  const per1000 = (item, source) => {
+    const n = itemCounts?.counts[item.toLowerCase()]?.[source] ?? 0;
+    const words = itemCounts?.words[source] ?? 0;
+    return `${n}${words ? ` (${num((1000 * n) / words, 1)})` : ""}`;
+  };
+  const head = ["Candidate", "Word or phrase", `z (${suspect})`, "z (candidate)", "Signal", ...sources];
   return h(
     "div",
     { class: "table-scroll" },
@@ -37,11 +48,15 @@ export function habitsView(report) {
       h(
         "caption",
         {},
-        "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others; counts are occurrences)",
+        "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others), then their occurrences in each source (per 1000 words; case-folded word matching)",
         dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
       ),
       h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))),
+      h(
+        "tbody",
+        {},
+        rows.map((r) => h("tr", {}, [r.candidate, r.item, num(r.zs, 1), num(r.zc, 1), r.signal, ...sources.map((s) => per1000(r.item, s))].map((c) => h("td", {}, c)))),
+      ),
     ),
   );
 }
