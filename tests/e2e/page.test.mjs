@@ -118,6 +118,21 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   await ctx.close();
 });
 
+test("roles chosen in the slots: an undecidable case reads as no confident attribution, with the reason", async () => {
+  const { page, ctx, problems } = await openPage();
+  await page.locator("#example").click();
+  // osprey-chat as the suspect, its two unrelated look-alikes as candidates.
+  await page.locator("fieldset.slot").nth(0).locator("select").selectOption("candidate");
+  await page.locator("fieldset.slot").nth(2).locator("select").selectOption("suspect");
+  await page.locator("#analyze").click();
+  await waitForVerdict(page);
+  assert.equal(await page.locator("#verdict-headline").textContent(), "No confident attribution for osprey-chat.");
+  assert.match(await page.locator("#verdict").textContent(), /Why: .*cannot be separated/);
+  assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test("export gives valid JSON, Markdown and a script-free HTML file; the summary is copied", async () => {
   const { page, ctx, problems } = await openPage();
   await ctx.grantPermissions(["clipboard-read", "clipboard-write"]);
