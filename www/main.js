@@ -45,7 +45,7 @@ function setStatus(message, isError = false) {
 const slotHandlers = {
   change(slot, what) {
     if (what === "role") rerender();
-    else updateChecks();
+    else checksSoon();
     persist();
   },
   remove(slot) {
@@ -73,7 +73,16 @@ function rerender() {
   updateChecks(counts);
 }
 
+// Typing recounts once the keys pause, not on every key (a paste may be megabytes).
+let checksTimer = null;
+function checksSoon() {
+  $("analyze").disabled = true;
+  clearTimeout(checksTimer);
+  checksTimer = setTimeout(() => updateChecks(), 150);
+}
+
 function updateChecks(counts = slotCounts(state)) {
+  clearTimeout(checksTimer);
   for (const slot of state.slots) {
     const el = $(`${slot.id}-counts`);
     if (el) el.textContent = countsText(counts.get(slot.id));

@@ -46,6 +46,18 @@ const MAX_LISTED = 100;
  * string. A CSV record may span lines, so a CSV file is read whole.
  */
 async function read({ name, format, file }) {
+  if (format === "json") {
+    const text = await file.text();
+    let parsed;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined; // perhaps JSON Lines under a .json name
+    }
+    const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.samples) ? parsed.samples : null;
+    if (list) return readList(name, list);
+    format = "jsonl";
+  }
   const records = [];
   const errors = [];
   let malformed = 0;
@@ -80,6 +92,36 @@ async function read({ name, format, file }) {
   }
   if (!records.length) throw firstError ?? Object.assign(new Error(`${name} holds no record`), { code: "EMPTY_INPUT" });
   // Word counts for the slot summary, counted here rather than on the main thread.
+  for (const r of records) r.words = countWords(r.text);
+  return { groups: [...bySource(records)], added: records.length, malformed, errors };
+}
+
+/** A JSON array of sample objects (or { samples: [...] }): each is checked by the engine. */
+function readList(name, list) {
+  const ws = new Workspace();
+  const records = [];
+  const errors = [];
+  let malformed = 0;
+  try {
+    list.forEach((item, i) => {
+      const sample = item && typeof item === "object" && !Array.isArray(item) ? { ...item } : item;
+      if (sample && typeof sample === "object" && "prompt_id" in sample) {
+        sample.promptId ??= sample.prompt_id;
+        delete sample.prompt_id;
+      }
+      try {
+        ws.add(sample);
+        records.push({ line: i + 1, source: sample.source, text: sample.text, ...(sample.promptId !== undefined && { promptId: String(sample.promptId) }), ...(typeof sample.prompt === "string" && { prompt: sample.prompt }) });
+      } catch (err) {
+        if (typeof err?.code !== "string") throw err;
+        malformed++;
+        if (errors.length < MAX_LISTED) errors.push({ line: i + 1, label: `record ${i + 1}`, message: err.message });
+      }
+    });
+  } finally {
+    ws.free();
+  }
+  if (!records.length) throw Object.assign(new Error(`${name}: no record could be read (${malformed} malformed)`), { code: "BAD_JSONL" });
   for (const r of records) r.words = countWords(r.text);
   return { groups: [...bySource(records)], added: records.length, malformed, errors };
 }

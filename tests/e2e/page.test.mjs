@@ -296,6 +296,23 @@ test("a JSONL file larger than one streamed chunk: every record kept, a bad line
   await ctx.close();
 });
 
+test("a .json array of samples: each record checked by the engine, a bad one listed by its index", async () => {
+  const { page, ctx, problems } = await openPage();
+  const list = [
+    { source: "gamma", prompt_id: 1, text: "An answer from gamma." },
+    { source: "gamma", prompt_id: 2 },
+    { source: "delta", promptId: "1", text: "An answer from delta, with more words." },
+  ];
+  await page.locator("#files-all").setInputFiles({ name: "list.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(list, null, 2)) });
+  await page.locator("#status", { hasText: /^Added list.json: 2 record\(s\) from 2 source/ }).waitFor();
+  const errors = await page.locator(".line-errors li").allTextContents();
+  assert.equal(errors.length, 1);
+  assert.match(errors[0], /^record 2: .*text/);
+  assert.match(await page.locator("fieldset.slot").nth(1).locator(".slot-counts").textContent(), /^1 sample\(s\) · 7 words · 1 paired/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test("a CSV file dropped on a slot goes into that slot: quoted newlines kept, a short record listed by line", async () => {
   const { page, ctx, problems } = await openPage();
   const csv = 'source,prompt_id,text\nx,1,"first line\nsecond line, with a comma"\nx,2\nx,3,plain answer\n';

@@ -123,10 +123,11 @@ export function parseCsv(text, bad = new Set()) {
   return records;
 }
 
-/** The format of a file by its name: "jsonl", "csv" or "txt". */
+/** The format of a file by its name: "json" (an array of samples, or JSON Lines), "jsonl", "csv" or "txt". */
 export function formatOf(name) {
   const lower = name.toLowerCase();
-  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) return "jsonl";
+  if (lower.endsWith(".json")) return "json";
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
   if (lower.endsWith(".csv")) return "csv";
   return "txt";
 }

@@ -119,7 +119,7 @@ function slotView(slot, i, count, total, on) {
       `${f.name}: ${f.added} record(s)${f.malformed ? `, ${f.malformed} invalid line(s) skipped` : ""} `,
       h("button", { type: "button", class: "small", onclick: () => on.removeFile(slot, k), "aria-label": `Remove ${f.name}` }, "Remove"),
       f.errors?.length
-        ? h("ul", { class: "line-errors" }, f.errors.map((e) => h("li", {}, `line ${e.line}: ${e.message}`)))
+        ? h("ul", { class: "line-errors" }, f.errors.map((e) => h("li", {}, `${e.label ?? `line ${e.line}`}: ${e.message}`)))
         : null,
     ),
   );
@@ -157,7 +157,7 @@ function slotView(slot, i, count, total, on) {
       { class: "slot-files" },
       fileInput,
       h("label", { for: id("file"), class: "button" }, "Choose files…"),
-      h("span", { class: "hint" }, " or drop .txt, .jsonl or .csv files on this box"),
+      h("span", { class: "hint" }, " or drop .txt, .jsonl, .json or .csv files on this box"),
     ),
     files.length ? h("ul", { class: "file-list" }, files) : null,
     h("p", { class: "slot-counts", id: id("counts"), "aria-live": "polite" }, countsText(count)),
