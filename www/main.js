@@ -29,7 +29,9 @@ const persist = store.debounced(() => state, 300, (err) => setStatus(`Could not 
 const engine = new Engine({
   onReady: (version) => {
     $("version").textContent = `Lineage ${version}`;
-    if (!$("status").classList.contains("error")) setStatus("Ready.");
+    // Only the first start says so; after a restart the status keeps saying why.
+    if (!$("version").dataset.started) setStatus("Ready.");
+    $("version").dataset.started = "yes";
     updateChecks();
   },
   onCrash: (message) => setStatus(`Error: ${message}. Your inputs are kept.`, true),
@@ -217,6 +219,7 @@ async function analyze() {
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
     const { report, pca, timing, itemCounts } = await pending;
+    $("cancel").disabled = true; // the worker is done; only drawing is left
     performance.mark("lineage:render");
     const texts = new Map();
     for (const s of samples) {

@@ -334,8 +334,10 @@ test("cancel stops the analysis, keeps the inputs, and the next analysis works",
   await page.locator("#analyze").click();
   await page.locator("#cancel").click();
   await page.locator("#status", { hasText: /^Cancelled/ }).waitFor();
+  assert.equal(await page.locator("#results").isHidden(), true, "no result shown");
   assert.equal(await page.locator("fieldset.slot").count(), 4);
-  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 20_000 });
+  assert.match(await page.locator("fieldset.slot").nth(0).locator(".slot-counts").textContent(), /^15 sample/);
+  await page.locator("#analyze:enabled").waitFor({ timeout: 20_000 });
   await page.locator("#analyze").click();
   await waitForVerdict(page);
   assert.deepEqual(problems, []);
