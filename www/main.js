@@ -253,7 +253,8 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** Renders the results in steps, each its own task, so none blocks the page for long. */
 async function showResults() {
   const { report, pca, texts, itemCounts } = current;
-  $("verdict").replaceChildren(...verdictCard(report).filter(Boolean));
+  const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
+  $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
   $("results").hidden = false;
   const steps = [
     () => scoresChart(report),

@@ -81,6 +81,7 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   assert.match(headline, /wren-mini resembles heron-large most/);
   assert.match(await page.locator("#verdict").textContent(), /signals agree; p = .*excess over control/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
+  assert.match(await page.locator("#verdict-example").textContent(), /illustrative example/);
   for (const key of ["scores", "kinship", "tree", "pca"]) {
     const svg = page.locator(`#chart-${key} svg[role="img"]`);
     assert.equal(await svg.count(), 1, `chart ${key} is missing`);
