@@ -258,6 +258,7 @@ test("a JSONL file with bad lines: the bad lines are listed by number, the rest 
   assert.equal(errors.length, 2);
   assert.match(errors[0], /^line 2: /);
   assert.match(errors[1], /^line 4: /);
+  await page.screenshot({ path: `${SHOTS}10-line-errors.png`, fullPage: true });
   assert.match(await page.locator("fieldset.slot").nth(0).locator(".slot-counts").textContent(), /^2 sample\(s\)/);
   assert.match(await page.locator("fieldset.slot").nth(1).locator(".slot-counts").textContent(), /^1 sample\(s\) .* 1 paired prompt/);
   assert.ok(alpha);
