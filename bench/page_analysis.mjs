@@ -1,0 +1,85 @@
+// Time to analyse the whole dev data in the page, and the longest
+// main-thread task seen meanwhile (Long Tasks API).
+//
+//   node bench/page_analysis.mjs [DATA_DIR]
+//
+// Question measured: a user drops the ten dev-data files (10 sources x 400
+// prompts, read from ../shared/data/alpaca_eval_dev, never copied) on the
+// page served by scripts/serve.sh, picks a suspect and nine candidates and
+// presses Analyse, in headless Chromium on this machine. Printed: the time
+// to read the files into slots, the analysis time the page itself reports
+// (worker: Workspace + analysis + PCA of per-text profiles), the time until
+// every chart is drawn, and the longest main-thread task from page load to
+// the end (a long task freezes the page; the analysis runs in a worker, so
+// only the page's own work on the main thread should show). Needs www/pkg
+// (scripts/build-wasm.sh). Not part of the test command: it takes minutes.
+import { existsSync, readdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { startServer } from "../tests/e2e/helpers.mjs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const dataDir = process.argv[2] ?? `${root}../shared/data/alpaca_eval_dev`;
+if (!existsSync(dataDir)) {
+  console.log(`no dev data at ${dataDir}: nothing to measure`);
+  process.exit(0);
+}
+const files = readdirSync(dataDir).filter((f) => f.endsWith(".jsonl")).sort().map((f) => `${dataDir}/${f}`);
+
+const server = await startServer();
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // Installed before the page's own scripts (through DevTools, so the CSP does not apply to it).
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  });
+  await page.goto(server.url);
+  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 30_000 });
+  const mark = (name) => page.evaluate((n) => (window.__marks = [...(window.__marks ?? []), [n, performance.now()]]), name);
+  await mark("files");
+  let t = performance.now();
+  await page.locator("#files-all").setInputFiles(files);
+  await page.locator("#analyze:enabled").waitFor({ timeout: 300_000 });
+  const readSeconds = (performance.now() - t) / 1000;
+  const counts = await page.locator(".slot-counts").allTextContents();
+  const names = await page.locator(".slot-name").evaluateAll((els) => els.map((e) => e.value));
+  await page.waitForTimeout(1000); // the debounced save of the inputs
+  await mark("analysis");
+  t = performance.now();
+  await page.locator("#analyze").click();
+  await page.locator("#status", { hasText: /^(Done in|Error)/ }).waitFor({ timeout: 1_800_000 });
+  const status = await page.locator("#status").textContent();
+  if (!status.startsWith("Done")) throw new Error(status);
+  await page.locator("#chart-pca svg").waitFor();
+  const wallSeconds = (performance.now() - t) / 1000;
+  const pageSeconds = await page.evaluate(() => document.body.dataset.analysisSeconds);
+  const headline = await page.locator("#verdict-headline").textContent();
+  await page.waitForTimeout(1000);
+  await mark("end");
+  const tasks = await page.evaluate(() => window.__longTasks);
+  const marks = await page.evaluate(() => window.__marks);
+  const phase = (start) => {
+    let name = "page load";
+    for (const [n, at] of marks) if (start >= at) name = n;
+    return name;
+  };
+  const longest = tasks.reduce((m, x) => Math.max(m, x.duration), 0);
+  console.log(`sources: ${names.length} (${names[0]} is the suspect): ${counts.join(" | ")}`);
+  console.log(`files read into slots: ${readSeconds.toFixed(1)} s`);
+  console.log(`analysis, as the page reports it: ${pageSeconds} s; click to charts drawn: ${wallSeconds.toFixed(1)} s`);
+  const [engineSeconds, pcaSeconds] = (await page.evaluate(() => document.body.dataset.workerSeconds)).split(" ");
+  console.log(`  of which in the worker: Workspace + analysis ${engineSeconds} s, PCA of per-text profiles ${pcaSeconds} s`);
+  console.log(`verdict: ${headline}`);
+  console.log(`long tasks (> 50 ms) on the main thread: ${tasks.length}; longest ${longest.toFixed(0)} ms`);
+  const measures = await page.evaluate(() => performance.getEntriesByType("measure").filter((m) => m.name.startsWith("lineage:")).map((m) => `${m.name.slice(8)} ${m.duration.toFixed(0)} ms`));
+  console.log(`main-thread steps of the page: ${measures.join(", ")} (send = building and posting the samples; render = verdict, charts, evidence)`);
+  const top = [...tasks].sort((a, b) => b.duration - a.duration).slice(0, 5);
+  console.log(`  the five longest: ${top.map((x) => `${x.duration.toFixed(0)} ms (${phase(x.start)})`).join(", ")}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}

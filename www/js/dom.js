@@ -1,0 +1,51 @@
+// Building DOM from data. User text only ever enters as text nodes
+// (textContent / createTextNode), never as markup.
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** h("p", { class: "x", onclick: f }, "text", child, ...) */
+export function h(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+/** The same for SVG elements. */
+export function s(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG, tag), attrs, children);
+}
+
+// Set as properties: a textarea's value, a checkbox's state, …
+const PROPS = new Set(["value", "checked", "selected", "disabled", "hidden", "multiple"]);
+
+function build(el, attrs, children) {
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
+    else if (k === "text") el.textContent = v;
+    else if (PROPS.has(k)) el[k] = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+/** A number for people: fixed digits, a true minus sign. */
+export function num(x, digits = 3) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "—";
+  if (!Number.isFinite(x)) return x > 0 ? "∞" : "−∞";
+  return (Number.isInteger(x) && digits === 0 ? String(x) : x.toFixed(digits)).replace(/^-/, "−");
+}
+
+/** Saves a Blob under a file name through a temporary link. */
+export function download(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
