@@ -483,7 +483,7 @@ pub fn gap_test(m: &[Vec<f64>], reps: usize, seed: u64) -> (f64, f64) {
         sums.iter_mut().for_each(|s| *s = 0.0);
         for row in m {
             for i in (1..n_cand).rev() {
-                let j = r.gen_range(0..=i);
+                let j = stats::below(&mut r, i + 1);
                 perm.swap(i, j);
             }
             for c in 0..n_cand {
@@ -551,7 +551,7 @@ fn max_excess_unpaired(s: &[Vec<f64>], c: &[Vec<f64>], reps: usize, seed: u64) -
     let mut hits = 0usize;
     for _ in 0..reps {
         for i in 0..s.len() {
-            let j = r.gen_range(i..pool.len());
+            let j = i + stats::below(&mut r, pool.len() - i);
             pool.swap(i, j);
         }
         if stat(&pool[..s.len()], &pool[s.len()..]) >= observed - 1e-12 {

@@ -9,3 +9,21 @@ include!("wasm_shared/cases.rs");
 mod analysis {
     include!("wasm_shared/analysis.rs");
 }
+
+/// The report of the shared fixture in wasm has the same SHA-256 as
+/// natively (tests/determinism.rs checks the native side).
+mod determinism {
+    mod fixture {
+        include!("determinism/fixture.rs");
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn wasm_report_has_the_shared_hash() {
+        let json = fixture::report_json();
+        assert_eq!(
+            fixture::sha256_hex(&json),
+            fixture::REPORT_SHA256,
+            "report JSON:\n{json}"
+        );
+    }
+}
