@@ -224,11 +224,11 @@ proptest! {
         prop_assert_eq!(report.to_json(), again.to_json());
 
         let sim = &report.kinship.similarity;
-        for i in 0..sim.len() {
-            prop_assert!((sim[i][i] - 1.0).abs() < 1e-9);
-            for j in 0..sim.len() {
-                prop_assert!((sim[i][j] - sim[j][i]).abs() < 1e-12);
-                prop_assert!((-1.0..=1.0).contains(&sim[i][j]));
+        for (i, row) in sim.iter().enumerate() {
+            prop_assert!((row[i] - 1.0).abs() < 1e-9);
+            for (j, &v) in row.iter().enumerate() {
+                prop_assert!((v - sim[j][i]).abs() < 1e-12);
+                prop_assert!((-1.0..=1.0).contains(&v));
             }
         }
         let text_of: BTreeMap<(&str, &str), &str> = req
