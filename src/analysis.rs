@@ -104,17 +104,25 @@ pub struct AnalysisRequest {
     pub input_warnings: Vec<Warning>,
 }
 
-/// An analysis that cannot start (missing sources, too few candidates).
+/// An analysis that cannot start (missing sources, too few candidates,
+/// inputs past the size limits of [`corpus::check_limits`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnalysisError {
     message: String,
+    too_large: bool,
 }
 
 impl AnalysisError {
     fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            too_large: false,
         }
+    }
+
+    /// True when the inputs exceed a size limit (error code `TOO_LARGE`).
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 }
 
@@ -597,6 +605,13 @@ pub fn analyze(
     if req.candidates.len() < 2 {
         return Err(AnalysisError::new("at least two candidates are needed"));
     }
+    corpus::check_limits(wanted.iter().flat_map(|(n, _)| &groups[*n])).map_err(|e| {
+        AnalysisError {
+            message: format!("TOO_LARGE: {e}"),
+            too_large: true,
+        }
+    })?;
+    let duplicates = duplicate_prompt_warnings(&wanted, &groups);
     // Canonical order inside each source (by prompt id, then text), so the
     // report does not depend on the order of the input lines.
     let ordered: Vec<(String, Vec<Sample>)> = wanted
@@ -613,8 +628,36 @@ pub fn analyze(
     progress("signals", 0.4);
     let mut report = analyze_space(&space, &wanted, req, opts, progress);
     report.inputs = req.inputs.clone();
+    report.warnings.extend(duplicates);
     progress("done", 1.0);
     Ok(report)
+}
+
+/// A warning for each source that answers some prompt more than once:
+/// pairing uses one answer per prompt (the first in prompt id, then text
+/// order), so the others are left out of the paired tests.
+fn duplicate_prompt_warnings(
+    wanted: &[(&str, Role)],
+    groups: &BTreeMap<String, Vec<Sample>>,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (name, _) in wanted {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for id in groups[*name].iter().filter_map(|s| s.prompt_id.as_deref()) {
+            *seen.entry(id).or_insert(0) += 1;
+        }
+        let repeated: Vec<&str> = seen.iter().filter(|e| *e.1 > 1).map(|e| *e.0).collect();
+        if let Some(first) = repeated.first() {
+            out.push(Warning {
+                code: "duplicate_prompt".into(),
+                message: format!(
+                    "{name} answers {} prompt(s) more than once (first: {first}); one answer per prompt is paired",
+                    repeated.len()
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The analysis proper over a built space; sources are in `wanted` order
