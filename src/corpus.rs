@@ -519,7 +519,8 @@ mod tests {
     #[test]
     fn hostile_csv_table() {
         // (name, file bytes, texts read, error count, warning count)
-        let cases: &[(&str, &[u8], &[&str], usize, usize)] = &[
+        type Case<'a> = (&'a str, &'a [u8], &'a [&'a str], usize, usize);
+        let cases: &[Case] = &[
             ("empty file", b"", &[], 1, 0),
             ("header only", b"source,text\n", &[], 0, 0),
             (
