@@ -82,10 +82,14 @@ pub struct Parsed {
 /// Largest text (one sample) an analysis accepts, in UTF-8 bytes: a
 /// thousand times a long chat answer, far past any real model output.
 pub const MAX_TEXT_BYTES: usize = 1 << 20;
-/// Largest total of one source's texts.
-pub const MAX_SOURCE_BYTES: usize = 24 << 20;
-/// Largest total of all texts of an analysis.
-pub const MAX_TOTAL_BYTES: usize = 64 << 20;
+/// Largest total of one source's texts: twenty times a 400-answer source
+/// of the development data.
+pub const MAX_SOURCE_BYTES: usize = 8 << 20;
+/// Largest total of all texts of an analysis. Measured natively (release
+/// CLI): 17 MB of text in four sources took 48 CPU seconds and 1.1 GB of
+/// memory, about 65 bytes per byte of text; wasm is slower and a tab has
+/// less memory, so one analysis stops at 16 MiB (about 1 GB).
+pub const MAX_TOTAL_BYTES: usize = 16 << 20;
 
 /// Why an input is refused: the limit exceeded, in words for the user.
 #[derive(Clone, Debug, PartialEq, Eq)]

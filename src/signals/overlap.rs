@@ -324,6 +324,13 @@ fn winnow(words: &Words, hashes: &[u64], opts: &OverlapOptions) -> Vec<Fingerpri
     out
 }
 
+/// Work bound of [`shared_spans`] (seed positions tried plus words walked):
+/// ordinary texts stay far below it; a text made of one phrase repeated
+/// thousands of times would otherwise cost time quadratic in its length
+/// (every repetition matches every other). Past the bound the passages
+/// found so far are returned. About 40 ms natively.
+pub const MAX_MATCH_STEPS: usize = 1 << 22;
+
 /// Maximal passages shared by `a` and `b`, longest first (ties by position
 /// in `a`, then in `b`), at least `opts.k` words each.
 ///
@@ -333,7 +340,8 @@ fn winnow(words: &Words, hashes: &[u64], opts: &OverlapOptions) -> Vec<Fingerpri
 /// equal words. Seeds that are boilerplate are skipped, so a passage made
 /// only of boilerplate is not reported. Runs are then taken greedily,
 /// longest first, skipping any that overlaps an already taken run in `a` or
-/// in `b`. Every shared passage of at least `k + window - 1` words is found.
+/// in `b`. Every shared passage of at least `k + window - 1` words is found,
+/// unless the texts are so repetitive that [`MAX_MATCH_STEPS`] is reached.
 pub fn shared_spans(
     a: &str,
     b: &str,
@@ -355,16 +363,29 @@ pub fn shared_spans(
     let skip_boilerplate = !boilerplate.is_empty() && boilerplate.k == k;
     // Runs as (start in a, start in b, length in words).
     let mut runs: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
-    for fp in winnow(&wa, &ha, opts) {
+    // The runs found on each diagonal (offset in b minus offset in a), as
+    // start -> end in a: a seed inside one of them lies on the same maximal
+    // run, which is not walked again.
+    let mut diagonals: BTreeMap<isize, BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut steps = 0usize;
+    'seeds: for fp in winnow(&wa, &ha, opts) {
         if skip_boilerplate && boilerplate.contains(fp.hash) {
             continue;
         }
         let Some(positions) = index.get(&fp.hash) else {
             continue;
         };
+        let i = fp.word;
         for &j in positions {
-            let i = fp.word;
-            if wa.folded[i..i + k] != wb.folded[j..j + k] {
+            if steps > MAX_MATCH_STEPS {
+                break 'seeds;
+            }
+            steps += 1;
+            let diagonal = j as isize - i as isize;
+            let known = diagonals
+                .get(&diagonal)
+                .is_some_and(|d| d.range(..=i).next_back().is_some_and(|(_, &end)| i < end));
+            if known || wa.folded[i..i + k] != wb.folded[j..j + k] {
                 continue;
             }
             let (mut s_a, mut s_b) = (i, j);
@@ -377,19 +398,28 @@ pub fn shared_spans(
                 e_a += 1;
                 e_b += 1;
             }
+            steps += e_a - s_a;
             runs.insert((s_a, s_b, e_a - s_a));
+            diagonals.entry(diagonal).or_default().insert(s_a, e_a);
         }
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
     ordered.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    // Taken runs never overlap on either side, so each side is a set of
+    // disjoint intervals (start -> end) and a clash is found in log time.
+    let clashes = |taken: &BTreeMap<usize, usize>, start: usize, end: usize| {
+        taken
+            .range(..end)
+            .next_back()
+            .is_some_and(|(_, &e)| e > start)
+    };
+    let (mut taken_a, mut taken_b) = (BTreeMap::new(), BTreeMap::new());
     let mut taken: Vec<(usize, usize, usize)> = Vec::new();
     for run in ordered {
-        let overlaps =
-            |s1: usize, s2: usize, len1: usize, len2: usize| s1 < s2 + len2 && s2 < s1 + len1;
-        let clash = taken
-            .iter()
-            .any(|t| overlaps(run.0, t.0, run.2, t.2) || overlaps(run.1, t.1, run.2, t.2));
-        if !clash {
+        let (end_a, end_b) = (run.0 + run.2, run.1 + run.2);
+        if !clashes(&taken_a, run.0, end_a) && !clashes(&taken_b, run.1, end_b) {
+            taken_a.insert(run.0, end_a);
+            taken_b.insert(run.1, end_b);
             taken.push(run);
         }
     }
