@@ -5,7 +5,9 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use lineage::signals::overlap::{containment, fingerprints, shared_spans, Boilerplate, OverlapOptions};
+use lineage::signals::overlap::{
+    containment, fingerprints, shared_spans, Boilerplate, OverlapOptions,
+};
 use lineage::text;
 
 #[derive(Arbitrary, Debug)]

@@ -11,7 +11,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(t) = std::str::from_utf8(data) else {
         return;
     };
-    for tokens in [text::words(t), text::sentences(t), text::paragraphs(t), text::graphemes(t)] {
+    for tokens in [
+        text::words(t),
+        text::sentences(t),
+        text::paragraphs(t),
+        text::graphemes(t),
+    ] {
         for tok in tokens {
             assert_eq!(&t[tok.span.start..tok.span.end], tok.text);
             assert_eq!(tok.span.start_utf16, text::utf16_len(&t[..tok.span.start]));
@@ -20,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for form in [NormalForm::Nfc, NormalForm::Nfkc, NormalForm::None] {
         for strip_zero_width in [false, true] {
-            let opts = NormalizeOptions { form, strip_zero_width };
+            let opts = NormalizeOptions {
+                form,
+                strip_zero_width,
+            };
             let n = text::normalize_with_offsets(t, &opts);
             assert_eq!(n.text, text::normalize(t, &opts));
             let (a, b) = n.original_span(0, n.text.len());
