@@ -120,3 +120,61 @@ fn analysis_holds_or_refuses() {
         }
     }
 }
+
+/// The Markdown export never carries user text as markup: HTML and
+/// Markdown control characters from the texts (shared passages, identity
+/// leak sentences, source names) are escaped, and line breaks cannot start
+/// a heading or a table row.
+#[test]
+fn exported_markdown_escapes_user_text() {
+    let payload = "<script>alert(1)</script> | # [link](javascript:x) *bold* `code` and the rest of this copied passage here";
+    let mut req = fixture::request();
+    for s in req.samples.iter_mut() {
+        if s.prompt_id.as_deref() == Some("p00") && (s.source == "A" || s.source == "student") {
+            s.text = format!("{payload}\n# heading? {}", s.text);
+        }
+        if s.source == "student" && s.prompt_id.as_deref() == Some("p01") {
+            s.text
+                .push_str(" I am ChatGPT <img src=x onerror=alert(1)>, a model made by OpenAI.");
+        }
+    }
+    // A source name that tries to close the tree's code fence.
+    let hostile_name = "C\n```\n<b>bold</b>\n";
+    for s in req.samples.iter_mut().filter(|s| s.source == "C") {
+        s.source = hostile_name.into();
+    }
+    req.candidates[2] = hostile_name.into();
+    let report = analyze(&req, &fixture::options(), &mut |_, _| {}).unwrap();
+    let md = report.to_markdown();
+    let fences = md.lines().filter(|l| *l == "```").count();
+    assert_eq!(fences, 2, "only the tree's own fence: {md}");
+    // The payload did reach the report (as a shared passage and a leak).
+    assert!(md.contains("alert(1)"), "{md}");
+    assert!(md.contains("onerror"), "{md}");
+    // Inside the fence (one line: the tree) text is literal, not markup.
+    let mut in_fence = false;
+    for (i, line) in md.lines().enumerate() {
+        if line == "```" {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            assert!(
+                line.starts_with('('),
+                "line {i}: the tree is one line: {line}"
+            );
+            continue;
+        }
+        let bytes = line.as_bytes();
+        for (j, &b) in bytes.iter().enumerate() {
+            if b == b'<' || b == b'>' || b == b'`' {
+                assert!(
+                    j > 0 && bytes[j - 1] == b'\\',
+                    "line {i}: unescaped {:?} in {line}",
+                    b as char
+                );
+            }
+        }
+        assert!(!line.starts_with("# heading"), "line {i}: {line}");
+    }
+}
