@@ -605,7 +605,7 @@ pub fn analyze(
     if req.candidates.len() < 2 {
         return Err(AnalysisError::new("at least two candidates are needed"));
     }
-    corpus::check_limits(wanted.iter().flat_map(|(n, _)| &groups[*n])).map_err(|e| {
+    corpus::check_limits(wanted.iter().map(|(n, _)| groups[*n].as_slice())).map_err(|e| {
         AnalysisError {
             message: format!("TOO_LARGE: {e}"),
             too_large: true,
@@ -642,11 +642,13 @@ fn duplicate_prompt_warnings(
 ) -> Vec<Warning> {
     let mut out = Vec::new();
     for (name, _) in wanted {
-        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut repeated: BTreeSet<&str> = BTreeSet::new();
         for id in groups[*name].iter().filter_map(|s| s.prompt_id.as_deref()) {
-            *seen.entry(id).or_insert(0) += 1;
+            if !seen.insert(id) {
+                repeated.insert(id);
+            }
         }
-        let repeated: Vec<&str> = seen.iter().filter(|e| *e.1 > 1).map(|e| *e.0).collect();
         if let Some(first) = repeated.first() {
             out.push(Warning {
                 code: "duplicate_prompt".into(),

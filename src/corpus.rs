@@ -101,31 +101,33 @@ impl fmt::Display for TooLarge {
     }
 }
 
-/// Checks the size limits over the samples an analysis would use.
-pub fn check_limits<'a>(samples: impl IntoIterator<Item = &'a Sample>) -> Result<(), TooLarge> {
-    let mut per_source: BTreeMap<&str, usize> = BTreeMap::new();
+/// Checks the size limits over the sources an analysis would use (each
+/// source's samples).
+pub fn check_limits<'a>(sources: impl IntoIterator<Item = &'a [Sample]>) -> Result<(), TooLarge> {
     let mut total = 0usize;
     let mib = |b: usize| b as f64 / f64::from(1u32 << 20);
-    for s in samples {
-        if s.text.len() > MAX_TEXT_BYTES {
-            return Err(TooLarge(format!(
-                "a text of {} (prompt {}) has {:.1} MiB; the limit is {:.0} MiB per text",
-                s.source,
-                s.prompt_id.as_deref().unwrap_or("-"),
-                mib(s.text.len()),
-                mib(MAX_TEXT_BYTES)
-            )));
+    for samples in sources {
+        let mut own = 0usize;
+        for s in samples {
+            if s.text.len() > MAX_TEXT_BYTES {
+                return Err(TooLarge(format!(
+                    "a text of {} (prompt {}) has {:.1} MiB; the limit is {:.0} MiB per text",
+                    s.source,
+                    s.prompt_id.as_deref().unwrap_or("-"),
+                    mib(s.text.len()),
+                    mib(MAX_TEXT_BYTES)
+                )));
+            }
+            own += s.text.len();
+            if own > MAX_SOURCE_BYTES {
+                return Err(TooLarge(format!(
+                    "the texts of {} exceed {:.0} MiB, the limit per source",
+                    s.source,
+                    mib(MAX_SOURCE_BYTES)
+                )));
+            }
         }
-        let own = per_source.entry(&s.source).or_insert(0);
-        *own += s.text.len();
-        if *own > MAX_SOURCE_BYTES {
-            return Err(TooLarge(format!(
-                "the texts of {} exceed {:.0} MiB, the limit per source",
-                s.source,
-                mib(MAX_SOURCE_BYTES)
-            )));
-        }
-        total += s.text.len();
+        total += own;
         if total > MAX_TOTAL_BYTES {
             return Err(TooLarge(format!(
                 "the texts exceed {:.0} MiB, the limit of one analysis",
@@ -605,7 +607,8 @@ mod tests {
             ),
         ];
         for (name, samples, refused) in cases {
-            match (check_limits(&samples), refused) {
+            let groups = group_by_source(&samples);
+            match (check_limits(groups.values().map(Vec::as_slice)), refused) {
                 (Ok(()), None) => {}
                 (Err(e), Some(m)) => assert!(e.0.contains(m), "{name}: {e}"),
                 (got, want) => panic!("{name}: got {got:?}, expected refusal {want:?}"),

@@ -363,10 +363,11 @@ pub fn shared_spans(
     let skip_boilerplate = !boilerplate.is_empty() && boilerplate.k == k;
     // Runs as (start in a, start in b, length in words).
     let mut runs: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
-    // The runs found on each diagonal (offset in b minus offset in a), as
-    // start -> end in a: a seed inside one of them lies on the same maximal
-    // run, which is not walked again.
-    let mut diagonals: BTreeMap<isize, BTreeMap<usize, usize>> = BTreeMap::new();
+    // End (in a) of the last run found on each diagonal (offset in b minus
+    // offset in a, shifted by |a| to index a vector). Seeds come in
+    // increasing order in a, so a seed before that end lies on the same
+    // maximal run, which is not walked again.
+    let mut diagonal_end = vec![0usize; wa.len() + wb.len() + 1];
     let mut steps = 0usize;
     'seeds: for fp in winnow(&wa, &ha, opts) {
         if skip_boilerplate && boilerplate.contains(fp.hash) {
@@ -381,11 +382,8 @@ pub fn shared_spans(
                 break 'seeds;
             }
             steps += 1;
-            let diagonal = j as isize - i as isize;
-            let known = diagonals
-                .get(&diagonal)
-                .is_some_and(|d| d.range(..=i).next_back().is_some_and(|(_, &end)| i < end));
-            if known || wa.folded[i..i + k] != wb.folded[j..j + k] {
+            let diagonal = j + wa.len() - i;
+            if i < diagonal_end[diagonal] || wa.folded[i..i + k] != wb.folded[j..j + k] {
                 continue;
             }
             let (mut s_a, mut s_b) = (i, j);
@@ -400,26 +398,21 @@ pub fn shared_spans(
             }
             steps += e_a - s_a;
             runs.insert((s_a, s_b, e_a - s_a));
-            diagonals.entry(diagonal).or_default().insert(s_a, e_a);
+            diagonal_end[diagonal] = e_a;
         }
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
     ordered.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
-    // Taken runs never overlap on either side, so each side is a set of
-    // disjoint intervals (start -> end) and a clash is found in log time.
-    let clashes = |taken: &BTreeMap<usize, usize>, start: usize, end: usize| {
-        taken
-            .range(..end)
-            .next_back()
-            .is_some_and(|(_, &e)| e > start)
-    };
-    let (mut taken_a, mut taken_b) = (BTreeMap::new(), BTreeMap::new());
+    // Words already in a taken run, per side. Checking and marking cost
+    // the run's length, and the runs' lengths add up to at most the work
+    // bound above.
+    let (mut used_a, mut used_b) = (vec![false; wa.len()], vec![false; wb.len()]);
     let mut taken: Vec<(usize, usize, usize)> = Vec::new();
     for run in ordered {
-        let (end_a, end_b) = (run.0 + run.2, run.1 + run.2);
-        if !clashes(&taken_a, run.0, end_a) && !clashes(&taken_b, run.1, end_b) {
-            taken_a.insert(run.0, end_a);
-            taken_b.insert(run.1, end_b);
+        let (side_a, side_b) = (run.0..run.0 + run.2, run.1..run.1 + run.2);
+        if !used_a[side_a.clone()].contains(&true) && !used_b[side_b.clone()].contains(&true) {
+            used_a[side_a].fill(true);
+            used_b[side_b].fill(true);
             taken.push(run);
         }
     }
