@@ -8,6 +8,7 @@
 #   - npm dev dependencies from package-lock.json (binaryen for wasm-opt,
 #     playwright-core, typescript)
 #   - Chromium and chromedriver from apt, for the browser tests
+#   - a nightly toolchain and cargo-fuzz, for the fuzz stage
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -40,6 +41,17 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
     say "installing npm dev dependencies (npm ci)"
     npm ci --no-audit --no-fund
     echo "$lock_hash" > "$stamp"
+fi
+
+# The fuzz stage (scripts/fuzz.sh): cargo-fuzz drives libFuzzer, which
+# needs a nightly toolchain (-Z sanitizer flags).
+if ! rustup toolchain list | grep -q '^nightly'; then
+    say "installing the nightly toolchain (for cargo fuzz)"
+    rustup toolchain install nightly --profile minimal
+fi
+if ! command -v cargo-fuzz >/dev/null; then
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
 fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then

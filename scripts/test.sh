@@ -63,6 +63,8 @@ stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
 # A debug build with the test-only panic trigger, for tests/e2e/panic.test.mjs.
 stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"
 stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/*.test.mjs
+# Ten seconds of libFuzzer per target (scripts/fuzz.sh 600 for a long run).
+stage "fuzz (short)" "$ROOT/scripts/fuzz.sh" 10
 
 echo
 say "summary"

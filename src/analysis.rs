@@ -104,17 +104,25 @@ pub struct AnalysisRequest {
     pub input_warnings: Vec<Warning>,
 }
 
-/// An analysis that cannot start (missing sources, too few candidates).
+/// An analysis that cannot start (missing sources, too few candidates,
+/// inputs past the size limits of [`corpus::check_limits`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnalysisError {
     message: String,
+    too_large: bool,
 }
 
 impl AnalysisError {
     fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
+            too_large: false,
         }
+    }
+
+    /// True when the inputs exceed a size limit (error code `TOO_LARGE`).
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
     }
 }
 
@@ -483,7 +491,7 @@ pub fn gap_test(m: &[Vec<f64>], reps: usize, seed: u64) -> (f64, f64) {
         sums.iter_mut().for_each(|s| *s = 0.0);
         for row in m {
             for i in (1..n_cand).rev() {
-                let j = r.gen_range(0..=i);
+                let j = stats::below(&mut r, i + 1);
                 perm.swap(i, j);
             }
             for c in 0..n_cand {
@@ -551,7 +559,7 @@ fn max_excess_unpaired(s: &[Vec<f64>], c: &[Vec<f64>], reps: usize, seed: u64) -
     let mut hits = 0usize;
     for _ in 0..reps {
         for i in 0..s.len() {
-            let j = r.gen_range(i..pool.len());
+            let j = i + stats::below(&mut r, pool.len() - i);
             pool.swap(i, j);
         }
         if stat(&pool[..s.len()], &pool[s.len()..]) >= observed - 1e-12 {
@@ -597,6 +605,13 @@ pub fn analyze(
     if req.candidates.len() < 2 {
         return Err(AnalysisError::new("at least two candidates are needed"));
     }
+    corpus::check_limits(wanted.iter().map(|(n, _)| groups[*n].as_slice())).map_err(|e| {
+        AnalysisError {
+            message: format!("TOO_LARGE: {e}"),
+            too_large: true,
+        }
+    })?;
+    let duplicates = duplicate_prompt_warnings(&wanted, &groups);
     // Canonical order inside each source (by prompt id, then text), so the
     // report does not depend on the order of the input lines.
     let ordered: Vec<(String, Vec<Sample>)> = wanted
@@ -613,8 +628,38 @@ pub fn analyze(
     progress("signals", 0.4);
     let mut report = analyze_space(&space, &wanted, req, opts, progress);
     report.inputs = req.inputs.clone();
+    report.warnings.extend(duplicates);
     progress("done", 1.0);
     Ok(report)
+}
+
+/// A warning for each source that answers some prompt more than once:
+/// pairing uses one answer per prompt (the first in prompt id, then text
+/// order), so the others are left out of the paired tests.
+fn duplicate_prompt_warnings(
+    wanted: &[(&str, Role)],
+    groups: &BTreeMap<String, Vec<Sample>>,
+) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (name, _) in wanted {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut repeated: BTreeSet<&str> = BTreeSet::new();
+        for id in groups[*name].iter().filter_map(|s| s.prompt_id.as_deref()) {
+            if !seen.insert(id) {
+                repeated.insert(id);
+            }
+        }
+        if let Some(first) = repeated.first() {
+            out.push(Warning {
+                code: "duplicate_prompt".into(),
+                message: format!(
+                    "{name} answers {} prompt(s) more than once (first: {first}); one answer per prompt is paired",
+                    repeated.len()
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The analysis proper over a built space; sources are in `wanted` order

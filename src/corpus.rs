@@ -3,8 +3,17 @@
 //! Readers never stop at the first bad line: every malformed record becomes
 //! a [`LineError`] (file, 1-based line number, message) and the rest of the
 //! input is still read, so one stray line in a 400-record file costs one
-//! sample, not the analysis.
+//! sample, not the analysis. A leading byte-order mark is dropped, any
+//! line ending (LF, CRLF, a lone CR) ends a JSONL line, and invalid UTF-8
+//! is decoded with U+FFFD and reported in [`Parsed::warnings`] with the
+//! byte offset and line of the first bad byte.
+//!
+//! The size limits of an analysis ([`MAX_TEXT_BYTES`], [`MAX_SOURCE_BYTES`],
+//! [`MAX_TOTAL_BYTES`]) are checked by [`check_limits`]; past them the
+//! analysis is refused with a `TOO_LARGE` error rather than run out of
+//! memory or time.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -58,13 +67,125 @@ impl fmt::Display for LineError {
 }
 
 /// The result of reading one input: the samples that parsed, the lines
-/// that did not, and the SHA-256 of the raw bytes.
+/// that did not, what was read with a repair, and the SHA-256 of the raw
+/// bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parsed {
     pub name: String,
     pub sha256: String,
     pub samples: Vec<Sample>,
     pub errors: Vec<LineError>,
+    /// Problems that cost no record (invalid UTF-8 decoded with U+FFFD).
+    pub warnings: Vec<LineError>,
+}
+
+/// Largest text (one sample) an analysis accepts, in UTF-8 bytes: a
+/// thousand times a long chat answer, far past any real model output.
+pub const MAX_TEXT_BYTES: usize = 1 << 20;
+/// Largest total of one source's texts: twenty times a 400-answer source
+/// of the development data.
+pub const MAX_SOURCE_BYTES: usize = 8 << 20;
+/// Largest total of all texts of an analysis. Measured natively (release
+/// CLI): 17 MB of text in four sources took 48 CPU seconds and 1.1 GB of
+/// memory, about 65 bytes per byte of text; wasm is slower and a tab has
+/// less memory, so one analysis stops at 16 MiB (about 1 GB).
+pub const MAX_TOTAL_BYTES: usize = 16 << 20;
+
+/// Why an input is refused: the limit exceeded, in words for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge(pub String);
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks the size limits over the sources an analysis would use (each
+/// source's samples).
+pub fn check_limits<'a>(sources: impl IntoIterator<Item = &'a [Sample]>) -> Result<(), TooLarge> {
+    let mut total = 0usize;
+    let mib = |b: usize| b as f64 / f64::from(1u32 << 20);
+    for samples in sources {
+        let mut own = 0usize;
+        for s in samples {
+            if s.text.len() > MAX_TEXT_BYTES {
+                return Err(TooLarge(format!(
+                    "a text of {} (prompt {}) has {:.1} MiB; the limit is {:.0} MiB per text",
+                    s.source,
+                    s.prompt_id.as_deref().unwrap_or("-"),
+                    mib(s.text.len()),
+                    mib(MAX_TEXT_BYTES)
+                )));
+            }
+            own += s.text.len();
+            if own > MAX_SOURCE_BYTES {
+                return Err(TooLarge(format!(
+                    "the texts of {} exceed {:.0} MiB, the limit per source",
+                    s.source,
+                    mib(MAX_SOURCE_BYTES)
+                )));
+            }
+        }
+        total += own;
+        if total > MAX_TOTAL_BYTES {
+            return Err(TooLarge(format!(
+                "the texts exceed {:.0} MiB, the limit of one analysis",
+                mib(MAX_TOTAL_BYTES)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Decodes an input's bytes: a leading UTF-8 byte-order mark is dropped,
+/// invalid UTF-8 becomes U+FFFD with a warning that names the first bad
+/// byte (0-based offset in the file) and its line.
+fn decode<'a>(name: &str, bytes: &'a [u8]) -> (Cow<'a, str>, Vec<LineError>) {
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let bom = bytes.len() - body.len();
+    match std::str::from_utf8(body) {
+        Ok(s) => (Cow::Borrowed(s), Vec::new()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = 1 + body[..at].iter().filter(|&&b| b == b'\n').count();
+            let text = String::from_utf8_lossy(body);
+            let replaced = body
+                .utf8_chunks()
+                .filter(|c| !c.invalid().is_empty())
+                .count();
+            let warning = LineError {
+                file: name.to_string(),
+                line,
+                message: format!(
+                    "invalid UTF-8 at byte {} ({} bad sequence(s) in the file, read as U+FFFD)",
+                    bom + at,
+                    replaced
+                ),
+            };
+            (Cow::Owned(text.into_owned()), vec![warning])
+        }
+    }
+}
+
+/// Lines ended by LF, CRLF or a lone CR (a JSON record never holds a raw
+/// CR, so splitting on it cannot cut one).
+fn lines_any(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                Some(r)
+            }
+            Some(i) => {
+                let skip = if r[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&r[i + skip..]);
+                Some(&r[..i])
+            }
+        }
+    })
 }
 
 /// Input formats.
@@ -120,8 +241,8 @@ fn id_to_string(v: serde_json::Value) -> Option<String> {
 pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parsed {
     let mut samples = Vec::new();
     let mut errors = Vec::new();
-    let content = String::from_utf8_lossy(bytes);
-    for (i, line) in content.lines().enumerate() {
+    let (content, warnings) = decode(name, bytes);
+    for (i, line) in lines_any(&content).enumerate() {
         let line_no = i + 1;
         let trimmed = line.trim();
         if trimmed.is_empty() {
@@ -157,6 +278,7 @@ pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Par
         sha256: sha256_hex(bytes),
         samples,
         errors,
+        warnings,
     }
 }
 
@@ -166,10 +288,11 @@ pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Par
 pub fn read_csv(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parsed {
     let mut samples = Vec::new();
     let mut errors = Vec::new();
+    let (content, warnings) = decode(name, bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
-        .from_reader(bytes);
+        .from_reader(content.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
         Err(e) => {
@@ -183,6 +306,7 @@ pub fn read_csv(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parse
                 sha256: sha256_hex(bytes),
                 samples,
                 errors,
+                warnings,
             };
         }
     };
@@ -200,6 +324,7 @@ pub fn read_csv(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parse
             sha256: sha256_hex(bytes),
             samples,
             errors,
+            warnings,
         };
     }
     for rec in reader.records() {
@@ -239,6 +364,7 @@ pub fn read_csv(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parse
         sha256: sha256_hex(bytes),
         samples,
         errors,
+        warnings,
     }
 }
 
@@ -341,6 +467,153 @@ mod tests {
         let bad = read_csv("c", b"foo,bar\n1,2\n", None);
         assert_eq!(bad.samples.len(), 0);
         assert_eq!(bad.errors.len(), 1);
+    }
+
+    #[test]
+    fn hostile_files_table() {
+        // (name, file bytes, texts read, error lines, warning lines and
+        // the message they must contain)
+        type Case<'a> = (
+            &'a str,
+            &'a [u8],
+            &'a [&'a str],
+            &'a [usize],
+            &'a [(usize, &'a str)],
+        );
+        let cases: &[Case] = &[
+            ("empty file", b"", &[], &[], &[]),
+            ("only a BOM", b"\xef\xbb\xbf", &[], &[], &[]),
+            ("BOM before the first record", b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"x\"}\n", &["x"], &[], &[]),
+            ("CRLF endings", b"{\"source\":\"a\",\"text\":\"x\"}\r\n{\"source\":\"a\",\"text\":\"y\"}\r\n", &["x", "y"], &[], &[]),
+            ("lone CR endings", b"{\"source\":\"a\",\"text\":\"x\"}\r{\"source\":\"a\",\"text\":\"y\"}\rbad\r", &["x", "y"], &[3], &[]),
+            ("escaped CR, NUL and controls kept", b"{\"source\":\"a\",\"text\":\"x\\r\\u0000\\u0007y\"}\n", &["x\r\0\u{7}y"], &[], &[]),
+            ("lone surrogate escape becomes U+FFFD", b"{\"source\":\"a\",\"text\":\"x\\ud800y\"}\n", &[], &[1], &[]),
+            (
+                "invalid UTF-8 on line 2",
+                b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\"a\",\"text\":\"b\xffd\"}\n",
+                &["x", "b\u{fffd}d"],
+                &[],
+                &[(2, "invalid UTF-8 at byte 49")],
+            ),
+            (
+                "invalid UTF-8 after a BOM counts the BOM's bytes",
+                b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"\xc3\"}\n",
+                &["\u{fffd}"],
+                &[],
+                &[(1, "invalid UTF-8 at byte 25 (1 bad sequence(s)")],
+            ),
+            ("malformed middle line, rest kept", b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\n{\"source\":\"a\",\"text\":\"z\"}\n", &["x", "z"], &[2], &[]),
+        ];
+        for &(name, bytes, texts, error_lines, warnings) in cases {
+            let p = read_jsonl("f.jsonl", bytes, None);
+            let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(got, texts, "{name}");
+            let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+            assert_eq!(lines, error_lines, "{name}: {:?}", p.errors);
+            assert_eq!(p.warnings.len(), warnings.len(), "{name}: {:?}", p.warnings);
+            for (w, (line, message)) in p.warnings.iter().zip(warnings) {
+                assert_eq!(w.line, *line, "{name}");
+                assert!(w.message.contains(message), "{name}: {}", w.message);
+                assert!(
+                    w.to_string().starts_with("f.jsonl:"),
+                    "{name}: names the file"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_csv_table() {
+        // (name, file bytes, texts read, error count, warning count)
+        type Case<'a> = (&'a str, &'a [u8], &'a [&'a str], usize, usize);
+        let cases: &[Case] = &[
+            ("empty file", b"", &[], 1, 0),
+            ("header only", b"source,text\n", &[], 0, 0),
+            (
+                "BOM before the header",
+                b"\xef\xbb\xbfsource,text\na,x\n",
+                &["x"],
+                0,
+                0,
+            ),
+            (
+                "quotes and embedded CRLF",
+                b"source,text\r\na,\"say \"\"hi\"\"\r\nthen, go\"\r\n",
+                &["say \"hi\"\r\nthen, go"],
+                0,
+                0,
+            ),
+            ("short record", b"source,text\na\nb,y\n", &["y"], 1, 0),
+            (
+                "invalid UTF-8",
+                b"source,text\na,\xfe\xff\n",
+                &["\u{fffd}\u{fffd}"],
+                0,
+                1,
+            ),
+        ];
+        for &(name, bytes, texts, n_errors, n_warnings) in cases {
+            let p = read_csv("f.csv", bytes, None);
+            let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
+            assert_eq!(got, texts, "{name}: {:?}", p.errors);
+            assert_eq!(p.errors.len(), n_errors, "{name}: {:?}", p.errors);
+            assert_eq!(p.warnings.len(), n_warnings, "{name}");
+        }
+    }
+
+    #[test]
+    fn limits_table() {
+        let mk = |source: &str, bytes: usize| Sample {
+            source: source.into(),
+            text: "x".repeat(bytes),
+            prompt_id: None,
+            prompt: None,
+        };
+        let per_text = MAX_TEXT_BYTES;
+        let n_source = MAX_SOURCE_BYTES / per_text;
+        let n_total = MAX_TOTAL_BYTES / per_text;
+        // (name, samples, refused with a message containing)
+        let cases: Vec<(&str, Vec<Sample>, Option<&str>)> = vec![
+            ("nothing", vec![], None),
+            ("one text at the limit", vec![mk("a", per_text)], None),
+            (
+                "one text past it",
+                vec![mk("a", per_text + 1)],
+                Some("per text"),
+            ),
+            (
+                "a source at its limit",
+                (0..n_source).map(|_| mk("a", per_text)).collect(),
+                None,
+            ),
+            (
+                "a source past it",
+                (0..=n_source).map(|_| mk("a", per_text)).collect(),
+                Some("per source"),
+            ),
+            (
+                "all sources at the total",
+                (0..n_total)
+                    .map(|i| mk(&format!("s{}", i % 4), per_text))
+                    .collect(),
+                None,
+            ),
+            (
+                "all sources past it",
+                (0..=n_total)
+                    .map(|i| mk(&format!("s{}", i % 5), per_text))
+                    .collect(),
+                Some("of one analysis"),
+            ),
+        ];
+        for (name, samples, refused) in cases {
+            let groups = group_by_source(&samples);
+            match (check_limits(groups.values().map(Vec::as_slice)), refused) {
+                (Ok(()), None) => {}
+                (Err(e), Some(m)) => assert!(e.0.contains(m), "{name}: {e}"),
+                (got, want) => panic!("{name}: got {got:?}, expected refusal {want:?}"),
+            }
+        }
     }
 
     #[test]

@@ -358,7 +358,10 @@ impl Report {
             }
             let _ = writeln!(s);
         }
-        let _ = writeln!(s, "## Family tree\n\n```\n{}\n```\n", self.kinship.newick);
+        // A source name may hold line breaks: kept on one line, it cannot
+        // close the code fence and inject markup.
+        let newick = self.kinship.newick.replace(['\n', '\r'], " ");
+        let _ = writeln!(s, "## Family tree\n\n```\n{newick}\n```\n");
         let _ = writeln!(s, "## Inputs\n");
         for i in &self.inputs {
             let _ = writeln!(

@@ -13,6 +13,27 @@ pub fn rng(seed: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed)
 }
 
+/// A uniform index in `0..n` (`n > 0`) drawn the same way on every
+/// platform. `gen_range` over `usize` samples a `u64` on 64-bit targets
+/// and a `u32` on wasm32, so the two would give different streams from
+/// the same seed; this draws a `u32` whenever `n` fits one (exactly what
+/// `rand`'s own slice shuffle does) and a `u64` otherwise.
+pub fn below(r: &mut ChaCha8Rng, n: usize) -> usize {
+    debug_assert!(n > 0);
+    match u32::try_from(n) {
+        Ok(n) => r.gen_range(0..n) as usize,
+        Err(_) => r.gen_range(0..n as u64) as usize,
+    }
+}
+
+/// Fisher–Yates shuffle with [`below`]'s portable draws: the same
+/// permutation natively and in wasm for the same RNG state.
+pub fn shuffle<T>(r: &mut ChaCha8Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, below(r, i + 1));
+    }
+}
+
 /// Derives an independent seed for a named sub-stream, so adding a
 /// resampling step somewhere does not shift every later random draw.
 pub fn sub_seed(seed: u64, label: &str) -> u64 {
@@ -115,7 +136,7 @@ pub fn bootstrap(
     let mut values = Vec::with_capacity(reps);
     for _ in 0..reps {
         for slot in idx.iter_mut() {
-            *slot = r.gen_range(0..n);
+            *slot = below(&mut r, n);
         }
         values.push(stat(&idx));
     }
@@ -248,7 +269,7 @@ pub fn two_sample_permutation(a: &[f64], b: &[f64], reps: usize, seed: u64) -> f
     for _ in 0..reps {
         // Partial Fisher–Yates: only the first |a| positions are needed.
         for i in 0..a.len() {
-            let j = r.gen_range(i..pool.len());
+            let j = i + below(&mut r, pool.len() - i);
             pool.swap(i, j);
         }
         let d = mean(&pool[..a.len()]) - mean(&pool[a.len()..]);

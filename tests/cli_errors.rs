@@ -40,6 +40,16 @@ fn write_world(dir: &Path, prompts: usize) {
     }
 }
 
+/// `lineage analyze --suspect <suspect> --candidate A.jsonl --candidate B.jsonl`.
+fn analyze_student_vs_a_b(dir: &Path, suspect: &Path) -> Command {
+    let mut cmd = bin();
+    cmd.arg("analyze").arg("--suspect").arg(suspect);
+    for c in ["A.jsonl", "B.jsonl"] {
+        cmd.arg("--candidate").arg(dir.join(c));
+    }
+    cmd
+}
+
 fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().unwrap();
     (
@@ -127,17 +137,7 @@ fn malformed_lines_are_reported_and_skipped() {
     lines[2] = "{not json".into();
     lines.push("{\"source\":\"student\"}".into());
     std::fs::write(&path, lines.join("\n")).unwrap();
-    let (code, out, err) = run(bin().args([
-        "analyze",
-        "--suspect",
-        path.to_str().unwrap(),
-        "--candidate",
-        dir.join("A.jsonl").to_str().unwrap(),
-        "--candidate",
-        dir.join("B.jsonl").to_str().unwrap(),
-        "--format",
-        "json",
-    ]));
+    let (code, out, err) = run(analyze_student_vs_a_b(&dir, &path).args(["--format", "json"]));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("student.jsonl:3:"), "{err}");
     assert!(err.contains("student.jsonl:13:"), "{err}");
@@ -241,4 +241,169 @@ fn eval_json_has_the_documented_keys() {
     assert!(t2[1]["teacher"].is_null());
     assert!(t2[1]["teacher_rank"].is_null());
     assert!(v["seconds"].as_f64().is_some());
+}
+
+/// Hostile files given as the suspect: each is read (with a warning) or
+/// refused with a clear error, never a panic.
+#[test]
+fn hostile_suspect_files_table() {
+    let dir = tempdir("hostile");
+    write_world(&dir, 12);
+    let good = std::fs::read(dir.join("student.jsonl")).unwrap();
+    let crlf: Vec<u8> = String::from_utf8(good.clone())
+        .unwrap()
+        .replace('\n', "\r\n")
+        .into_bytes();
+    let mut bad_utf8 = good.clone();
+    bad_utf8.extend_from_slice(
+        b"{\"source\":\"student\",\"prompt_id\":\"p999\",\"text\":\"caf\xe9 ol\xe9\"}\n",
+    );
+    let first_bad =
+        good.len() + b"{\"source\":\"student\",\"prompt_id\":\"p999\",\"text\":\"caf".len();
+    let mut duplicated = good.clone();
+    duplicated.extend_from_slice(b"{\"source\":\"student\",\"prompt_id\":\"p000\",\"text\":\"A second answer to the first prompt.\"}\n");
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(&crlf);
+    let pathological: String = [
+        "x".repeat(200_000),
+        "🎉".repeat(5_000),
+        "?!.,;".repeat(5_000),
+        "שלום עולם مرحبا hello ".repeat(500),
+        format!("a{}", "\u{301}".repeat(20_000)),
+        "nul\0and\u{7}controls\u{1b}[31m".repeat(500),
+        "lone\rcarriage\rreturns".repeat(500),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| {
+        serde_json::json!({"source": "student", "prompt_id": format!("p{i:03}"), "text": t})
+            .to_string()
+            + "\n"
+    })
+    .collect();
+    // (name, file bytes, exit code, fragments on stderr, report warning code)
+    type Case<'a> = (&'a str, Vec<u8>, i32, Vec<String>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (
+            "empty file",
+            vec![],
+            2,
+            vec!["no readable records in".into()],
+            None,
+        ),
+        ("CRLF endings", crlf, 0, vec![], None),
+        ("BOM and CRLF", bom, 0, vec![], None),
+        (
+            "invalid UTF-8",
+            bad_utf8,
+            0,
+            vec![format!(
+                "student.jsonl:13: invalid UTF-8 at byte {first_bad}"
+            )],
+            Some("invalid_utf8"),
+        ),
+        (
+            "duplicate prompt",
+            duplicated,
+            0,
+            vec![],
+            Some("duplicate_prompt"),
+        ),
+        (
+            "pathological texts",
+            pathological.into_bytes(),
+            0,
+            vec![],
+            None,
+        ),
+    ];
+    for (name, bytes, want_code, fragments, warning) in cases {
+        let path = dir.join("student.jsonl");
+        std::fs::write(&path, &bytes).unwrap();
+        let (code, out, err) = run(&mut analyze_student_vs_a_b(&dir, &path));
+        assert_eq!(code, want_code, "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        for f in &fragments {
+            assert!(err.contains(f.as_str()), "{name}: {f:?} not in {err}");
+        }
+        if code == 0 {
+            let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let codes: Vec<&str> = report["warnings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|w| w["code"].as_str())
+                .collect();
+            if let Some(w) = warning {
+                assert!(codes.contains(&w), "{name}: {codes:?}");
+            }
+        }
+    }
+}
+
+/// A 50 MB JSONL file: read, then refused with TOO_LARGE past the analysis
+/// limits (and a 300 MB file refused before it is read). Written to the
+/// temporary directory and removed afterwards.
+#[test]
+fn large_inputs_are_refused_cleanly() {
+    let dir = tempdir("large");
+    let big = dir.join("big.jsonl");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        let text = "All work and no play makes a model a dull writer, and so on. ".repeat(100);
+        let mut written = 0usize;
+        let mut i = 0usize;
+        while written < 50_000_000 {
+            let line = serde_json::json!({"source": format!("s{}", i % 10), "prompt_id": format!("p{}", i / 10), "text": text}).to_string();
+            writeln!(f, "{line}").unwrap();
+            written += line.len() + 1;
+            i += 1;
+        }
+    }
+    let sparse = dir.join("huge.jsonl");
+    std::fs::File::create(&sparse)
+        .unwrap()
+        .set_len(300 << 20)
+        .unwrap();
+    let b = big.to_str().unwrap();
+    let candidates: Vec<String> = (1..10)
+        .flat_map(|i| ["--candidate".to_string(), format!("s{i}")])
+        .collect();
+    // (name, arguments, fragment on stderr)
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "all sources",
+            [
+                vec!["analyze".into(), b.into(), "--suspect".into(), "s0".into()],
+                candidates,
+            ]
+            .concat(),
+            "the limit of one analysis",
+        ),
+        (
+            "a 300 MB file",
+            vec![
+                "analyze".into(),
+                sparse.to_str().unwrap().into(),
+                "--suspect".into(),
+                "s0".into(),
+                "--candidate".into(),
+                "s1".into(),
+                "--candidate".into(),
+                "s2".into(),
+            ],
+            "input files over 256 MiB are refused",
+        ),
+    ];
+    for (name, args, fragment) in cases {
+        let (code, out, err) = run(bin().args(&args));
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(out.is_empty(), "{name}");
+        assert!(
+            err.contains("TOO_LARGE") && err.contains(fragment),
+            "{name}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

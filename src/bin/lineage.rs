@@ -134,6 +134,10 @@ mod cli {
         }
     }
 
+    /// Largest input file read (the analysis limits are on text, see
+    /// `corpus::MAX_TOTAL_BYTES`; JSON escapes and fields add to it).
+    const MAX_FILE_BYTES: u64 = 256 << 20;
+
     /// Everything read from the inputs.
     #[derive(Default)]
     struct Loaded {
@@ -144,15 +148,31 @@ mod cli {
 
     impl Loaded {
         fn read_file(&mut self, path: &Path) -> Result<Vec<String>, String> {
+            let name = path.display().to_string();
+            // Refused before reading: a file this large could not be
+            // analysed anyway (see corpus::MAX_TOTAL_BYTES).
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_FILE_BYTES {
+                return Err(format!(
+                    "TOO_LARGE: {name} has {} MiB; input files over {} MiB are refused",
+                    size >> 20,
+                    MAX_FILE_BYTES >> 20
+                ));
+            }
             let bytes =
                 std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let name = path.display().to_string();
             // A record without a source takes the file's stem as its source.
             let stem = path.file_stem().map(|s| s.to_string_lossy().to_string());
             let parsed: Parsed =
                 corpus::read(&name, &bytes, Format::from_name(&name), stem.as_deref());
-            for e in &parsed.errors {
+            for e in parsed.errors.iter().chain(&parsed.warnings) {
                 eprintln!("warning: {e}");
+            }
+            for w in &parsed.warnings {
+                self.warnings.push(Warning {
+                    code: "invalid_utf8".into(),
+                    message: w.to_string(),
+                });
             }
             if !parsed.errors.is_empty() {
                 let first: Vec<String> = parsed

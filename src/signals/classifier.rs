@@ -64,7 +64,6 @@ mod solver;
 
 use std::fmt;
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -566,7 +565,7 @@ fn stratified_folds(labels: &[usize], n_classes: usize, k: usize, seed: u64) -> 
     let mut offset = 0;
     for c in 0..n_classes {
         let mut members: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == c).collect();
-        members.shuffle(&mut rng);
+        crate::stats::shuffle(&mut rng, &mut members);
         for (j, &i) in members.iter().enumerate() {
             // The offset rotates the deal so small classes do not all start
             // in fold 0.

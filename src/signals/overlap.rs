@@ -1,9 +1,14 @@
 //! Verbatim overlap between two texts: word n-gram containment and shared
 //! passages found by winnowing (Schleimer, Wilkerson & Aiken, SIGMOD 2003).
 //!
-//! Texts are compared as sequences of case-folded UAX #29 words, so
-//! punctuation, spacing and capitalisation do not break a match, while every
+//! Texts are compared as sequences of UAX #29 words after NFKC and the
+//! removal of invisible characters, each word case-folded with homoglyphs
+//! mapped to the Latin letters they imitate ([`fold_for_matching`]), so
+//! punctuation, spacing, capitalisation, zero-width characters, full-width
+//! forms and Cyrillic or Greek look-alikes do not break a match, while every
 //! reported passage keeps its byte and UTF-16 offsets in the original texts.
+//!
+//! [`fold_for_matching`]: crate::text::fold::fold_for_matching
 //!
 //! Phrases that most sources produce ("Let me know if you have any other
 //! questions") say nothing about who copied whom: a [`Boilerplate`] set,
@@ -22,11 +27,13 @@
 //! assert_eq!(&b[spans[0].b.start..spans[0].b.end], "the mitochondria is the powerhouse of the cell");
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{self, Span};
+use crate::text::fold::fold_for_matching_into;
+use crate::text::{self, NormalForm, NormalizeOptions, Span};
 
 /// Options of the winnowing matcher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,17 +82,64 @@ pub struct Boilerplate {
     hashes: BTreeSet<u64>,
 }
 
-/// A text as case-folded words with their positions.
-struct Words<'a> {
-    tokens: Vec<text::Token<'a>>,
+/// How texts are normalised for matching: compatibility forms folded
+/// (NFKC) and invisible characters removed, so that full-width letters,
+/// ligatures, odd spaces and zero-width characters slipped into a copy do
+/// not hide it.
+const MATCH_NORMALIZATION: NormalizeOptions = NormalizeOptions {
+    form: NormalForm::Nfkc,
+    strip_zero_width: true,
+};
+
+/// A text as matching keys of words ([`fold_for_matching`]: case and
+/// homoglyphs folded) with their spans in the *original* text.
+struct Words {
+    spans: Vec<Span>,
     folded: Vec<String>,
 }
 
-impl<'a> Words<'a> {
-    fn new(text: &'a str) -> Self {
-        let tokens = text::words(text);
-        let folded = tokens.iter().map(|t| t.text.to_lowercase()).collect();
-        Words { tokens, folded }
+impl Words {
+    fn new(original: &str) -> Self {
+        let mut folded = Vec::new();
+        let mut push_key = |word: &str| {
+            let mut key = String::with_capacity(word.len());
+            fold_for_matching_into(word, &mut key);
+            folded.push(key);
+        };
+        let normal = text::normalize_cow(original, &MATCH_NORMALIZATION);
+        if let Cow::Borrowed(_) = normal {
+            // Already normal (the common case): words are found in the
+            // original itself.
+            let tokens = text::words(original);
+            tokens.iter().for_each(|t| push_key(t.text));
+            let spans = tokens.into_iter().map(|t| t.span).collect();
+            return Words { spans, folded };
+        }
+        let normalized = text::normalize_with_offsets(original, &MATCH_NORMALIZATION);
+        let tokens = text::words(&normalized.text);
+        tokens.iter().for_each(|t| push_key(t.text));
+        // Map every word back to the original. Starts never decrease, so
+        // the UTF-16 offsets are counted in one pass over the original.
+        let (mut byte, mut utf16) = (0usize, 0usize);
+        let spans = tokens
+            .iter()
+            .map(|t| {
+                let (start, end) = normalized.original_span(t.span.start, t.span.end);
+                if start >= byte {
+                    utf16 += text::utf16_len(&original[byte..start]);
+                } else {
+                    utf16 -= text::utf16_len(&original[start..byte]);
+                }
+                byte = start;
+                Span {
+                    start,
+                    end,
+                    start_utf16: utf16,
+                    end_utf16: utf16 + text::utf16_len(&original[start..end]),
+                }
+            })
+            .collect();
+        Words { spans, folded }
     }
 
     fn len(&self) -> usize {
@@ -117,7 +171,7 @@ impl<'a> Words<'a> {
 
     /// The span from the start of word `from` to the end of word `to - 1`.
     fn span(&self, from: usize, to: usize) -> Span {
-        let (s, e) = (self.tokens[from].span, self.tokens[to - 1].span);
+        let (s, e) = (self.spans[from], self.spans[to - 1]);
         Span {
             start: s.start,
             end: e.end,
@@ -245,7 +299,7 @@ pub fn fingerprints(text: &str, opts: &OverlapOptions) -> Vec<Fingerprint> {
     winnow(&words, &words.ngram_hashes(opts.k.max(1)), opts)
 }
 
-fn winnow(words: &Words<'_>, hashes: &[u64], opts: &OverlapOptions) -> Vec<Fingerprint> {
+fn winnow(words: &Words, hashes: &[u64], opts: &OverlapOptions) -> Vec<Fingerprint> {
     let k = opts.k.max(1);
     let w = opts.window.max(1).min(hashes.len().max(1));
     let mut out: Vec<Fingerprint> = Vec::new();
@@ -270,6 +324,13 @@ fn winnow(words: &Words<'_>, hashes: &[u64], opts: &OverlapOptions) -> Vec<Finge
     out
 }
 
+/// Work bound of [`shared_spans`] (seed positions tried plus words walked):
+/// ordinary texts stay far below it; a text made of one phrase repeated
+/// thousands of times would otherwise cost time quadratic in its length
+/// (every repetition matches every other). Past the bound the passages
+/// found so far are returned. About 40 ms natively.
+pub const MAX_MATCH_STEPS: usize = 1 << 22;
+
 /// Maximal passages shared by `a` and `b`, longest first (ties by position
 /// in `a`, then in `b`), at least `opts.k` words each.
 ///
@@ -279,7 +340,8 @@ fn winnow(words: &Words<'_>, hashes: &[u64], opts: &OverlapOptions) -> Vec<Finge
 /// equal words. Seeds that are boilerplate are skipped, so a passage made
 /// only of boilerplate is not reported. Runs are then taken greedily,
 /// longest first, skipping any that overlaps an already taken run in `a` or
-/// in `b`. Every shared passage of at least `k + window - 1` words is found.
+/// in `b`. Every shared passage of at least `k + window - 1` words is found,
+/// unless the texts are so repetitive that [`MAX_MATCH_STEPS`] is reached.
 pub fn shared_spans(
     a: &str,
     b: &str,
@@ -301,16 +363,27 @@ pub fn shared_spans(
     let skip_boilerplate = !boilerplate.is_empty() && boilerplate.k == k;
     // Runs as (start in a, start in b, length in words).
     let mut runs: BTreeSet<(usize, usize, usize)> = BTreeSet::new();
-    for fp in winnow(&wa, &ha, opts) {
+    // End (in a) of the last run found on each diagonal (offset in b minus
+    // offset in a, shifted by |a| to index a vector). Seeds come in
+    // increasing order in a, so a seed before that end lies on the same
+    // maximal run, which is not walked again.
+    let mut diagonal_end = vec![0usize; wa.len() + wb.len() + 1];
+    let mut steps = 0usize;
+    'seeds: for fp in winnow(&wa, &ha, opts) {
         if skip_boilerplate && boilerplate.contains(fp.hash) {
             continue;
         }
         let Some(positions) = index.get(&fp.hash) else {
             continue;
         };
+        let i = fp.word;
         for &j in positions {
-            let i = fp.word;
-            if wa.folded[i..i + k] != wb.folded[j..j + k] {
+            if steps > MAX_MATCH_STEPS {
+                break 'seeds;
+            }
+            steps += 1;
+            let diagonal = j + wa.len() - i;
+            if i < diagonal_end[diagonal] || wa.folded[i..i + k] != wb.folded[j..j + k] {
                 continue;
             }
             let (mut s_a, mut s_b) = (i, j);
@@ -323,19 +396,23 @@ pub fn shared_spans(
                 e_a += 1;
                 e_b += 1;
             }
+            steps += e_a - s_a;
             runs.insert((s_a, s_b, e_a - s_a));
+            diagonal_end[diagonal] = e_a;
         }
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
     ordered.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    // Words already in a taken run, per side. Checking and marking cost
+    // the run's length, and the runs' lengths add up to at most the work
+    // bound above.
+    let (mut used_a, mut used_b) = (vec![false; wa.len()], vec![false; wb.len()]);
     let mut taken: Vec<(usize, usize, usize)> = Vec::new();
     for run in ordered {
-        let overlaps =
-            |s1: usize, s2: usize, len1: usize, len2: usize| s1 < s2 + len2 && s2 < s1 + len1;
-        let clash = taken
-            .iter()
-            .any(|t| overlaps(run.0, t.0, run.2, t.2) || overlaps(run.1, t.1, run.2, t.2));
-        if !clash {
+        let (side_a, side_b) = (run.0..run.0 + run.2, run.1..run.1 + run.2);
+        if !used_a[side_a.clone()].contains(&true) && !used_b[side_b.clone()].contains(&true) {
+            used_a[side_a].fill(true);
+            used_b[side_b].fill(true);
             taken.push(run);
         }
     }

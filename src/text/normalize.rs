@@ -20,10 +20,15 @@
 //!   that split words without showing: U+200B ZERO WIDTH SPACE, U+200C
 //!   ZERO WIDTH NON-JOINER, U+200D ZERO WIDTH JOINER, U+2060 WORD JOINER,
 //!   U+2061..U+2064 (invisible operators), U+FEFF inside the text, U+00AD
-//!   SOFT HYPHEN and U+180E MONGOLIAN VOWEL SEPARATOR. Note that it also
-//!   breaks emoji ZWJ sequences (a family emoji becomes its members) and
-//!   removes the ZWNJ that Persian spelling uses; that is the price of
-//!   seeing through hidden separators.
+//!   SOFT HYPHEN, U+180E MONGOLIAN VOWEL SEPARATOR, the bidirectional
+//!   marks and controls (U+200E, U+200F, U+061C, U+202A..U+202E,
+//!   U+2066..U+2069), U+034F COMBINING GRAPHEME JOINER, the variation
+//!   selectors U+FE00..U+FE0F and the tag characters U+E0000..U+E007F.
+//!   Note that it also breaks emoji ZWJ sequences (a family emoji becomes
+//!   its members), drops emoji presentation selectors and removes the ZWNJ
+//!   that Persian spelling uses; that is the price of seeing through
+//!   hidden separators. Verbatim-overlap matching always uses it (with
+//!   NFKC), whatever the profile's options.
 //!
 //! Nothing else is touched: control characters, NUL and private-use
 //! characters pass through, so offsets stay meaningful and no input can
@@ -58,7 +63,17 @@ pub struct NormalizeOptions {
 pub fn is_zero_width(c: char) -> bool {
     matches!(
         c,
-        '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{180e}'
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061c}'
+            | '\u{034f}'
+            | '\u{feff}'
+            | '\u{00ad}'
+            | '\u{180e}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{e0000}'..='\u{e007f}'
     )
 }
 

@@ -645,8 +645,14 @@ fn run(
             }
         }
     };
-    let report = analysis::analyze(request, opts, &mut progress)
-        .map_err(|e| error("BAD_ROLES", &format!("analyze: {e}")))?;
+    let report = analysis::analyze(request, opts, &mut progress).map_err(|e| {
+        let code = if e.is_too_large() {
+            "TOO_LARGE"
+        } else {
+            "BAD_ROLES"
+        };
+        error(code, &format!("analyze: {e}"))
+    })?;
     if let Some(e) = thrown {
         return Err(e);
     }

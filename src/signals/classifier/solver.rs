@@ -8,7 +8,6 @@
 //! The visiting order is a seeded ChaCha permutation and every sum runs in
 //! a fixed order, so results are bit-identical natively and in wasm.
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -97,7 +96,7 @@ fn train_binary(
     let mut pg_max_old = f64::INFINITY;
     for _epoch in 0..params.max_epochs {
         let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
-        index[..active].shuffle(&mut rng);
+        crate::stats::shuffle(&mut rng, &mut index[..active]);
         let mut s = 0;
         while s < active {
             let i = index[s];

@@ -1,0 +1,120 @@
+// The native-vs-wasm determinism fixture, included by tests/determinism.rs
+// (native) and tests/wasm_node.rs (wasm32 in Node): a fixed corpus, fixed
+// options, and the SHA-256 the JSON report of that analysis must have on
+// both. Both sides compare against the same constant, so a report that
+// differs between the platforms fails one of them.
+//
+// The corpus is built with integer draws only (no `ln`/`exp`, whose last
+// bit may differ between libms), so the *input* is certainly the same on
+// both platforms and any difference comes from the core.
+//
+// When the report legitimately changes (a new field, a method change, a
+// version bump), print the new hash with
+//     LINEAGE_PRINT_REPORT_HASH=1 cargo test --test determinism -- --nocapture
+// and update REPORT_SHA256 below; the wasm test then checks the same value.
+
+use lineage::analysis::{AnalysisOptions, AnalysisRequest};
+use lineage::corpus::Sample;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sha2::{Digest, Sha256};
+
+/// SHA-256 (hex) of `report_json()` natively and in wasm.
+pub const REPORT_SHA256: &str = "19680857f73fc56aca131932a719ff48867f9f6626c0f9e6ab36e4119c550c78";
+
+const WORDS: &[&str] = &[
+    "certainly", "indeed", "basically", "notably", "overall", "however", "moreover", "thus",
+    "simply", "really", "quite", "rather", "perhaps", "clearly", "generally", "typically",
+    "river", "garden", "engine", "market", "planet", "recipe", "castle", "violin", "forest",
+    "ocean", "bridge", "winter", "library", "rocket", "harbor", "desert", "naïve", "café",
+    "日本語", "Straße",
+];
+
+/// One answer: `sentences` sentences of words drawn with a bias towards
+/// the source's own slice of the vocabulary (`bias` in 0..WORDS.len()).
+fn answer(rng: &mut ChaCha8Rng, bias: u32, prompt: u32) -> String {
+    let n = WORDS.len() as u32;
+    let mut out = String::new();
+    for s in 0..rng.gen_range(2u32..5) {
+        let mut words: Vec<&str> = Vec::new();
+        for _ in 0..rng.gen_range(6u32..12) {
+            let i = if rng.gen_range(0u32..10) < 6 {
+                (bias + rng.gen_range(0u32..6)) % n
+            } else {
+                (prompt * 7 + rng.gen_range(0u32..n)) % n
+            };
+            words.push(WORDS[i as usize]);
+        }
+        if s > 0 {
+            out.push(' ');
+        }
+        out.push_str(&words.join(" "));
+        out.push_str(if rng.gen_range(0u32..4) == 0 { "!" } else { "." });
+    }
+    out
+}
+
+/// The fixture corpus: candidates A, B, C, a control, and a student that
+/// copies a sentence of A's answer to the same prompt half of the time.
+pub fn samples() -> Vec<Sample> {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
+    let mut out = Vec::new();
+    for p in 0..24u32 {
+        let mut per_source = Vec::new();
+        for (name, bias) in [("A", 0u32), ("B", 8), ("C", 16), ("control", 24)] {
+            per_source.push((name, answer(&mut rng, bias, p)));
+        }
+        let mut student = answer(&mut rng, 2, p);
+        if rng.gen_range(0u32..2) == 0 {
+            let a = &per_source[0].1;
+            let copied = a.split_inclusive(['.', '!']).next().unwrap_or(a);
+            student = format!("{copied} {student}");
+        }
+        per_source.push(("student", student));
+        for (name, text) in per_source {
+            out.push(Sample {
+                source: name.into(),
+                text,
+                prompt_id: Some(format!("p{p:02}")),
+                prompt: None,
+            });
+        }
+    }
+    out
+}
+
+pub fn request() -> AnalysisRequest {
+    AnalysisRequest {
+        samples: samples(),
+        suspect: "student".into(),
+        candidates: vec!["A".into(), "B".into(), "C".into()],
+        control: Some("control".into()),
+        ..Default::default()
+    }
+}
+
+/// Few resamples (debug wasm is slow) but every random path is taken:
+/// bootstrap, permutation tests, classifier folds.
+pub fn options() -> AnalysisOptions {
+    AnalysisOptions {
+        seed: 7,
+        bootstrap_reps: 60,
+        permutation_reps: 99,
+        min_paired: 5,
+        ..AnalysisOptions::default()
+    }
+}
+
+/// The report of the fixture as the CLI writes it.
+pub fn report_json() -> String {
+    lineage::analysis::analyze(&request(), &options(), &mut |_, _| {})
+        .expect("the fixture analyses")
+        .to_json()
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
