@@ -21,7 +21,7 @@ use crate::report::{
     SCHEMA_VERSION,
 };
 use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
-use crate::signals::features::{SparseVec, TextFeatures, STRUCTURE_NAMES};
+use crate::signals::features::{SparseVec, TextFeatures, CHAR_HASH_BITS, STRUCTURE_NAMES};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
 use crate::signals::{habits, identity};
 use crate::stats;
@@ -173,10 +173,12 @@ impl Space {
         // tf does, but on the rate: a text repeated twice gets exactly the
         // same vector, so a source's length cannot leak into the profile
         // (plain sublinear tf flattens long texts' profiles).
-        let mut df: BTreeMap<u32, f32> = BTreeMap::new();
+        // Document frequencies in a dense table over the hash space (4 MB),
+        // the same whole-number counts a map would hold.
+        let mut df = vec![0.0f32; 1 << CHAR_HASH_BITS];
         for f in &feats {
             for k in f.char_counts.keys() {
-                *df.entry(*k).or_insert(0.0) += 1.0;
+                df[*k as usize] += 1.0;
             }
         }
         let n_docs = feats.len().max(1) as f32;
@@ -186,7 +188,7 @@ impl Space {
                 f.char_counts
                     .iter()
                     .map(|(k, c)| {
-                        let idf = (n_docs / df.get(k).copied().unwrap_or(1.0)).ln() + 1.0;
+                        let idf = (n_docs / df[*k as usize]).ln() + 1.0;
                         (*k, (1.0 + 1000.0 * c / total).ln() * idf)
                     })
                     .collect(),

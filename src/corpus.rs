@@ -114,6 +114,28 @@ fn id_to_string(v: serde_json::Value) -> Option<String> {
     }
 }
 
+/// One JSON Lines record (a non-blank line) as a sample, or what is wrong
+/// with it. [`read_jsonl`] reads whole files with it; streaming readers
+/// (the CLI's `passages`) call it line by line.
+pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
+    let rec =
+        serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
+    let source = rec
+        .source
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| default_source.map(str::to_string));
+    match (source, rec.text) {
+        (None, _) => Err("record has no \"source\"".into()),
+        (_, None) => Err("record has no \"text\"".into()),
+        (Some(source), Some(text)) => Ok(Sample {
+            source,
+            text,
+            prompt_id: rec.prompt_id.or(rec.prompt_id_camel).and_then(id_to_string),
+            prompt: rec.prompt,
+        }),
+    }
+}
+
 /// Reads JSON Lines: one object per line with `source`, `text` and
 /// optionally `prompt_id` (or `promptId`) and `prompt`. Blank lines are
 /// skipped. `default_source` is used when a record has no `source`.
@@ -132,24 +154,9 @@ pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Par
             line: line_no,
             message,
         };
-        match serde_json::from_str::<JsonRecord>(trimmed) {
-            Err(e) => errors.push(err(format!("malformed json: {e}"))),
-            Ok(rec) => {
-                let source = rec
-                    .source
-                    .filter(|s| !s.trim().is_empty())
-                    .or_else(|| default_source.map(str::to_string));
-                match (source, rec.text) {
-                    (None, _) => errors.push(err("record has no \"source\"".into())),
-                    (_, None) => errors.push(err("record has no \"text\"".into())),
-                    (Some(source), Some(text)) => samples.push(Sample {
-                        source,
-                        text,
-                        prompt_id: rec.prompt_id.or(rec.prompt_id_camel).and_then(id_to_string),
-                        prompt: rec.prompt,
-                    }),
-                }
-            }
+        match parse_jsonl_line(trimmed, default_source) {
+            Err(message) => errors.push(err(message)),
+            Ok(sample) => samples.push(sample),
         }
     }
     Parsed {

@@ -92,9 +92,10 @@ impl<'a> Words<'a> {
         self.folded.len()
     }
 
-    /// Hash of the n words starting at `start` (caller checks the range).
-    fn ngram_hash(&self, start: usize, n: usize) -> u64 {
-        let mut buf = String::new();
+    /// Hash of the n words starting at `start` (caller checks the range),
+    /// built in `buf` (reused across calls: no allocation per n-gram).
+    fn ngram_hash(&self, start: usize, n: usize, buf: &mut String) -> u64 {
+        buf.clear();
         for (i, w) in self.folded[start..start + n].iter().enumerate() {
             if i > 0 {
                 // A separator that cannot occur inside a word.
@@ -110,8 +111,9 @@ impl<'a> Words<'a> {
         if n == 0 || self.len() < n {
             return Vec::new();
         }
+        let mut buf = String::new();
         (0..=self.len() - n)
-            .map(|i| self.ngram_hash(i, n))
+            .map(|i| self.ngram_hash(i, n, &mut buf))
             .collect()
     }
 
@@ -222,17 +224,23 @@ pub fn containment_with(a: &str, b: &str, n: usize, boilerplate: &Boilerplate) -
     let wa = Words::new(a);
     let wb = Words::new(b);
     let mask = wa.boilerplate_mask(boilerplate);
-    let in_b: BTreeSet<u64> = wb.ngram_hashes(n).into_iter().collect();
-    let mut own: BTreeSet<u64> = BTreeSet::new();
+    // Sorted, deduplicated vectors: the same sets as ordered sets, without
+    // a node allocation per n-gram.
+    let mut in_b = wb.ngram_hashes(n);
+    in_b.sort_unstable();
+    in_b.dedup();
+    let mut own: Vec<u64> = Vec::new();
     for (i, h) in wa.ngram_hashes(n).into_iter().enumerate() {
         if !mask[i..i + n].iter().all(|&m| m) {
-            own.insert(h);
+            own.push(h);
         }
     }
+    own.sort_unstable();
+    own.dedup();
     if own.is_empty() {
         return 0.0;
     }
-    own.iter().filter(|h| in_b.contains(h)).count() as f64 / own.len() as f64
+    own.iter().filter(|h| in_b.binary_search(h).is_ok()).count() as f64 / own.len() as f64
 }
 
 /// Winnowing: in every window of `window` consecutive k-gram hashes the
