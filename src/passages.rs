@@ -202,7 +202,8 @@ mod tests {
     #[test]
     fn buckets_pair_texts_and_drop_full_ones() {
         // (entries, max_bucket, pairs, dropped)
-        let cases: &[(&[(u64, u32)], usize, &[(u32, u32)], usize)] = &[
+        type Case<'a> = (&'a [(u64, u32)], usize, &'a [(u32, u32)], usize);
+        let cases: &[Case] = &[
             (&[(1, 0), (1, 2), (2, 1)], 8, &[(0, 2)], 0),
             (&[(1, 0), (1, 1), (1, 2)], 2, &[], 1),
             (&[(1, 0), (1, 1), (2, 0), (2, 1)], 8, &[(0, 1)], 0),

@@ -424,6 +424,15 @@ mod passages_cmd {
     use lineage::corpus::{self, Sample};
     use lineage::passages::{self, PassageOptions};
 
+    /// Two texts (ids and records) and the passages they share.
+    type VerifiedPair = (
+        u32,
+        u32,
+        Sample,
+        Sample,
+        Vec<lineage::signals::overlap::SharedSpan>,
+    );
+
     /// Where a text is: its file and the byte range of its line.
     #[derive(Clone, Copy)]
     struct DocRef {
@@ -618,7 +627,7 @@ mod passages_cmd {
         }
         let bucketed = start.elapsed().as_secs_f64();
         // Pass 3: re-read each candidate pair and verify it exactly.
-        let verified: Vec<Result<Vec<(u32, u32, Sample, Sample, Vec<_>)>, String>> = pairs
+        let verified: Vec<Result<Vec<VerifiedPair>, String>> = pairs
             .par_chunks(256)
             .map(|chunk| {
                 let mut out = Vec::new();
