@@ -49,7 +49,10 @@ impl Default for PassageOptions {
     fn default() -> Self {
         Self {
             min_words: 20,
-            k: 5,
+            // Long enough that unrelated texts rarely share a k-gram by
+            // chance (each chance collision costs a verification), short
+            // enough for a dense sketch: 2 / 12 of the words at 20.
+            k: 10,
             max_bucket: 64,
         }
     }

@@ -631,12 +631,17 @@ mod passages_cmd {
             .par_chunks(256)
             .map(|chunk| {
                 let mut out = Vec::new();
+                // Pairs are sorted by their first text: read it once.
+                let mut last: Option<(u32, Sample)> = None;
                 for &(a, b) in chunk {
-                    let sa = read_doc(&files, docs[a as usize])?;
+                    if last.as_ref().map_or(true, |l| l.0 != a) {
+                        last = Some((a, read_doc(&files, docs[a as usize])?));
+                    }
+                    let sa = &last.as_ref().expect("just set").1;
                     let sb = read_doc(&files, docs[b as usize])?;
                     let spans = passages::verify(&sa.text, &sb.text, opts);
                     if !spans.is_empty() {
-                        out.push((a, b, sa, sb, spans));
+                        out.push((a, b, sa.clone(), sb, spans));
                     }
                 }
                 Ok(out)
