@@ -89,23 +89,14 @@ impl SparseVec {
 
     /// Mean of several vectors (a centroid), as a sparse vector.
     pub fn mean(vs: &[&SparseVec]) -> SparseVec {
-        // Sums per index in the order of `vs`, as a map would, but over
-        // all (index, value) pairs sorted by index (a stable sort keeps
-        // that order within an index), then summed by runs.
-        let mut all: Vec<(u32, f32)> = vs.iter().flat_map(|v| v.0.iter().copied()).collect();
-        all.sort_by_key(|&(k, _)| k);
+        let mut acc: BTreeMap<u32, f32> = BTreeMap::new();
+        for v in vs {
+            for &(k, x) in &v.0 {
+                *acc.entry(k).or_insert(0.0) += x;
+            }
+        }
         let n = vs.len().max(1) as f32;
-        SparseVec(
-            all.chunk_by(|a, b| a.0 == b.0)
-                .map(|run| {
-                    let mut sum = 0.0f32;
-                    for &(_, x) in run {
-                        sum += x;
-                    }
-                    (run[0].0, sum / n)
-                })
-                .collect(),
-        )
+        SparseVec(acc.into_iter().map(|(k, v)| (k, v / n)).collect())
     }
 }
 
@@ -154,10 +145,13 @@ pub fn char_ngram_counts(text: &str, max_n: usize) -> BTreeMap<u32, f32> {
         }
     }
     keys.sort_unstable();
-    // From sorted, distinct keys a BTreeMap is built in one bulk pass.
-    keys.chunk_by(|a, b| a == b)
-        .map(|run| (run[0], run.len() as f32))
-        .collect()
+    // Inserted in key order (each insertion lands at the map's right
+    // edge); `collect` would pull a second sort into the wasm module.
+    let mut out = BTreeMap::new();
+    for run in keys.chunk_by(|a, b| a == b) {
+        out.insert(run[0], run.len() as f32);
+    }
+    out
 }
 
 /// Case-folded word tokens (UAX #29 words).

@@ -224,23 +224,17 @@ pub fn containment_with(a: &str, b: &str, n: usize, boilerplate: &Boilerplate) -
     let wa = Words::new(a);
     let wb = Words::new(b);
     let mask = wa.boilerplate_mask(boilerplate);
-    // Sorted, deduplicated vectors: the same sets as ordered sets, without
-    // a node allocation per n-gram.
-    let mut in_b = wb.ngram_hashes(n);
-    in_b.sort_unstable();
-    in_b.dedup();
-    let mut own: Vec<u64> = Vec::new();
+    let in_b: BTreeSet<u64> = wb.ngram_hashes(n).into_iter().collect();
+    let mut own: BTreeSet<u64> = BTreeSet::new();
     for (i, h) in wa.ngram_hashes(n).into_iter().enumerate() {
         if !mask[i..i + n].iter().all(|&m| m) {
-            own.push(h);
+            own.insert(h);
         }
     }
-    own.sort_unstable();
-    own.dedup();
     if own.is_empty() {
         return 0.0;
     }
-    own.iter().filter(|h| in_b.binary_search(h).is_ok()).count() as f64 / own.len() as f64
+    own.iter().filter(|h| in_b.contains(h)).count() as f64 / own.len() as f64
 }
 
 /// Winnowing: in every window of `window` consecutive k-gram hashes the
