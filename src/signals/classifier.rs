@@ -424,29 +424,30 @@ pub fn cross_validate(
         calibration_folds: 0,
         ..opts.clone()
     };
-    // The folds are independent: trained in parallel natively, and each
-    // gives the same predictions whatever the scheduling.
-    let fold_ids: Vec<usize> = (0..k).collect();
-    let per_fold: Vec<Vec<(usize, usize)>> = crate::stats::par_map(&fold_ids, |&fold| {
-        let train_idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != fold).collect();
-        let train_raws: Vec<RawDoc> = train_idx.iter().map(|&i| raws[i].clone()).collect();
-        let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
-        let model = TextClassifier::fit(
-            &train_raws,
-            &train_labels,
-            n_classes,
-            &fold_opts,
-            config.clone(),
-        );
-        let w: Vec<f64> = model.weights.iter().map(|&x| f64::from(x)).collect();
-        (0..texts.len())
-            .filter(|&i| folds[i] == fold)
-            .map(|i| {
-                let row = model.vectorizer.transform(&raws[i]);
-                (i, argmax(&margins_of(&w, &row, n_classes)))
-            })
-            .collect()
-    });
+    // One fold at a time (each fold's machines already train in parallel;
+    // folds in parallel too would hold two models' weights at once).
+    let per_fold: Vec<Vec<(usize, usize)>> = (0..k)
+        .map(|fold| {
+            let train_idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != fold).collect();
+            let train_raws: Vec<RawDoc> = train_idx.iter().map(|&i| raws[i].clone()).collect();
+            let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
+            let model = TextClassifier::fit(
+                &train_raws,
+                &train_labels,
+                n_classes,
+                &fold_opts,
+                config.clone(),
+            );
+            let w: Vec<f64> = model.weights.iter().map(|&x| f64::from(x)).collect();
+            (0..texts.len())
+                .filter(|&i| folds[i] == fold)
+                .map(|i| {
+                    let row = model.vectorizer.transform(&raws[i]);
+                    (i, argmax(&margins_of(&w, &row, n_classes)))
+                })
+                .collect()
+        })
+        .collect();
     let mut predictions = vec![0usize; texts.len()];
     for (i, p) in per_fold.into_iter().flatten() {
         predictions[i] = p;
