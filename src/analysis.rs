@@ -21,7 +21,7 @@ use crate::report::{
     SCHEMA_VERSION,
 };
 use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
-use crate::signals::features::{SparseVec, TextFeatures, STRUCTURE_NAMES};
+use crate::signals::features::{SparseVec, TextFeatures, CHAR_HASH_BITS, STRUCTURE_NAMES};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
 use crate::signals::{habits, identity};
 use crate::stats;
@@ -102,6 +102,9 @@ pub struct AnalysisRequest {
     pub inputs: Vec<InputFile>,
     /// Warnings collected while reading (malformed lines), passed through.
     pub input_warnings: Vec<Warning>,
+    /// Size limits checked before anything is computed (default: the
+    /// documented limits).
+    pub size_limits: corpus::SizeLimits,
 }
 
 /// An analysis that cannot start (missing sources, too few candidates,
@@ -181,10 +184,12 @@ impl Space {
         // tf does, but on the rate: a text repeated twice gets exactly the
         // same vector, so a source's length cannot leak into the profile
         // (plain sublinear tf flattens long texts' profiles).
-        let mut df: BTreeMap<u32, f32> = BTreeMap::new();
+        // Document frequencies in a dense table over the hash space (4 MB),
+        // the same whole-number counts a map would hold.
+        let mut df = vec![0.0f32; 1 << CHAR_HASH_BITS];
         for f in &feats {
             for k in f.char_counts.keys() {
-                *df.entry(*k).or_insert(0.0) += 1.0;
+                df[*k as usize] += 1.0;
             }
         }
         let n_docs = feats.len().max(1) as f32;
@@ -194,7 +199,7 @@ impl Space {
                 f.char_counts
                     .iter()
                     .map(|(k, c)| {
-                        let idf = (n_docs / df.get(k).copied().unwrap_or(1.0)).ln() + 1.0;
+                        let idf = (n_docs / df[*k as usize]).ln() + 1.0;
                         (*k, (1.0 + 1000.0 * c / total).ln() * idf)
                     })
                     .collect(),
@@ -605,11 +610,13 @@ pub fn analyze(
     if req.candidates.len() < 2 {
         return Err(AnalysisError::new("at least two candidates are needed"));
     }
-    corpus::check_limits(wanted.iter().map(|(n, _)| groups[*n].as_slice())).map_err(|e| {
-        AnalysisError {
-            message: format!("TOO_LARGE: {e}"),
-            too_large: true,
-        }
+    corpus::check_limits(
+        wanted.iter().map(|(n, _)| groups[*n].as_slice()),
+        &req.size_limits,
+    )
+    .map_err(|e| AnalysisError {
+        message: format!("TOO_LARGE: {e}"),
+        too_large: true,
     })?;
     let duplicates = duplicate_prompt_warnings(&wanted, &groups);
     // Canonical order inside each source (by prompt id, then text), so the
@@ -629,6 +636,18 @@ pub fn analyze(
     let mut report = analyze_space(&space, &wanted, req, opts, progress);
     report.inputs = req.inputs.clone();
     report.warnings.extend(duplicates);
+    if req.size_limits.is_raised() {
+        report.warnings.push(Warning {
+            code: "size_limits_raised".into(),
+            message: format!(
+                "the size limits were raised by the user to {} MiB per source and {} MiB in all (defaults {} and {})",
+                req.size_limits.per_source >> 20,
+                req.size_limits.total >> 20,
+                corpus::MAX_SOURCE_BYTES >> 20,
+                corpus::MAX_TOTAL_BYTES >> 20
+            ),
+        });
+    }
     progress("done", 1.0);
     Ok(report)
 }

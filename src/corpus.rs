@@ -101,37 +101,82 @@ impl fmt::Display for TooLarge {
     }
 }
 
+/// The size limits one analysis checks. The default is the documented
+/// limits above, sized for a browser tab; the native CLI lets a user with
+/// the memory for it raise the per-source and total limits
+/// (`--size-limit-mib`), with a warning in the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeLimits {
+    pub per_text: usize,
+    pub per_source: usize,
+    pub total: usize,
+}
+
+impl Default for SizeLimits {
+    fn default() -> Self {
+        Self {
+            per_text: MAX_TEXT_BYTES,
+            per_source: MAX_SOURCE_BYTES,
+            total: MAX_TOTAL_BYTES,
+        }
+    }
+}
+
+impl SizeLimits {
+    /// The default limits with the per-source and total limits raised (never
+    /// lowered) to `mib` MiB each; the per-text limit stays, since it guards
+    /// the cost of one pairwise comparison, not memory.
+    pub fn raised_to_mib(mib: usize) -> Self {
+        let bytes = mib.saturating_mul(1 << 20);
+        let d = Self::default();
+        Self {
+            per_text: d.per_text,
+            per_source: d.per_source.max(bytes),
+            total: d.total.max(bytes),
+        }
+    }
+
+    /// True when these limits are above the defaults.
+    pub fn is_raised(&self) -> bool {
+        let d = Self::default();
+        self.per_source > d.per_source || self.total > d.total
+    }
+}
+
 /// Checks the size limits over the sources an analysis would use (each
 /// source's samples).
-pub fn check_limits<'a>(sources: impl IntoIterator<Item = &'a [Sample]>) -> Result<(), TooLarge> {
+pub fn check_limits<'a>(
+    sources: impl IntoIterator<Item = &'a [Sample]>,
+    limits: &SizeLimits,
+) -> Result<(), TooLarge> {
     let mut total = 0usize;
     let mib = |b: usize| b as f64 / f64::from(1u32 << 20);
     for samples in sources {
         let mut own = 0usize;
         for s in samples {
-            if s.text.len() > MAX_TEXT_BYTES {
+            if s.text.len() > limits.per_text {
                 return Err(TooLarge(format!(
                     "a text of {} (prompt {}) has {:.1} MiB; the limit is {:.0} MiB per text",
                     s.source,
                     s.prompt_id.as_deref().unwrap_or("-"),
                     mib(s.text.len()),
-                    mib(MAX_TEXT_BYTES)
+                    mib(limits.per_text)
                 )));
             }
             own += s.text.len();
-            if own > MAX_SOURCE_BYTES {
+            if own > limits.per_source {
                 return Err(TooLarge(format!(
                     "the texts of {} exceed {:.0} MiB, the limit per source",
                     s.source,
-                    mib(MAX_SOURCE_BYTES)
+                    mib(limits.per_source)
                 )));
             }
         }
         total += own;
-        if total > MAX_TOTAL_BYTES {
+        if total > limits.total {
             return Err(TooLarge(format!(
                 "the texts exceed {:.0} MiB, the limit of one analysis",
-                mib(MAX_TOTAL_BYTES)
+                mib(limits.total)
             )));
         }
     }
@@ -235,6 +280,28 @@ fn id_to_string(v: serde_json::Value) -> Option<String> {
     }
 }
 
+/// One JSON Lines record (a non-blank line) as a sample, or what is wrong
+/// with it. [`read_jsonl`] reads whole files with it; streaming readers
+/// (the CLI's `passages`) call it line by line.
+pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
+    let rec =
+        serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
+    let source = rec
+        .source
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| default_source.map(str::to_string));
+    match (source, rec.text) {
+        (None, _) => Err("record has no \"source\"".into()),
+        (_, None) => Err("record has no \"text\"".into()),
+        (Some(source), Some(text)) => Ok(Sample {
+            source,
+            text,
+            prompt_id: rec.prompt_id.or(rec.prompt_id_camel).and_then(id_to_string),
+            prompt: rec.prompt,
+        }),
+    }
+}
+
 /// Reads JSON Lines: one object per line with `source`, `text` and
 /// optionally `prompt_id` (or `promptId`) and `prompt`. Blank lines are
 /// skipped. `default_source` is used when a record has no `source`.
@@ -253,24 +320,9 @@ pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Par
             line: line_no,
             message,
         };
-        match serde_json::from_str::<JsonRecord>(trimmed) {
-            Err(e) => errors.push(err(format!("malformed json: {e}"))),
-            Ok(rec) => {
-                let source = rec
-                    .source
-                    .filter(|s| !s.trim().is_empty())
-                    .or_else(|| default_source.map(str::to_string));
-                match (source, rec.text) {
-                    (None, _) => errors.push(err("record has no \"source\"".into())),
-                    (_, None) => errors.push(err("record has no \"text\"".into())),
-                    (Some(source), Some(text)) => samples.push(Sample {
-                        source,
-                        text,
-                        prompt_id: rec.prompt_id.or(rec.prompt_id_camel).and_then(id_to_string),
-                        prompt: rec.prompt,
-                    }),
-                }
-            }
+        match parse_jsonl_line(trimmed, default_source) {
+            Err(message) => errors.push(err(message)),
+            Ok(sample) => samples.push(sample),
         }
     }
     Parsed {
@@ -572,23 +624,35 @@ mod tests {
         let per_text = MAX_TEXT_BYTES;
         let n_source = MAX_SOURCE_BYTES / per_text;
         let n_total = MAX_TOTAL_BYTES / per_text;
-        // (name, samples, refused with a message containing)
-        let cases: Vec<(&str, Vec<Sample>, Option<&str>)> = vec![
-            ("nothing", vec![], None),
-            ("one text at the limit", vec![mk("a", per_text)], None),
+        let raised = SizeLimits::raised_to_mib(4 * (MAX_TOTAL_BYTES >> 20));
+        let past_default_total: Vec<Sample> = (0..=n_total)
+            .map(|i| mk(&format!("s{}", i % 5), per_text))
+            .collect();
+        // (name, samples, limits, refused with a message containing)
+        let cases: Vec<(&str, Vec<Sample>, SizeLimits, Option<&str>)> = vec![
+            ("nothing", vec![], SizeLimits::default(), None),
+            (
+                "one text at the limit",
+                vec![mk("a", per_text)],
+                SizeLimits::default(),
+                None,
+            ),
             (
                 "one text past it",
                 vec![mk("a", per_text + 1)],
+                SizeLimits::default(),
                 Some("per text"),
             ),
             (
                 "a source at its limit",
                 (0..n_source).map(|_| mk("a", per_text)).collect(),
+                SizeLimits::default(),
                 None,
             ),
             (
                 "a source past it",
                 (0..=n_source).map(|_| mk("a", per_text)).collect(),
+                SizeLimits::default(),
                 Some("per source"),
             ),
             (
@@ -596,24 +660,45 @@ mod tests {
                 (0..n_total)
                     .map(|i| mk(&format!("s{}", i % 4), per_text))
                     .collect(),
+                SizeLimits::default(),
                 None,
             ),
             (
                 "all sources past it",
-                (0..=n_total)
-                    .map(|i| mk(&format!("s{}", i % 5), per_text))
-                    .collect(),
+                past_default_total.clone(),
+                SizeLimits::default(),
                 Some("of one analysis"),
             ),
+            (
+                "past the default total, with raised limits",
+                past_default_total,
+                raised,
+                None,
+            ),
+            (
+                "raised limits keep the per-text limit",
+                vec![mk("a", per_text + 1)],
+                raised,
+                Some("per text"),
+            ),
         ];
-        for (name, samples, refused) in cases {
+        for (name, samples, limits, refused) in cases {
             let groups = group_by_source(&samples);
-            match (check_limits(groups.values().map(Vec::as_slice)), refused) {
+            match (
+                check_limits(groups.values().map(Vec::as_slice), &limits),
+                refused,
+            ) {
                 (Ok(()), None) => {}
                 (Err(e), Some(m)) => assert!(e.0.contains(m), "{name}: {e}"),
                 (got, want) => panic!("{name}: got {got:?}, expected refusal {want:?}"),
             }
         }
+        assert!(raised.is_raised() && !SizeLimits::default().is_raised());
+        assert_eq!(
+            SizeLimits::raised_to_mib(1),
+            SizeLimits::default(),
+            "never lowered"
+        );
     }
 
     #[test]

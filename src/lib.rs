@@ -13,6 +13,7 @@ pub mod text;
 pub mod analysis;
 pub mod corpus;
 pub mod eval;
+pub mod passages;
 pub mod report;
 pub mod signals;
 pub mod stats;

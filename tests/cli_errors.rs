@@ -407,3 +407,69 @@ fn large_inputs_are_refused_cleanly() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn passages_finds_verified_shared_passages() {
+    let dir = tempdir("passages");
+    let passage = "the mitochondria is the powerhouse of the cell and it turns sugar and oxygen into the energy that every living cell needs";
+    let rec = |source: &str, id: &str, text: &str| {
+        serde_json::json!({"source": source, "prompt_id": id, "text": text}).to_string()
+    };
+    let a = [
+        rec(
+            "a",
+            "1",
+            &format!("Rivers carve valleys slowly. {passage}. Then more words follow here."),
+        ),
+        rec(
+            "a",
+            "2",
+            "Nothing in common with anything else written in this small test corpus.",
+        ),
+    ];
+    let b = [
+        "{not json".to_string(),
+        rec(
+            "b",
+            "1",
+            &format!(
+                "Markets open early. {}! Traders watch.",
+                passage.to_uppercase()
+            ),
+        ),
+    ];
+    std::fs::write(dir.join("a.jsonl"), a.join("\n")).unwrap();
+    std::fs::write(dir.join("b.jsonl"), b.join("\n")).unwrap();
+    let d = dir.to_str().unwrap();
+    // (arguments, exit code, hits on stdout, fragment on stderr)
+    let cases: Vec<(Vec<&str>, i32, usize, &str)> = vec![
+        (vec!["passages", d], 0, 1, "1 verified pairs"),
+        (
+            vec!["passages", d, "--min-words", "23"],
+            0,
+            0,
+            "0 verified pairs",
+        ),
+        (vec!["passages", d], 0, 1, "b.jsonl:1: malformed json"),
+        (
+            vec!["passages", "/nonexistent/lineage"],
+            2,
+            0,
+            "neither a file nor a directory",
+        ),
+    ];
+    for (args, code, hits, fragment) in cases {
+        let (got, out, err) = run(bin().args(&args));
+        assert_eq!(got, code, "{args:?}: {err}");
+        assert_eq!(out.lines().count(), hits, "{args:?}: {out}");
+        assert!(err.contains(fragment), "{args:?}: {err}");
+        for line in out.lines() {
+            let h: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(h["words"], 22, "{line}");
+            assert_eq!(h["a"]["line"], 1, "{line}");
+            assert_eq!(h["b"]["line"], 2, "{line}");
+            let text = h["text"].as_str().unwrap();
+            assert_eq!(text.to_lowercase(), passage, "{line}");
+        }
+    }
+}

@@ -262,7 +262,7 @@ impl TextClassifier {
             return Err(err(ErrorKind::EmptyClass(c)));
         }
         let config = feature_config(texts, opts);
-        let raws: Vec<RawDoc> = texts.iter().map(|t| config.extract(t)).collect();
+        let raws: Vec<RawDoc> = crate::stats::par_map(texts, |t| config.extract(t));
         Ok(Self::fit(&raws, labels, n_classes, opts, config))
     }
 
@@ -276,7 +276,7 @@ impl TextClassifier {
     ) -> Self {
         let refs: Vec<&RawDoc> = raws.iter().collect();
         let vectorizer = Vectorizer::fit(&refs, opts);
-        let rows: Vec<SparseRow> = raws.iter().map(|r| vectorizer.transform(r)).collect();
+        let rows: Vec<SparseRow> = crate::stats::par_map(raws, |r| vectorizer.transform(r));
         let params = solver_params(opts);
         let weights = solver::train(&rows, labels, n_classes, vectorizer.n_cols(), &params);
 
@@ -416,30 +416,40 @@ pub fn cross_validate(
     // The topic mask's frequent words come from all texts: they are
     // label-free, so this leaks nothing about the held-out labels.
     let config = feature_config(texts, opts);
-    let raws: Vec<RawDoc> = texts.iter().map(|t| config.extract(t)).collect();
+    let raws: Vec<RawDoc> = crate::stats::par_map(texts, |t| config.extract(t));
     let folds = stratified_folds(labels, n_classes, k, opts.seed);
     // Argmax predictions do not depend on the temperature: skip calibration.
     let fold_opts = ClassifierOptions {
         calibration_folds: 0,
         ..opts.clone()
     };
-    let mut predictions = vec![0usize; texts.len()];
-    for fold in 0..k {
-        let train_idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != fold).collect();
-        let train_raws: Vec<RawDoc> = train_idx.iter().map(|&i| raws[i].clone()).collect();
-        let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
-        let model = TextClassifier::fit(
-            &train_raws,
-            &train_labels,
-            n_classes,
-            &fold_opts,
-            config.clone(),
-        );
-        for i in (0..texts.len()).filter(|&i| folds[i] == fold) {
-            let row = model.vectorizer.transform(&raws[i]);
+    // One fold at a time (each fold's machines already train in parallel;
+    // folds in parallel too would hold two models' weights at once).
+    let per_fold: Vec<Vec<(usize, usize)>> = (0..k)
+        .map(|fold| {
+            let train_idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != fold).collect();
+            let train_raws: Vec<RawDoc> = train_idx.iter().map(|&i| raws[i].clone()).collect();
+            let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
+            let model = TextClassifier::fit(
+                &train_raws,
+                &train_labels,
+                n_classes,
+                &fold_opts,
+                config.clone(),
+            );
             let w: Vec<f64> = model.weights.iter().map(|&x| f64::from(x)).collect();
-            predictions[i] = argmax(&margins_of(&w, &row, n_classes));
-        }
+            (0..texts.len())
+                .filter(|&i| folds[i] == fold)
+                .map(|i| {
+                    let row = model.vectorizer.transform(&raws[i]);
+                    (i, argmax(&margins_of(&w, &row, n_classes)))
+                })
+                .collect()
+        })
+        .collect();
+    let mut predictions = vec![0usize; texts.len()];
+    for (i, p) in per_fold.into_iter().flatten() {
+        predictions[i] = p;
     }
     let mut confusion = vec![vec![0usize; n_classes]; n_classes];
     for (&y, &p) in labels.iter().zip(&predictions) {

@@ -146,9 +146,10 @@ impl Words {
         self.folded.len()
     }
 
-    /// Hash of the n words starting at `start` (caller checks the range).
-    fn ngram_hash(&self, start: usize, n: usize) -> u64 {
-        let mut buf = String::new();
+    /// Hash of the n words starting at `start` (caller checks the range),
+    /// built in `buf` (reused across calls: no allocation per n-gram).
+    fn ngram_hash(&self, start: usize, n: usize, buf: &mut String) -> u64 {
+        buf.clear();
         for (i, w) in self.folded[start..start + n].iter().enumerate() {
             if i > 0 {
                 // A separator that cannot occur inside a word.
@@ -164,8 +165,9 @@ impl Words {
         if n == 0 || self.len() < n {
             return Vec::new();
         }
+        let mut buf = String::new();
         (0..=self.len() - n)
-            .map(|i| self.ngram_hash(i, n))
+            .map(|i| self.ngram_hash(i, n, &mut buf))
             .collect()
     }
 

@@ -485,6 +485,7 @@ fn request_of(
                 control,
                 inputs: Vec::new(),
                 input_warnings: Vec::new(),
+                size_limits: corpus::SizeLimits::default(),
             },
             opts,
         )),

@@ -48,8 +48,13 @@ pub(crate) fn train(
         .iter()
         .map(|r| r.iter().map(|&(_, v)| v * v).sum())
         .collect();
-    for c in 0..k {
-        let wc = train_binary(rows, labels, c, n_cols, &sq_norms, params);
+    // The one-vs-rest machines are independent (each has its own seeded
+    // order): trained in parallel natively, bit-identical either way.
+    let classes: Vec<usize> = (0..k).collect();
+    let per_class = crate::stats::par_map(&classes, |&c| {
+        train_binary(rows, labels, c, n_cols, &sq_norms, params)
+    });
+    for (c, wc) in per_class.iter().enumerate() {
         for (col, &v) in wc.iter().enumerate() {
             w[col * k + c] = v;
         }
