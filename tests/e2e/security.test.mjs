@@ -4,8 +4,8 @@
 // HTML/JS renders as text, and the page's and package's code never writes
 // HTML from strings or evaluates code (a static check).
 //
-// Selectors are generic (the first textarea, the form's submit button) so
-// the test holds while the page is redesigned.
+// The page is driven through its public controls: the source slots' paste
+// areas, the Analyse button and the status line.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -91,11 +91,12 @@ after(async () => {
   await server?.stop();
 });
 
-/** Opens the page, records requests and CSP violations, waits for the engine. */
+/** Opens the page, records requests (page and worker) and CSP violations, waits for the engine. */
 async function openPage() {
-  const page = await browser.newPage();
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
   const requests = [];
-  page.on("request", (req) => requests.push(req.url()));
+  ctx.on("request", (req) => requests.push(req.url()));
   await page.addInitScript(() => {
     window.__violations = [];
     document.addEventListener("securitypolicyviolation", (e) =>
@@ -103,45 +104,59 @@ async function openPage() {
     );
   });
   await page.goto(server.url);
-  await page.locator("form button[type=submit]:enabled").first().waitFor({ timeout: 15_000 });
+  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 20_000 });
   await page.waitForLoadState("networkidle");
-  return { page, requests };
+  return { page, ctx, requests };
 }
 
-const PAYLOAD = [
+const PAYLOADS = [
   `<img src=x onerror="window.__xss='img'"> <script>window.__xss='script'</script>`,
   `<svg onload="window.__xss='svg'"></svg> <a href="javascript:window.__xss='link'">click</a>`,
   `"><iframe srcdoc="<script>parent.__xss='iframe'</script>"></iframe> {{constructor.constructor('window.__xss=1')()}}`,
-  "Certainly! Here is a normal sentence so the profile has words to count.",
-].join("\n");
+];
 
-test("pasted HTML and JS render as text, and nothing is requested while profiling", async () => {
-  const { page, requests } = await openPage();
+/** Twelve pasted samples (blank-line separated), each carrying a payload. */
+function pasted(style) {
+  return Array.from(
+    { length: 12 },
+    (_, i) => `${style} answer ${i + 1}: Certainly! Here is a normal sentence so the profile has words to count. ${PAYLOADS[i % PAYLOADS.length]}`,
+  ).join("\n\n");
+}
+
+test("pasted HTML and JS render as text, and nothing is requested while analysing", async () => {
+  const { page, ctx, requests } = await openPage();
   const origin = new URL(server.url).origin;
   assert.ok(requests.length > 0);
   for (const url of requests) assert.equal(new URL(url).origin, origin, `request left the origin: ${url}`);
   const before = requests.length;
 
-  await page.locator("textarea").first().fill(PAYLOAD);
-  await page.locator("form button[type=submit]").first().click();
-  await page.waitForFunction(() => document.body.innerText.includes("Done") || document.body.innerText.includes("Error"), null, { timeout: 15_000 });
+  await page.locator("#pair-pasted").check();
+  const slots = page.locator("fieldset.slot");
+  await slots.nth(0).locator(".slot-paste").fill(pasted("Suspect"));
+  await slots.nth(1).locator(".slot-paste").fill(pasted("First"));
+  await slots.nth(2).locator(".slot-paste").fill(pasted("Second, in short,"));
+  await page.locator("#analyze:enabled").waitFor();
+  await page.locator("#analyze").click();
+  await page.locator("#status", { hasText: /^(Done in|Error|Cancelled)/ }).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#status").textContent(), /^Done in/);
   await page.waitForTimeout(300);
 
-  assert.deepEqual(requests.slice(before), [], "requests after load");
+  const after = requests.slice(before).filter((u) => !u.startsWith("blob:") && !u.startsWith("data:"));
+  assert.deepEqual(after, [], "requests after load");
   const state = await page.evaluate(() => ({
     xss: window.__xss,
     injected: document.querySelectorAll("body img, body svg[onload], body iframe, body script:not([src]), body a[href^='javascript']").length,
   }));
   assert.equal(state.xss, undefined);
   assert.equal(state.injected, 0);
-  // The payload's words are shown as text somewhere in the result.
-  const shown = await page.evaluate(() => document.body.innerText.toLowerCase());
-  assert.ok(shown.includes("certainly") || shown.includes("sentence"), "the result shows the text's words");
-  await page.close();
+  // The side-by-side view shows the answers, payload included, as text.
+  const shown = await page.locator("#sbs").innerText();
+  assert.ok(shown.includes("<img src=x onerror="), `the payload is shown as text: ${shown.slice(0, 300)}`);
+  await ctx.close();
 });
 
 test("the CSP is in force: inline scripts and eval are blocked and reported", async () => {
-  const { page } = await openPage();
+  const { page, ctx } = await openPage();
   await page.route("**/__eval_probe.js", (route) =>
     route.fulfill({
       contentType: "text/javascript",
@@ -174,5 +189,5 @@ test("the CSP is in force: inline scripts and eval are blocked and reported", as
   assert.equal(result.handler, undefined, "inline event handler ran");
   assert.equal(result.evalResult, "EvalError", "eval was not blocked");
   assert.ok(result.violations.some((v) => v.startsWith("script-src")), JSON.stringify(result.violations));
-  await page.close();
+  await ctx.close();
 });
