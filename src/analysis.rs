@@ -233,7 +233,7 @@ impl Space {
             }
         }
         let mut ranked: Vec<(&str, f64)> = mean_rel.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        crate::sort::stable_sort_by(&mut ranked, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let mfw: Vec<String> = ranked
             .iter()
             .take(opts.mfw.max(1))
@@ -468,7 +468,9 @@ fn column_means(m: &[Vec<f64>], n_cand: usize) -> Vec<f64> {
 /// Order of candidates by descending score (ties by index).
 fn order_desc(scores: &[f64]) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..scores.len()).collect();
-    idx.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+    crate::sort::stable_sort_by(&mut idx, |&a, &b| {
+        scores[b].total_cmp(&scores[a]).then(a.cmp(&b))
+    });
     idx
 }
 
@@ -625,7 +627,9 @@ pub fn analyze(
         .iter()
         .map(|(n, _)| {
             let mut v = groups[*n].clone();
-            v.sort_by(|a, b| a.prompt_id.cmp(&b.prompt_id).then(a.text.cmp(&b.text)));
+            crate::sort::stable_sort_by(&mut v, |a, b| {
+                a.prompt_id.cmp(&b.prompt_id).then(a.text.cmp(&b.text))
+            });
             (n.to_string(), v)
         })
         .collect();
@@ -1382,7 +1386,7 @@ fn habits_signal(
     }
     let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
     // Evidence of the best-matching candidates first.
-    evidence.sort_by_key(|e| match e {
+    crate::sort::stable_sort_by_key(&mut evidence, |e| match e {
         Evidence::SharedHabit { candidate, .. } => order
             .iter()
             .position(|&c| &cand_names[c] == candidate)
@@ -1415,7 +1419,7 @@ fn delta_evidence(
             .map(|j| (j, zs[j] * zc[j]))
             .filter(|(_, v)| *v > 0.0)
             .collect();
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        crate::sort::stable_sort_by(&mut contrib, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         for (j, _) in contrib.into_iter().take(6) {
             out.push(Evidence::Word {
                 candidate: cand_names[c].clone(),
@@ -1531,7 +1535,9 @@ fn overlap_evidence(
             .collect()
         });
         let mut all: Vec<(usize, overlap::SharedSpan)> = found.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.1.words.cmp(&a.1.words).then(a.0.cmp(&b.0)));
+        crate::sort::stable_sort_by(&mut all, |a, b| {
+            b.1.words.cmp(&a.1.words).then(a.0.cmp(&b.0))
+        });
         for (t, sp) in all.into_iter().take(5) {
             out.push(Evidence::SharedSpan {
                 candidate: cand_names[c].clone(),

@@ -16,6 +16,7 @@ pub mod eval;
 pub mod passages;
 pub mod report;
 pub mod signals;
+pub mod sort;
 pub mod stats;
 
 #[cfg(target_arch = "wasm32")]

@@ -440,7 +440,7 @@ fn merge_counted(into: &mut Vec<(String, u32)>, other: &[(String, u32)]) {
         *e = e.saturating_add(*c);
     }
     let mut v: Vec<(String, u32)> = all.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::stable_sort_by(&mut v, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     *into = v;
 }
 
@@ -1031,7 +1031,7 @@ impl Profile {
                 .into_iter()
                 .map(|(s, (k, c))| (s, k, c))
                 .collect();
-            list.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            crate::sort::stable_sort_by(&mut list, |a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
             list.truncate(self.top_k);
             self.top_word_ngrams[n] = list.into_iter().map(|(s, _, c)| (s, c)).collect();
         }
@@ -1155,7 +1155,7 @@ impl Accumulator {
                     Some((s, key, count))
                 })
                 .collect();
-            list.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+            crate::sort::stable_sort_by(&mut list, |a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
             list.truncate(p.top_k);
             p.top_word_ngrams[n] = list.into_iter().map(|(s, _, c)| (s, c)).collect();
         }
@@ -1195,7 +1195,7 @@ fn hash_to_btree(table: KeyMap<u32>) -> BTreeMap<u64, u32> {
 
 fn sorted_counted(counts: HashMap<String, u32>) -> Vec<(String, u32)> {
     let mut v: Vec<(String, u32)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::stable_sort_by(&mut v, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v
 }
 

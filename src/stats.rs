@@ -69,7 +69,7 @@ pub fn quantile(x: &[f64], q: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
-    v.sort_by(f64::total_cmp);
+    crate::sort::stable_sort_by(&mut v, f64::total_cmp);
     let h = (v.len() - 1) as f64 * q.clamp(0.0, 1.0);
     let lo = h.floor() as usize;
     let hi = h.ceil() as usize;

@@ -112,7 +112,9 @@ pub fn shared_overuse(
             (*za > threshold && zb > threshold).then(|| (k.clone(), *za, zb))
         })
         .collect();
-    items.sort_by(|x, y| y.1.min(y.2).total_cmp(&x.1.min(x.2)).then(x.0.cmp(&y.0)));
+    crate::sort::stable_sort_by(&mut items, |x, y| {
+        y.1.min(y.2).total_cmp(&x.1.min(x.2)).then(x.0.cmp(&y.0))
+    });
     items.truncate(limit);
     items
 }

@@ -728,7 +728,9 @@ struct Tables {
 }
 
 fn longest_first<T>(v: &mut [(Vec<String>, T)]) {
-    v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::stable_sort_by(v, |a, b| {
+        b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0))
+    });
 }
 
 impl Tables {
@@ -889,7 +891,7 @@ fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
     }
     // Named claims first (in order of appearance), generic ones after: a
     // name is the stronger evidence.
-    claims.sort_by_key(|c| c.kind == ClaimKind::Generic);
+    crate::sort::stable_sort_by_key(&mut claims, |c| c.kind == ClaimKind::Generic);
     // A generic claim next to a name adds nothing.
     if claims.iter().any(|c| c.kind != ClaimKind::Generic) {
         claims.retain(|c| c.kind != ClaimKind::Generic);

@@ -404,7 +404,9 @@ pub fn shared_spans(
         }
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
-    ordered.sort_by(|x, y| y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    crate::sort::stable_sort_by(&mut ordered, |x, y| {
+        y.2.cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1))
+    });
     // Words already in a taken run, per side. Checking and marking cost
     // the run's length, and the runs' lengths add up to at most the work
     // bound above.

@@ -124,7 +124,9 @@ pub(crate) fn frequent_words(texts: &[&str], n: usize) -> HashSet<String, FixedS
         }
     }
     let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    crate::sort::stable_sort_by(&mut ranked, |a, b| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    });
     ranked.into_iter().take(n).map(|(w, _)| w).collect()
 }
 
