@@ -103,7 +103,6 @@ fn permute<T>(items: &mut [T], order: &mut [usize]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn small_cases() {
@@ -129,14 +128,16 @@ mod tests {
         }
     }
 
-    proptest! {
+    // proptest is a native-only dev-dependency.
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
         /// The compact sort is the standard stable sort: same order, ties
         /// included (few distinct keys, so there are many ties; lengths
         /// span several merge passes).
         #[test]
         fn compact_sort_equals_std_stable_sort(
             keys in proptest::collection::vec(0u8..6, 0..300),
-            descending in any::<bool>(),
+            descending in proptest::prelude::any::<bool>(),
         ) {
             let items: Vec<(u8, usize)> = keys.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
             let compare = |a: &(u8, usize), b: &(u8, usize)| if descending { b.0.cmp(&a.0) } else { a.0.cmp(&b.0) };
@@ -144,7 +145,7 @@ mod tests {
             expected.sort_by(compare);
             let mut got = items;
             compact_stable_sort_by(&mut got, &mut |a, b| compare(a, b));
-            prop_assert_eq!(got, expected);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 }
