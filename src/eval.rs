@@ -1,8 +1,10 @@
 //! The evaluation protocol of `method.md`: prompts are split by id into
 //! two halves with a fixed seed; T1 attributes each second-half output
 //! (and batches of 10 outputs of one source) to one of the candidates
-//! trained on the first half; T2 runs the full analysis on second-half
-//! outputs of each student and reports where its documented teacher ranks.
+//! trained on the first half; T2 runs the full analysis of each student on
+//! every prompt that it, its control and the candidates share (nothing in
+//! T2 is fitted on the suspect, so no prompt needs to be held out) and
+//! reports what was attributed.
 
 // Matrix code (outputs x candidates) reads more clearly with explicit indices.
 #![allow(clippy::needless_range_loop)]
@@ -17,17 +19,22 @@ use crate::signals::classifier::{ClassifierOptions, TextClassifier};
 use crate::signals::features::SparseVec;
 use crate::stats;
 
-/// One T2 case: a suspect, its documented teacher (None = none expected),
-/// and an optional control.
+/// One T2 case: a suspect, its documented teacher (None = none expected)
+/// with the candidates of the teacher's family, and an optional control.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SuspectCase {
     pub suspect: String,
     pub teacher: Option<String>,
+    /// The teacher and the candidates of its family (same vendor): an
+    /// attribution to any subset of them counts as right.
+    pub family: Vec<String>,
     pub control: Option<String>,
 }
 
 impl SuspectCase {
-    /// Parses `suspect:teacher[:control]`, `-` meaning "none".
+    /// Parses `suspect:teacher[+relative...][:control]`, `-` meaning
+    /// "none"; the teacher's relatives (e.g. the same vendor's other
+    /// models) follow it, joined by `+`.
     pub fn parse(s: &str) -> Result<SuspectCase, String> {
         let parts: Vec<&str> = s.split(':').map(str::trim).collect();
         let opt = |p: Option<&&str>| {
@@ -35,11 +42,23 @@ impl SuspectCase {
                 .map(|x| x.to_string())
         };
         match parts.as_slice() {
-            [suspect, ..] if !suspect.is_empty() && parts.len() <= 3 => Ok(SuspectCase {
-                suspect: suspect.to_string(),
-                teacher: opt(parts.get(1)),
-                control: opt(parts.get(2)),
-            }),
+            [suspect, ..] if !suspect.is_empty() && parts.len() <= 3 => {
+                let family: Vec<String> = opt(parts.get(1))
+                    .map(|t| {
+                        t.split('+')
+                            .map(str::trim)
+                            .filter(|x| !x.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(SuspectCase {
+                    suspect: suspect.to_string(),
+                    teacher: family.first().cloned(),
+                    family,
+                    control: opt(parts.get(2)),
+                })
+            }
             _ => Err(format!(
                 "cannot read suspect case {s:?}: expected suspect:teacher[:control]"
             )),
@@ -64,15 +83,26 @@ pub struct T1 {
 pub struct T2 {
     pub suspect: String,
     pub teacher: Option<String>,
+    /// The teacher and its relatives given with the case.
+    pub family: Vec<String>,
     pub control: Option<String>,
     pub ranking: Vec<String>,
     pub teacher_rank: Option<usize>,
-    pub p_value: f64,
+    /// The excess test's p-value (None without a control).
+    pub p_value: Option<f64>,
     pub abstained: bool,
+    /// The candidates the teacher was attributed to (empty when abstained).
+    pub attributed: Vec<String>,
+    /// The confidence set of the closest candidates, whatever the decision.
+    pub closest: Vec<String>,
+    /// The abstention code, when abstained.
+    pub abstention: Option<String>,
+    /// Paired prompts the case was analysed on.
+    pub units: usize,
     pub reason: String,
-    /// True when the outcome is what the documented lineage says: the
-    /// teacher ranked first without abstaining, or abstention when no
-    /// teacher is expected.
+    /// True when the outcome is what the documented lineage says: an
+    /// attribution to a set inside the teacher's family, or no attribution
+    /// when no teacher is expected.
     pub correct: bool,
 }
 
@@ -221,7 +251,7 @@ pub fn t1_centroid(
     }
     let space = Space::build(&groups, opts);
     let k = candidates.len();
-    let centroids: Vec<&SparseVec> = (0..k).map(|c| &space.centroid[c]).collect();
+    let centroids: Vec<&SparseVec> = (0..k).map(|c| &space.profiles[c].chars).collect();
     let mut n_single = 0usize;
     let mut correct_single = 0usize;
     let mut per_candidate = Vec::new();
@@ -230,7 +260,10 @@ pub fn t1_centroid(
     for (c, _) in candidates.iter().enumerate() {
         let probes = &space.members[k + c];
         let sims: Vec<Vec<f64>> = stats::par_map(probes, |&i| {
-            centroids.iter().map(|cv| space.tfidf[i].dot(cv)).collect()
+            centroids
+                .iter()
+                .map(|cv| space.reprs[i].chars.dot(cv))
+                .collect()
         });
         let argmax = |v: &[f64]| {
             let mut best = 0;
@@ -282,12 +315,12 @@ pub fn t1_centroid(
     }
 }
 
-/// T2 for one case: the analysis over second-half prompts (paired).
+/// T2 for one case: the analysis over every prompt that the suspect, the
+/// control and the candidates share (the analysis pairs them itself).
 pub fn t2_case(
     samples: &[Sample],
     candidates: &[String],
     case: &SuspectCase,
-    second: &BTreeSet<String>,
     opts: &AnalysisOptions,
 ) -> T2 {
     let mut names: Vec<&str> = vec![case.suspect.as_str()];
@@ -296,60 +329,62 @@ pub fn t2_case(
         names.push(c);
     }
     let wanted: BTreeSet<&str> = names.iter().copied().collect();
-    let half: Vec<Sample> = samples
+    let involved: Vec<Sample> = samples
         .iter()
-        .filter(|s| {
-            wanted.contains(s.source.as_str())
-                && s.prompt_id.as_ref().is_some_and(|p| second.contains(p))
-        })
+        .filter(|s| wanted.contains(s.source.as_str()))
         .cloned()
         .collect();
     let req = AnalysisRequest {
-        samples: half,
+        samples: involved,
         suspect: case.suspect.clone(),
         candidates: candidates.to_vec(),
         control: case.control.clone(),
         ..Default::default()
     };
+    let expected = |attributed: &[String]| match &case.teacher {
+        Some(_) => !attributed.is_empty() && attributed.iter().all(|a| case.family.contains(a)),
+        None => attributed.is_empty(),
+    };
     match analysis::analyze(&req, opts, &mut |_, _| {}) {
         Ok(report) => {
-            let ranking: Vec<String> = report
-                .verdict
-                .ranking
-                .iter()
-                .map(|r| r.candidate.clone())
-                .collect();
+            let v = report.verdict;
+            let ranking: Vec<String> = v.ranking.iter().map(|r| r.candidate.clone()).collect();
             let teacher_rank = case
                 .teacher
                 .as_ref()
                 .and_then(|t| ranking.iter().position(|r| r == t).map(|p| p + 1));
-            let abstained = report.verdict.abstained;
-            let correct = match &case.teacher {
-                Some(_) => teacher_rank == Some(1) && !abstained,
-                None => abstained,
-            };
             T2 {
                 suspect: case.suspect.clone(),
                 teacher: case.teacher.clone(),
+                family: case.family.clone(),
                 control: case.control.clone(),
                 ranking,
                 teacher_rank,
-                p_value: report.verdict.p_value,
-                abstained,
-                reason: report.verdict.reason,
-                correct,
+                p_value: v.p_value,
+                abstained: v.abstained,
+                correct: expected(&v.attributed),
+                attributed: v.attributed,
+                closest: v.closest,
+                abstention: v.abstention.map(|a| a.code.as_str().to_string()),
+                units: report.design.units,
+                reason: v.reason,
             }
         }
         Err(e) => T2 {
             suspect: case.suspect.clone(),
             teacher: case.teacher.clone(),
+            family: case.family.clone(),
             control: case.control.clone(),
             ranking: Vec::new(),
             teacher_rank: None,
-            p_value: 1.0,
+            p_value: None,
             abstained: true,
+            attributed: Vec::new(),
+            closest: Vec::new(),
+            abstention: None,
+            units: 0,
             reason: format!("analysis failed: {e}"),
-            correct: case.teacher.is_none(),
+            correct: expected(&[]),
         },
     }
 }
@@ -366,7 +401,7 @@ pub fn run(
     let mut names: Vec<&str> = candidates.iter().map(String::as_str).collect();
     for c in cases {
         names.push(&c.suspect);
-        names.extend(c.teacher.as_deref());
+        names.extend(c.family.iter().map(String::as_str));
         names.extend(c.control.as_deref());
     }
     let missing = missing_sources(samples, names);
@@ -388,11 +423,7 @@ pub fn run(
     progress("t1 and t2", 0.0);
     let (t1, t2) = stats::join(
         || t1(samples, candidates, &first, &second, opts),
-        || {
-            stats::par_map(cases, |case| {
-                t2_case(samples, candidates, case, &second, opts)
-            })
-        },
+        || stats::par_map(cases, |case| t2_case(samples, candidates, case, opts)),
     );
     progress("done", 1.0);
     Ok(EvalResult {
@@ -413,6 +444,7 @@ mod tests {
         let cases: &[(&str, Want)] = &[
             ("a:b", Some(("a", Some("b"), None))),
             ("a:b:c", Some(("a", Some("b"), Some("c")))),
+            ("a:b+d+e:c", Some(("a", Some("b+d+e"), Some("c")))),
             ("a:-:c", Some(("a", None, Some("c")))),
             ("a", Some(("a", None, None))),
             ("", None),
@@ -420,10 +452,16 @@ mod tests {
         ];
         for (input, want) in cases {
             let got = SuspectCase::parse(input).ok();
-            let want = want.map(|(s, t, c)| SuspectCase {
-                suspect: s.into(),
-                teacher: t.map(Into::into),
-                control: c.map(Into::into),
+            let want = want.map(|(s, t, c)| {
+                let family: Vec<String> = t
+                    .map(|t| t.split('+').map(str::to_string).collect())
+                    .unwrap_or_default();
+                SuspectCase {
+                    suspect: s.into(),
+                    teacher: family.first().cloned(),
+                    family,
+                    control: c.map(Into::into),
+                }
             });
             assert_eq!(got, want, "{input}");
         }

@@ -9,7 +9,10 @@
 use serde::Serialize;
 
 /// Bumped whenever a field is renamed or removed (adding fields keeps it).
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the verdict attributes to a confidence set (`attributed` is a list),
+/// says what kind of claim it makes, and carries an abstention code, power
+/// guidance and a robustness check.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Rounds to six decimals; non-finite values become 0 (JSON has no NaN).
 pub fn r6(x: f64) -> f64 {
@@ -189,13 +192,19 @@ pub struct LeakEvidence {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RankedCandidate {
     pub candidate: String,
-    /// Mean combined similarity (standardised units), or mean excess over
-    /// the control when one is given.
+    /// Mean excess over the control of the combined per-prompt score (with
+    /// a control), or mean impostor-normalised similarity (without).
     pub score: f64,
     pub low: f64,
     pub high: f64,
     /// Number of signals that rank this candidate first.
     pub signals_first: usize,
+    /// p-value of "this candidate is the closest" (multiple comparisons
+    /// with the best): small means some other candidate is significantly
+    /// closer, and the candidate is left out of the confidence set.
+    pub closest_p_value: f64,
+    /// Whether the candidate is in the confidence set of the closest.
+    pub in_set: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -211,17 +220,105 @@ pub struct TestResult {
     pub negative: usize,
 }
 
+/// What the verdict claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictKind {
+    /// With a control: the suspect is significantly closer than the control
+    /// to a candidate, and the teacher is, at the stated confidence, one of
+    /// `attributed`.
+    Attribution,
+    /// Without a control: the suspect writes most like one of `closest`;
+    /// resemblance, never a teacher attribution.
+    Resemblance,
+    /// No confident claim (see `abstention`).
+    Abstention,
+}
+
+/// Why no attribution was made: a stable code for programs, and the
+/// message a person reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbstentionCode {
+    /// No control was given: the verdict can only be a resemblance.
+    NoControl,
+    /// The candidates cannot be told apart from one another.
+    CandidatesInseparable,
+    /// The suspect is not significantly closer than the control to any candidate.
+    NoExcess,
+    /// The confidence set holds more than half of the candidates.
+    SetTooLarge,
+}
+
+impl AbstentionCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbstentionCode::NoControl => "no_control",
+            AbstentionCode::CandidatesInseparable => "candidates_inseparable",
+            AbstentionCode::NoExcess => "no_excess",
+            AbstentionCode::SetTooLarge => "set_too_large",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Abstention {
+    pub code: AbstentionCode,
+    pub message: String,
+}
+
+/// How many paired prompts the observed effect would need to reach the
+/// significance level, so a user knows whether to collect more answers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PowerGuidance {
+    /// What the figure is about, e.g. "the excess over the control for X".
+    pub goal: String,
+    /// Standardised per-prompt effect (mean / sd) it is computed from.
+    pub effect: f64,
+    /// Units the analysis had.
+    pub units: usize,
+    /// Units needed for 80% power at the analysis's level (None when the
+    /// observed effect points the wrong way: more data would not help).
+    pub units_needed: Option<usize>,
+    pub message: String,
+}
+
+/// Whether the verdict survives the suspect's and control's texts with
+/// markdown stripped and whitespace and case normalised (the cheapest
+/// things to change with a system prompt).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Robustness {
+    pub check: String,
+    pub survives: bool,
+    pub kind: VerdictKind,
+    pub attributed: Vec<String>,
+    pub closest: Vec<String>,
+    pub p_value: Option<f64>,
+    pub message: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Verdict {
-    /// The attributed candidate, when the analysis is confident.
-    pub attributed: Option<String>,
+    pub kind: VerdictKind,
+    /// The candidates the teacher is attributed to (the confidence set), in
+    /// ranking order; empty unless `kind` is attribution.
+    pub attributed: Vec<String>,
+    /// The confidence set of the closest candidates (by excess over the
+    /// control, or by resemblance without one), whatever the decision.
+    pub closest: Vec<String>,
+    /// Confidence level of the set, 1 − α.
+    pub confidence: f64,
     /// The candidate ranked first (even when abstaining).
     pub top: Option<String>,
     pub abstained: bool,
+    pub abstention: Option<Abstention>,
+    /// The verdict in plain words.
     pub reason: String,
-    /// The p-value the decision used (the largest of the required tests).
-    pub p_value: f64,
-    /// Standardised effect (mean difference / sd over units) of top over runner-up.
+    /// p-value of the excess test ("the suspect is closer than the control
+    /// to at least one candidate"); None without a control.
+    pub p_value: Option<f64>,
+    /// Standardised per-unit effect (mean / sd) of the top candidate's
+    /// score (its excess over the control, when there is one).
     pub effect: f64,
     pub ranking: Vec<RankedCandidate>,
     /// Signals ranking the top candidate first, out of the ranked signals.
@@ -231,6 +328,10 @@ pub struct Verdict {
     pub control: Option<String>,
     /// Cross-validated accuracy among candidates (None when not computed).
     pub separability: Option<f64>,
+    /// Present when the analysis abstained for lack of evidence.
+    pub power: Option<PowerGuidance>,
+    /// Present when a control was given.
+    pub robustness: Option<Robustness>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -269,36 +370,60 @@ impl Report {
             .map(|x| x.name.as_str())
             .unwrap_or("?");
         let _ = writeln!(s, "Suspect: **{}**\n", md_escape(suspect));
-        if v.abstained {
-            let _ = writeln!(s, "## Verdict: no confident attribution\n");
-        } else if let Some(a) = &v.attributed {
-            let _ = writeln!(s, "## Verdict: {}\n", md_escape(a));
-        }
+        let set = v
+            .closest
+            .iter()
+            .map(|x| md_escape(x))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let heading = match v.kind {
+            VerdictKind::Attribution if v.attributed.len() == 1 => {
+                format!("teacher {}", md_escape(&v.attributed[0]))
+            }
+            VerdictKind::Attribution => format!("teacher one of {{{set}}}"),
+            VerdictKind::Resemblance => format!("writes most like {{{set}}} (resemblance)"),
+            VerdictKind::Abstention => "no confident attribution".into(),
+        };
+        let _ = writeln!(s, "## Verdict: {heading}\n");
         let _ = writeln!(s, "{}\n", md_escape(&v.reason));
         let _ = writeln!(
             s,
-            "p-value {:.4}, effect {:.2}, {} of {} signals rank the top candidate first{}.\n",
-            v.p_value,
+            "{}effect {:.2}, {} of {} signals rank the top candidate first{}; {:.0}% confidence set of the closest: {{{set}}}.\n",
+            v.p_value
+                .map(|p| format!("Excess test p = {p:.4}, "))
+                .unwrap_or_default(),
             v.effect,
             v.agreeing_signals,
             v.ranked_signals,
             v.separability
                 .map(|x| format!(", separability {x:.3}"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            v.confidence * 100.0
         );
-        let _ = writeln!(s, "| rank | candidate | score | interval | signals first |");
-        let _ = writeln!(s, "|---|---|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| rank | candidate | score | interval | p (closest) | in set | signals first |"
+        );
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
         for (i, r) in v.ranking.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "| {} | {} | {:.3} | [{:.3}, {:.3}] | {} |",
+                "| {} | {} | {:.3} | [{:.3}, {:.3}] | {:.4} | {} | {} |",
                 i + 1,
                 md_escape(&r.candidate),
                 r.score,
                 r.low,
                 r.high,
+                r.closest_p_value,
+                if r.in_set { "yes" } else { "no" },
                 r.signals_first
             );
+        }
+        if let Some(p) = &v.power {
+            let _ = writeln!(s, "\nPower: {}.", md_escape(&p.message));
+        }
+        if let Some(r) = &v.robustness {
+            let _ = writeln!(s, "\nRobustness: {}.", md_escape(&r.message));
         }
         if !v.tests.is_empty() {
             let _ = writeln!(s, "\n### Tests\n");

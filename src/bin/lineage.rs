@@ -70,6 +70,10 @@ mod cli {
             alpha: f64,
             #[arg(long, value_enum, default_value = "cosine")]
             delta: DeltaArg,
+            /// Comma-separated per-prompt signals combined into the tested
+            /// score (default: the documented default set; see README, "Accuracy").
+            #[arg(long)]
+            signals: Option<String>,
             /// Raise the per-source and total text limits (8 and 16 MiB,
             /// sized for a browser tab) to this many MiB, for a machine
             /// with the memory: about 70 bytes per byte of text.
@@ -82,9 +86,15 @@ mod cli {
             /// Comma-separated candidate source names.
             #[arg(long, value_delimiter = ',', required = true)]
             candidates: Vec<String>,
-            /// Comma-separated suspect:teacher[:control] cases; `-` = none.
+            /// Comma-separated suspect:teacher[+relative...][:control]
+            /// cases; `-` = none. Relatives are candidates of the teacher's
+            /// family: an attribution to any subset of the family is right.
             #[arg(long, value_delimiter = ',')]
             suspects: Vec<String>,
+            /// Comma-separated per-prompt signals combined into the tested
+            /// score (default: the documented default set).
+            #[arg(long)]
+            signals: Option<String>,
             /// Print one JSON object instead of tables.
             #[arg(long)]
             json: bool,
@@ -126,32 +136,41 @@ mod cli {
                 seed,
                 alpha,
                 delta,
+                signals,
                 size_limit_mib,
-            } => run_analyze(
-                &inputs,
-                &suspect,
-                &candidates,
-                control.as_deref(),
-                format,
-                size_limit_mib.map_or_else(SizeLimits::default, SizeLimits::raised_to_mib),
-                AnalysisOptions {
-                    seed,
-                    alpha,
-                    delta: match delta {
-                        DeltaArg::Cosine => DeltaKind::Cosine,
-                        DeltaArg::Burrows => DeltaKind::Burrows,
-                        DeltaArg::Eder => DeltaKind::Eder,
+            } => match signals.as_deref().map(analysis::parse_signals).transpose() {
+                Err(e) => Err(e),
+                Ok(signals) => run_analyze(
+                    &inputs,
+                    &suspect,
+                    &candidates,
+                    control.as_deref(),
+                    format,
+                    size_limit_mib.map_or_else(SizeLimits::default, SizeLimits::raised_to_mib),
+                    AnalysisOptions {
+                        seed,
+                        alpha,
+                        delta: match delta {
+                            DeltaArg::Cosine => DeltaKind::Cosine,
+                            DeltaArg::Burrows => DeltaKind::Burrows,
+                            DeltaArg::Eder => DeltaKind::Eder,
+                        },
+                        signals: signals.unwrap_or_else(|| AnalysisOptions::default().signals),
+                        ..AnalysisOptions::default()
                     },
-                    ..AnalysisOptions::default()
-                },
-            ),
+                ),
+            },
             Command::Eval {
                 dir,
                 candidates,
                 suspects,
                 json,
                 seed,
-            } => run_eval(&dir, &candidates, &suspects, json, seed),
+                signals,
+            } => match signals.as_deref().map(analysis::parse_signals).transpose() {
+                Err(e) => Err(e),
+                Ok(signals) => run_eval(&dir, &candidates, &suspects, json, seed, signals),
+            },
             Command::Passages {
                 inputs,
                 min_words,
@@ -370,6 +389,7 @@ mod cli {
         suspects: &[String],
         json: bool,
         seed: u64,
+        signals: Option<Vec<lineage::signals::paired::PairedSignal>>,
     ) -> Result<(), String> {
         let start = Instant::now();
         let mut loaded = Loaded::default();
@@ -381,8 +401,12 @@ mod cli {
             .iter()
             .map(|s| SuspectCase::parse(s))
             .collect::<Result<_, _>>()?;
+        // The robustness check is left out of T2: it does not change what
+        // is attributed, and it would double each case's time.
         let opts = AnalysisOptions {
             seed,
+            signals: signals.unwrap_or_else(|| AnalysisOptions::default().signals),
+            robustness: false,
             ..AnalysisOptions::default()
         };
         let pb = progress_bar();
@@ -415,22 +439,28 @@ mod cli {
         for (c, a) in t1.candidates.iter().zip(&t1.per_candidate) {
             println!("    {c:<28} {a:.3}");
         }
-        println!("\nT2 distillation");
         println!(
-            "  {:<16} {:<20} {:<16} {:>4} {:>8} {:>9} {:>7}  first",
-            "suspect", "teacher", "control", "rank", "p", "abstained", "correct"
+            "\nT2 distillation (every prompt the suspect, its control and the candidates share)"
+        );
+        println!(
+            "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  attributed",
+            "suspect", "teacher", "control", "units", "rank", "p", "correct"
         );
         for t in &result.t2 {
             println!(
-                "  {:<16} {:<20} {:<16} {:>4} {:>8.4} {:>9} {:>7}  {}",
+                "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  {}",
                 t.suspect,
                 t.teacher.as_deref().unwrap_or("-"),
                 t.control.as_deref().unwrap_or("-"),
+                t.units,
                 t.teacher_rank.map(|r| r.to_string()).unwrap_or("-".into()),
-                t.p_value,
-                t.abstained,
+                t.p_value.map(|p| format!("{p:.4}")).unwrap_or("-".into()),
                 t.correct,
-                t.ranking.first().map(String::as_str).unwrap_or("-")
+                if t.attributed.is_empty() {
+                    format!("none ({})", t.abstention.as_deref().unwrap_or("abstained"))
+                } else {
+                    format!("{{{}}}", t.attributed.join(", "))
+                }
             );
             println!("      {}", t.reason);
         }

@@ -12,3 +12,4 @@ pub mod features;
 pub mod habits;
 pub mod identity;
 pub mod overlap;
+pub mod paired;

@@ -1,0 +1,328 @@
+//! Stage 7: what a person can read. Each signal's evidence (the frequent
+//! words the suspect and a candidate share, the structure features, the
+//! longest shared passages), the two descriptive signals outside the
+//! combined score (the learned classifier and distinctive habits), and
+//! self-identification leaks.
+
+use std::collections::BTreeMap;
+
+use super::design::Units;
+use super::roles::Cast;
+use super::scores::order_desc;
+use super::{AnalysisOptions, Space};
+use crate::report::{r6, CandidateScore, Evidence, LeakEvidence, SignalResult};
+use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
+use crate::signals::features::STRUCTURE_NAMES;
+use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
+use crate::signals::paired::PairedSignal;
+use crate::signals::{habits, identity};
+use crate::stats;
+
+/// Evidence of one signal, for the candidates in `order` (best first).
+pub fn for_signal(
+    space: &Space,
+    cast: &Cast,
+    units: &Units,
+    signal: PairedSignal,
+    order: &[usize],
+    opts: &AnalysisOptions,
+) -> Vec<Evidence> {
+    match signal {
+        PairedSignal::FunctionWords => function_words(space, cast, order),
+        PairedSignal::Structure => structure(space, cast, order),
+        PairedSignal::VerbatimOverlap if units.paired => {
+            shared_passages(space, cast, units, order, opts)
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The frequent words whose z-scored rates the suspect shares most with
+/// each of the three best candidates (largest positive products).
+fn function_words(space: &Space, cast: &Cast, order: &[usize]) -> Vec<Evidence> {
+    let mfw = space.mfw();
+    let zs = &space.profiles[Cast::SUSPECT].function_words;
+    let mut out = Vec::new();
+    for &c in order.iter().take(3) {
+        let zc = &space.profiles[cast.candidate(c)].function_words;
+        let mut contrib: Vec<(usize, f64)> = (0..mfw.len())
+            .map(|j| (j, zs[j] * zc[j]))
+            .filter(|(_, v)| *v > 0.0)
+            .collect();
+        crate::sort::stable_sort_by(&mut contrib, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (j, _) in contrib.into_iter().take(6) {
+            out.push(Evidence::Word {
+                candidate: cast.candidates[c].clone(),
+                word: mfw[j].to_string(),
+                z_suspect: r6(zs[j]),
+                z_candidate: r6(zc[j]),
+            });
+        }
+    }
+    out
+}
+
+/// The structure features of the suspect next to the best candidate's.
+fn structure(space: &Space, cast: &Cast, order: &[usize]) -> Vec<Evidence> {
+    let raw_s = &space.struct_raw_source[Cast::SUSPECT];
+    let Some(&c) = order.first() else {
+        return Vec::new();
+    };
+    let raw_c = &space.struct_raw_source[cast.candidate(c)];
+    STRUCTURE_NAMES
+        .iter()
+        .enumerate()
+        .map(|(j, name)| Evidence::Feature {
+            candidate: cast.candidates[c].clone(),
+            feature: name.to_string(),
+            suspect: r6(raw_s[j]),
+            candidate_value: r6(raw_c[j]),
+        })
+        .collect()
+}
+
+/// The longest verbatim passages the suspect shares with each of the three
+/// best candidates, over all paired prompts, stock phrases excluded.
+fn shared_passages(
+    space: &Space,
+    cast: &Cast,
+    units: &Units,
+    order: &[usize],
+    opts: &AnalysisOptions,
+) -> Vec<Evidence> {
+    let oopts = OverlapOptions {
+        k: opts.overlap_ngram.max(1),
+        ..OverlapOptions::default()
+    };
+    let per_source: Vec<Vec<&str>> = cast
+        .candidate_sources()
+        .iter()
+        .map(|&s| {
+            space.members[s]
+                .iter()
+                .map(|&i| space.texts[i].text.as_str())
+                .collect()
+        })
+        .collect();
+    let boilerplate = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+    let mut out = Vec::new();
+    for &c in order.iter().take(3) {
+        let pairs: Vec<(usize, usize)> = units
+            .suspect
+            .iter()
+            .zip(&units.candidates)
+            .map(|(&t, row)| (t, row[c]))
+            .collect();
+        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(t, o)| {
+            overlap::shared_spans(
+                &space.texts[t].text,
+                &space.texts[o].text,
+                &oopts,
+                &boilerplate,
+            )
+            .into_iter()
+            .map(|sp| (t, sp))
+            .collect()
+        });
+        let mut all: Vec<(usize, overlap::SharedSpan)> = found.into_iter().flatten().collect();
+        crate::sort::stable_sort_by(&mut all, |a, b| {
+            b.1.words.cmp(&a.1.words).then(a.0.cmp(&b.0))
+        });
+        for (t, sp) in all.into_iter().take(5) {
+            out.push(Evidence::SharedSpan {
+                candidate: cast.candidates[c].clone(),
+                prompt_id: space.texts[t].prompt_id.clone().unwrap_or_default(),
+                words: sp.words,
+                text: sp.text,
+                suspect_span: sp.a.into(),
+                candidate_span: sp.b.into(),
+            });
+        }
+    }
+    out
+}
+
+/// The learned classifier: trained on the candidates' outputs,
+/// cross-validated for separability, then applied to every suspect output;
+/// the score of a candidate is the share of suspect outputs assigned to it
+/// (minus the control's share, when there is a control), with a bootstrap
+/// interval over outputs. Descriptive: it is not in the combined score (a
+/// closed-set classifier also picks up whatever the suspect and control
+/// differ in, see `docs/METHOD.md`). Returns None when it cannot be
+/// trained (a candidate with fewer outputs than folds).
+pub fn classifier_signal(
+    space: &Space,
+    cast: &Cast,
+    opts: &AnalysisOptions,
+) -> Option<(SignalResult, f64)> {
+    let n_cand = cast.n_candidates();
+    let mut texts: Vec<&str> = Vec::new();
+    let mut labels: Vec<usize> = Vec::new();
+    for c in 0..n_cand {
+        for &i in &space.members[cast.candidate(c)] {
+            texts.push(&space.texts[i].text);
+            labels.push(c);
+        }
+    }
+    // Only the argmax is used here, so the softmax temperature is not fitted.
+    let copts = ClassifierOptions {
+        calibration_folds: 0,
+        seed: stats::sub_seed(opts.seed, "classifier"),
+        ..ClassifierOptions::default()
+    };
+    let cv =
+        classifier::cross_validate(&texts, &labels, n_cand, opts.classifier_folds, &copts).ok()?;
+    let model = TextClassifier::train(&texts, &labels, n_cand, &copts).ok()?;
+    let suspect = &space.members[Cast::SUSPECT];
+    let preds: Vec<usize> = stats::par_map(suspect, |&i| model.predict(&space.texts[i].text));
+    let n = preds.len();
+    let control_share: Vec<f64> = match cast.control_source() {
+        Some(cs) => {
+            let cp: Vec<usize> =
+                stats::par_map(&space.members[cs], |&i| model.predict(&space.texts[i].text));
+            (0..n_cand)
+                .map(|c| cp.iter().filter(|&&p| p == c).count() as f64 / cp.len().max(1) as f64)
+                .collect()
+        }
+        None => vec![0.0; n_cand],
+    };
+    let scores: Vec<CandidateScore> = (0..n_cand)
+        .map(|c| {
+            let hits: Vec<f64> = preds
+                .iter()
+                .map(|&p| if p == c { 1.0 } else { 0.0 } - control_share[c])
+                .collect();
+            let iv = stats::bootstrap_mean(
+                &hits,
+                opts.bootstrap_reps,
+                opts.alpha,
+                stats::sub_seed(opts.seed, &format!("classifier/{c}")),
+            );
+            CandidateScore {
+                candidate: cast.candidates[c].clone(),
+                score: r6(stats::mean(&hits)),
+                low: r6(iv.low),
+                high: r6(iv.high),
+            }
+        })
+        .collect();
+    let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
+    let evidence = order
+        .iter()
+        .map(|&c| Evidence::Assignment {
+            candidate: cast.candidates[c].clone(),
+            outputs: preds.iter().filter(|&&p| p == c).count(),
+            of: n,
+        })
+        .collect();
+    let sig = SignalResult {
+        name: "classifier".into(),
+        description: "Linear classifier (hashed character and word n-grams plus structure rates) trained on the candidates: share of suspect outputs assigned to each (minus the control's share, with a control)".into(),
+        ranking: order.iter().map(|&c| cast.candidates[c].clone()).collect(),
+        scores,
+        in_combined: false,
+        evidence,
+        note: Some(format!(
+            "{}-fold cross-validated accuracy among candidates {:.3} (chance {:.3}); descriptive: a closed-set classifier also picks up a shared base model and whatever else the suspect and control differ in",
+            cv.folds,
+            cv.accuracy,
+            1.0 / n_cand as f64
+        )),
+    };
+    Some((sig, cv.accuracy))
+}
+
+/// Distinctive habits (Monroe, Colaresi & Quinn 2008): correlation of the
+/// suspect's and each candidate's weighted log-odds z-scores of words and
+/// word pairs, each source against all others pooled (minus the control's
+/// correlation, with a control). Descriptive.
+pub fn habits_signal(space: &Space, cast: &Cast, opts: &AnalysisOptions) -> SignalResult {
+    let srcs = cast.all_sources();
+    let counts: Vec<BTreeMap<String, f64>> = srcs
+        .iter()
+        .map(|&s| habits::item_counts(space.members[s].iter().map(|&i| space.words[i].as_slice())))
+        .collect();
+    // Items used fewer than 10 times in all give z-scores dominated by the
+    // prior; they are left out.
+    let z = habits::source_z(&counts, opts.log_odds_prior, 10.0);
+    let z_crit = 2.575_829; // two-sided 99% normal quantile
+    let control = cast.control_source();
+    let mut scores = Vec::new();
+    let mut evidence = Vec::new();
+    for (c, name) in cast.candidates.iter().enumerate() {
+        let cs = cast.candidate(c);
+        let (r, n) = habits::z_correlation(&z[Cast::SUSPECT], &z[cs]);
+        let (lo, hi) = habits::correlation_interval(r, n, z_crit);
+        let base = control
+            .map(|k| habits::z_correlation(&z[k], &z[cs]).0)
+            .unwrap_or(0.0);
+        scores.push(CandidateScore {
+            candidate: name.clone(),
+            score: r6(r - base),
+            low: r6(lo - base),
+            high: r6(hi - base),
+        });
+        for (item, zs, zc) in habits::shared_overuse(&z[Cast::SUSPECT], &z[cs], 1.96, 8) {
+            evidence.push(Evidence::SharedHabit {
+                candidate: name.clone(),
+                count_suspect: counts[Cast::SUSPECT].get(&item).copied().unwrap_or(0.0) as u64,
+                count_candidate: counts[cs].get(&item).copied().unwrap_or(0.0) as u64,
+                item,
+                z_suspect: r6(zs),
+                z_candidate: r6(zc),
+            });
+        }
+    }
+    let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
+    // Evidence of the best-matching candidates first.
+    crate::sort::stable_sort_by_key(&mut evidence, |e| match e {
+        Evidence::SharedHabit { candidate, .. } => order
+            .iter()
+            .position(|&c| &cast.candidates[c] == candidate)
+            .unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    });
+    SignalResult {
+        name: "habits".into(),
+        description: "Distinctive habits: correlation of weighted log-odds z-scores (informative Dirichlet prior) of words and word pairs, each source against the others".into(),
+        ranking: order.iter().map(|&c| cast.candidates[c].clone()).collect(),
+        scores,
+        in_combined: false,
+        evidence,
+        note: Some("interval: Fisher z over items, optimistic because items are not independent; descriptive".into()),
+    }
+}
+
+/// Self-identification sentences in the outputs of every source, in
+/// source order: a student that says "I am ChatGPT" names its teacher.
+pub fn leaks(space: &Space, srcs: &[usize]) -> Vec<LeakEvidence> {
+    let mut out = Vec::new();
+    for &s in srcs {
+        let texts: Vec<usize> = space.members[s].clone();
+        let found = stats::par_map(&texts, |&i| identity::find_leaks(&space.texts[i].text));
+        for (i, leaks) in texts.iter().zip(found) {
+            for l in leaks {
+                // A generic self-description ("as an AI language model")
+                // names nobody and is not evidence of lineage.
+                let named: Vec<String> = l
+                    .claims
+                    .iter()
+                    .filter(|c| c.kind != identity::ClaimKind::Generic)
+                    .map(|c| c.entity.clone())
+                    .collect();
+                if named.is_empty() {
+                    continue;
+                }
+                out.push(LeakEvidence {
+                    source: space.sources[s].clone(),
+                    prompt_id: space.texts[*i].prompt_id.clone(),
+                    sentence: l.sentence,
+                    claims: named,
+                    language: l.language.code().into(),
+                    span: l.span.into(),
+                });
+            }
+        }
+    }
+    out
+}

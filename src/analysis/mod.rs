@@ -1,0 +1,328 @@
+//! The analysis: from samples with roles to a [`Report`].
+//!
+//! [`analyze`] reads as the pipeline, one stage per module, each handing a
+//! typed value to the next:
+//!
+//! 1. [`roles`]: which source plays which role, checked, in canonical order;
+//! 2. [`space`]: every text embedded once under statistics of all texts;
+//! 3. [`design`]: the units — prompts answered by every source (paired) or
+//!    the suspect's outputs (unpaired);
+//! 4. [`scores`]: per unit, signal and candidate, how alike the suspect's
+//!    answer (and the control's, through the very same computation) is to
+//!    the candidate's, combined into one score per unit and candidate;
+//! 5. [`inference`]: the excess test and the confidence set of the closest;
+//! 6. [`decision`]: attribution, resemblance or abstention, power
+//!    guidance, and the robustness check;
+//! 7. [`evidence`]: what a person can read (shared words, passages, leaks,
+//!    the classifier, habits), then kinship, the tree and warnings.
+//!
+//! The statistics are described in `docs/METHOD.md`; comments here say why.
+
+mod decision;
+mod design;
+mod evidence;
+pub mod inference;
+mod robustness;
+mod roles;
+mod scores;
+pub mod space;
+mod warnings;
+
+use std::fmt;
+
+use crate::corpus::{self, Sample};
+use crate::report::{
+    r6, Design as ReportDesign, InputFile, Kinship, Parameters, Report, SourceSummary, Warning,
+    SCHEMA_VERSION,
+};
+use crate::signals::paired::PairedSignal;
+use crate::stats;
+
+pub use space::Space;
+
+/// Which Delta measure the `function_words` signal uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeltaKind {
+    /// Cosine of the z-score vectors (Evert et al. 2017; the default).
+    Cosine,
+    /// Mean absolute z difference (Burrows 2002).
+    Burrows,
+    /// Burrows Delta with weights falling linearly with frequency rank (Eder 2015).
+    Eder,
+}
+
+impl DeltaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeltaKind::Cosine => "cosine",
+            DeltaKind::Burrows => "burrows",
+            DeltaKind::Eder => "eder",
+        }
+    }
+}
+
+/// Parameters of an analysis; every default is documented in `docs/METHOD.md`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisOptions {
+    pub seed: u64,
+    /// Significance level of every decision test; the confidence set has
+    /// level 1 − alpha.
+    pub alpha: f64,
+    /// Unused by the decision since schema 2 (the confidence set replaced
+    /// the top-versus-runner-up effect floor); kept in the parameters.
+    pub min_effect: f64,
+    pub bootstrap_reps: usize,
+    pub permutation_reps: usize,
+    /// Number of most frequent words (function words).
+    pub mfw: usize,
+    pub delta: DeltaKind,
+    /// Character n-grams n = 1..=this.
+    pub max_char_ngram: usize,
+    /// Total pseudo-count a0 of the log-odds Dirichlet prior.
+    pub log_odds_prior: f64,
+    pub classifier_folds: usize,
+    /// Word n-gram length for verbatim overlap evidence.
+    pub overlap_ngram: usize,
+    /// Minimum number of shared prompts for a paired design.
+    pub min_paired: usize,
+    /// The per-unit signals combined into the score the tests use.
+    pub signals: Vec<PairedSignal>,
+    /// Whether to run the robustness check (formatting stripped).
+    pub robustness: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            seed: 42,
+            alpha: 0.01,
+            min_effect: 0.2,
+            bootstrap_reps: 1000,
+            permutation_reps: 9999,
+            mfw: 300,
+            delta: DeltaKind::Cosine,
+            max_char_ngram: 4,
+            log_odds_prior: 1000.0,
+            classifier_folds: 5,
+            overlap_ngram: 5,
+            min_paired: 10,
+            signals: PairedSignal::DEFAULT.to_vec(),
+            robustness: true,
+        }
+    }
+}
+
+/// Parses a comma-separated list of signal names (`--signals`).
+pub fn parse_signals(list: &str) -> Result<Vec<PairedSignal>, String> {
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let sig = PairedSignal::from_name(name).ok_or_else(|| {
+            let known: Vec<&str> = PairedSignal::ALL.iter().map(|s| s.name()).collect();
+            format!("unknown signal {name:?} (known: {})", known.join(", "))
+        })?;
+        if !out.contains(&sig) {
+            out.push(sig);
+        }
+    }
+    if out.is_empty() {
+        return Err("no signal named".into());
+    }
+    Ok(out)
+}
+
+/// What to analyse: all samples, and which sources play which role.
+#[derive(Clone, Debug, Default)]
+pub struct AnalysisRequest {
+    pub samples: Vec<Sample>,
+    pub suspect: String,
+    pub candidates: Vec<String>,
+    pub control: Option<String>,
+    /// Files the samples came from (for the report); may be empty.
+    pub inputs: Vec<InputFile>,
+    /// Warnings collected while reading (malformed lines), passed through.
+    pub input_warnings: Vec<Warning>,
+    /// Size limits checked before anything is computed (default: the
+    /// documented limits).
+    pub size_limits: corpus::SizeLimits,
+}
+
+/// An analysis that cannot start (missing sources, too few candidates,
+/// inputs past the size limits of [`corpus::check_limits`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnalysisError {
+    message: String,
+    too_large: bool,
+}
+
+impl AnalysisError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            too_large: false,
+        }
+    }
+
+    /// True when the inputs exceed a size limit (error code `TOO_LARGE`).
+    pub fn is_too_large(&self) -> bool {
+        self.too_large
+    }
+}
+
+impl fmt::Display for AnalysisError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AnalysisError {}
+
+/// Progress reporting: stage name and overall fraction in [0, 1].
+pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
+
+/// Runs an analysis. `progress` receives (stage, fraction).
+pub fn analyze(
+    req: &AnalysisRequest,
+    opts: &AnalysisOptions,
+    progress: Progress<'_>,
+) -> Result<Report, AnalysisError> {
+    progress("reading", 0.0);
+    let cast = roles::Cast::of(req)?;
+
+    progress("features", 0.05);
+    let space = Space::build(&cast.groups, opts);
+
+    progress("signals", 0.35);
+    let units = design::Units::of(&space, &cast, opts);
+    let scored = scores::Scored::compute(&space, &cast, &units, opts);
+
+    progress("tests", 0.6);
+    let inferred = decision::Inferred::of(&scored, opts, "");
+
+    progress("classifier", 0.7);
+    let classifier = evidence::classifier_signal(&space, &cast, opts);
+
+    progress("decision", 0.85);
+    let separability = classifier
+        .as_ref()
+        .map(|c| c.1)
+        .unwrap_or_else(|| space.nearest_centroid_loo(&cast.candidate_sources()));
+    let robustness = (opts.robustness && cast.control.is_some()).then(|| {
+        let (kind, attributed, _) = decision::outcome(&inferred, &cast, separability);
+        robustness::check(
+            &space,
+            &cast,
+            &units,
+            opts,
+            separability,
+            (kind, &attributed),
+        )
+    });
+    let mut signals = scores::signal_results(&space, &cast, &units, &scored, opts);
+    signals.extend(classifier.map(|c| c.0));
+    signals.push(evidence::habits_signal(&space, &cast, opts));
+    let verdict = decision::verdict(&inferred, &cast, &signals, separability, robustness, opts);
+
+    progress("kinship", 0.95);
+    let all = cast.all_sources();
+    let kin = space.kinship(&all);
+    let names: Vec<String> = all.iter().map(|&s| space.sources[s].clone()).collect();
+    let dist: Vec<Vec<f64>> = kin
+        .iter()
+        .map(|r| r.iter().map(|v| 1.0 - v).collect())
+        .collect();
+    let newick = stats::upgma_newick(&names, &dist);
+
+    let mut warns: Vec<Warning> = req.input_warnings.clone();
+    warns.extend(units.warning.clone());
+    warns.extend(warnings::data_warnings(&space, &cast, &units, &kin));
+    warns.extend(cast.warnings.clone());
+    if req.size_limits.is_raised() {
+        warns.push(warnings::size_limits_raised(&req.size_limits));
+    }
+
+    let report = Report {
+        schema_version: SCHEMA_VERSION,
+        lineage_version: crate::VERSION.into(),
+        seed: opts.seed,
+        parameters: Parameters {
+            alpha: opts.alpha,
+            min_effect: opts.min_effect,
+            bootstrap_reps: opts.bootstrap_reps,
+            permutation_reps: opts.permutation_reps,
+            most_frequent_words: opts.mfw,
+            delta: opts.delta.as_str().into(),
+            max_char_ngram: opts.max_char_ngram,
+            log_odds_prior: opts.log_odds_prior,
+            classifier_folds: opts.classifier_folds,
+            overlap_ngram: opts.overlap_ngram,
+        },
+        inputs: req.inputs.clone(),
+        sources: source_summaries(&space, &cast),
+        design: ReportDesign {
+            paired: units.paired,
+            shared_prompts: units.shared_prompts,
+            unit: if units.paired {
+                "prompt"
+            } else {
+                "suspect output"
+            }
+            .into(),
+            units: units.suspect.len(),
+        },
+        signals,
+        verdict,
+        kinship: Kinship {
+            sources: names,
+            similarity: kin
+                .iter()
+                .map(|r| r.iter().map(|v| r6(*v)).collect())
+                .collect(),
+            newick,
+        },
+        identity_leaks: evidence::leaks(&space, &all),
+        warnings: warns,
+    };
+    progress("done", 1.0);
+    Ok(report)
+}
+
+fn source_summaries(space: &Space, cast: &roles::Cast) -> Vec<SourceSummary> {
+    cast.all_sources()
+        .into_iter()
+        .map(|s| {
+            let lens: Vec<f64> = space.members[s]
+                .iter()
+                .map(|&i| space.words[i].len() as f64)
+                .collect();
+            SourceSummary {
+                name: space.sources[s].clone(),
+                role: cast.role_of(s).as_str().into(),
+                samples: lens.len(),
+                median_words: r6(stats::median(&lens)),
+                mean_words: r6(stats::mean(&lens)),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signal_lists_parse() {
+        // (input, expected names or error)
+        let cases: &[(&str, Result<&[&str], ()>)] = &[
+            ("char_ngrams", Ok(&["char_ngrams"])),
+            ("length, names,length", Ok(&["length", "names"])),
+            ("", Err(())),
+            ("nope", Err(())),
+        ];
+        for (input, want) in cases {
+            let got = parse_signals(input)
+                .map(|v| v.iter().map(|s| s.name()).collect::<Vec<_>>())
+                .map_err(|_| ());
+            assert_eq!(got, want.map(|w| w.to_vec()), "{input}");
+        }
+    }
+}

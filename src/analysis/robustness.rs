@@ -1,0 +1,115 @@
+//! The robustness check: does the verdict survive the suspect's and the
+//! control's texts with markdown stripped and whitespace and case
+//! normalised? Formatting is the first thing an accused party will call
+//! coincidence, and the cheapest thing to change with a system prompt.
+//! Both texts are stripped alike and re-embedded under the same corpus
+//! statistics; the candidates are left as written, so format signals lose
+//! what they measured and the rest must carry the verdict.
+
+use super::decision::{outcome, Inferred};
+use super::design::Units;
+use super::roles::Cast;
+use super::scores::{Probe, Scored};
+use super::{AnalysisOptions, Space};
+use crate::report::{r6, Robustness, VerdictKind};
+use crate::signals::paired::TextRepr;
+use crate::stats;
+use crate::text::markdown::{self, Block};
+
+/// Plain text: markdown block markers and emphasis, code and table
+/// characters removed, code fences and rules dropped, every run of
+/// whitespace one space, lower case.
+pub fn strip_formatting(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let l = markdown::line(line);
+        if matches!(l.block, Block::Fence | Block::TableDelimiter | Block::Rule) {
+            continue;
+        }
+        for c in l.content.chars() {
+            if matches!(c, '*' | '_' | '`' | '#' | '|' | '>') {
+                continue;
+            }
+            out.push(c);
+        }
+        out.push(' ');
+    }
+    let lower = out.to_lowercase();
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn check(
+    space: &Space,
+    cast: &Cast,
+    units: &Units,
+    opts: &AnalysisOptions,
+    separability: f64,
+    original: (VerdictKind, &[String]),
+) -> Robustness {
+    let strip = |idx: &[usize]| -> Vec<(String, TextRepr)> {
+        stats::par_map(idx, |&i| {
+            let plain = strip_formatting(&space.texts[i].text);
+            let repr = space.embedder.embed(&plain);
+            (plain, repr)
+        })
+    };
+    let s = strip(&units.suspect);
+    let c = strip(&units.control);
+    let sp: Vec<Probe> = s.iter().map(|(t, r)| (r, t.as_str())).collect();
+    let cp: Vec<Probe> = c.iter().map(|(t, r)| (r, t.as_str())).collect();
+    let scored = Scored::compute_with(space, cast, units, opts, &sp, &cp);
+    let inf = Inferred::of(&scored, opts, "robust/");
+    let (kind, attributed, closest) = outcome(&inf, cast, separability);
+    let survives = match original.0 {
+        VerdictKind::Attribution => {
+            kind == VerdictKind::Attribution && attributed.iter().any(|a| original.1.contains(a))
+        }
+        other => kind == other,
+    };
+    let message = match (original.0, survives) {
+        (VerdictKind::Attribution, true) => format!(
+            "the attribution survives with markdown stripped and whitespace and case normalised in the suspect's and control's texts (p = {:.4}, set {{{}}})",
+            inf.max_t.p_value,
+            attributed.join(", ")
+        ),
+        (VerdictKind::Attribution, false) => format!(
+            "the attribution does not survive with markdown stripped and whitespace and case normalised (p = {:.4}): it rests on formatting, which a system prompt can change",
+            inf.max_t.p_value
+        ),
+        (_, true) => "with markdown stripped and whitespace and case normalised the analysis abstains too".into(),
+        (_, false) => format!(
+            "with markdown stripped and whitespace and case normalised the analysis would attribute to {{{}}} (p = {:.4}): formatting differences hide a resemblance",
+            attributed.join(", "),
+            inf.max_t.p_value
+        ),
+    };
+    Robustness {
+        check: "markdown stripped, whitespace and case normalised in the suspect's and the control's texts".into(),
+        survives,
+        kind,
+        attributed,
+        closest,
+        p_value: Some(r6(inf.max_t.p_value)),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strip_formatting_cases() {
+        let cases = [
+            ("# Title\n\n- **One**\n- _two_", "title one two"),
+            ("```\ncode\n```\nAfter", "code after"),
+            ("| a | b |\n|---|---|\n| 1 | 2 |", "a b 1 2"),
+            ("Plain   TEXT\n\nhere.", "plain text here."),
+            ("> quoted `x`", "quoted x"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_formatting(input), want, "{input:?}");
+        }
+    }
+}

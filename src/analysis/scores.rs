@@ -1,0 +1,502 @@
+//! Stage 4: per-unit scores. For every unit, signal and candidate, how
+//! alike the suspect's answer is to the candidate's answer to the same
+//! prompt — and, through the very same function, the control's answer.
+//! The signals are then put on one scale and averaged into the combined
+//! score the tests resample:
+//!
+//! - with a control (paired): the excess e_m(u, A) = sim_m(S_u, A_u) −
+//!   sim_m(C_u, A_u), divided by its root mean square over all units and
+//!   candidates. The RMS is the same under every sign flip of whole units,
+//!   so the scaling keeps the sign-flip test exact;
+//! - with a control (unpaired): the suspect's and the control's outputs'
+//!   similarities to each candidate's profile, divided by their pooled
+//!   standard deviation (the same under every relabelling);
+//! - without a control: impostor normalisation (the Z-norm of speaker
+//!   verification, Auckenthaler et al. 2000): the suspect's similarity to A
+//!   minus the mean similarity of the *other candidates'* answers to A on
+//!   the same units, over their standard deviation. A score reads "how much
+//!   closer to A than A's non-students are".
+
+// Matrix code (units x candidates) reads more clearly with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
+use super::design::Units;
+use super::evidence;
+use super::inference::Design;
+use super::roles::Cast;
+use super::{AnalysisOptions, DeltaKind, Space};
+use crate::report::{r6, CandidateScore, SignalResult};
+use crate::signals::overlap::{Boilerplate, OverlapOptions};
+use crate::signals::paired::{PairedSignal, SourceProfile, TextRepr};
+use crate::stats;
+
+/// A text as a signal sees it: its representation and the text itself.
+pub type Probe<'a> = (&'a TextRepr, &'a str);
+
+/// The per-unit scores of one signal (rows are units, columns candidates).
+pub struct SignalMatrix {
+    pub signal: PairedSignal,
+    pub in_combined: bool,
+    pub suspect: Vec<Vec<f64>>,
+    pub control: Option<Vec<Vec<f64>>>,
+    /// Mean and sd of the other candidates' scores against each candidate.
+    pub impostors: Vec<(f64, f64)>,
+}
+
+/// Scores on one scale, in the shape the tests resample.
+#[derive(Clone, Debug)]
+pub enum Scale {
+    /// One row per unit: excess over the control, or impostor-normalised
+    /// similarity without a control.
+    OneSample(Vec<Vec<f64>>),
+    /// Suspect rows and control rows (unpaired design with a control).
+    TwoSample {
+        suspect: Vec<Vec<f64>>,
+        control: Vec<Vec<f64>>,
+    },
+}
+
+impl Scale {
+    pub fn design(&self) -> Design<'_> {
+        match self {
+            Scale::OneSample(rows) => Design::OneSample(rows),
+            Scale::TwoSample { suspect, control } => Design::TwoSample { suspect, control },
+        }
+    }
+
+    /// The values whose mean is candidate `c`'s score (suspect rows), and
+    /// the offset to subtract (the control's mean when unpaired).
+    pub fn column(&self, c: usize) -> (Vec<f64>, f64) {
+        match self {
+            Scale::OneSample(rows) => (rows.iter().map(|r| r[c]).collect(), 0.0),
+            Scale::TwoSample { suspect, control } => (
+                suspect.iter().map(|r| r[c]).collect(),
+                stats::mean(&control.iter().map(|r| r[c]).collect::<Vec<_>>()),
+            ),
+        }
+    }
+
+    /// Each candidate's score: the mean over units (minus the control's
+    /// mean when unpaired).
+    pub fn scores(&self, n_cand: usize) -> Vec<f64> {
+        (0..n_cand)
+            .map(|c| {
+                let (v, off) = self.column(c);
+                stats::mean(&v) - off
+            })
+            .collect()
+    }
+
+    fn zeros_like(&self) -> Scale {
+        match self {
+            Scale::OneSample(r) => Scale::OneSample(zeros(r)),
+            Scale::TwoSample { suspect, control } => Scale::TwoSample {
+                suspect: zeros(suspect),
+                control: zeros(control),
+            },
+        }
+    }
+
+    fn add_scaled(&mut self, other: &Scale, w: f64) {
+        let add = |a: &mut Vec<Vec<f64>>, b: &Vec<Vec<f64>>| {
+            for (ra, rb) in a.iter_mut().zip(b) {
+                for (x, y) in ra.iter_mut().zip(rb) {
+                    *x += w * y;
+                }
+            }
+        };
+        match (self, other) {
+            (Scale::OneSample(a), Scale::OneSample(b)) => add(a, b),
+            (
+                Scale::TwoSample { suspect, control },
+                Scale::TwoSample {
+                    suspect: s2,
+                    control: c2,
+                },
+            ) => {
+                add(suspect, s2);
+                add(control, c2);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn zeros(m: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    m.iter().map(|r| vec![0.0; r.len()]).collect()
+}
+
+/// Everything stage 4 computed.
+pub struct Scored {
+    pub paired: bool,
+    pub n_cand: usize,
+    pub has_control: bool,
+    pub signals: Vec<SignalMatrix>,
+    /// Each signal on the common scale (same order as `signals`).
+    pub scaled: Vec<Scale>,
+    /// The mean of the scaled signals that are in the combination.
+    pub combined: Scale,
+}
+
+impl Scored {
+    /// Scores the units' own texts.
+    pub fn compute(space: &Space, cast: &Cast, units: &Units, opts: &AnalysisOptions) -> Scored {
+        let probe = |i: &usize| -> Probe<'_> { (&space.reprs[*i], space.texts[*i].text.as_str()) };
+        let suspect: Vec<Probe> = units.suspect.iter().map(probe).collect();
+        let control: Vec<Probe> = units.control.iter().map(probe).collect();
+        Self::compute_with(space, cast, units, opts, &suspect, &control)
+    }
+
+    /// Scores the given suspect and control probes (one per unit, in
+    /// `units` order) against the candidates; the robustness check passes
+    /// re-embedded texts here.
+    pub fn compute_with(
+        space: &Space,
+        cast: &Cast,
+        units: &Units,
+        opts: &AnalysisOptions,
+        suspect: &[Probe<'_>],
+        control: &[Probe<'_>],
+    ) -> Scored {
+        let n_cand = cast.n_candidates();
+        let has_control = cast.control.is_some();
+        let computed = computed_signals(space, units, opts);
+        let ctx = Context::new(space, cast, units, opts);
+        let signals: Vec<SignalMatrix> = computed
+            .iter()
+            .map(|&(signal, in_combined)| {
+                let score_all = |probes: &[Probe<'_>]| -> Vec<Vec<f64>> {
+                    let items: Vec<(usize, &Probe<'_>)> = probes.iter().enumerate().collect();
+                    stats::par_map(&items, |&(u, p)| {
+                        (0..n_cand).map(|c| ctx.score(signal, u, *p, c)).collect()
+                    })
+                };
+                SignalMatrix {
+                    signal,
+                    in_combined,
+                    suspect: score_all(suspect),
+                    control: has_control.then(|| score_all(control)),
+                    impostors: if has_control {
+                        Vec::new()
+                    } else {
+                        ctx.impostors(signal)
+                    },
+                }
+            })
+            .collect();
+        let scaled: Vec<Scale> = signals.iter().map(|m| scale(m, units.paired)).collect();
+        let mut combined = match scaled.first() {
+            Some(s) => s.zeros_like(),
+            None => Scale::OneSample(vec![vec![0.0; n_cand]; suspect.len()]),
+        };
+        let used: Vec<&Scale> = signals
+            .iter()
+            .zip(&scaled)
+            .filter(|(m, _)| m.in_combined)
+            .map(|(_, s)| s)
+            .collect();
+        for s in &used {
+            combined.add_scaled(s, 1.0 / used.len() as f64);
+        }
+        Scored {
+            paired: units.paired,
+            n_cand,
+            has_control,
+            signals,
+            scaled,
+            combined,
+        }
+    }
+}
+
+/// The signals to compute, each with whether it enters the combination:
+/// the selected ones that the design supports, and verbatim overlap in a
+/// paired design (its shared passages are evidence even when it is not
+/// combined).
+fn computed_signals(
+    space: &Space,
+    units: &Units,
+    opts: &AnalysisOptions,
+) -> Vec<(PairedSignal, bool)> {
+    let usable = |s: &PairedSignal| (units.paired || s.has_profile()) && space.has(*s);
+    let mut out: Vec<(PairedSignal, bool)> = PairedSignal::ALL
+        .iter()
+        .filter(|s| opts.signals.contains(s) && usable(s))
+        .map(|&s| (s, true))
+        .collect();
+    if units.paired && !opts.signals.contains(&PairedSignal::VerbatimOverlap) {
+        out.push((PairedSignal::VerbatimOverlap, false));
+    }
+    if !out.iter().any(|s| s.1) {
+        // Nothing selected fits this design (paired-only signals without
+        // pairs): fall back to the profile signals.
+        out = PairedSignal::DEFAULT
+            .iter()
+            .filter(|s| usable(s))
+            .map(|&s| (s, true))
+            .collect();
+    }
+    out
+}
+
+/// What a similarity needs besides the two texts.
+struct Context<'a> {
+    space: &'a Space,
+    units: &'a Units,
+    cand_src: Vec<usize>,
+    delta: DeltaKind,
+    /// Word 5-grams that at least half of the *candidates* write: stock
+    /// phrases. Built from candidates only, so the suspect and the control
+    /// are discounted alike (neither's own phrases become "boilerplate").
+    boilerplate: Boilerplate,
+}
+
+impl<'a> Context<'a> {
+    fn new(space: &'a Space, cast: &Cast, units: &'a Units, opts: &AnalysisOptions) -> Self {
+        let cand_src = cast.candidate_sources();
+        // Verbatim overlap is always scored in a paired design (its shared
+        // passages are evidence), so its stock phrases are always needed there.
+        let boilerplate = if units.paired {
+            let per_source: Vec<Vec<&str>> = cand_src
+                .iter()
+                .map(|&s| {
+                    space.members[s]
+                        .iter()
+                        .map(|&i| space.texts[i].text.as_str())
+                        .collect()
+                })
+                .collect();
+            let k = crate::signals::paired::VERBATIM_NGRAM;
+            Boilerplate::from_sources(&per_source, &OverlapOptions { k, window: 4 }, 0.5)
+        } else {
+            Boilerplate::none()
+        };
+        Context {
+            space,
+            units,
+            cand_src,
+            delta: opts.delta,
+            boilerplate,
+        }
+    }
+
+    /// Score of probe `p` (unit `u`) against candidate `c`: similarity to
+    /// the candidate's answer to the same prompt, or to its profile.
+    fn score(&self, signal: PairedSignal, u: usize, p: Probe<'_>, c: usize) -> f64 {
+        if self.units.paired {
+            let other = self.units.candidates[u][c];
+            self.similarity(
+                signal,
+                p,
+                (&self.space.reprs[other], &self.space.texts[other].text),
+            )
+        } else {
+            self.profile_similarity(signal, p.0, &self.space.profiles[self.cand_src[c]])
+        }
+    }
+
+    fn similarity(&self, signal: PairedSignal, a: Probe<'_>, b: Probe<'_>) -> f64 {
+        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
+            return delta(self.delta, &a.0.function_words, &b.0.function_words);
+        }
+        signal.similarity(a.0, b.0, a.1, b.1, Some(&self.boilerplate))
+    }
+
+    fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {
+        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
+            return delta(self.delta, &a.function_words, &p.function_words);
+        }
+        signal.profile_similarity(a, p)
+    }
+
+    /// For each candidate A, the mean and sd of the scores the other
+    /// candidates' texts get against A on the same units.
+    fn impostors(&self, signal: PairedSignal) -> Vec<(f64, f64)> {
+        let n = self.cand_src.len();
+        let per: Vec<Vec<f64>> = stats::par_map(&(0..n).collect::<Vec<_>>(), |&a| {
+            let mut vals = Vec::new();
+            for b in (0..n).filter(|&b| b != a) {
+                if self.units.paired {
+                    for (u, row) in self.units.candidates.iter().enumerate() {
+                        let t = row[b];
+                        vals.push(self.score(
+                            signal,
+                            u,
+                            (&self.space.reprs[t], &self.space.texts[t].text),
+                            a,
+                        ));
+                    }
+                } else {
+                    for &t in &self.space.members[self.cand_src[b]] {
+                        vals.push(self.profile_similarity(
+                            signal,
+                            &self.space.reprs[t],
+                            &self.space.profiles[self.cand_src[a]],
+                        ));
+                    }
+                }
+            }
+            vals
+        });
+        per.iter()
+            .map(|v| {
+                let sd = stats::sd(v);
+                (stats::mean(v), if sd > 0.0 { sd } else { 1.0 })
+            })
+            .collect()
+    }
+}
+
+/// Burrows (mean absolute difference) or Eder (rank-weighted) Delta as a
+/// similarity (its negative).
+fn delta(kind: DeltaKind, a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().max(1) as f64;
+    match kind {
+        DeltaKind::Cosine => stats::cosine(a, b),
+        DeltaKind::Burrows => -a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / n,
+        DeltaKind::Eder => {
+            -a.iter()
+                .zip(b)
+                .enumerate()
+                .map(|(i, (x, y))| (x - y).abs() * (n - i as f64) / n)
+                .sum::<f64>()
+                / n
+        }
+    }
+}
+
+/// One signal on the common scale (see the module docs).
+fn scale(m: &SignalMatrix, paired: bool) -> Scale {
+    match (&m.control, paired) {
+        (Some(ctl), true) => {
+            let e: Vec<Vec<f64>> = m
+                .suspect
+                .iter()
+                .zip(ctl)
+                .map(|(s, c)| s.iter().zip(c).map(|(a, b)| a - b).collect())
+                .collect();
+            let rms = root_mean_square(e.iter().flatten().copied());
+            Scale::OneSample(divide(&e, rms))
+        }
+        (Some(ctl), false) => {
+            // Pooled sd around each candidate's pooled mean: the same
+            // whichever rows are labelled suspect.
+            let k = m.suspect.first().map(Vec::len).unwrap_or(0);
+            let pooled: Vec<&Vec<f64>> = m.suspect.iter().chain(ctl).collect();
+            let means: Vec<f64> = (0..k)
+                .map(|c| stats::mean(&pooled.iter().map(|r| r[c]).collect::<Vec<_>>()))
+                .collect();
+            let sd = root_mean_square(
+                pooled
+                    .iter()
+                    .flat_map(|r| r.iter().zip(&means).map(|(x, m)| x - m)),
+            );
+            Scale::TwoSample {
+                suspect: divide(&m.suspect, sd),
+                control: divide(ctl, sd),
+            }
+        }
+        (None, _) => Scale::OneSample(
+            m.suspect
+                .iter()
+                .map(|row| {
+                    row.iter()
+                        .zip(&m.impostors)
+                        .map(|(v, (mu, sd))| (v - mu) / sd)
+                        .collect()
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn root_mean_square(values: impl Iterator<Item = f64>) -> f64 {
+    let (mut ss, mut n) = (0.0, 0usize);
+    for v in values {
+        ss += v * v;
+        n += 1;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        (ss / n as f64).sqrt()
+    }
+}
+
+/// `m / by`, or zeros when `by` is 0 (a signal that never differs carries
+/// no information and must not become NaN).
+fn divide(m: &[Vec<f64>], by: f64) -> Vec<Vec<f64>> {
+    m.iter()
+        .map(|r| {
+            r.iter()
+                .map(|x| if by > 0.0 { x / by } else { 0.0 })
+                .collect()
+        })
+        .collect()
+}
+
+/// One [`SignalResult`] per computed signal: each candidate's score on the
+/// common scale with a bootstrap interval, its ranking and its evidence.
+pub fn signal_results(
+    space: &Space,
+    cast: &Cast,
+    units: &Units,
+    scored: &Scored,
+    opts: &AnalysisOptions,
+) -> Vec<SignalResult> {
+    let names = &cast.candidates;
+    scored
+        .signals
+        .iter()
+        .zip(&scored.scaled)
+        .map(|(m, s)| {
+            let scores: Vec<CandidateScore> = (0..scored.n_cand)
+                .map(|c| {
+                    let (col, off) = s.column(c);
+                    let iv = stats::bootstrap_mean(
+                        &col,
+                        opts.bootstrap_reps,
+                        opts.alpha,
+                        stats::sub_seed(opts.seed, &format!("sig/{}/{c}", m.signal.name())),
+                    );
+                    CandidateScore {
+                        candidate: names[c].clone(),
+                        score: r6(stats::mean(&col) - off),
+                        low: r6(iv.low - off),
+                        high: r6(iv.high - off),
+                    }
+                })
+                .collect();
+            let order = order_desc(&scores.iter().map(|x| x.score).collect::<Vec<_>>());
+            let evidence = evidence::for_signal(space, cast, units, m.signal, &order, opts);
+            let mut description = m.signal.description().to_string();
+            if m.signal == PairedSignal::FunctionWords {
+                description.push_str(&format!(" (delta = {})", opts.delta.as_str()));
+            }
+            description.push_str(match (scored.has_control, scored.paired) {
+                (true, true) => "; score = mean excess over the control per prompt, in units of its root mean square",
+                (true, false) => "; score = suspect outputs' mean minus the control's, each output against the candidate's profile, in pooled sd units",
+                (false, true) => "; score = impostor-normalised similarity to the candidate's answer to the same prompt",
+                (false, false) => "; score = impostor-normalised similarity to the candidate's profile",
+            });
+            SignalResult {
+                name: m.signal.name().into(),
+                description,
+                ranking: order.iter().map(|&c| names[c].clone()).collect(),
+                scores,
+                in_combined: m.in_combined,
+                evidence,
+                note: None,
+            }
+        })
+        .collect()
+}
+
+/// Order of candidates by descending score (ties by index).
+pub fn order_desc(scores: &[f64]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..scores.len()).collect();
+    crate::sort::stable_sort_by(&mut idx, |&a, &b| {
+        scores[b].total_cmp(&scores[a]).then(a.cmp(&b))
+    });
+    idx
+}

@@ -1,0 +1,132 @@
+//! Warnings about the data: too few or too short outputs, lengths that
+//! differ a lot, no control, an unpaired control of another length.
+
+use super::design::Units;
+use super::roles::Cast;
+use super::Space;
+use crate::corpus::{self, SizeLimits};
+use crate::report::Warning;
+use crate::stats;
+
+/// Fewest outputs per source before intervals are called wide.
+pub const MIN_SAMPLES: usize = 30;
+/// Median words per output below which texts are called short.
+pub const MIN_MEDIAN_WORDS: f64 = 20.0;
+
+pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let all = cast.all_sources();
+    let median_words = |s: usize| {
+        stats::median(
+            &space.members[s]
+                .iter()
+                .map(|&i| space.words[i].len() as f64)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let medians: Vec<(String, f64, usize)> = all
+        .iter()
+        .map(|&s| {
+            (
+                space.sources[s].clone(),
+                median_words(s),
+                space.members[s].len(),
+            )
+        })
+        .collect();
+    let few: Vec<String> = medians
+        .iter()
+        .filter(|m| m.2 < MIN_SAMPLES)
+        .map(|m| format!("{} ({})", m.0, m.2))
+        .collect();
+    if !few.is_empty() {
+        out.push(Warning {
+            code: "too_few_samples".into(),
+            message: format!(
+                "fewer than {MIN_SAMPLES} outputs for: {}; intervals are wide and tests weak",
+                few.join(", ")
+            ),
+        });
+    }
+    let short: Vec<String> = medians
+        .iter()
+        .filter(|m| m.1 < MIN_MEDIAN_WORDS)
+        .map(|m| format!("{} (median {} words)", m.0, m.1))
+        .collect();
+    if !short.is_empty() {
+        out.push(Warning {
+            code: "short_texts".into(),
+            message: format!("short texts carry little style: {}", short.join(", ")),
+        });
+    }
+    let lo = medians.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+    let hi = medians.iter().map(|m| m.1).fold(0.0, f64::max);
+    if lo > 0.0 && hi / lo > 3.0 {
+        out.push(Warning {
+            code: "length_imbalance".into(),
+            message: format!(
+                "median lengths differ {:.1}-fold between sources; signals use rates and normalised vectors, and length enters only as the explicit length signal",
+                hi / lo
+            ),
+        });
+    }
+    if cast.control.is_none() {
+        // How alike the suspect and its closest candidate are, next to the
+        // most alike pair of candidates: resemblance has a scale.
+        let k = cast.n_candidates();
+        let mut best = (f64::NEG_INFINITY, 0, 0);
+        for i in 1..=k {
+            for j in (i + 1)..=k {
+                if kin[i][j] > best.0 {
+                    best = (kin[i][j], i, j);
+                }
+            }
+        }
+        let closest = (1..=k).max_by(|&a, &b| kin[0][a].total_cmp(&kin[0][b]).then(b.cmp(&a)));
+        let scale = closest
+            .map(|c| {
+                format!(
+                    " (kinship suspect–{} {:.3}; most alike candidates {}–{} {:.3})",
+                    space.sources[c],
+                    kin[0][c],
+                    space.sources[best.1],
+                    space.sources[best.2],
+                    best.0
+                )
+            })
+            .unwrap_or_default();
+        out.push(Warning {
+            code: "base_model_not_ruled_out".into(),
+            message: format!(
+                "no control was given: resemblance inherited from a shared base model or topic is not ruled out{scale}"
+            ),
+        });
+    }
+    if let (Some(c), false) = (cast.control_source(), units.paired) {
+        // Without pairing, an output's similarity to a profile also depends
+        // on its own length, and nothing cancels it between suspect and control.
+        let (a, b) = (median_words(Cast::SUSPECT), median_words(c));
+        if a.min(b) > 0.0 && a.max(b) / a.min(b) > 1.5 {
+            out.push(Warning {
+                code: "unpaired_control_length".into(),
+                message: format!(
+                    "unpaired comparison with a control whose outputs differ in length (median {a:.0} vs {b:.0} words): the excess over the control is confounded with length; pair the outputs by prompt id"
+                ),
+            });
+        }
+    }
+    out
+}
+
+pub fn size_limits_raised(limits: &SizeLimits) -> Warning {
+    Warning {
+        code: "size_limits_raised".into(),
+        message: format!(
+            "the size limits were raised by the user to {} MiB per source and {} MiB in all (defaults {} and {})",
+            limits.per_source >> 20,
+            limits.total >> 20,
+            corpus::MAX_SOURCE_BYTES >> 20,
+            corpus::MAX_TOTAL_BYTES >> 20
+        ),
+    }
+}
