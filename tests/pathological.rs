@@ -110,7 +110,10 @@ fn analysis_holds_or_refuses() {
         match analyze(&req, &fixture::options(), &mut |_, _| {}) {
             Ok(report) => {
                 assert!(!too_large, "{name}: analysed past the limit");
-                assert!(report.verdict.p_value.is_finite(), "{name}");
+                assert!(
+                    report.verdict.p_value.is_none_or(|p| p.is_finite()),
+                    "{name}"
+                );
                 assert!(report.to_json().len() > 100, "{name}");
             }
             Err(e) => {

@@ -736,7 +736,7 @@ mod tests {
         let texts = [
             "Sure! Here are some ideas: visit Paris and Rome.",
             "Sure! Here are some ideas: visit Paris and Rome, or stay home.",
-            "Visiting Oslo or Bergen is my advice, or stay home.",
+            "Visiting Oslo or Bergen is my advice, or else staying at home and reading a long book about the north of Europe and its many fjords.",
         ];
         let r = embed_all(&texts);
         let sim = |sig: PairedSignal, i: usize, j: usize| {

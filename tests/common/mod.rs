@@ -5,12 +5,17 @@ use lineage::corpus::Sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// A "model": a preference weight for each style word, plus habits.
+/// A "model": a preference weight for each style word, an opening phrase,
+/// and how it answers a given prompt: which of the prompt's topic words it
+/// brings up. `content` is a mixture of (content id, weight): models with
+/// the same content id pick the same topic words for a prompt, so a student
+/// answers a prompt partly as its teacher would, as distillation teaches it.
 #[derive(Clone)]
 pub struct Style {
     pub weights: Vec<f64>,
     /// Probability of starting an answer with the model's opening phrase.
     pub opening: &'static str,
+    pub content: Vec<(u64, f64)>,
 }
 
 const STYLE_WORDS: &[&str] = &[
@@ -69,6 +74,7 @@ pub fn random_style(rng: &mut ChaCha8Rng, opening: &'static str) -> Style {
             .map(|_| -(1.0 - rng.gen::<f64>()).ln().powi(2))
             .collect(),
         opening,
+        content: vec![(rng.gen::<u64>(), 1.0)],
     }
 }
 
@@ -83,6 +89,12 @@ pub fn mix(a: &Style, b: &Style, share: f64) -> Style {
             .map(|(x, y)| share * x + (1.0 - share) * y)
             .collect(),
         opening: a.opening,
+        content: a
+            .content
+            .iter()
+            .map(|&(id, w)| (id, w * share))
+            .chain(b.content.iter().map(|&(id, w)| (id, w * (1.0 - share))))
+            .collect(),
     }
 }
 
@@ -98,8 +110,17 @@ fn pick(rng: &mut ChaCha8Rng, weights: &[f64]) -> usize {
     weights.len() - 1
 }
 
-/// One answer of `style` to prompt `p`: sentences mixing the prompt's
-/// topic words (shared by every source) with the style's words.
+/// The topic words a content id brings up for prompt `p`: three of the
+/// prompt's eight, chosen by the id.
+fn topic_words(content: u64, p: usize) -> [&'static str; 3] {
+    let mut r = ChaCha8Rng::seed_from_u64(content ^ (p as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let base = p * 7;
+    [0, 1, 2].map(|_| TOPIC_WORDS[(base + r.gen_range(0..8)) % TOPIC_WORDS.len()])
+}
+
+/// One answer of `style` to prompt `p`: sentences mixing topic words of
+/// the prompt (chosen as the style's content mixture would) with the
+/// style's words.
 pub fn answer(rng: &mut ChaCha8Rng, style: &Style, p: usize, sentences: usize) -> String {
     let mut out = String::new();
     if rng.gen::<f64>() < 0.5 {
@@ -111,9 +132,9 @@ pub fn answer(rng: &mut ChaCha8Rng, style: &Style, p: usize, sentences: usize) -
         let mut words = Vec::new();
         for _ in 0..n {
             if rng.gen::<f64>() < 0.4 {
-                words.push(
-                    TOPIC_WORDS[(p * 7 + rng.gen_range(0..3)) % TOPIC_WORDS.len()].to_string(),
-                );
+                let weights: Vec<f64> = style.content.iter().map(|c| c.1).collect();
+                let content = style.content[pick(rng, &weights)].0;
+                words.push(topic_words(content, p)[rng.gen_range(0..3)].to_string());
             } else {
                 words.push(STYLE_WORDS[pick(rng, &style.weights)].to_string());
             }
@@ -189,4 +210,28 @@ pub fn world(seed: u64, prompts: usize, share: f64) -> World {
         ));
     }
     World { samples }
+}
+
+/// A world as [`world`], plus a candidate "A2" that writes exactly like A
+/// (the same style, its own random draws): a twin the analysis cannot
+/// separate from the teacher.
+pub fn world_with_twin(seed: u64, prompts: usize, share: f64) -> World {
+    let mut w = world(seed, prompts, share);
+    let a: Vec<Sample> = w
+        .samples
+        .iter()
+        .filter(|s| s.source == "A")
+        .cloned()
+        .collect();
+    // Re-draw A's style the way `world` did (same seed, same order).
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let style = random_style(&mut rng, "Sure thing!");
+    debug_assert!(!a.is_empty());
+    w.samples.extend(outputs(
+        "A2",
+        &style,
+        prompts,
+        seed.wrapping_mul(31).wrapping_add(97),
+    ));
+    w
 }
