@@ -1,0 +1,115 @@
+//! `lineage eval`: the evaluation protocol (T1, T2) over a directory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use lineage::analysis::AnalysisOptions;
+use lineage::eval::{self, EvalResult, SuspectCase};
+
+use crate::input::Loaded;
+use crate::output::{OutFormat, Progress};
+
+/// Run the evaluation protocol (T1 attribution, T2 distillation) on a directory.
+#[derive(Args)]
+pub struct EvalArgs {
+    /// A directory of .jsonl/.csv files, one or more sources each.
+    dir: PathBuf,
+    /// Comma-separated candidate source names.
+    #[arg(long, value_delimiter = ',', required = true)]
+    candidates: Vec<String>,
+    /// Comma-separated suspect:teacher[:control] cases; `-` = none.
+    #[arg(long, value_delimiter = ',')]
+    suspects: Vec<String>,
+    /// Output format [default: summary on a terminal, json when piped]
+    /// (md prints the summary).
+    #[arg(long, value_enum)]
+    format: Option<OutFormat>,
+    /// The same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+    /// Seed of every random choice (the split of prompts, the tests).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+pub fn run(args: EvalArgs) -> Result<(), String> {
+    let start = Instant::now();
+    if !args.dir.is_dir() {
+        return Err(format!("{} is not a directory", args.dir.display()));
+    }
+    let mut loaded = Loaded::default();
+    loaded.read_path(&args.dir)?;
+    let cases: Vec<SuspectCase> = args
+        .suspects
+        .iter()
+        .map(|s| SuspectCase::parse(s))
+        .collect::<Result<_, _>>()?;
+    let opts = AnalysisOptions {
+        seed: args.seed,
+        ..AnalysisOptions::default()
+    };
+    let progress = Progress::new();
+    let result = eval::run(
+        &loaded.samples,
+        &args.candidates,
+        &cases,
+        &opts,
+        &mut |stage, f| progress.update(stage, f),
+    );
+    progress.finish();
+    let mut result = result?;
+    result.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    let format = if args.json {
+        OutFormat::Json
+    } else {
+        OutFormat::resolve(args.format)
+    };
+    if format == OutFormat::Json {
+        let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else {
+        print!("{}", tables(&result));
+    }
+    Ok(())
+}
+
+/// The T1 and T2 tables for a terminal.
+fn tables(result: &EvalResult) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let t1 = &result.t1;
+    let _ = writeln!(s, "T1 closed-set attribution ({})", t1.method);
+    let _ = writeln!(
+        s,
+        "  single output: {:.3} over {}   batch of 10: {:.3} over {}",
+        t1.single_accuracy, t1.n_single, t1.batch10_accuracy, t1.n_batches
+    );
+    for (c, a) in t1.candidates.iter().zip(&t1.per_candidate) {
+        let _ = writeln!(s, "    {c:<28} {a:.3}");
+    }
+    let _ = writeln!(s, "\nT2 distillation");
+    let _ = writeln!(
+        s,
+        "  {:<16} {:<20} {:<16} {:>4} {:>8} {:>9} {:>7}  first",
+        "suspect", "teacher", "control", "rank", "p", "abstained", "correct"
+    );
+    for t in &result.t2 {
+        let _ = writeln!(
+            s,
+            "  {:<16} {:<20} {:<16} {:>4} {:>8.4} {:>9} {:>7}  {}",
+            t.suspect,
+            t.teacher.as_deref().unwrap_or("-"),
+            t.control.as_deref().unwrap_or("-"),
+            t.teacher_rank.map_or("-".into(), |r| r.to_string()),
+            t.p_value,
+            t.abstained,
+            t.correct,
+            t.ranking.first().map_or("-", String::as_str)
+        );
+        let _ = writeln!(s, "      {}", t.reason);
+    }
+    let _ = writeln!(s, "\n{:.1} s", result.seconds);
+    s
+}
