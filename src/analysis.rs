@@ -10,7 +10,6 @@
 #![allow(clippy::needless_range_loop)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use rand::Rng;
 
@@ -27,7 +26,9 @@ use crate::signals::{habits, identity};
 use crate::stats;
 
 /// Which Delta measure the `cosine_delta` signal uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum DeltaKind {
     /// Cosine of the z-score vectors (Evert et al. 2017; the default).
     Cosine,
@@ -47,8 +48,11 @@ impl DeltaKind {
     }
 }
 
-/// Parameters of an analysis; every default is documented in `docs/METHOD.md`.
-#[derive(Clone, Debug, PartialEq)]
+/// Parameters of an analysis; every default is documented in `docs/METHOD.md`,
+/// every range in `crate::options` (camelCase names, as JS callers write them).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct AnalysisOptions {
     pub seed: u64,
     /// Significance level of every decision test.
@@ -59,6 +63,7 @@ pub struct AnalysisOptions {
     pub bootstrap_reps: usize,
     pub permutation_reps: usize,
     /// Number of most frequent words for Delta.
+    #[serde(rename = "mostFrequentWords")]
     pub mfw: usize,
     pub delta: DeltaKind,
     /// Character n-grams n = 1..=this.
@@ -107,35 +112,10 @@ pub struct AnalysisRequest {
     pub size_limits: corpus::SizeLimits,
 }
 
-/// An analysis that cannot start (missing sources, too few candidates,
-/// inputs past the size limits of [`corpus::check_limits`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnalysisError {
-    message: String,
-    too_large: bool,
-}
-
-impl AnalysisError {
-    fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            too_large: false,
-        }
-    }
-
-    /// True when the inputs exceed a size limit (error code `TOO_LARGE`).
-    pub fn is_too_large(&self) -> bool {
-        self.too_large
-    }
-}
-
-impl fmt::Display for AnalysisError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for AnalysisError {}
+/// An analysis that cannot start (options out of range, missing sources,
+/// too few candidates, inputs past the size limits of [`corpus::check_limits`]).
+pub use crate::error::Error as AnalysisError;
+use crate::error::ErrorKind;
 
 /// Progress reporting: stage name and overall fraction in [0, 1].
 pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
@@ -582,6 +562,7 @@ pub fn analyze(
     opts: &AnalysisOptions,
     progress: Progress<'_>,
 ) -> Result<Report, AnalysisError> {
+    opts.validate()?;
     progress("reading", 0.0);
     let groups = corpus::group_by_source(&req.samples);
     let mut missing: Vec<&str> = Vec::new();
@@ -597,29 +578,32 @@ pub fn analyze(
     }
     if !missing.is_empty() {
         let known: Vec<&str> = groups.keys().map(String::as_str).collect();
-        return Err(AnalysisError::new(format!(
-            "unknown source name(s): {} (known: {})",
-            missing.join(", "),
-            known.join(", ")
-        )));
+        return Err(AnalysisError::new(
+            ErrorKind::UnknownSource,
+            format!(
+                "unknown source name(s): {} (known: {})",
+                missing.join(", "),
+                known.join(", ")
+            ),
+        ));
     }
     let distinct: BTreeSet<&str> = wanted.iter().map(|w| w.0).collect();
     if distinct.len() != wanted.len() {
         return Err(AnalysisError::new(
+            ErrorKind::BadRoles,
             "a source may play only one role (suspect, candidate or control)",
         ));
     }
     if req.candidates.len() < 2 {
-        return Err(AnalysisError::new("at least two candidates are needed"));
+        return Err(AnalysisError::new(
+            ErrorKind::BadRoles,
+            "at least two candidates are needed",
+        ));
     }
     corpus::check_limits(
         wanted.iter().map(|(n, _)| groups[*n].as_slice()),
         &req.size_limits,
-    )
-    .map_err(|e| AnalysisError {
-        message: format!("TOO_LARGE: {e}"),
-        too_large: true,
-    })?;
+    )?;
     let duplicates = duplicate_prompt_warnings(&wanted, &groups);
     // Canonical order inside each source (by prompt id, then text), so the
     // report does not depend on the order of the input lines.

@@ -6,10 +6,12 @@
 //! so the same input and seed give byte-identical JSON natively and in
 //! wasm even where the platforms' `ln`/`exp` differ in the last bit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a field is renamed or removed (adding fields keeps it).
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2: every name is camelCase, in the CLI's JSON as in the JS
+/// package (one document; version 1 was snake_case in the CLI).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Rounds to six decimals; non-finite values become 0 (JSON has no NaN).
 pub fn r6(x: f64) -> f64 {
@@ -25,7 +27,9 @@ pub fn r6(x: f64) -> f64 {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Report {
     pub schema_version: u32,
     pub lineage_version: String,
@@ -41,7 +45,9 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parameters {
     pub alpha: f64,
     pub min_effect: f64,
@@ -56,7 +62,9 @@ pub struct Parameters {
 }
 
 /// One input file (or pasted text) as read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct InputFile {
     pub name: String,
     pub sha256: String,
@@ -64,7 +72,9 @@ pub struct InputFile {
     pub malformed_lines: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SourceSummary {
     pub name: String,
     pub role: String,
@@ -73,7 +83,9 @@ pub struct SourceSummary {
     pub mean_words: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Design {
     /// True when prompts are matched by id across the suspect and every
     /// candidate (and the control).
@@ -86,7 +98,9 @@ pub struct Design {
 }
 
 /// A per-candidate score with its interval.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CandidateScore {
     pub candidate: String,
     pub score: f64,
@@ -94,7 +108,9 @@ pub struct CandidateScore {
     pub high: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SignalResult {
     /// Stable machine name, e.g. `cosine_delta`.
     pub name: String,
@@ -111,7 +127,9 @@ pub struct SignalResult {
 
 /// Offsets of a span in UTF-8 bytes and UTF-16 code units (the latter
 /// index JavaScript strings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SpanOffsets {
     pub start: usize,
     pub end: usize,
@@ -131,8 +149,13 @@ impl From<crate::text::Span> for SpanOffsets {
 }
 
 /// Readable evidence of one signal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Evidence {
     /// An item both the suspect and the candidate over-use relative to the
     /// pooled corpus (weighted log-odds z-scores).
@@ -176,7 +199,9 @@ pub enum Evidence {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct LeakEvidence {
     pub source: String,
     pub prompt_id: Option<String>,
@@ -186,7 +211,9 @@ pub struct LeakEvidence {
     pub span: SpanOffsets,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RankedCandidate {
     pub candidate: String,
     /// Mean combined similarity (standardised units), or mean excess over
@@ -198,7 +225,9 @@ pub struct RankedCandidate {
     pub signals_first: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct TestResult {
     /// What was tested, in words.
     pub hypothesis: String,
@@ -211,7 +240,9 @@ pub struct TestResult {
     pub negative: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Verdict {
     /// The attributed candidate, when the analysis is confident.
     pub attributed: Option<String>,
@@ -233,7 +264,9 @@ pub struct Verdict {
     pub separability: Option<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Kinship {
     pub sources: Vec<String>,
     /// Symmetric similarity matrix (1 on the diagonal), rows in `sources` order.
@@ -242,7 +275,9 @@ pub struct Kinship {
     pub newick: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Warning {
     /// Stable code: too_few_samples, short_texts, length_imbalance,
     /// unpaired_design, base_model_not_ruled_out, malformed_input, ...

@@ -42,7 +42,9 @@
 use crate::text::{self, Span};
 
 /// What a claim names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ClaimKind {
     /// A model or product ("ChatGPT", "Claude", "Qwen").
     Model,
@@ -64,7 +66,8 @@ impl ClaimKind {
 }
 
 /// One thing a sentence claims to be or to come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Claim {
     /// Canonical name ("ChatGPT", "OpenAI"); for a generic claim, the
     /// canonical English self-description ("AI language model").
@@ -74,14 +77,21 @@ pub struct Claim {
     pub kind: ClaimKind,
 }
 
-/// Language of a leaking sentence, by its script and a few marker letters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Language of a leaking sentence, by its script and a few marker letters;
+/// serialised as its ISO 639-1 code ([`Language::code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Language {
+    #[serde(rename = "en")]
     English,
+    #[serde(rename = "uk")]
     Ukrainian,
+    #[serde(rename = "ru")]
     Russian,
+    #[serde(rename = "zh")]
     Chinese,
-    /// Anything else (the patterns are those of the four languages above).
+    /// Anything else (the patterns are those of the languages above).
+    #[serde(rename = "und")]
     Other,
 }
 
@@ -99,7 +109,8 @@ impl Language {
 }
 
 /// A sentence that presents its text as a model or names its maker.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Leak {
     /// The sentence as written.
     pub sentence: String,

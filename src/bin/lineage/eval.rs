@@ -7,6 +7,7 @@ use clap::Args;
 
 use lineage::analysis::AnalysisOptions;
 use lineage::eval::{self, EvalResult, SuspectCase};
+use lineage::{Error, ErrorKind};
 
 use crate::input::Loaded;
 use crate::output::{OutFormat, Progress};
@@ -34,10 +35,10 @@ pub struct EvalArgs {
     seed: u64,
 }
 
-pub fn run(args: EvalArgs) -> Result<(), String> {
+pub fn run(args: EvalArgs) -> Result<(), Error> {
     let start = Instant::now();
     if !args.dir.is_dir() {
-        return Err(format!("{} is not a directory", args.dir.display()));
+        return Err(crate::input::read_failed(&args.dir, "not a directory"));
     }
     let mut loaded = Loaded::default();
     loaded.read_path(&args.dir)?;
@@ -45,7 +46,8 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         .suspects
         .iter()
         .map(|s| SuspectCase::parse(s))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, _>>()
+        .map_err(bad_argument)?;
     let opts = AnalysisOptions {
         seed: args.seed,
         ..AnalysisOptions::default()
@@ -59,7 +61,8 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         &mut |stage, f| progress.update(stage, f),
     );
     progress.finish();
-    let mut result = result?;
+    // The protocol's own errors name what is wrong with its arguments.
+    let mut result = result.map_err(bad_argument)?;
     result.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     let format = if args.json {
         OutFormat::Json
@@ -67,12 +70,17 @@ pub fn run(args: EvalArgs) -> Result<(), String> {
         OutFormat::resolve(args.format)
     };
     if format == OutFormat::Json {
-        let json = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+        let json = serde_json::to_string_pretty(&result)
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
         println!("{json}");
     } else {
         print!("{}", tables(&result));
     }
     Ok(())
+}
+
+fn bad_argument(message: String) -> Error {
+    Error::new(ErrorKind::BadArgument, message)
 }
 
 /// The T1 and T2 tables for a terminal.

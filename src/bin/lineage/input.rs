@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use lineage::corpus::{self, Format, Parsed, Sample};
+use lineage::corpus::{self, Format, Sample};
 use lineage::report::{InputFile, Warning};
+use lineage::{Error, ErrorKind};
 
 /// Largest input file read (the analysis limits are on text, see
 /// `corpus::MAX_TOTAL_BYTES`; JSON escapes and fields add to it).
@@ -20,73 +21,52 @@ pub struct Loaded {
 
 impl Loaded {
     /// Reads one file; returns the sources its records name, sorted.
-    pub fn read_file(&mut self, path: &Path) -> Result<Vec<String>, String> {
+    pub fn read_file(&mut self, path: &Path) -> Result<Vec<String>, Error> {
         let name = path.display().to_string();
         // Refused before reading: a file this large could not be
         // analysed anyway (see corpus::MAX_TOTAL_BYTES).
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size > MAX_FILE_BYTES {
-            return Err(format!(
-                "TOO_LARGE: {name} has {} MiB; input files over {} MiB are refused",
-                size >> 20,
-                MAX_FILE_BYTES >> 20
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "{name} has {} MiB; input files over {} MiB are refused",
+                    size >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
             ));
         }
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = std::fs::read(path).map_err(|e| read_failed(path, e))?;
         // A record without a source takes the file's stem as its source.
         let stem = path.file_stem().map(|s| s.to_string_lossy().to_string());
-        let parsed: Parsed = corpus::read(&name, &bytes, Format::from_name(&name), stem.as_deref());
+        let format = Format::from_name(&name);
+        let parsed = corpus::read(&name, &bytes, format, stem.as_deref());
         for e in parsed.errors.iter().chain(&parsed.warnings) {
             eprintln!("warning: {e}");
         }
-        for w in &parsed.warnings {
-            self.warnings.push(Warning {
-                code: "invalid_utf8".into(),
-                message: w.to_string(),
-            });
+        if let Some(refusal) = parsed.refusal(format) {
+            return Err(refusal);
         }
-        if !parsed.errors.is_empty() {
-            let first: Vec<String> = parsed
-                .errors
-                .iter()
-                .take(5)
-                .map(|e| e.to_string())
-                .collect();
-            self.warnings.push(Warning {
-                code: "malformed_input".into(),
-                message: format!(
-                    "{} malformed record(s) skipped in {} (first: {})",
-                    parsed.errors.len(),
-                    name,
-                    first.join("; ")
-                ),
-            });
-        }
-        if parsed.samples.is_empty() {
-            return Err(format!("no readable records in {name}"));
-        }
+        self.warnings.extend(parsed.report_warnings());
+        self.files.push(parsed.input_file());
         let mut sources: Vec<String> = parsed.samples.iter().map(|s| s.source.clone()).collect();
-        sources.sort();
+        lineage::sort::stable_sort_by(&mut sources, Ord::cmp);
         sources.dedup();
-        self.files.push(InputFile {
-            name,
-            sha256: parsed.sha256,
-            samples: parsed.samples.len(),
-            malformed_lines: parsed.errors.len(),
-        });
         self.samples.extend(parsed.samples);
         Ok(sources)
     }
 
     /// Reads a file, or every .jsonl/.csv file of a directory in name order.
-    pub fn read_path(&mut self, path: &Path) -> Result<(), String> {
+    pub fn read_path(&mut self, path: &Path) -> Result<(), Error> {
         if !path.is_dir() {
             return self.read_file(path).map(|_| ());
         }
         let entries = files_in(path, &["jsonl", "csv"])?;
         if entries.is_empty() {
-            return Err(format!("no .jsonl or .csv files in {}", path.display()));
+            return Err(Error::new(
+                ErrorKind::EmptyInput,
+                format!("no .jsonl or .csv files in {}", path.display()),
+            ));
         }
         for p in entries {
             self.read_file(&p)?;
@@ -97,19 +77,25 @@ impl Loaded {
     /// A role argument: an existing file gives its (single) source; a
     /// directory is read and must then be named otherwise; anything
     /// else is a source name.
-    pub fn role(&mut self, arg: &str) -> Result<String, String> {
+    pub fn role(&mut self, arg: &str) -> Result<String, Error> {
         let p = Path::new(arg);
         if p.is_file() {
             let sources = self.read_file(p)?;
             match sources.as_slice() {
                 [one] => Ok(one.clone()),
-                many => Err(format!(
-                    "{arg} holds several sources ({}); pass the file as an input and name the source",
-                    many.join(", ")
+                many => Err(Error::new(
+                    ErrorKind::BadRoles,
+                    format!(
+                        "{arg} holds several sources ({}); pass the file as an input and name the source",
+                        many.join(", ")
+                    ),
                 )),
             }
         } else if looks_like_path(arg) {
-            Err(format!("cannot read {arg}: no such file"))
+            Err(Error::new(
+                ErrorKind::ReadFailed,
+                format!("cannot read {arg}: no such file"),
+            ))
         } else {
             Ok(arg.to_string())
         }
@@ -131,11 +117,19 @@ fn looks_like_path(arg: &str) -> bool {
     lower.ends_with(".jsonl") || lower.ends_with(".csv") || lower.ends_with(".json")
 }
 
+/// `READ_FAILED` naming the path.
+pub fn read_failed(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::ReadFailed,
+        format!("cannot read {}: {e}", path.display()),
+    )
+}
+
 /// The files of `dir` whose extension is one of `extensions` (any case),
 /// sorted by path.
-pub fn files_in(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, String> {
+pub fn files_in(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, Error> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read directory {}: {e}", dir.display()))?
+        .map_err(|e| read_failed(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension()
@@ -143,6 +137,6 @@ pub fn files_in(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, String>
                 .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
         })
         .collect();
-    found.sort();
+    lineage::sort::stable_sort_by(&mut found, Ord::cmp);
     Ok(found)
 }

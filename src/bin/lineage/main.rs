@@ -49,7 +49,8 @@ mod cli {
         match result {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("error: {e}");
+                // The code first, as the JS package's `error.code`.
+                eprintln!("error: {}: {e}", e.kind().code());
                 2
             }
         }

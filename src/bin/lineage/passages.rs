@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use lineage::corpus::{self, Sample};
 use lineage::passages::{self, PassageOptions};
+use lineage::{Error, ErrorKind};
 
 /// Find verbatim passages shared by any two texts of the inputs.
 ///
@@ -35,13 +36,15 @@ pub struct PassagesArgs {
     same_source: bool,
 }
 
-pub fn run(args: PassagesArgs) -> Result<(), String> {
+pub fn run(args: PassagesArgs) -> Result<(), Error> {
     let opts = PassageOptions {
         min_words: args.min_words.max(1),
         max_bucket: args.max_bucket.max(2),
         ..Default::default()
     };
-    find(&args.inputs, &opts, args.same_source)
+    let files = jsonl_files(&args.inputs)?;
+    // Past this point an error is a file that could not be (re-)read.
+    find(&files, &opts, args.same_source).map_err(|m| Error::new(ErrorKind::ReadFailed, m))
 }
 
 /// Two texts (ids and records) and the passages they share.
@@ -79,7 +82,7 @@ struct Hit<'a> {
     text: &'a str,
 }
 
-fn jsonl_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+fn jsonl_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in inputs {
         if p.is_dir() {
@@ -87,11 +90,14 @@ fn jsonl_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            return Err(format!("{} is neither a file nor a directory", p.display()));
+            return Err(crate::input::read_failed(
+                p,
+                "neither a file nor a directory",
+            ));
         }
     }
     if files.is_empty() {
-        return Err("no .jsonl input found".into());
+        return Err(Error::new(ErrorKind::EmptyInput, "no .jsonl input found"));
     }
     Ok(files)
 }
@@ -151,9 +157,8 @@ fn line_numbers(files: &[PathBuf], docs: &[DocRef]) -> Result<Vec<u64>, String> 
     Ok(out)
 }
 
-fn find(inputs: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(), String> {
+fn find(files: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(), String> {
     let start = Instant::now();
-    let files = jsonl_files(inputs)?;
     // Pass 1: stream every file in batches of lines, sketch on all
     // cores; keep only (bucket, doc) entries and where each doc is.
     let mut docs: Vec<DocRef> = Vec::new();
@@ -249,10 +254,10 @@ fn find(inputs: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<
             let mut last: Option<(u32, Sample)> = None;
             for &(a, b) in chunk {
                 if last.as_ref().map_or(true, |l| l.0 != a) {
-                    last = Some((a, read_doc(&files, docs[a as usize])?));
+                    last = Some((a, read_doc(files, docs[a as usize])?));
                 }
                 let sa = &last.as_ref().expect("just set").1;
-                let sb = read_doc(&files, docs[b as usize])?;
+                let sb = read_doc(files, docs[b as usize])?;
                 let spans = passages::verify(&sa.text, &sb.text, opts);
                 if !spans.is_empty() {
                     out.push((a, b, sa.clone(), sb, spans));
@@ -275,7 +280,7 @@ fn find(inputs: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<
             });
         }
     }
-    let lines = line_numbers(&files, &hit_docs)?;
+    let lines = line_numbers(files, &hit_docs)?;
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
