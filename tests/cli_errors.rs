@@ -106,7 +106,7 @@ fn errors_name_the_problem() {
     for (args, code, fragment) in cases {
         let (got, _, err) = run(bin().args(args.split(' ')));
         assert_eq!(got, code, "{args:?}: {err}");
-        assert!(err.contains(&fragment), "{args:?}: {err}");
+        assert!(err.contains(fragment), "{args:?}: {err}");
     }
 }
 
