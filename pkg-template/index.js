@@ -69,6 +69,12 @@ export function sharedSpans(a, b, options) {
 export function identityLeaks(text) {
   return call(() => glue.identityLeaks(text));
 }
+export function preflight(samples, options) {
+  return call(() => glue.preflight(samples, options));
+}
+export function countItems(samples, items) {
+  return call(() => glue.countItems(samples, items));
+}
 export function reportMarkdown(report) {
   return call(() => glue.reportMarkdown(report));
 }

@@ -1452,7 +1452,7 @@ fn add_data_warnings(space: &Space, srcs: &[usize], warnings: &mut Vec<Warning>)
         .collect();
     let few: Vec<String> = medians
         .iter()
-        .filter(|m| m.2 < 30)
+        .filter(|m| m.2 < crate::checks::MIN_SAMPLES)
         .map(|m| format!("{} ({})", m.0, m.2))
         .collect();
     if !few.is_empty() {
@@ -1466,7 +1466,7 @@ fn add_data_warnings(space: &Space, srcs: &[usize], warnings: &mut Vec<Warning>)
     }
     let short: Vec<String> = medians
         .iter()
-        .filter(|m| m.1 < 20.0)
+        .filter(|m| m.1 < crate::checks::MIN_MEDIAN_WORDS)
         .map(|m| format!("{} (median {} words)", m.0, m.1))
         .collect();
     if !short.is_empty() {
@@ -1477,7 +1477,7 @@ fn add_data_warnings(space: &Space, srcs: &[usize], warnings: &mut Vec<Warning>)
     }
     let lo = medians.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
     let hi = medians.iter().map(|m| m.1).fold(0.0, f64::max);
-    if lo > 0.0 && hi / lo > 3.0 {
+    if lo > 0.0 && hi / lo > crate::checks::MAX_LENGTH_RATIO {
         warnings.push(Warning {
             code: "length_imbalance".into(),
             message: format!(

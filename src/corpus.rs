@@ -79,6 +79,55 @@ pub fn prompt_id_value(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// Options of an input added to a workspace (`addJsonl`, `addCsv`,
+/// `addFile` in the JS package).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct InputOptions {
+    /// How the report names this input (default: the file's name, or
+    /// "input-N.jsonl" / ".csv" for a text).
+    pub name: Option<String>,
+    /// Source of the records that name none (default: such records are errors).
+    pub source: Option<String>,
+}
+
+/// Line errors an [`AddResult`] lists; `malformed` still counts them all, so
+/// a file of a million bad lines does not become a million JS objects.
+const MAX_LISTED_ERRORS: usize = 100;
+
+/// What adding one input (or sample) to a workspace did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct AddResult {
+    /// Samples added by this call.
+    pub added: usize,
+    /// Records of this input that could not be read.
+    pub malformed: usize,
+    /// The first (at most 100) of those records, with their line numbers.
+    pub errors: Vec<LineError>,
+    /// Samples in the workspace after this call.
+    pub total: usize,
+    /// Distinct sources in the workspace after this call, sorted.
+    pub sources: Vec<String>,
+}
+
+impl AddResult {
+    /// `added` samples and `errors` from one input, into a workspace now
+    /// holding `samples`.
+    pub fn new(added: usize, errors: &[LineError], samples: &[Sample]) -> Self {
+        let sources: BTreeSet<&str> = samples.iter().map(|s| s.source.as_str()).collect();
+        AddResult {
+            added,
+            malformed: errors.len(),
+            errors: errors.iter().take(MAX_LISTED_ERRORS).cloned().collect(),
+            total: samples.len(),
+            sources: sources.into_iter().map(str::to_string).collect(),
+        }
+    }
+}
+
 /// The part a source plays in an analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {

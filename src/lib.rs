@@ -11,6 +11,7 @@ pub mod profile;
 pub mod text;
 
 pub mod analysis;
+pub mod checks;
 pub mod corpus;
 pub mod error;
 pub mod eval;

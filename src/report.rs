@@ -285,6 +285,27 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What every rendering of a verdict says with it.
+pub const CAVEAT: &str = "Resemblance is evidence, not proof: models trained on similar data, \
+    or prompted alike, can write alike without one being distilled from the other.";
+
+impl Verdict {
+    /// The decision's figures in one line: p-value, effect, agreeing
+    /// signals, separability.
+    pub fn figures(&self) -> String {
+        format!(
+            "p-value {:.4}, effect {:.2}, {} of {} signals rank the top candidate first{}",
+            self.p_value,
+            self.effect,
+            self.agreeing_signals,
+            self.ranked_signals,
+            self.separability
+                .map(|x| format!(", separability {x:.3}"))
+                .unwrap_or_default()
+        )
+    }
+}
+
 impl Report {
     /// Pretty JSON; deterministic for a given report value.
     pub fn to_json(&self) -> String {
@@ -310,17 +331,8 @@ impl Report {
             let _ = writeln!(s, "## Verdict: {}\n", md_escape(a));
         }
         let _ = writeln!(s, "{}\n", md_escape(&v.reason));
-        let _ = writeln!(
-            s,
-            "p-value {:.4}, effect {:.2}, {} of {} signals rank the top candidate first{}.\n",
-            v.p_value,
-            v.effect,
-            v.agreeing_signals,
-            v.ranked_signals,
-            v.separability
-                .map(|x| format!(", separability {x:.3}"))
-                .unwrap_or_default()
-        );
+        let _ = writeln!(s, "{}.\n", v.figures());
+        let _ = writeln!(s, "> {CAVEAT}\n");
         let _ = writeln!(s, "| rank | candidate | score | interval | signals first |");
         let _ = writeln!(s, "|---|---|---|---|---|");
         for (i, r) in v.ranking.iter().enumerate() {

@@ -105,7 +105,7 @@ impl Parsed {
         }
         let first: Vec<String> = self.errors.iter().take(3).map(|e| e.to_string()).collect();
         let kind = match format {
-            Format::Jsonl => ErrorKind::BadJsonl,
+            Format::Jsonl | Format::Json => ErrorKind::BadJsonl,
             Format::Csv => ErrorKind::BadCsv,
         };
         Some(Error::new(
@@ -125,13 +125,21 @@ impl Parsed {
 pub enum Format {
     Jsonl,
     Csv,
+    /// A JSON array of records, or an object whose `samples` is one; a
+    /// `.json` file that is neither is read as JSON Lines. A record's
+    /// "line" is its 1-based index in the array.
+    Json,
 }
 
 impl Format {
-    /// Guesses the format from a file name (`.csv` is CSV, anything else JSONL).
+    /// Guesses the format from a file name: `.csv` is CSV, `.json` JSON,
+    /// anything else JSON Lines.
     pub fn from_name(name: &str) -> Format {
-        if name.to_ascii_lowercase().ends_with(".csv") {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
             Format::Csv
+        } else if lower.ends_with(".json") {
+            Format::Json
         } else {
             Format::Jsonl
         }
@@ -163,6 +171,10 @@ struct JsonRecord {
 pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
     let rec =
         serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
+    record_sample(rec, default_source)
+}
+
+fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample, String> {
     let source = rec
         .source
         .filter(|s| !s.trim().is_empty())
@@ -252,12 +264,14 @@ impl Reader {
         if !self.started {
             self.skip_bom();
         }
-        if self.format == Format::Jsonl {
-            self.jsonl_lines(true);
-        } else {
-            let pending = std::mem::take(&mut self.pending);
-            let text = self.decode_at(&pending, self.offset, 1);
-            self.csv_records(&text);
+        match self.format {
+            Format::Jsonl => self.jsonl_lines(true),
+            Format::Csv => {
+                let pending = std::mem::take(&mut self.pending);
+                let text = self.decode_at(&pending, self.offset, 1);
+                self.csv_records(&text);
+            }
+            Format::Json => self.json_records(),
         }
         let mut warnings = Vec::new();
         if let Some((at, line)) = self.first_bad {
@@ -360,6 +374,37 @@ impl Reader {
         }
     }
 
+    /// The records of a JSON array (or `{"samples": [...]}`); anything
+    /// else is read as JSON Lines.
+    fn json_records(&mut self) {
+        let list = match serde_json::from_slice::<serde_json::Value>(&self.pending) {
+            Ok(serde_json::Value::Array(list)) => list,
+            Ok(serde_json::Value::Object(mut o))
+                if o.get("samples").is_some_and(|v| v.is_array()) =>
+            {
+                match o.remove("samples") {
+                    Some(serde_json::Value::Array(list)) => list,
+                    _ => Vec::new(),
+                }
+            }
+            _ => return self.jsonl_lines(true),
+        };
+        self.pending.clear();
+        for (i, item) in list.into_iter().enumerate() {
+            let sample = serde_json::from_value::<JsonRecord>(item)
+                .map_err(|e| format!("malformed record: {e}"))
+                .and_then(|rec| record_sample(rec, self.default_source.as_deref()));
+            match sample {
+                Ok(sample) => self.samples.push(sample),
+                Err(message) => self.errors.push(LineError {
+                    file: self.name.clone(),
+                    line: i + 1,
+                    message,
+                }),
+            }
+        }
+    }
+
     /// Every CSV record of the whole (decoded) input.
     fn csv_records(&mut self, content: &str) {
         let name = self.name.clone();
@@ -440,153 +485,4 @@ pub fn read(name: &str, bytes: &[u8], format: Format, default_source: Option<&st
     let mut reader = Reader::new(name, format, default_source);
     reader.push(bytes);
     reader.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn jsonl_cases() {
-        // (input, n samples, error lines)
-        let cases: &[(&str, usize, &[usize])] = &[
-            ("{\"source\":\"a\",\"text\":\"x\"}\n", 1, &[]),
-            (
-                "{\"source\":\"a\",\"text\":\"x\",\"promptId\":\"p\"}\n\n",
-                1,
-                &[],
-            ),
-            (
-                "{\"source\":\"a\",\"text\":\"x\"}\nnot json\n{\"text\":\"y\"}\n",
-                1,
-                &[2, 3],
-            ),
-            ("{\"source\":\"a\"}\n", 0, &[1]),
-            ("", 0, &[]),
-        ];
-        for (input, n, lines) in cases {
-            let p = read_jsonl("f", input.as_bytes(), None);
-            assert_eq!(p.samples.len(), *n, "{input:?}");
-            let got: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
-            assert_eq!(&got, lines, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn prompt_id_variants() {
-        let p = read_jsonl(
-            "f",
-            b"{\"source\":\"a\",\"text\":\"x\",\"promptId\":\"p1\"}\n{\"source\":\"a\",\"text\":\"x\",\"prompt_id\":7}\n",
-            None,
-        );
-        let ids: Vec<_> = p.samples.iter().map(|s| s.prompt_id.clone()).collect();
-        assert_eq!(ids, vec![Some("p1".into()), Some("7".into())]);
-    }
-
-    #[test]
-    fn csv_cases() {
-        let p = read_csv(
-            "c",
-            b"source,text,prompt_id\na,\"hello, world\nline two\",p1\nb,bye,p2\n",
-            None,
-        );
-        assert_eq!(p.samples.len(), 2);
-        assert_eq!(p.samples[0].text, "hello, world\nline two");
-        assert_eq!(p.samples[1].prompt_id.as_deref(), Some("p2"));
-        let bad = read_csv("c", b"foo,bar\n1,2\n", None);
-        assert_eq!(bad.samples.len(), 0);
-        assert_eq!(bad.errors.len(), 1);
-    }
-
-    #[test]
-    fn hostile_files_table() {
-        // (name, file bytes, texts read, error lines, warning lines and
-        // the message they must contain)
-        type Case<'a> = (
-            &'a str,
-            &'a [u8],
-            &'a [&'a str],
-            &'a [usize],
-            &'a [(usize, &'a str)],
-        );
-        let cases: &[Case] = &[
-            ("empty file", b"", &[], &[], &[]),
-            ("only a BOM", b"\xef\xbb\xbf", &[], &[], &[]),
-            ("BOM before the first record", b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"x\"}\n", &["x"], &[], &[]),
-            ("CRLF endings", b"{\"source\":\"a\",\"text\":\"x\"}\r\n{\"source\":\"a\",\"text\":\"y\"}\r\n", &["x", "y"], &[], &[]),
-            ("lone CR endings", b"{\"source\":\"a\",\"text\":\"x\"}\r{\"source\":\"a\",\"text\":\"y\"}\rbad\r", &["x", "y"], &[3], &[]),
-            ("escaped CR, NUL and controls kept", b"{\"source\":\"a\",\"text\":\"x\\r\\u0000\\u0007y\"}\n", &["x\r\0\u{7}y"], &[], &[]),
-            ("lone surrogate escape becomes U+FFFD", b"{\"source\":\"a\",\"text\":\"x\\ud800y\"}\n", &[], &[1], &[]),
-            (
-                "invalid UTF-8 on line 2",
-                b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\"a\",\"text\":\"b\xffd\"}\n",
-                &["x", "b\u{fffd}d"],
-                &[],
-                &[(2, "invalid UTF-8 at byte 49")],
-            ),
-            (
-                "invalid UTF-8 after a BOM counts the BOM's bytes",
-                b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"\xc3\"}\n",
-                &["\u{fffd}"],
-                &[],
-                &[(1, "invalid UTF-8 at byte 25 (1 bad sequence(s)")],
-            ),
-            ("malformed middle line, rest kept", b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\n{\"source\":\"a\",\"text\":\"z\"}\n", &["x", "z"], &[2], &[]),
-        ];
-        for &(name, bytes, texts, error_lines, warnings) in cases {
-            let p = read_jsonl("f.jsonl", bytes, None);
-            let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
-            assert_eq!(got, texts, "{name}");
-            let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
-            assert_eq!(lines, error_lines, "{name}: {:?}", p.errors);
-            assert_eq!(p.warnings.len(), warnings.len(), "{name}: {:?}", p.warnings);
-            for (w, (line, message)) in p.warnings.iter().zip(warnings) {
-                assert_eq!(w.line, *line, "{name}");
-                assert!(w.message.contains(message), "{name}: {}", w.message);
-                assert!(
-                    w.to_string().starts_with("f.jsonl:"),
-                    "{name}: names the file"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn hostile_csv_table() {
-        // (name, file bytes, texts read, error count, warning count)
-        type Case<'a> = (&'a str, &'a [u8], &'a [&'a str], usize, usize);
-        let cases: &[Case] = &[
-            ("empty file", b"", &[], 1, 0),
-            ("header only", b"source,text\n", &[], 0, 0),
-            (
-                "BOM before the header",
-                b"\xef\xbb\xbfsource,text\na,x\n",
-                &["x"],
-                0,
-                0,
-            ),
-            (
-                "quotes and embedded CRLF",
-                b"source,text\r\na,\"say \"\"hi\"\"\r\nthen, go\"\r\n",
-                &["say \"hi\"\r\nthen, go"],
-                0,
-                0,
-            ),
-            ("short record", b"source,text\na\nb,y\n", &["y"], 1, 0),
-            (
-                "invalid UTF-8",
-                b"source,text\na,\xfe\xff\n",
-                &["\u{fffd}\u{fffd}"],
-                0,
-                1,
-            ),
-        ];
-        for &(name, bytes, texts, n_errors, n_warnings) in cases {
-            let p = read_csv("f.csv", bytes, None);
-            let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
-            assert_eq!(got, texts, "{name}: {:?}", p.errors);
-            assert_eq!(p.errors.len(), n_errors, "{name}: {:?}", p.errors);
-            assert_eq!(p.warnings.len(), n_warnings, "{name}");
-        }
-    }
 }

@@ -25,7 +25,7 @@ mod text;
 mod workspace;
 
 pub use text::{identity_leaks, shared_spans};
-pub use workspace::{analyze, Workspace, MAX_TEXT_BYTES};
+pub use workspace::{analyze, count_items, preflight, Workspace, MAX_TEXT_BYTES};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EXTRA: &'static str = r#"

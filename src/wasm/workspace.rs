@@ -7,10 +7,6 @@
 //! loose arguments checked (each mistake named, with its index or field),
 //! the stream read, and the limit that keeps a browser tab's memory safe.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
-use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -20,7 +16,8 @@ use super::{
     string_arg, to_js, JsonMap,
 };
 use crate::analysis::{self, AnalysisOptions, AnalysisRequest};
-use crate::corpus::{self, Format, LineError, Reader, Sample};
+use crate::checks;
+use crate::corpus::{self, AddResult, Format, InputOptions, LineError, Reader, Sample};
 use crate::error::{Error, ErrorKind};
 use crate::options::Roles;
 use crate::report::{InputFile, Warning};
@@ -30,9 +27,6 @@ use crate::report::{InputFile, Warning};
 /// size, and a wasm32 instance has 4 GiB at most, shared with everything
 /// else in the tab.
 pub const MAX_TEXT_BYTES: usize = 256 << 20;
-/// Line errors an `AddResult` lists; `malformed` still counts them all, so
-/// a file of a million bad lines does not become a million JS objects.
-const MAX_LISTED_ERRORS: usize = 100;
 
 // web-sys has DecompressionStream only behind `--cfg web_sys_unstable_apis`
 // (a flag for every build); the three members used are declared here.
@@ -45,33 +39,6 @@ extern "C" {
     fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
     #[wasm_bindgen(method, getter)]
     fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
-}
-
-/// Options of `addJsonl`, `addCsv` and `addFile`.
-#[derive(Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-pub struct InputOptions {
-    /// How the report names this input (default: the file's name, or
-    /// "input-N.jsonl" / ".csv" for a text).
-    pub name: Option<String>,
-    /// Source of the records that name none (default: such records are errors).
-    pub source: Option<String>,
-}
-
-/// What one `add`, `addJsonl`, `addCsv` or `addFile` call did.
-#[derive(Debug, Serialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct AddResult {
-    /// Samples added by this call.
-    pub added: usize,
-    /// Records of this input that could not be read.
-    pub malformed: usize,
-    /// The first (at most 100) of those records, with their line numbers.
-    pub errors: Vec<LineError>,
-    /// Samples in the workspace after this call.
-    pub total: usize,
-    /// Distinct sources in the workspace after this call, sorted.
-    pub sources: Vec<String>,
 }
 
 /// Analyses `samples` with the roles and parameters of `options` and
@@ -88,20 +55,37 @@ pub fn analyze(
     #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
     on_progress: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    if !js_sys::Array::is_array(&samples) {
-        return Err(bad_argument(&format!(
-            "analyze: samples must be an array, got {}",
-            js_type_name(&samples)
-        )));
-    }
     let mut ws = Workspace::new();
-    for (i, value) in js_sys::Array::from(&samples).iter().enumerate() {
-        ws.push(
-            sample_of(value, &format!("analyze: samples[{i}]"))?,
-            "analyze",
-        )?;
+    for sample in samples_of("analyze", samples)? {
+        ws.push(sample, "analyze")?;
     }
     ws.run("analyze", options, progress_fn("analyze", on_progress)?)
+}
+
+/// Counts per source (samples, words, paired prompts) and the warnings
+/// the analysis would give about these samples with the roles chosen so
+/// far, with the analysis's own thresholds.
+#[wasm_bindgen(unchecked_return_type = "Preflight")]
+pub fn preflight(
+    #[wasm_bindgen(unchecked_param_type = "Sample[]")] samples: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PreflightOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let samples = samples_of("preflight", samples)?;
+    let options = from_js("preflight", "options", options)?;
+    to_js(&checks::preflight(&samples, &options))
+}
+
+/// Occurrences of each item (a word, or words separated by spaces) in
+/// each source, counted on the engine's case-folded words.
+#[wasm_bindgen(js_name = countItems, unchecked_return_type = "ItemCounts")]
+pub fn count_items(
+    #[wasm_bindgen(unchecked_param_type = "Sample[]")] samples: JsValue,
+    items: Vec<String>,
+) -> Result<JsValue, JsValue> {
+    to_js(&checks::count_items(
+        &samples_of("countItems", samples)?,
+        &items,
+    ))
 }
 
 /// Samples collected a few at a time (pasted texts, files read one by
@@ -315,14 +299,7 @@ impl Workspace {
     }
 
     fn result(&self, added: usize, errors: &[LineError]) -> Result<JsValue, JsValue> {
-        let sources: BTreeSet<&str> = self.samples.iter().map(|s| s.source.as_str()).collect();
-        to_js(&AddResult {
-            added,
-            malformed: errors.len(),
-            errors: errors.iter().take(MAX_LISTED_ERRORS).cloned().collect(),
-            total: self.samples.len(),
-            sources: sources.into_iter().map(str::to_string).collect(),
-        })
+        to_js(&AddResult::new(added, errors, &self.samples))
     }
 
     /// Runs the core on the samples and converts its report. A throwing
@@ -386,6 +363,23 @@ fn analyze_options(func: &str, options: JsValue) -> Result<(Roles, AnalysisOptio
     opts.validate()
         .map_err(|e| js_error(e.context(&format!("{func}: options"))))?;
     Ok((roles, opts))
+}
+
+/// The samples of a JS array, each checked (the error names its index).
+fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
+    if !js_sys::Array::is_array(&samples) {
+        return Err(bad_argument(&format!(
+            "{func}: samples must be an array, got {}",
+            js_type_name(&samples)
+        )));
+    }
+    let array = js_sys::Array::from(&samples);
+    let label = |i| format!("{func}: samples[{i}]");
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| sample_of(v, &label(i)))
+        .collect()
 }
 
 /// One sample from a JS value, or a `BAD_ARGUMENT` naming it (`label`).

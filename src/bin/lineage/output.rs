@@ -75,17 +75,7 @@ pub fn summary(report: &Report) -> String {
     };
     let _ = writeln!(s, "Verdict: {headline}");
     let _ = writeln!(s, "  {}", v.reason);
-    let _ = writeln!(
-        s,
-        "  p-value {:.4}, effect {:.2}, {} of {} signals agree{}",
-        v.p_value,
-        v.effect,
-        v.agreeing_signals,
-        v.ranked_signals,
-        v.separability
-            .map(|x| format!(", separability {x:.3}"))
-            .unwrap_or_default()
-    );
+    let _ = writeln!(s, "  {}", v.figures());
     let _ = writeln!(
         s,
         "\nRanking ({} {}s):",
@@ -118,6 +108,7 @@ pub fn summary(report: &Report) -> String {
     for w in &report.warnings {
         let _ = writeln!(s, "warning: {}", w.message);
     }
-    let _ = writeln!(s, "\nFull report: --format json or --format md.");
+    let _ = writeln!(s, "\n{}", lineage::report::CAVEAT);
+    let _ = writeln!(s, "Full report: --format json or --format md.");
     s
 }
