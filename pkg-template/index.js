@@ -30,17 +30,31 @@ function call(f) {
   try {
     return f();
   } catch (err) {
-    if (err?.code === "PANIC") {
-      generation++;
-      // Any export performs the reset the panic hook scheduled.
-      glue.schemaVersion();
-    } else if (err instanceof WebAssembly.RuntimeError) {
-      generation++;
-      glue.__wbg_reset_state();
-      throw coded("PANIC", `internal error (the module has been reset): ${err.message}`, err);
-    }
-    throw err;
+    throw recover(err);
   }
+}
+
+/** `call` for the async exports: the same recovery when the promise rejects. */
+async function callAsync(f) {
+  try {
+    return await f();
+  } catch (err) {
+    throw recover(err);
+  }
+}
+
+/** Resets the instance after a panic or a trap; returns the error to throw. */
+function recover(err) {
+  if (err?.code === "PANIC") {
+    generation++;
+    // Any export performs the reset the panic hook scheduled.
+    glue.schemaVersion();
+  } else if (err instanceof WebAssembly.RuntimeError) {
+    generation++;
+    glue.__wbg_reset_state();
+    return coded("PANIC", `internal error (the module has been reset): ${err.message}`, err);
+  }
+  return err;
 }
 
 export function analyze(samples, options, onProgress) {
@@ -54,6 +68,21 @@ export function sharedSpans(a, b, options) {
 }
 export function identityLeaks(text) {
   return call(() => glue.identityLeaks(text));
+}
+export function preflight(samples, options) {
+  return call(() => glue.preflight(samples, options));
+}
+export function countItems(samples, items) {
+  return call(() => glue.countItems(samples, items));
+}
+export function reportMarkdown(report) {
+  return call(() => glue.reportMarkdown(report));
+}
+export function analysisDefaults() {
+  return call(() => glue.analysisDefaults());
+}
+export function optionRanges() {
+  return call(() => glue.optionRanges());
 }
 export function version() {
   return call(() => glue.version());
@@ -93,6 +122,14 @@ export class Workspace extends glue.Workspace {
   addCsv(text, options) {
     this.#live("addCsv");
     return call(() => super.addCsv(text, options));
+  }
+  addFile(file, options, onProgress) {
+    this.#live("addFile");
+    return callAsync(() => super.addFile(file, options, onProgress));
+  }
+  records() {
+    this.#live("records");
+    return call(() => super.records());
   }
   analyze(options, onProgress) {
     this.#live("analyze");

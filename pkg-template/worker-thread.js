@@ -1,20 +1,44 @@
 // Runs inside the Web Worker that `lineage/worker` starts: loads the
-// module once, then answers { id, samples, options } with progress
-// messages and one result or error. Not an entry point of its own.
-import init, { analyze } from "./index.js";
+// module once, then answers { id, method, args } with progress messages
+// and one result or error. Not an entry point of its own.
+//
+// Methods: every function the package exports (analyze, sharedSpans,
+// identityLeaks, profile, reportMarkdown, preflight, countItems,
+// analysisDefaults, optionRanges, version, schemaVersion), and readFile,
+// which reads a File/Blob into a fresh Workspace (Workspace.addFile) and
+// returns what it added with the records.
+import init, * as lineage from "./index.js";
 
 const ready = init();
 
-self.onmessage = async ({ data: { id, samples, options } }) => {
+/** The functions a caller may run in the worker; the last argument of analyze and readFile is the progress callback. */
+const METHODS = {
+  analyze: (samples, options, progress) => lineage.analyze(samples, options, progress),
+  async readFile(file, options, progress) {
+    const ws = new lineage.Workspace();
+    try {
+      const added = await ws.addFile(file, options, progress);
+      return { ...added, records: ws.records() };
+    } finally {
+      ws.free();
+    }
+  },
+};
+for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "preflight", "countItems", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
+  METHODS[name] = (...args) => lineage[name](...args);
+}
+
+self.onmessage = async ({ data: { id, method, args } }) => {
   try {
     await ready;
-    const report = analyze(samples, options, (stage, fraction) =>
-      self.postMessage({ id, type: "progress", stage, fraction }),
-    );
-    self.postMessage({ id, type: "result", report });
+    const run = METHODS[method];
+    if (!run) throw Object.assign(new Error(`lineage/worker: no method ${method}`), { code: "BAD_ARGUMENT" });
+    const progress = (stage, fraction) => self.postMessage({ id, type: "progress", stage, fraction });
+    const value = await (method === "analyze" || method === "readFile" ? run(...args, progress) : run(...args));
+    self.postMessage({ id, type: "result", value });
   } catch (err) {
     // Errors cross postMessage as plain data; the code is rebuilt on the
-    // other side so callers see the same LineageError as in the page.
+    // other side so callers see the same LineageError as on the main thread.
     self.postMessage({
       id,
       type: "error",

@@ -1,4 +1,5 @@
-import type { AnalyzeOptions, ProgressCallback, Report, Sample } from "./index.js";
+import type { AddResult, AnalyzeOptions, InputOptions, ProgressCallback, Report, Sample } from "./index.js";
+import type * as lineage from "./index.js";
 
 /** How a worker analysis reports progress and can be stopped. */
 export interface AnalysisControl {
@@ -13,11 +14,28 @@ export interface LineageWorkerOptions {
     url?: string | URL;
 }
 
-/** The analysis in a module Web Worker, behind a promise API. */
+/** The package's functions that `LineageWorker.call` runs in the worker. */
+export type WorkerMethod = "analyze" | "sharedSpans" | "identityLeaks" | "profile" | "reportMarkdown"
+    | "preflight" | "countItems" | "analysisDefaults" | "optionRanges" | "version" | "schemaVersion";
+
+/** What `readFile` resolves with: what `Workspace.addFile` added, and the records read. */
+export interface ReadFileResult extends AddResult {
+    records: Sample[];
+}
+
+/** The package in a module Web Worker, behind a promise API. */
 export declare class LineageWorker {
     constructor(options?: LineageWorkerOptions);
     /** Resolves with the report; rejects with a `LineageError` or an `AbortError`. */
     analyze(samples: Sample[], options: AnalyzeOptions, control?: AnalysisControl): Promise<Report>;
-    /** Stops the worker; pending analyses reject with an `AbortError`. */
+    /** Reads a File/Blob with `Workspace.addFile` in the worker. */
+    readFile(file: Blob, options?: InputOptions, control?: AnalysisControl): Promise<ReadFileResult>;
+    /** Runs one of the package's functions in the worker, in call order. */
+    call<M extends WorkerMethod>(
+        method: M,
+        args: Parameters<(typeof lineage)[M]>,
+        control?: AnalysisControl,
+    ): Promise<ReturnType<(typeof lineage)[M]>>;
+    /** Stops the worker; pending calls reject with an `AbortError`. */
     terminate(): void;
 }

@@ -1,8 +1,10 @@
-// `lineage/worker`: the analysis in a Web Worker, behind a promise API,
-// so a page stays responsive while a large corpus is analysed.
+// `lineage/worker`: the package in a Web Worker, behind a promise API,
+// so a page stays responsive while a large corpus is read or analysed.
 //
 //   const worker = new LineageWorker();
 //   const report = await worker.analyze(samples, options, { onProgress, signal });
+//   const { records, errors } = await worker.readFile(file, { name: file.name });
+//   const spans = await worker.call("sharedSpans", [a, b]);
 //
 // Progress is the core's own (stage names and fractions). Aborting the
 // signal terminates the worker (the core cannot be interrupted midway,
@@ -31,7 +33,7 @@ export class LineageWorker {
         return;
       }
       this.#settle(data.id);
-      if (data.type === "result") job.resolve(data.report);
+      if (data.type === "result") job.resolve(data.value);
       else job.reject(coded(data.code, data.message));
     };
     worker.onerror = (event) => {
@@ -63,7 +65,28 @@ export class LineageWorker {
    * @param {import("./index.js").AnalyzeOptions} options
    * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
    */
-  analyze(samples, options, { onProgress, signal } = {}) {
+  analyze(samples, options, control) {
+    return this.call("analyze", [samples, options], control);
+  }
+
+  /**
+   * Reads a File or Blob (JSON Lines, CSV, a JSON array; `.gz` inflated)
+   * in the worker with `Workspace.addFile`; resolves with what it added
+   * and the records.
+   * @param {Blob} file
+   * @param {import("./index.js").InputOptions} [options]
+   * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
+   */
+  readFile(file, options, control) {
+    return this.call("readFile", [file, options], control);
+  }
+
+  /**
+   * Runs one of the package's functions in the worker ("sharedSpans",
+   * "profile", "reportMarkdown", "preflight", ...) with `args`; resolves
+   * with its result. Calls run one at a time, in order.
+   */
+  call(method, args = [], { onProgress, signal } = {}) {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const worker = this.#start();
     const id = this.#nextId++;
@@ -72,16 +95,16 @@ export class LineageWorker {
         // Jobs queued behind this one die with the worker too; they are
         // told why rather than left waiting.
         const job = this.#settle(id);
-        this.#fail(coded("INTERNAL", "the analysis was stopped because another one in the same worker was aborted"));
+        this.#fail(coded("INTERNAL", "the call was stopped because another one in the same worker was aborted"));
         job?.reject(abortError(signal));
       };
       this.#pending.set(id, { resolve, reject, onProgress, signal, onAbort });
       signal?.addEventListener("abort", onAbort, { once: true });
-      worker.postMessage({ id, samples, options });
+      worker.postMessage({ id, method, args });
     });
   }
 
-  /** Stops the worker; pending analyses reject with an AbortError. */
+  /** Stops the worker; pending calls reject with an AbortError. */
   terminate() {
     this.#fail(new DOMException("the Lineage worker was terminated", "AbortError"));
   }

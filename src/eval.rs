@@ -130,7 +130,7 @@ pub fn split_prompts(samples: &[Sample], seed: u64) -> (BTreeSet<String>, BTreeS
             )
         })
         .collect();
-    keyed.sort();
+    crate::sort::stable_sort_by(&mut keyed, Ord::cmp);
     let half = keyed.len() / 2;
     let first = keyed[..half].iter().map(|k| k.1.to_string()).collect();
     let second = keyed[half..].iter().map(|k| k.1.to_string()).collect();
@@ -200,7 +200,7 @@ pub fn t1(
     let (mut n_single, mut ok_single, mut n_batches, mut ok_batches) = (0, 0, 0, 0);
     let mut per_candidate = Vec::new();
     for (c, list) in probes.iter_mut().enumerate() {
-        list.sort_by(|a, b| a.prompt_id.cmp(&b.prompt_id));
+        crate::sort::stable_sort_by(list, |a, b| a.prompt_id.cmp(&b.prompt_id));
         let preds: Vec<usize> = stats::par_map(list, |s| model.predict(&s.text));
         let ok = preds.iter().filter(|&&p| p == c).count();
         per_candidate.push(if preds.is_empty() {
@@ -285,7 +285,7 @@ pub fn t1_centroid(
         // Batches: consecutive groups of 10 in prompt-id order (the members
         // are in file order; sort by id so the batches do not depend on it).
         let mut order: Vec<usize> = (0..probes.len()).collect();
-        order.sort_by(|&a, &b| {
+        crate::sort::stable_sort_by(&mut order, |&a, &b| {
             space.texts[probes[a]]
                 .prompt_id
                 .cmp(&space.texts[probes[b]].prompt_id)

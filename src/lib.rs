@@ -11,8 +11,11 @@ pub mod profile;
 pub mod text;
 
 pub mod analysis;
+pub mod checks;
 pub mod corpus;
+pub mod error;
 pub mod eval;
+pub mod options;
 pub mod passages;
 pub mod report;
 pub mod signals;
@@ -21,6 +24,8 @@ pub mod stats;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+pub use error::{Error, ErrorKind};
 
 /// Version of the crate, reported in every report and exported to JS.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -75,6 +75,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use crate::text::markdown::{self, Block};
+
+pub mod json;
 use crate::text::{
     fold_case_into, for_each_sentence_bound, for_each_word_bound, is_emoji, normalize_cow,
     piece_kind, NormalizeOptions, PieceKind,
@@ -124,7 +126,9 @@ impl Default for ProfileOptions {
 }
 
 /// Vocabulary richness measures, all computed on case-folded word unigrams.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Richness {
     /// Distinct words / words (falls as a text grows: compare only texts
     /// of similar length, or use MATTR).
@@ -141,7 +145,9 @@ pub struct Richness {
 }
 
 /// Markdown structure counts.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Markdown {
     pub headings: usize,
     pub bullet_items: usize,
@@ -183,8 +189,12 @@ impl Markdown {
     }
 }
 
-/// The profile of a text or of a source.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The profile of a text or of a source. It serialises (for JS callers
+/// and JSON) with the hashed n-gram tables replaced by their sizes and the
+/// `(text, count)` lists as `{text, count}` objects (see [`json`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(hashmap_as_object))]
 pub struct Profile {
     pub texts: usize,
     /// UTF-8 bytes of the normalised texts.
@@ -201,12 +211,18 @@ pub struct Profile {
     /// Case-folded word n-gram counts, n = 1, 2, 3 (index 0 = unigrams),
     /// keyed by [`word_ngram_key`] (see docs: exact strings are
     /// kept only for the top items).
+    #[serde(rename = "distinctWordNgrams", serialize_with = "json::sizes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number[]"))]
     pub word_ngrams: [BTreeMap<u64, u32>; 3],
     /// Exact strings of the most frequent word n-grams (n = 1..3), with
     /// counts, most frequent first (ties by key); words joined by one space.
+    #[serde(serialize_with = "json::top_ngrams")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "TopWordNgrams"))]
     pub top_word_ngrams: [Vec<(String, u32)>; 3],
     /// Character n-gram counts, n = 1..=max_char_ngram (index 0 = n 1),
     /// keyed by [`char_ngram_key`].
+    #[serde(rename = "distinctCharNgrams", serialize_with = "json::sizes")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number[]"))]
     pub char_ngrams: Vec<BTreeMap<u64, u32>>,
     /// `word_lengths[i]` = number of words of i+1 characters (last bucket is "longer").
     pub word_lengths: Vec<u32>,
@@ -219,8 +235,12 @@ pub struct Profile {
     pub emoji: usize,
     pub emoji_per_1000_words: f64,
     /// First words of each text (up to 3, case-folded), with counts.
+    #[serde(serialize_with = "json::counted")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Counted[]"))]
     pub opening_words: Vec<(String, u32)>,
     /// Last sentence of each text, with counts.
+    #[serde(serialize_with = "json::counted")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Counted[]"))]
     pub closing_sentences: Vec<(String, u32)>,
     /// Punctuation marks (UAX #29 pieces that are neither words, spaces
     /// nor emoji) with their counts: the raw counts behind
@@ -229,12 +249,14 @@ pub struct Profile {
     /// Sum of [`Profile::punctuation_counts`].
     pub punctuation_tokens: usize,
     /// How many strings [`Profile::top_word_ngrams`] keeps per order.
+    #[serde(skip)]
     pub top_k: usize,
     /// True when some n-gram table hit [`ProfileOptions::max_table_entries`]
     /// and its rarest items were dropped.
     pub pruned: bool,
     /// The [`ProfileOptions::max_table_entries`] this profile was made
     /// with; a merge keeps the larger of the two (0 = no cap).
+    #[serde(skip)]
     pub max_table_entries: usize,
 }
 

@@ -65,61 +65,48 @@ fn errors_name_the_problem() {
     write_world(&dir, 12);
     let d = dir.to_str().unwrap();
     let missing = dir.join("nope.jsonl");
-    // (arguments, expected exit code, fragment expected on stderr)
-    let cases: Vec<(Vec<String>, i32, String)> = vec![
+    let missing = missing.to_str().unwrap();
+    let missing_dir = dir.join("missing-dir");
+    let missing_dir = missing_dir.to_str().unwrap();
+    let roles = "--suspect student --candidate A";
+    // (arguments, split on spaces; exit code; fragment expected on stderr)
+    let cases: Vec<(String, i32, &str)> = vec![
         (
-            vec![
-                "analyze".into(),
-                "--suspect".into(),
-                missing.to_str().unwrap().into(),
-                "--candidate".into(),
-                "A".into(),
-                "--candidate".into(),
-                "B".into(),
-                d.into(),
-            ],
+            format!("analyze --suspect {missing} --candidate A --candidate B {d}"),
             2,
-            "nope.jsonl".into(),
+            "READ_FAILED: cannot read",
         ),
         (
-            vec![
-                "analyze".into(),
-                d.into(),
-                "--suspect".into(),
-                "student".into(),
-                "--candidate".into(),
-                "A".into(),
-                "--candidate".into(),
-                "ghost".into(),
-            ],
+            format!("analyze {d} {roles} --candidate ghost"),
             2,
-            "ghost".into(),
+            "UNKNOWN_SOURCE: unknown source name(s): ghost",
         ),
         (
-            vec![
-                "eval".into(),
-                d.into(),
-                "--candidates".into(),
-                "A,B,phantom".into(),
-            ],
+            format!("analyze {d} {roles} --candidate B --alpha 7"),
             2,
-            "phantom".into(),
+            "alpha must be a number in (0, 0.5], got 7",
         ),
         (
-            vec![
-                "eval".into(),
-                dir.join("missing-dir").to_str().unwrap().into(),
-                "--candidates".into(),
-                "A,B".into(),
-            ],
+            format!("analyze {d} {roles} --candidate B --min-paired 0"),
             2,
-            "missing-dir".into(),
+            "minPaired must be a whole number in [1, 1000000], got 0",
+        ),
+        (
+            format!("analyze {d} {roles}"),
+            2,
+            "BAD_ROLES: at least two candidates are needed",
+        ),
+        (format!("eval {d} --candidates A,B,phantom"), 2, "phantom"),
+        (
+            format!("eval {missing_dir} --candidates A,B"),
+            2,
+            "missing-dir",
         ),
     ];
     for (args, code, fragment) in cases {
-        let (got, _, err) = run(bin().args(&args));
+        let (got, _, err) = run(bin().args(args.split(' ')));
         assert_eq!(got, code, "{args:?}: {err}");
-        assert!(err.contains(&fragment), "{args:?}: {err}");
+        assert!(err.contains(fragment), "{args:?}: {err}");
     }
 }
 
@@ -145,7 +132,7 @@ fn malformed_lines_are_reported_and_skipped() {
     assert_eq!(report["sources"][0]["samples"], 11);
     let warnings = report["warnings"].as_array().unwrap();
     assert!(warnings.iter().any(|w| w["code"] == "malformed_input"));
-    assert_eq!(report["inputs"][0]["malformed_lines"], 2);
+    assert_eq!(report["inputs"][0]["malformedLines"], 2);
     assert_eq!(report["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
 }
 
@@ -288,7 +275,7 @@ fn hostile_suspect_files_table() {
             "empty file",
             vec![],
             2,
-            vec!["no readable records in".into()],
+            vec!["EMPTY_INPUT".into(), "holds no record".into()],
             None,
         ),
         ("CRLF endings", crlf, 0, vec![], None),

@@ -41,7 +41,7 @@ fn same_input_and_seed_give_identical_json() {
     let c = analyze(&request(reversed, true), &quick(9), &mut |_, _| {}).unwrap();
     assert_eq!(a.to_json(), c.to_json());
     let json: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap();
-    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["schemaVersion"], 2);
     assert_eq!(json["seed"], 9);
     assert!(a.to_markdown().contains("Lineage report"));
 }

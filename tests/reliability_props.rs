@@ -207,7 +207,8 @@ proptest! {
 
     #[test]
     fn report_is_deterministic_and_its_laws_hold(
-        seed in any::<u64>(),
+        // Seeds JavaScript can hold exactly (the core's range).
+        seed in 0u64..(1 << 53),
         noise in prop::collection::vec((0usize..40, prop::sample::select(PIECES)), 0..30),
     ) {
         let mut req = fixture::request();

@@ -1,6 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Identity leaks: positive and negative cases in English, Ukrainian,
-//! Russian and Chinese.
+//! Russian, Chinese, French, German and Spanish.
 
 use lineage::signals::identity::{find_leaks, ClaimKind, Language};
 
@@ -8,7 +8,7 @@ use lineage::signals::identity::{find_leaks, ClaimKind, Language};
 type Case = (&'static str, &'static [(&'static str, ClaimKind)], Language);
 
 use ClaimKind::{Generic, Model, Vendor};
-use Language::{Chinese, English, Russian, Ukrainian};
+use Language::{Chinese, English, French, German, Russian, Spanish, Ukrainian};
 
 const POSITIVE: &[Case] = &[
     ("I am ChatGPT.", &[("ChatGPT", Model)], English),
@@ -119,6 +119,71 @@ const POSITIVE: &[Case] = &[
         Chinese,
     ),
     ("我是ChatGPT。", &[("ChatGPT", Model)], Chinese),
+    (
+        "Je suis Claude, un assistant IA créé par Anthropic.",
+        &[("Claude", Model), ("Anthropic", Vendor)],
+        French,
+    ),
+    (
+        "En tant que modèle de langage développé par OpenAI, je ne peux pas naviguer.",
+        &[("OpenAI", Vendor)],
+        French,
+    ),
+    (
+        "En tant qu'IA, je n'ai pas d'opinions.",
+        &[("AI", Generic)],
+        French,
+    ),
+    (
+        "Je suis un grand modèle de langage, entraîné par Google.",
+        &[("Google", Vendor)],
+        French,
+    ),
+    (
+        "Je m'appelle ChatGPT, un modèle d'OpenAI.",
+        &[("ChatGPT", Model), ("OpenAI", Vendor)],
+        French,
+    ),
+    (
+        "Ich bin Claude, ein KI-Assistent von Anthropic.",
+        &[("Claude", Model), ("Anthropic", Vendor)],
+        German,
+    ),
+    (
+        "Als KI-Sprachmodell, das von OpenAI entwickelt wurde, kann ich nicht surfen.",
+        &[("OpenAI", Vendor)],
+        German,
+    ),
+    (
+        "Als künstliche Intelligenz habe ich keine Gefühle.",
+        &[("AI", Generic)],
+        German,
+    ),
+    (
+        "Mein Name ist Gemini und ich helfe gern.",
+        &[("Gemini", Model)],
+        German,
+    ),
+    (
+        "Soy ChatGPT, un modelo de lenguaje desarrollado por OpenAI.",
+        &[("ChatGPT", Model), ("OpenAI", Vendor)],
+        Spanish,
+    ),
+    (
+        "Como modelo de lenguaje, no tengo opiniones propias.",
+        &[("language model", Generic)],
+        Spanish,
+    ),
+    (
+        "Me llamo Claude y fui creado por Anthropic.",
+        &[("Claude", Model), ("Anthropic", Vendor)],
+        Spanish,
+    ),
+    (
+        "Soy un asistente de IA entrenado por Google.",
+        &[("Google", Vendor)],
+        Spanish,
+    ),
 ];
 
 const NEGATIVE: &[&str] = &[
@@ -138,6 +203,17 @@ const NEGATIVE: &[&str] = &[
     "Я считаю, что Claude пишет хорошо.",
     "OpenAI于2023年发布了GPT-4。",
     "我是学生，我喜欢用ChatGPT。",
+    "OpenAI a publié GPT-4 en 2023.",
+    "Je pense que ChatGPT est utile.",
+    "Je suis content de comparer ChatGPT et Claude.",
+    "Comme Google, beaucoup d'entreprises investissent.",
+    "OpenAI hat GPT-4 im Jahr 2023 veröffentlicht.",
+    "Ich finde ChatGPT sehr nützlich.",
+    "Als ich ChatGPT zum ersten Mal benutzte, war ich überrascht.",
+    "OpenAI lanzó GPT-4 en 2023.",
+    "Creo que ChatGPT es útil.",
+    "Como Google, muchas empresas invierten en IA.",
+    "Soy estudiante y uso ChatGPT.",
 ];
 
 #[test]

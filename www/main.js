@@ -1,17 +1,22 @@
 // The page: source slots in, report out. The engine runs in a Web Worker
-// (js/engine.js); the inputs live here and in IndexedDB (js/store.js).
+// through the package's own client (`lineage/worker`, www/pkg/worker.js):
+// it reads the files, counts and checks the inputs, analyses, and renders
+// the Markdown export. The inputs live here and in IndexedDB (js/store.js).
 // User text reaches the DOM only as text nodes, never as HTML.
+import { LineageWorker } from "./pkg/worker.js";
 import { scatterChart, dendrogramChart, heatmapChart, scoresChart } from "./js/charts.js";
 import { $, h } from "./js/dom.js";
-import { Engine } from "./js/engine.js";
 import { habitsView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
-import { countWords, formatOf, splitPaste } from "./js/parse.js";
-import { checks, countsText, newSlot, renderSlots, slotCounts, slotSamples } from "./js/slots.js";
+import { pca2, profileFeatures, vocabulary } from "./js/pca.js";
+import { bySource, formatOf, splitPaste } from "./js/parse.js";
+import { checks, countsText, newSlot, preflightArgs, renderSlots, slotSamples, sourceOf } from "./js/slots.js";
 import * as store from "./js/store.js";
 import { verdictCard } from "./js/verdict.js";
 
-const DEFAULTS = { mostFrequentWords: 300, maxCharNgram: 4, overlapNgram: 5, seed: 42 };
+/** Texts per source that enter the PCA scatter (the first ones, in order). */
+const PCA_PER_SOURCE = 150;
+/** The settings shown, each an analysis option; defaults and ranges come from the engine. */
 const SETTINGS = [
   ["opt-mfw", "mostFrequentWords"],
   ["opt-char", "maxCharNgram"],
@@ -19,23 +24,31 @@ const SETTINGS = [
   ["opt-seed", "seed"],
 ];
 
-const blank = () => ({ slots: [newSlot("suspect", "suspect"), newSlot("candidate-1", "candidate"), newSlot("candidate-2", "candidate")], settings: { ...DEFAULTS }, pairPasted: false, example: false });
+// `settings` holds only what the user changed; the rest is the engine's defaults.
+const blank = () => ({ slots: [newSlot("suspect", "suspect"), newSlot("candidate-1", "candidate"), newSlot("candidate-2", "candidate")], settings: {}, pairPasted: false, example: false });
 let state = blank();
-let current = null; // { report, pca, texts }
+let current = null; // { report, pca, texts, itemCounts }
 let running = false;
+let defaults = null; // the engine's analysisDefaults(), once it has started
+let preflight = null; // the engine's counts and checks of the current inputs
+let aborter = null; // cancels the running analysis
 
 const persist = store.debounced(() => state, 300, (err) => setStatus(`Could not save the inputs in this browser: ${err?.message ?? err}`, true));
 
-const engine = new Engine({
-  onReady: (version) => {
+const worker = new LineageWorker();
+Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.call("optionRanges")]).then(
+  ([version, engineDefaults, ranges]) => {
+    defaults = engineDefaults;
+    for (const [id, key] of SETTINGS) {
+      const range = ranges.find((r) => r.name === key);
+      if (range) Object.assign($(id), { min: String(range.min), max: String(range.max) });
+    }
     $("version").textContent = `Lineage ${version}`;
-    // Only the first start says so; after a restart the status keeps saying why.
-    if (!$("version").dataset.started) setStatus("Ready.");
-    $("version").dataset.started = "yes";
-    updateChecks();
+    setStatus("Ready.");
+    rerender();
   },
-  onCrash: (message) => setStatus(`Error: ${message}. Your inputs are kept.`, true),
-});
+  (err) => setStatus(`Error: the engine did not start: ${err.message}`, true),
+);
 
 function setStatus(message, isError = false) {
   $("status").textContent = message;
@@ -66,13 +79,19 @@ const slotHandlers = {
   },
 };
 
+/** Each slot's counts from the last preflight, by slot id. */
+function slotCounts() {
+  const bySource = new Map((preflight?.sources ?? []).map((c) => [c.source, c]));
+  return new Map(state.slots.map((slot) => [slot.id, bySource.get(sourceOf(slot))]));
+}
+
+/** Redraws the slots and settings; resolves once the engine's counts and checks are shown. */
 function rerender() {
-  const counts = slotCounts(state);
-  renderSlots($("slots"), state, counts, slotHandlers);
+  renderSlots($("slots"), state, slotCounts(), slotHandlers);
   $("pair-pasted").checked = state.pairPasted;
   $("example-note").hidden = !state.example;
-  for (const [id, key] of SETTINGS) $(id).value = String(state.settings[key] ?? DEFAULTS[key]);
-  updateChecks(counts);
+  for (const [id, key] of SETTINGS) $(id).value = String(state.settings[key] ?? defaults?.[key] ?? "");
+  return updateChecks();
 }
 
 // Typing recounts once the keys pause, not on every key (a paste may be megabytes).
@@ -83,61 +102,79 @@ function checksSoon() {
   checksTimer = setTimeout(() => updateChecks(), 150);
 }
 
-function updateChecks(counts = slotCounts(state)) {
+/** Asks the engine for the counts and checks of the inputs as they are now, then shows them. */
+let checksAsked = 0;
+async function updateChecks() {
   clearTimeout(checksTimer);
+  $("analyze").disabled = true;
+  const asked = ++checksAsked;
+  try {
+    preflight = await worker.call("preflight", preflightArgs(state));
+  } catch (err) {
+    if (asked !== checksAsked) return;
+    preflight = null;
+    // A cancelled analysis takes the queued checks with it; they are asked again.
+    if (err.name === "AbortError" || running) return;
+    setStatus(`The inputs could not be checked: ${err.message}`, true);
+  }
+  if (asked !== checksAsked) return;
+  const counts = slotCounts();
   for (const slot of state.slots) {
     const el = $(`${slot.id}-counts`);
     if (el) el.textContent = countsText(counts.get(slot.id));
   }
-  const list = checks(state, counts);
-  const box = $("checks");
-  box.replaceChildren(
+  const list = checks(state, preflight);
+  $("checks").replaceChildren(
     list.length
       ? h("ul", {}, list.map((c) => h("li", { class: c.block ? "block" : "weak" }, c.block ? "Needed: " : "Warning: ", c.text)))
       : h("p", {}, "Ready to analyse."),
   );
-  $("analyze").disabled = running || !engine.ready || list.some((c) => c.block);
+  $("analyze").disabled = running || !defaults || !preflight || list.some((c) => c.block);
 }
 
 /** Reads files into slots: a file with one source goes to `target`; a multi-source file gives one slot per source. */
 async function addFiles(files, target = null) {
+  let outcome = null; // [message, isError] of the last file, shown once its counts are
   for (const file of files) {
-    const format = formatOf(file.name);
     setStatus(`Reading ${file.name}…`);
     const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    if (format === "txt") {
+    if (formatOf(file.name) === "txt") {
       let text;
       try {
         text = await file.text();
       } catch (err) {
-        setStatus(`Could not read ${file.name}: ${err.message}`, true);
+        outcome = [`Could not read ${file.name}: ${err.message}`, true];
         continue;
       }
       const slot = target ?? takeSlot(file.name.replace(/\.[^.]*$/, ""));
       const pieces = splitPaste(text);
-      slot.fileSamples.push(...pieces.map((t) => ({ text: t, words: countWords(t), file: key })));
+      slot.fileSamples.push(...pieces.map((t) => ({ text: t, file: key })));
       slot.files.push({ key, name: file.name, added: pieces.length, malformed: 0, errors: [] });
+      outcome = [`Added ${file.name}: ${pieces.length} text(s).`, false];
       continue;
     }
     let result;
     try {
-      // The File itself goes to the worker (no copy of its text here), which streams it.
-      result = await engine.request("read", { name: file.name, format, file });
+      // The File itself goes to the worker (no copy of its text here); the engine streams it.
+      result = await worker.readFile(file, { name: file.name }, { onProgress: (_, f) => setStatus(`Reading ${file.name}… ${Math.round(100 * f)}%`) });
     } catch (err) {
-      setStatus(`${file.name} was not added: ${err.message}`, true);
+      outcome = [`${file.name} was not added: ${err.message}`, true];
+      setStatus(...outcome);
       continue;
     }
-    const { groups, malformed, errors } = result;
+    const { records, malformed, errors } = result;
+    const groups = [...bySource(records)];
     groups.forEach(([source, samples], i) => {
       const slot = groups.length === 1 && target ? target : i === 0 && target && isEmpty(target) ? rename(target, source) : takeSlot(source);
       slot.fileSamples.push(...samples.map((s) => ({ ...s, file: key })));
       slot.files.push({ key, name: file.name, added: samples.length, malformed: i === 0 ? malformed : 0, errors: i === 0 ? errors : [] });
     });
-    setStatus(`Added ${file.name}: ${groups.reduce((n, [, s]) => n + s.length, 0)} record(s) from ${groups.length} source(s)${malformed ? `; ${malformed} invalid line(s) skipped (listed under the source)` : ""}.`, false);
+    outcome = [`Added ${file.name}: ${records.length} record(s) from ${groups.length} source(s)${malformed ? `; ${malformed} invalid line(s) skipped (listed under the source)` : ""}.`, false];
   }
   state.example = false;
-  rerender();
   persist();
+  await rerender();
+  if (outcome) setStatus(...outcome);
 }
 
 const isEmpty = (slot) => !slot.paste.trim() && !slot.fileSamples.length;
@@ -168,7 +205,7 @@ async function loadExample() {
   const slots = new Map();
   for (const { source, ...sample } of example.samples) {
     if (!slots.has(source)) slots.set(source, newSlot(source, role(source)));
-    slots.get(source).fileSamples.push({ ...sample, words: countWords(sample.text), file: "example" });
+    slots.get(source).fileSamples.push({ ...sample, file: "example" });
   }
   for (const slot of slots.values()) slot.files.push({ key: "example", name: "example.json (illustrative)", added: slot.fileSamples.length, malformed: 0, errors: [] });
   state = { ...state, slots: [...slots.values()], example: true };
@@ -206,19 +243,27 @@ async function analyze() {
     }),
   );
   running = true;
+  aborter = new AbortController();
+  const { signal } = aborter;
   $("analyze").disabled = true;
   $("cancel").disabled = false;
   $("progress").value = 0;
   const started = performance.now();
   setStatus(`Analysing ${samples.length} samples…`);
   try {
-    const pending = engine.request("analyze", { samples, options: options() }, (stage, fraction) => {
-      $("progress").value = fraction;
-      setStatus(`Analysing: ${stage} (${Math.round(100 * fraction)}%)`);
-    });
+    const onProgress = (stage, fraction) => {
+      $("progress").value = 0.9 * fraction;
+      setStatus(`Analysing: ${stage} (${Math.round(90 * fraction)}%)`);
+    };
+    const pending = worker.analyze(samples, options(), { onProgress, signal });
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
-    const { report, pca, timing, itemCounts } = await pending;
+    const report = await pending;
+    const t1 = performance.now();
+    setStatus("Analysing: text profiles for the scatter (90%)");
+    const pca = await scatter(samples, signal);
+    const items = evidenceItems(report);
+    const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
     performance.mark("lineage:render");
     const texts = new Map();
@@ -233,18 +278,50 @@ async function analyze() {
     performance.measure("lineage:render", "lineage:render");
     $("progress").value = 1;
     document.body.dataset.analysisSeconds = seconds.toFixed(2);
-    document.body.dataset.workerSeconds = `${timing.analysis.toFixed(2)} ${timing.pca.toFixed(2)}`;
+    document.body.dataset.workerSeconds = `${((t1 - started) / 1000).toFixed(2)} ${((performance.now() - t1) / 1000).toFixed(2)}`;
     setStatus(`Done in ${seconds.toFixed(1)} s.`);
     $("verdict").focus();
   } catch (err) {
     $("progress").value = 0;
-    if (err.code === "CANCELLED") setStatus("Cancelled. Your inputs are kept.");
+    if (err.name === "AbortError") setStatus("Cancelled. Your inputs are kept.");
     else setStatus(`Error (${err.code}): ${err.message}`, true);
   } finally {
     running = false;
+    aborter = null;
     $("cancel").disabled = true;
     updateChecks();
   }
+}
+
+/** The words and phrases the report lists as shared habits, case-folded. */
+function evidenceItems(report) {
+  const items = new Set();
+  for (const sig of report.signals) {
+    for (const e of sig.evidence) {
+      if (e.kind === "word") items.add(e.word.toLowerCase());
+      else if (e.kind === "shared_habit") items.add(e.item.toLowerCase());
+    }
+  }
+  return [...items];
+}
+
+/** The PCA scatter of per-text profiles (the engine's `profile()` of up to PCA_PER_SOURCE texts per source). */
+async function scatter(samples, signal) {
+  const taken = new Map();
+  const chosen = samples.filter((s) => {
+    const n = taken.get(s.source) ?? 0;
+    taken.set(s.source, n + 1);
+    return n < PCA_PER_SOURCE;
+  });
+  const profiles = await Promise.all(chosen.map((s) => worker.call("profile", [s.text, { maxCharNgram: 0, topK: 60 }], { signal })));
+  const maps = profiles.map(profileFeatures);
+  const vocab = vocabulary(maps);
+  const { points, explained } = pca2(maps.map((f) => vocab.map((k) => f.get(k) ?? 0)));
+  return {
+    explained,
+    perSource: PCA_PER_SOURCE,
+    points: points.map(([x, y], i) => ({ x, y, source: chosen[i].source, promptId: chosen[i].promptId ?? null })),
+  };
 }
 
 /** Lets the browser paint and handle input between rendering steps. */
@@ -281,7 +358,7 @@ async function showResults() {
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
   await nextTask();
-  sideBySide($("sbs"), report, texts, (a, b) => engine.request("spans", { a, b, minWords: report.parameters.overlapNgram }));
+  sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }
 
 // ---- wiring ---------------------------------------------------------------
@@ -317,8 +394,9 @@ for (const [id, key] of SETTINGS) {
     const min = Number(e.target.min);
     const max = Number(e.target.max);
     if (!Number.isInteger(v) || v < min || v > max) {
-      setStatus(`${e.target.labels[0].textContent} must be a whole number from ${min} to ${max}; kept ${state.settings[key]}.`, true);
-      e.target.value = String(state.settings[key]);
+      const kept = state.settings[key] ?? defaults?.[key];
+      setStatus(`${e.target.labels[0].textContent} must be a whole number from ${min} to ${max}; kept ${kept}.`, true);
+      e.target.value = String(kept);
       return;
     }
     state.settings[key] = v;
@@ -326,17 +404,24 @@ for (const [id, key] of SETTINGS) {
   });
 }
 $("reset-settings").addEventListener("click", () => {
-  state.settings = { ...DEFAULTS };
+  state.settings = {};
   rerender();
   persist();
 });
 $("analyze").addEventListener("click", analyze);
 $("cancel").addEventListener("click", () => {
-  engine.cancel();
+  aborter?.abort();
   $("analyze").focus();
 });
 $("export-json").addEventListener("click", () => current && exportJson(current.report));
-$("export-md").addEventListener("click", () => current && exportMarkdown(current.report));
+$("export-md").addEventListener("click", async () => {
+  if (!current) return;
+  try {
+    exportMarkdown(await worker.call("reportMarkdown", [current.report]));
+  } catch (err) {
+    setStatus(`The Markdown export failed: ${err.message}`, true);
+  }
+});
 $("export-html").addEventListener("click", () => current && exportHtml(current.report, [...document.querySelectorAll("#charts svg")]));
 $("copy-summary").addEventListener("click", async () => {
   if (!current) return;
@@ -352,7 +437,7 @@ window.addEventListener("drop", (e) => {
 store
   .load()
   .then((saved) => {
-    if (saved?.slots?.length) state = { ...blank(), ...saved, settings: { ...DEFAULTS, ...saved.settings } };
+    if (saved?.slots?.length) state = { ...blank(), ...saved, settings: { ...saved.settings } };
   })
   .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true))
   .finally(rerender);

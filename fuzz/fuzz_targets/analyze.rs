@@ -45,7 +45,8 @@ fuzz_target!(|input: Input| {
         ..Default::default()
     };
     let opts = AnalysisOptions {
-        seed: input.seed,
+        // The core refuses seeds JavaScript cannot hold (2^53 and above).
+        seed: input.seed % (1 << 53),
         bootstrap_reps: 20,
         permutation_reps: 19,
         classifier_folds: 2,

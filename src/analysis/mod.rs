@@ -28,8 +28,6 @@ mod scores;
 pub mod space;
 mod warnings;
 
-use std::fmt;
-
 use crate::corpus::{self, Sample};
 use crate::report::{
     r6, Design as ReportDesign, InputFile, Kinship, Parameters, Report, SourceSummary, Warning,
@@ -41,7 +39,9 @@ use crate::stats;
 pub use space::Space;
 
 /// Which Delta measure the `function_words` signal uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum DeltaKind {
     /// Cosine of the z-score vectors (Evert et al. 2017; the default).
     Cosine,
@@ -61,19 +61,20 @@ impl DeltaKind {
     }
 }
 
-/// Parameters of an analysis; every default is documented in `docs/METHOD.md`.
-#[derive(Clone, Debug, PartialEq)]
+/// Parameters of an analysis; every default is documented in `docs/METHOD.md`,
+/// every range in `crate::options` (camelCase names, as JS callers write them).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct AnalysisOptions {
     pub seed: u64,
     /// Significance level of every decision test; the confidence set has
     /// level 1 − alpha.
     pub alpha: f64,
-    /// Unused by the decision since schema 2 (the confidence set replaced
-    /// the top-versus-runner-up effect floor); kept in the parameters.
-    pub min_effect: f64,
     pub bootstrap_reps: usize,
     pub permutation_reps: usize,
     /// Number of most frequent words (function words).
+    #[serde(rename = "mostFrequentWords")]
     pub mfw: usize,
     pub delta: DeltaKind,
     /// Character n-grams n = 1..=this.
@@ -96,7 +97,6 @@ impl Default for AnalysisOptions {
         Self {
             seed: 42,
             alpha: 0.01,
-            min_effect: 0.2,
             bootstrap_reps: 1000,
             permutation_reps: 9999,
             mfw: 300,
@@ -146,35 +146,9 @@ pub struct AnalysisRequest {
     pub size_limits: corpus::SizeLimits,
 }
 
-/// An analysis that cannot start (missing sources, too few candidates,
-/// inputs past the size limits of [`corpus::check_limits`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AnalysisError {
-    message: String,
-    too_large: bool,
-}
-
-impl AnalysisError {
-    fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            too_large: false,
-        }
-    }
-
-    /// True when the inputs exceed a size limit (error code `TOO_LARGE`).
-    pub fn is_too_large(&self) -> bool {
-        self.too_large
-    }
-}
-
-impl fmt::Display for AnalysisError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for AnalysisError {}
+/// An analysis that cannot start (options out of range, missing sources,
+/// too few candidates, inputs past the size limits of [`corpus::check_limits`]).
+pub use crate::error::Error as AnalysisError;
 
 /// Progress reporting: stage name and overall fraction in [0, 1].
 pub type Progress<'a> = &'a mut dyn FnMut(&str, f64);
@@ -185,6 +159,7 @@ pub fn analyze(
     opts: &AnalysisOptions,
     progress: Progress<'_>,
 ) -> Result<Report, AnalysisError> {
+    opts.validate()?;
     progress("reading", 0.0);
     let cast = roles::Cast::of(req)?;
 
@@ -246,7 +221,6 @@ pub fn analyze(
         seed: opts.seed,
         parameters: Parameters {
             alpha: opts.alpha,
-            min_effect: opts.min_effect,
             bootstrap_reps: opts.bootstrap_reps,
             permutation_reps: opts.permutation_reps,
             most_frequent_words: opts.mfw,
@@ -255,6 +229,7 @@ pub fn analyze(
             log_odds_prior: opts.log_odds_prior,
             classifier_folds: opts.classifier_folds,
             overlap_ngram: opts.overlap_ngram,
+            signals: opts.signals.iter().map(|s| s.name().to_string()).collect(),
         },
         inputs: req.inputs.clone(),
         sources: source_summaries(&space, &cast),

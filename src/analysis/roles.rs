@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{AnalysisError, AnalysisRequest};
 use crate::corpus::{self, Role, Sample};
+use crate::error::ErrorKind;
 use crate::report::Warning;
 
 /// The sources of one analysis, in role order, with their samples.
@@ -36,29 +37,32 @@ impl Cast {
             .collect();
         if !missing.is_empty() {
             let known: Vec<&str> = groups.keys().map(String::as_str).collect();
-            return Err(AnalysisError::new(format!(
-                "unknown source name(s): {} (known: {})",
-                missing.join(", "),
-                known.join(", ")
-            )));
+            return Err(AnalysisError::new(
+                ErrorKind::UnknownSource,
+                format!(
+                    "unknown source name(s): {} (known: {})",
+                    missing.join(", "),
+                    known.join(", ")
+                ),
+            ));
         }
         let distinct: BTreeSet<&str> = wanted.iter().map(|w| w.0).collect();
         if distinct.len() != wanted.len() {
             return Err(AnalysisError::new(
+                ErrorKind::BadRoles,
                 "a source may play only one role (suspect, candidate or control)",
             ));
         }
         if req.candidates.len() < 2 {
-            return Err(AnalysisError::new("at least two candidates are needed"));
+            return Err(AnalysisError::new(
+                ErrorKind::BadRoles,
+                "at least two candidates are needed",
+            ));
         }
         corpus::check_limits(
             wanted.iter().map(|(n, _)| groups[*n].as_slice()),
             &req.size_limits,
-        )
-        .map_err(|e| AnalysisError {
-            message: format!("TOO_LARGE: {e}"),
-            too_large: true,
-        })?;
+        )?;
         let warnings = duplicate_prompt_warnings(&wanted, &groups);
         let ordered = wanted
             .iter()

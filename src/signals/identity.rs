@@ -4,12 +4,17 @@
 //!
 //! A student trained on a teacher's answers often repeats the teacher's
 //! self-descriptions verbatim, which is the most direct evidence of
-//! distillation a person can read.
+//! distillation a person can read. The lexicon (names, cues, bridges, in
+//! seven languages) is data, in [`lexicon`]; this file is the matcher.
 //!
 //! # How a leak is recognised
 //!
 //! Each sentence is split into case-folded UAX #29 words (every CJK
-//! ideograph is its own word, so one matcher serves all scripts). A leak
+//! ideograph is its own word, so one matcher serves all scripts), and one
+//! Aho-Corasick automaton over every phrase of the lexicon finds, in a
+//! single pass, the longest name, cue, bridge and generic phrase starting
+//! at each word (the words are joined by spaces and every phrase is
+//! matched between spaces, so only whole words match). A leak
 //! needs a *self-reference cue* ("I am", "I'm", "my name is", "as an",
 //! "я", "меня", "как", "мене", "як", "我是", "作为", ...) followed by a chain
 //! of *bridge* words ("a", "large", "language", "model", "developed", "by",
@@ -39,10 +44,18 @@
 //! assert!(find_leaks("OpenAI released GPT-4 in 2023.").is_empty());
 //! ```
 
+use aho_corasick::AhoCorasick;
+
 use crate::text::{self, Span};
 
+mod lexicon;
+
+use lexicon::lexicon;
+
 /// What a claim names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum ClaimKind {
     /// A model or product ("ChatGPT", "Claude", "Qwen").
     Model,
@@ -64,7 +77,8 @@ impl ClaimKind {
 }
 
 /// One thing a sentence claims to be or to come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Claim {
     /// Canonical name ("ChatGPT", "OpenAI"); for a generic claim, the
     /// canonical English self-description ("AI language model").
@@ -74,32 +88,50 @@ pub struct Claim {
     pub kind: ClaimKind,
 }
 
-/// Language of a leaking sentence, by its script and a few marker letters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Language of a leaking sentence, by its script and a few marker letters;
+/// serialised as its ISO 639-1 code ([`Language::code`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Language {
+    #[serde(rename = "en")]
     English,
+    #[serde(rename = "uk")]
     Ukrainian,
+    #[serde(rename = "ru")]
     Russian,
+    #[serde(rename = "zh")]
     Chinese,
-    /// Anything else (the patterns are those of the four languages above).
+    #[serde(rename = "fr")]
+    French,
+    #[serde(rename = "de")]
+    German,
+    #[serde(rename = "es")]
+    Spanish,
+    /// Anything else (the patterns are those of the languages above).
+    #[serde(rename = "und")]
     Other,
 }
 
 impl Language {
-    /// ISO 639-1 code ("en", "uk", "ru", "zh"; "und" for other).
+    /// ISO 639-1 code ("en", "uk", "ru", "zh", "fr", "de", "es"; "und"
+    /// for other).
     pub fn code(self) -> &'static str {
         match self {
             Language::English => "en",
             Language::Ukrainian => "uk",
             Language::Russian => "ru",
             Language::Chinese => "zh",
+            Language::French => "fr",
+            Language::German => "de",
+            Language::Spanish => "es",
             Language::Other => "und",
         }
     }
 }
 
 /// A sentence that presents its text as a model or names its maker.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Leak {
     /// The sentence as written.
     pub sentence: String,
@@ -110,257 +142,8 @@ pub struct Leak {
     pub language: Language,
 }
 
-/// (canonical entity, vendor, kind, aliases). Aliases are matched as whole
-/// case-folded word sequences; a possessive "'s" is ignored.
-const LEXICON: &[(&str, &str, ClaimKind, &[&str])] = &[
-    // OpenAI
-    (
-        "ChatGPT",
-        "OpenAI",
-        ClaimKind::Model,
-        &["chatgpt", "chat gpt", "чатгпт", "чат gpt"],
-    ),
-    (
-        "GPT-4",
-        "OpenAI",
-        ClaimKind::Model,
-        &["gpt-4", "gpt4", "gpt-4o", "gpt-4 turbo"],
-    ),
-    (
-        "GPT-3.5",
-        "OpenAI",
-        ClaimKind::Model,
-        &["gpt-3.5", "gpt-3.5-turbo", "gpt3.5"],
-    ),
-    (
-        "GPT-3",
-        "OpenAI",
-        ClaimKind::Model,
-        &[
-            "gpt-3",
-            "gpt3",
-            "text-davinci-003",
-            "davinci",
-            "instructgpt",
-        ],
-    ),
-    ("GPT", "OpenAI", ClaimKind::Model, &["gpt"]),
-    (
-        "OpenAI",
-        "OpenAI",
-        ClaimKind::Vendor,
-        &["openai", "open ai"],
-    ),
-    // Anthropic
-    ("Claude", "Anthropic", ClaimKind::Model, &["claude", "клод"]),
-    ("Anthropic", "Anthropic", ClaimKind::Vendor, &["anthropic"]),
-    // Google
-    ("Gemini", "Google", ClaimKind::Model, &["gemini"]),
-    ("Bard", "Google", ClaimKind::Model, &["bard"]),
-    (
-        "PaLM",
-        "Google",
-        ClaimKind::Model,
-        &["palm", "palm 2", "palm-2"],
-    ),
-    ("LaMDA", "Google", ClaimKind::Model, &["lamda"]),
-    ("Gemma", "Google", ClaimKind::Model, &["gemma"]),
-    (
-        "Google",
-        "Google",
-        ClaimKind::Vendor,
-        &[
-            "google",
-            "google ai",
-            "google deepmind",
-            "deepmind",
-            "гугл",
-            "谷歌",
-        ],
-    ),
-    // Meta
-    (
-        "LLaMA",
-        "Meta",
-        ClaimKind::Model,
-        &["llama", "llama 2", "llama-2", "llama 3", "llama-3", "лама"],
-    ),
-    (
-        "Meta",
-        "Meta",
-        ClaimKind::Vendor,
-        &["meta", "meta ai", "facebook", "facebook ai", "脸书"],
-    ),
-    // Mistral
-    (
-        "Mistral",
-        "Mistral AI",
-        ClaimKind::Model,
-        &["mistral", "mixtral"],
-    ),
-    (
-        "Mistral AI",
-        "Mistral AI",
-        ClaimKind::Vendor,
-        &["mistral ai"],
-    ),
-    // DeepSeek
-    (
-        "DeepSeek",
-        "DeepSeek",
-        ClaimKind::Model,
-        &["deepseek", "深度求索"],
-    ),
-    // Alibaba
-    (
-        "Qwen",
-        "Alibaba",
-        ClaimKind::Model,
-        &["qwen", "tongyi qianwen", "tongyi", "通义千问", "通义"],
-    ),
-    (
-        "Alibaba",
-        "Alibaba",
-        ClaimKind::Vendor,
-        &["alibaba", "alibaba cloud", "阿里巴巴", "阿里云"],
-    ),
-    // 01.AI
-    ("Yi", "01.AI", ClaimKind::Model, &["yi"]),
-    (
-        "01.AI",
-        "01.AI",
-        ClaimKind::Vendor,
-        &["01.ai", "01 ai", "零一万物"],
-    ),
-    // LMSYS, Stanford and other open fine-tunes
-    ("Vicuna", "LMSYS", ClaimKind::Model, &["vicuna"]),
-    (
-        "LMSYS",
-        "LMSYS",
-        ClaimKind::Vendor,
-        &["lmsys", "large model systems organization"],
-    ),
-    ("Alpaca", "Stanford", ClaimKind::Model, &["alpaca"]),
-    (
-        "Stanford",
-        "Stanford",
-        ClaimKind::Vendor,
-        &["stanford", "stanford university", "斯坦福"],
-    ),
-    (
-        "Guanaco",
-        "University of Washington",
-        ClaimKind::Model,
-        &["guanaco"],
-    ),
-    ("Koala", "UC Berkeley", ClaimKind::Model, &["koala"]),
-    ("Dolly", "Databricks", ClaimKind::Model, &["dolly"]),
-    (
-        "Databricks",
-        "Databricks",
-        ClaimKind::Vendor,
-        &["databricks"],
-    ),
-    (
-        "Open Assistant",
-        "LAION",
-        ClaimKind::Model,
-        &["open assistant", "openassistant"],
-    ),
-    ("LAION", "LAION", ClaimKind::Vendor, &["laion"]),
-    ("Falcon", "TII", ClaimKind::Model, &["falcon"]),
-    (
-        "TII",
-        "TII",
-        ClaimKind::Vendor,
-        &["technology innovation institute"],
-    ),
-    ("StableLM", "Stability AI", ClaimKind::Model, &["stablelm"]),
-    (
-        "Stability AI",
-        "Stability AI",
-        ClaimKind::Vendor,
-        &["stability ai"],
-    ),
-    // Chinese labs
-    (
-        "Baichuan",
-        "Baichuan",
-        ClaimKind::Model,
-        &["baichuan", "百川", "百川智能"],
-    ),
-    (
-        "ChatGLM",
-        "Zhipu AI",
-        ClaimKind::Model,
-        &["chatglm", "glm", "智谱清言"],
-    ),
-    (
-        "Zhipu AI",
-        "Zhipu AI",
-        ClaimKind::Vendor,
-        &["zhipu", "zhipu ai", "智谱", "智谱ai", "清华大学"],
-    ),
-    (
-        "ERNIE Bot",
-        "Baidu",
-        ClaimKind::Model,
-        &["ernie", "ernie bot", "文心一言", "文心"],
-    ),
-    ("Baidu", "Baidu", ClaimKind::Vendor, &["baidu", "百度"]),
-    ("Kimi", "Moonshot AI", ClaimKind::Model, &["kimi"]),
-    (
-        "Moonshot AI",
-        "Moonshot AI",
-        ClaimKind::Vendor,
-        &["moonshot ai", "月之暗面"],
-    ),
-    // xAI
-    ("Grok", "xAI", ClaimKind::Model, &["grok"]),
-    ("xAI", "xAI", ClaimKind::Vendor, &["xai", "x.ai"]),
-    // Microsoft
-    (
-        "Phi",
-        "Microsoft",
-        ClaimKind::Model,
-        &["phi", "phi-2", "phi-3"],
-    ),
-    (
-        "Copilot",
-        "Microsoft",
-        ClaimKind::Model,
-        &["copilot", "bing chat", "bing"],
-    ),
-    (
-        "Microsoft",
-        "Microsoft",
-        ClaimKind::Vendor,
-        &["microsoft", "微软"],
-    ),
-    // Russian assistants
-    (
-        "GigaChat",
-        "Sber",
-        ClaimKind::Model,
-        &["gigachat", "гигачат"],
-    ),
-    (
-        "YandexGPT",
-        "Yandex",
-        ClaimKind::Model,
-        &["yandexgpt", "yandex gpt"],
-    ),
-    (
-        "Yandex",
-        "Yandex",
-        ClaimKind::Vendor,
-        &["yandex", "яндекс", "яндексом"],
-    ),
-    ("Cohere", "Cohere", ClaimKind::Vendor, &["cohere"]),
-];
-
 /// How a cue constrains what may follow it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum CueKind {
     /// First-person identity or creation ("I am", "я", "我是"): a name may
     /// follow directly.
@@ -370,410 +153,144 @@ enum CueKind {
     As,
 }
 
-const CUES: &[(&str, CueKind)] = &[
-    // English
-    ("i am", CueKind::Identity),
-    ("i'm", CueKind::Identity),
-    ("i’m", CueKind::Identity),
-    ("i was", CueKind::Identity),
-    ("i've been", CueKind::Identity),
-    ("i’ve been", CueKind::Identity),
-    ("i have been", CueKind::Identity),
-    ("my name is", CueKind::Identity),
-    ("call me", CueKind::Identity),
-    ("my creators", CueKind::Identity),
-    ("my creator", CueKind::Identity),
-    ("my developers", CueKind::Identity),
-    ("my makers", CueKind::Identity),
-    ("as an", CueKind::As),
-    ("as a", CueKind::As),
-    // Russian
-    ("я", CueKind::Identity),
-    ("меня", CueKind::Identity),
-    ("мое имя", CueKind::Identity),
-    ("моё имя", CueKind::Identity),
-    ("мои создатели", CueKind::Identity),
-    ("мои разработчики", CueKind::Identity),
-    ("как", CueKind::As),
-    ("будучи", CueKind::As),
-    ("в качестве", CueKind::As),
-    // Ukrainian ("я" is shared with Russian)
-    ("мене", CueKind::Identity),
-    ("моє ім'я", CueKind::Identity),
-    ("моє ім’я", CueKind::Identity),
-    ("мої творці", CueKind::Identity),
-    ("мої розробники", CueKind::Identity),
-    ("як", CueKind::As),
-    ("в якості", CueKind::As),
-    // Chinese
-    ("我是", CueKind::Identity),
-    ("我叫", CueKind::Identity),
-    ("我的名字是", CueKind::Identity),
-    ("我被", CueKind::Identity),
-    ("我由", CueKind::Identity),
-    ("我就是", CueKind::Identity),
-    ("作为", CueKind::As),
-    ("身为", CueKind::As),
-];
+/// What a phrase of the lexicon is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phrase {
+    /// An alias of the lexicon's name `i`.
+    Entity(usize),
+    Cue(CueKind),
+    Bridge,
+    /// A generic self-description, with its canonical English phrase.
+    Generic(&'static str),
+}
 
-/// Words and phrases that may stand between a cue and a name without
-/// ending the self-description.
-const BRIDGES: &[&str] = &[
-    // English
-    "am",
-    "is",
-    "was",
-    "were",
-    "been",
-    "have",
-    "a",
-    "an",
-    "the",
-    "just",
-    "simply",
-    "only",
-    "actually",
-    "large",
-    "language",
-    "model",
-    "models",
-    "llm",
-    "ai",
-    "artificial",
-    "intelligence",
-    "assistant",
-    "chatbot",
-    "chat",
-    "bot",
-    "conversational",
-    "virtual",
-    "helpful",
-    "digital",
-    "research",
-    "based",
-    "on",
-    "powered",
-    "by",
-    "trained",
-    "developed",
-    "created",
-    "made",
-    "built",
-    "designed",
-    "programmed",
-    "fine",
-    "tuned",
-    "finetuned",
-    "from",
-    "at",
-    "of",
-    "version",
-    "called",
-    "named",
-    "known",
-    "as",
-    "team",
-    "company",
-    "lab",
-    "engineers",
-    "researchers",
-    "and",
-    "are",
-    "me",
-    // Russian
-    "являюсь",
-    "есть",
-    "это",
-    "большая",
-    "большой",
-    "языковая",
-    "языковой",
-    "языковую",
-    "модель",
-    "моделью",
-    "модели",
-    "ии",
-    "искусственного",
-    "интеллекта",
-    "искусственный",
-    "интеллект",
-    "ассистент",
-    "ассистентом",
-    "помощник",
-    "помощником",
-    "чат",
-    "бот",
-    "нейросеть",
-    "нейросетью",
-    "разработанная",
-    "разработанный",
-    "разработана",
-    "разработан",
-    "созданная",
-    "созданный",
-    "создана",
-    "создан",
-    "обученная",
-    "обученный",
-    "обучена",
-    "обучен",
-    "разработанной",
-    "созданной",
-    "обученной",
-    "разработанным",
-    "созданным",
-    "обученным",
-    "создала",
-    "создали",
-    "разработала",
-    "разработали",
-    "обучила",
-    "обучили",
-    "компанией",
-    "компании",
-    "компания",
-    "командой",
-    "от",
-    "на",
-    "основе",
-    "виртуальный",
-    "виртуальная",
-    "версия",
-    "зовут",
-    "называют",
-    "просто",
-    "лишь",
-    "всего",
-    "был",
-    "была",
-    "и",
-    "инженерами",
-    "исследователями",
-    "одна",
-    "один",
-    "из",
-    // Ukrainian
-    "є",
-    "це",
-    "велика",
-    "великий",
-    "мовна",
-    "мовною",
-    "мовну",
-    "моделлю",
-    "ші",
-    "штучного",
-    "інтелекту",
-    "штучний",
-    "інтелект",
-    "асистент",
-    "асистентом",
-    "помічник",
-    "помічником",
-    "нейромережа",
-    "розроблена",
-    "розроблений",
-    "створена",
-    "створений",
-    "навчена",
-    "навчений",
-    "розробленою",
-    "створеною",
-    "навченою",
-    "розробленим",
-    "створеним",
-    "навченим",
-    "створила",
-    "створили",
-    "розробила",
-    "розробили",
-    "навчила",
-    "навчили",
-    "компанією",
-    "компанії",
-    "компанія",
-    "командою",
-    "від",
-    "основі",
-    "віртуальний",
-    "версія",
-    "звуть",
-    "називають",
-    "лише",
-    "був",
-    "була",
-    "і",
-    "та",
-    "й",
-    "інженерами",
-    "дослідниками",
-    "з",
-    // Chinese
-    "由",
-    "一个",
-    "一款",
-    "一种",
-    "一名",
-    "个",
-    "款",
-    "的",
-    "大型",
-    "语言模型",
-    "语言",
-    "模型",
-    "人工智能",
-    "智能",
-    "助手",
-    "助理",
-    "聊天机器人",
-    "机器人",
-    "开发",
-    "研发",
-    "训练",
-    "创建",
-    "创造",
-    "打造",
-    "设计",
-    "推出",
-    "公司",
-    "团队",
-    "名为",
-    "叫做",
-    "称为",
-    "基于",
-    "和",
-    "是",
-    "虚拟",
-    "出来",
-    "所",
-    "旗下",
-    "实验室",
-    "研究",
-    "被",
-];
+/// Elided French articles and prepositions, dropped from the front of a
+/// word ("d'OpenAI", "l'entreprise", "qu'IA").
+const ELISIONS: &[&str] = &["l'", "l’", "d'", "d’", "qu'", "qu’"];
 
-/// Words that make a chain a generic self-description, with the canonical
-/// English phrase reported for them.
-const GENERIC: &[(&str, &str)] = &[
-    ("ai language model", "AI language model"),
-    ("large language model", "language model"),
-    ("language model", "language model"),
-    ("ai assistant", "AI assistant"),
-    ("ai model", "AI model"),
-    ("ai", "AI"),
-    ("artificial intelligence", "AI"),
-    ("assistant", "AI assistant"),
-    ("chatbot", "chatbot"),
-    ("llm", "language model"),
-    ("языковая модель", "language model"),
-    ("языковой моделью", "language model"),
-    ("языковую модель", "language model"),
-    ("модель ии", "AI model"),
-    ("ии", "AI"),
-    ("искусственный интеллект", "AI"),
-    ("ассистент", "AI assistant"),
-    ("ассистентом", "AI assistant"),
-    ("нейросеть", "neural network"),
-    ("мовна модель", "language model"),
-    ("мовною моделлю", "language model"),
-    ("мовну модель", "language model"),
-    ("модель ші", "AI model"),
-    ("ші", "AI"),
-    ("штучний інтелект", "AI"),
-    ("асистент", "AI assistant"),
-    ("асистентом", "AI assistant"),
-    ("人工智能语言模型", "AI language model"),
-    ("语言模型", "language model"),
-    ("人工智能助手", "AI assistant"),
-    ("人工智能", "AI"),
-    ("ai助手", "AI assistant"),
-    ("ai语言模型", "AI language model"),
-    ("聊天机器人", "chatbot"),
-];
-
-/// Creation verbs for the entity-first frame "OpenAI trained me".
-const CREATION_VERBS: &[&str] = &[
-    "trained",
-    "created",
-    "developed",
-    "built",
-    "made",
-    "designed",
-    "programmed",
-];
-
-/// Case-folded words of a phrase; a trailing possessive is dropped.
+/// A case-folded word: a trailing possessive and a leading French elision
+/// are dropped.
 fn fold(word: &str) -> String {
-    let lower = word.to_lowercase();
+    let mut w = word.to_lowercase();
     for suffix in ["'s", "’s"] {
-        if let Some(stem) = lower.strip_suffix(suffix) {
+        if let Some(stem) = w.strip_suffix(suffix) {
             if !stem.is_empty() {
-                return stem.to_string();
+                w = stem.to_string();
+                break;
             }
         }
     }
-    lower
+    for prefix in ELISIONS {
+        if let Some(rest) = w.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                return rest.to_string();
+            }
+        }
+    }
+    w
 }
 
 fn phrase_words(phrase: &str) -> Vec<String> {
     text::words(phrase).iter().map(|w| fold(w.text)).collect()
 }
 
-/// The matcher's tables as word sequences, longest first within each.
-struct Tables {
-    entities: Vec<(Vec<String>, usize)>,
-    cues: Vec<(Vec<String>, CueKind)>,
-    bridges: Vec<Vec<String>>,
-    generic: Vec<(Vec<String>, &'static str)>,
+/// Every phrase of the lexicon in one automaton. Pattern `p` is the words
+/// of `phrases[p].0` (`phrases[p].1` of them) joined by spaces, with a
+/// space before and after.
+struct Matcher {
+    automaton: AhoCorasick,
+    phrases: Vec<(Phrase, usize)>,
 }
 
-fn longest_first<T>(v: &mut [(Vec<String>, T)]) {
-    crate::sort::stable_sort_by(v, |a, b| {
-        b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0))
-    });
+/// The longest phrase of each sort starting at a word, in words.
+#[derive(Clone, Copy, Debug, Default)]
+struct At {
+    entity: Option<(usize, usize)>,
+    cue: Option<(CueKind, usize)>,
+    bridge: Option<usize>,
+    generic: Option<(&'static str, usize)>,
 }
 
-impl Tables {
+impl Matcher {
     fn new() -> Self {
-        let mut entities: Vec<(Vec<String>, usize)> = LEXICON
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, _, _, aliases))| aliases.iter().map(move |a| (phrase_words(a), i)))
-            .collect();
-        longest_first(&mut entities);
-        let mut cues: Vec<(Vec<String>, CueKind)> =
-            CUES.iter().map(|&(c, k)| (phrase_words(c), k)).collect();
-        longest_first(&mut cues);
-        let mut bridges: Vec<(Vec<String>, ())> =
-            BRIDGES.iter().map(|b| (phrase_words(b), ())).collect();
-        longest_first(&mut bridges);
-        let mut generic: Vec<(Vec<String>, &'static str)> =
-            GENERIC.iter().map(|&(g, c)| (phrase_words(g), c)).collect();
-        longest_first(&mut generic);
-        Tables {
-            entities,
-            cues,
-            bridges: bridges.into_iter().map(|(b, _)| b).collect(),
-            generic,
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrases: Vec<(Phrase, usize)> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut add = |text: &str, phrase: Phrase| {
+            let words = phrase_words(text);
+            let key = format!(" {} ", words.join(" "));
+            // The first entry of a phrase wins (an alias listed twice
+            // belongs to the first entity that lists it).
+            let sort = std::mem::discriminant(&phrase);
+            if words.is_empty() || !seen.insert((key.clone(), format!("{sort:?}"))) {
+                return;
+            }
+            patterns.push(key);
+            phrases.push((phrase, words.len()));
+        };
+        let lex = lexicon();
+        for (i, (_, _, _, aliases)) in lex.names.iter().enumerate() {
+            aliases.iter().for_each(|a| add(a, Phrase::Entity(i)));
         }
+        lex.cues
+            .iter()
+            .for_each(|&(c, kind)| add(c, Phrase::Cue(kind)));
+        lex.bridges.iter().for_each(|b| add(b, Phrase::Bridge));
+        lex.generic
+            .iter()
+            .for_each(|&(g, c)| add(g, Phrase::Generic(c)));
+        // The patterns are a fixed, valid list: building cannot fail.
+        // A plain NFA: the lexicon is small and sentences are short, so the
+        // faster-to-search DFA would only add build time and wasm code.
+        let automaton = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(&patterns)
+            .expect("the identity lexicon builds");
+        Matcher { automaton, phrases }
     }
-}
 
-fn matches_at(words: &[String], at: usize, phrase: &[String]) -> bool {
-    !phrase.is_empty()
-        && words.len() >= at + phrase.len()
-        && words[at..at + phrase.len()] == *phrase
+    /// For each of `words`, the longest phrase of each sort starting there.
+    fn scan(&self, words: &[String]) -> Vec<At> {
+        let mut joined = String::from(" ");
+        let mut starts = Vec::with_capacity(words.len());
+        for w in words {
+            starts.push(joined.len() - 1);
+            joined.push_str(w);
+            joined.push(' ');
+        }
+        let mut at = vec![At::default(); words.len()];
+        for m in self.automaton.find_overlapping_iter(&joined) {
+            let Ok(i) = starts.binary_search(&m.start()) else {
+                continue;
+            };
+            let (phrase, len) = self.phrases[m.pattern().as_usize()];
+            let slot = &mut at[i];
+            let longer = |old: Option<usize>| old.map_or(true, |o| len > o);
+            match phrase {
+                Phrase::Entity(e) if longer(slot.entity.map(|x| x.1)) => {
+                    slot.entity = Some((e, len))
+                }
+                Phrase::Cue(k) if longer(slot.cue.map(|x| x.1)) => slot.cue = Some((k, len)),
+                Phrase::Bridge if longer(slot.bridge) => slot.bridge = Some(len),
+                Phrase::Generic(c) if longer(slot.generic.map(|x| x.1)) => {
+                    slot.generic = Some((c, len))
+                }
+                _ => {}
+            }
+        }
+        at
+    }
 }
 
 /// Finds the self-identifying sentences of a text. Never fails: a text with
 /// none gives an empty list.
 pub fn find_leaks(text: &str) -> Vec<Leak> {
-    static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
-    let tables = TABLES.get_or_init(Tables::new);
+    static MATCHER: std::sync::OnceLock<Matcher> = std::sync::OnceLock::new();
+    let matcher = MATCHER.get_or_init(Matcher::new);
     text::sentences(text)
         .into_iter()
         .filter_map(|sentence| {
-            let claims = sentence_claims(sentence.text, tables);
+            let claims = sentence_claims(sentence.text, matcher);
             (!claims.is_empty()).then(|| Leak {
                 sentence: sentence.text.to_string(),
                 span: sentence.span,
@@ -784,9 +301,10 @@ pub fn find_leaks(text: &str) -> Vec<Leak> {
         .collect()
 }
 
-fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
+fn sentence_claims(sentence: &str, matcher: &Matcher) -> Vec<Claim> {
     let tokens = text::words(sentence);
     let words: Vec<String> = tokens.iter().map(|t| fold(t.text)).collect();
+    let at = matcher.scan(&words);
     // Whether only spaces separate word i from word i + 1: then a generic
     // noun at i does not end its noun phrase ("an AI enthusiast").
     let glued = |i: usize| -> bool {
@@ -804,15 +322,10 @@ fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
             claims.push(claim);
         }
     };
-    let entity_at = |at: usize| -> Option<(usize, usize)> {
-        tables
-            .entities
-            .iter()
-            .find(|(alias, _)| matches_at(&words, at, alias))
-            .map(|(alias, i)| (alias.len(), *i))
-    };
+    // (length in words, entity) of the longest name starting at word `i`.
+    let entity_at = |i: usize| at.get(i).and_then(|a| a.entity).map(|(e, len)| (len, e));
     let entity_claim = |i: usize| {
-        let (name, vendor, kind, _) = LEXICON[i];
+        let (name, vendor, kind, _) = lexicon().names[i];
         Claim {
             entity: name.to_string(),
             vendor: vendor.to_string(),
@@ -826,18 +339,13 @@ fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
         if let Some((len, e)) = entity_at(i) {
             let verb = i + len;
             if verb + 1 < words.len()
-                && CREATION_VERBS.contains(&words[verb].as_str())
+                && lexicon().creation.contains(&words[verb].as_str())
                 && words[verb + 1] == "me"
             {
                 push(entity_claim(e));
             }
         }
-        let Some((cue, kind)) = tables
-            .cues
-            .iter()
-            .find(|(cue, _)| matches_at(&words, i, cue))
-            .map(|(c, k)| (c.len(), *k))
-        else {
+        let Some((kind, cue)) = at[i].cue else {
             i += 1;
             continue;
         };
@@ -854,28 +362,24 @@ fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
                 j += len;
                 continue;
             }
-            if let Some((g, canonical)) = tables
-                .generic
-                .iter()
-                .find(|(g, _)| matches_at(&words, j, g))
-            {
-                let end = j + g.len() - 1;
+            if let Some((canonical, g)) = at[j].generic {
+                let end = j + g - 1;
                 // A generic noun counts when its noun phrase ends there:
                 // at punctuation, the end, or a following bridge or name.
                 let next = end + 1;
                 let ends_phrase = !glued(end)
                     || next >= words.len()
                     || entity_at(next).is_some()
-                    || tables.bridges.iter().any(|b| matches_at(&words, next, b));
+                    || at.get(next).is_some_and(|a| a.bridge.is_some());
                 if ends_phrase {
                     generic_seen = true;
                     pending_generic = pending_generic.or(Some(canonical));
                 }
-                j += g.len();
+                j += g;
                 continue;
             }
-            if let Some(b) = tables.bridges.iter().find(|b| matches_at(&words, j, b)) {
-                j += b.len();
+            if let Some(b) = at[j].bridge {
+                j += b;
                 continue;
             }
             break;
@@ -901,8 +405,9 @@ fn sentence_claims(sentence: &str, tables: &Tables) -> Vec<Claim> {
 
 /// Chinese if the sentence has Han ideographs; Ukrainian or Russian by
 /// letters (і ї є ґ vs ы э ъ ё) and common words only one of them uses
-/// when it is Cyrillic;
-/// English when it is Latin.
+/// when it is Cyrillic; for Latin script, French, German or Spanish when
+/// at least two of its own common words or letters outnumber English's,
+/// else English.
 fn detect_language(sentence: &str) -> Language {
     let (mut han, mut cyrillic, mut latin, mut uk, mut ru) = (0, 0, 0, 0usize, 0usize);
     for c in sentence.chars() {
@@ -917,32 +422,61 @@ fn detect_language(sentence: &str) -> Language {
                 cyrillic += 1
             }
             '\u{400}'..='\u{4ff}' => cyrillic += 1,
-            'a'..='z' | 'A'..='Z' => latin += 1,
+            c if c.is_alphabetic() && (c.is_ascii() || ('\u{c0}'..='\u{24f}').contains(&c)) => {
+                latin += 1
+            }
             _ => {}
         }
     }
-    if cyrillic > 0 {
+    if han > 0 {
+        return Language::Chinese;
+    }
+    let words: Vec<String> = text::words(sentence)
+        .iter()
+        .map(|w| w.text.to_lowercase())
+        .collect();
+    let hits = |list: &[&str]| words.iter().filter(|w| list.contains(&w.as_str())).count();
+    if cyrillic > 0 && cyrillic >= latin / 4 {
         // Common words only one of the two languages uses, for sentences
         // without a telltale letter ("Як мовна модель, я не маю ...").
-        const UK_WORDS: &[&str] = &["як", "що", "це", "мене", "мовна", "від", "та", "й", "маю"];
-        const RU_WORDS: &[&str] = &["как", "что", "это", "меня", "языковая", "от", "имею"];
-        for w in text::words(sentence) {
-            let w = w.text.to_lowercase();
-            uk += usize::from(UK_WORDS.contains(&w.as_str()));
-            ru += usize::from(RU_WORDS.contains(&w.as_str()));
-        }
-    }
-    if han > 0 {
-        Language::Chinese
-    } else if cyrillic > 0 && cyrillic >= latin / 4 {
-        if uk > ru {
+        uk += hits(&["як", "що", "це", "мене", "мовна", "від", "та", "й", "маю"]);
+        ru += hits(&["как", "что", "это", "меня", "языковая", "от", "имею"]);
+        return if uk > ru {
             Language::Ukrainian
         } else {
             Language::Russian
-        }
-    } else if latin > 0 {
-        Language::English
-    } else {
-        Language::Other
+        };
     }
+    if latin == 0 {
+        return Language::Other;
+    }
+    let letters = |set: &[char]| sentence.chars().filter(|c| set.contains(c)).count();
+    let en = hits(&[
+        "i", "am", "the", "an", "is", "by", "and", "my", "of", "as", "was",
+    ]);
+    let candidates = [
+        (
+            Language::French,
+            hits(&[
+                "je", "suis", "une", "est", "le", "les", "des", "et", "par", "tant", "mon",
+            ]) + letters(&['é', 'è', 'ê', 'ç', 'à']),
+        ),
+        (
+            Language::German,
+            hits(&[
+                "ich", "bin", "ein", "eine", "und", "der", "die", "das", "von", "ist", "mein",
+            ]) + letters(&['ä', 'ö', 'ü', 'ß']),
+        ),
+        (
+            Language::Spanish,
+            hits(&[
+                "soy", "una", "el", "los", "por", "y", "es", "como", "mi", "del", "lenguaje",
+            ]) + letters(&['ñ', '¿', '¡', 'á', 'í', 'ó', 'ú']),
+        ),
+    ];
+    let best = candidates
+        .iter()
+        .filter(|(_, score)| *score >= 2 && *score > en)
+        .max_by_key(|(_, score)| *score);
+    best.map_or(Language::English, |(language, _)| *language)
 }

@@ -38,8 +38,10 @@ use std::borrow::Cow;
 
 use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// Which Unicode normal form to apply.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// Which Unicode normal form to apply (`"nfc"`, `"nfkc"` or `"none"` in JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum NormalForm {
     /// Canonical composition (the default): changes no visible character.
     #[default]

@@ -45,8 +45,11 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// A half-open range of a text, in UTF-8 bytes and in UTF-16 code units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A half-open range of a text, in UTF-8 bytes and in UTF-16 code units
+/// (`text.slice(startUtf16, endUtf16)` in JS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Span {
     /// First byte (UTF-8) of the piece.
     pub start: usize,

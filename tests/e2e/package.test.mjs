@@ -101,7 +101,8 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
       await init();
       const options: AnalyzeOptions = { suspect: "s", candidates: ["a", "b"], delta: "eder", seed: 1 };
       const report: Report = analyze(samples, options, (stage: string, fraction: number) => void [stage, fraction]);
-      const top: string | undefined = report.verdict.top;
+      // Absent values are null, as in the CLI's JSON (one document).
+      const top: string | null = report.verdict.top;
       const first = report.signals[0]?.evidence[0];
       if (first?.kind === "shared_span") {
         const start: number = first.suspectSpan.startUtf16;
@@ -120,6 +121,11 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
         onProgress: (_stage, fraction) => void fraction,
         signal: controller.signal,
       });
+      const read = await worker.readFile(new Blob(["{}"]), { name: "x.jsonl" });
+      const firstId: string | number | undefined = read.records[0]?.promptId;
+      const markdown: string = await worker.call("reportMarkdown", [viaWorker]);
+      // @ts-expect-error: not a function of the package
+      worker.call("fetchEverything", []);
       // @ts-expect-error: an unknown delta
       analyze(samples, { suspect: "s", candidates: [], delta: "manhattan" });
       // @ts-expect-error: candidates is required
@@ -132,7 +138,7 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
         const code: LineageError["code"] = (e as LineageError).code;
         return code;
       }
-      return [top, line, end, claims, schemaVersion(), viaWorker.schemaVersion].join();
+      return [top, line, end, claims, schemaVersion(), viaWorker.schemaVersion, firstId, markdown].join();
     }
     `,
   );

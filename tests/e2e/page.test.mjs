@@ -145,12 +145,13 @@ test("export gives valid JSON, Markdown and a script-free HTML file; the summary
   const json = await save("#export-json");
   assert.match(json.name, /^lineage-report-.*\.json$/);
   const report = JSON.parse(json.text);
-  assert.equal(report.schemaVersion, 1);
+  assert.equal(report.schemaVersion, 2);
   assert.equal(report.verdict.top, "heron-large");
   assert.equal(report.sources.length, 4);
   const md = await save("#export-md");
   assert.match(md.text, /^# Lineage report\n/);
   assert.match(md.text, /## Signals/);
+  assert.match(md.text, /evidence, not proof/);
   const html = await save("#export-html");
   assert.match(html.text, /^<!doctype html>/);
   assert.doesNotMatch(html.text, /<script/i);

@@ -1,10 +1,10 @@
 // The page's pure modules in Node (no browser): the Newick parser behind
-// the family tree, paste splitting, the CSV and JSONL readers, and the PCA
-// behind the scatter. Tables of cases.
+// the family tree, paste splitting, file kinds, and the PCA behind the
+// scatter. Tables of cases. (Files are read by the engine, not the page.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseNewick } from "../../www/js/charts.js";
-import { bySource, countWords, csvRows, formatOf, parseCsv, parseJsonl, splitPaste } from "../../www/js/parse.js";
+import { bySource, formatOf, splitPaste } from "../../www/js/parse.js";
 import { pca2 } from "../../www/js/pca.js";
 
 /** A tree as nested arrays of leaf names, with lengths: "name:len" or [children, len]. */
@@ -46,37 +46,13 @@ test("splitPaste: blank lines separate samples unless a %%% line is present", ()
   for (const [input, expected] of cases) assert.deepEqual(splitPaste(input), expected, JSON.stringify(input));
 });
 
-test("countWords counts letters-and-digits words, apostrophes inside", () => {
-  const cases = [["", 0], ["Hello, world!", 2], ["don't stop", 2], ["Київ — столиця", 2], ["3.14 is pi", 4]];
-  for (const [input, n] of cases) assert.equal(countWords(input), n, input);
+test("bySource groups records in first-seen order", () => {
+  const records = [{ source: "b", text: "1" }, { source: "a", text: "2" }, { source: "b", text: "3", promptId: "p" }];
+  assert.deepEqual([...bySource(records)], [["b", [{ text: "1" }, { text: "3", promptId: "p" }]], ["a", [{ text: "2" }]]]);
 });
 
-test("csvRows: quotes, doubled quotes, newlines in quotes, the line each row starts on", () => {
-  const rows = csvRows('a,b\n"x, y","he said ""hi"""\n"multi\nline",z\r\nlast,\n');
-  assert.deepEqual(rows, [
-    { line: 1, fields: ["a", "b"] },
-    { line: 2, fields: ["x, y", 'he said "hi"'] },
-    { line: 3, fields: ["multi\nline", "z"] },
-    { line: 5, fields: ["last", ""] },
-  ]);
-});
-
-test("parseCsv and parseJsonl skip the lines the engine rejected and read ids as text", () => {
-  const csv = "Source,Prompt_ID,text\nm,7,hello\nm,8\n,9,no source\nm,,no id\n";
-  assert.deepEqual(parseCsv(csv, new Set([3])), [
-    { line: 2, source: "m", text: "hello", promptId: "7" },
-    { line: 5, source: "m", text: "no id" },
-  ]);
-  const jsonl = ['{"source":"a","text":"x","prompt_id":3}', "oops", '{"source":"b","text":"y","promptId":"q"}', '{"source":"c","text":"z"}'].join("\n");
-  assert.deepEqual(parseJsonl(jsonl, new Set([4])), [
-    { line: 1, source: "a", text: "x", promptId: "3" },
-    { line: 3, source: "b", text: "y", promptId: "q" },
-  ]);
-  assert.deepEqual([...bySource(parseJsonl(jsonl)).keys()], ["a", "b", "c"]);
-});
-
-test("formatOf picks the reader by extension", () => {
-  const cases = [["a.jsonl", "jsonl"], ["A.NDJSON", "jsonl"], ["x.json", "json"], ["y.csv", "csv"], ["notes.txt", "txt"], ["noext", "txt"]];
+test("formatOf: record files go to the engine, anything else is pasted text", () => {
+  const cases = [["a.jsonl", "records"], ["A.NDJSON", "records"], ["x.json", "records"], ["y.csv", "records"], ["y.csv.gz", "records"], ["notes.txt", "txt"], ["noext", "txt"], ["notes.txt.gz", "txt"]];
   for (const [name, format] of cases) assert.equal(formatOf(name), format, name);
 });
 

@@ -53,7 +53,7 @@ test("worker.analyze resolves with the report after real progress events", async
     return { events, top: report.verdict.top, schema: report.schemaVersion };
   }, { samples: corpus(), options: OPTIONS });
   assert.equal(out.top, "teacher_a");
-  assert.equal(out.schema, 1);
+  assert.equal(out.schema, 2);
   const stages = out.events.map(([stage]) => stage);
   assert.deepEqual(stages.slice(0, 2), ["reading", "features"]);
   assert.deepEqual(out.events.at(-1), ["done", 1]);

@@ -180,19 +180,19 @@ fn analyze_rejects_bad_input_with_codes() {
         ("{}".into(), FAST, "BAD_ARGUMENT", "analyze: samples must be an array, got object"),
         ("[]".into(), FAST, "EMPTY_INPUT", "analyze: there are no samples"),
         ("[7]".into(), FAST, "BAD_ARGUMENT", "samples[0] must be an object"),
-        (r#"[{"source": "a"}]"#.into(), FAST, "BAD_ARGUMENT", "samples[0].text must be a string"),
-        (r#"[{"source": "", "text": "x"}]"#.into(), FAST, "BAD_ARGUMENT", "samples[0].source must be a non-empty string"),
+        (r#"[{"source": "a"}]"#.into(), FAST, "BAD_ARGUMENT", "samples[0]: missing field `text`"),
+        (r#"[{"source": "", "text": "x"}]"#.into(), FAST, "BAD_ARGUMENT", "samples[0].source: must be a non-empty string"),
         (r#"[{"source": "a", "text": 5}]"#.into(), FAST, "BAD_ARGUMENT", "samples[0].text: invalid type"),
         (one(", \"promptId\": true"), FAST, "BAD_ARGUMENT", "samples[0].promptId"),
         (one(""), "null", "BAD_ARGUMENT", "options must be an object naming the suspect"),
-        (one(""), r#"{"candidates": ["a", "b"]}"#, "BAD_ARGUMENT", "options.suspect is required"),
-        (one(""), r#"{"suspect": "a"}"#, "BAD_ARGUMENT", "options.candidates is required"),
-        (one(""), r#"{"suspect": "a", "candidates": "b"}"#, "BAD_ARGUMENT", "options.candidates must be an array of source names, got string"),
-        (one(""), r#"{"suspect": "a", "candidates": [], "seeed": 1}"#, "BAD_ARGUMENT", "unknown option `seeed`"),
-        (one(""), r#"{"suspect": "zed", "candidates": ["a", "q"]}"#, "UNKNOWN_SOURCE", "no sample has the source zed, q (sources: a)"),
-        (one(""), r#"{"suspect": "a", "candidates": ["a"], "alpha": 0}"#, "BAD_ARGUMENT", "options.alpha must be above 0"),
-        (one(""), r#"{"suspect": "a", "candidates": ["a"], "alpha": 0.9}"#, "BAD_ARGUMENT", "options.alpha must be between 0 and 0.5"),
-        (one(""), r#"{"suspect": "a", "candidates": ["a"], "bootstrapReps": 5}"#, "BAD_ARGUMENT", "options.bootstrapReps must be between 10 and 100000, got 5"),
+        (one(""), r#"{"candidates": ["a", "b"]}"#, "BAD_ARGUMENT", "options: missing field `suspect`"),
+        (one(""), r#"{"suspect": "a"}"#, "BAD_ARGUMENT", "options: missing field `candidates`"),
+        (one(""), r#"{"suspect": "a", "candidates": "b"}"#, "BAD_ARGUMENT", "options.candidates: invalid type: string \"b\", expected a sequence"),
+        (one(""), r#"{"suspect": "a", "candidates": [], "seeed": 1}"#, "BAD_ARGUMENT", "options.seeed: unknown field `seeed`"),
+        (one(""), r#"{"suspect": "zed", "candidates": ["a", "q"]}"#, "UNKNOWN_SOURCE", "unknown source name(s): zed, q (known: a)"),
+        (one(""), r#"{"suspect": "a", "candidates": ["a"], "alpha": 0}"#, "BAD_ARGUMENT", "options: alpha must be a number in (0, 0.5], got 0"),
+        (one(""), r#"{"suspect": "a", "candidates": ["a"], "alpha": 0.9}"#, "BAD_ARGUMENT", "options: alpha must be a number in (0, 0.5], got 0.9"),
+        (one(""), r#"{"suspect": "a", "candidates": ["a"], "bootstrapReps": 5}"#, "BAD_ARGUMENT", "options: bootstrapReps must be a whole number in [10, 100000], got 5"),
         (one(""), r#"{"suspect": "a", "candidates": ["a"], "seed": -1}"#, "BAD_ARGUMENT", "options.seed: invalid"),
         (one(""), r#"{"suspect": "a", "candidates": ["a"], "delta": "manhattan"}"#, "BAD_ARGUMENT", "options.delta: unknown variant `manhattan`"),
         (corpus_json(), r#"{"suspect": "student", "candidates": ["teacher_a"]}"#, "BAD_ROLES", "at least two candidates"),
@@ -261,7 +261,7 @@ fn workspace_rejects_unreadable_inputs_with_codes() {
         (true, "{oops\n[1]\n".into(), None, "BAD_JSONL", "no record of input-1.jsonl could be read (2 malformed; input-1.jsonl:1:"),
         (true, "\n  \n".into(), None, "EMPTY_INPUT", "holds no record"),
         (true, JsValue::from_f64(1.0), None, "BAD_ARGUMENT", "Workspace.addJsonl: text must be a string, got number"),
-        (true, "{}".into(), Some(r#"{"file": "x"}"#), "BAD_ARGUMENT", "unknown option `file`, expected one of name, source"),
+        (true, "{}".into(), Some(r#"{"file": "x"}"#), "BAD_ARGUMENT", "options.file: unknown field `file`, expected `name` or `source`"),
         (true, "{}".into(), Some(r#"{"name": 3}"#), "BAD_ARGUMENT", "Workspace.addJsonl: options.name: invalid type"),
         (false, "a,b\n1,2\n".into(), None, "BAD_CSV", "csv header must name the columns"),
         (false, "".into(), None, "BAD_CSV", "csv header must name the columns"),
@@ -287,7 +287,7 @@ fn workspace_rejects_unreadable_inputs_with_codes() {
         .expect("the default source applies");
     assert_eq!(text(&added, "sources.0"), "pasted");
     let thrown = ws.add(json(r#"{"text": "no source"}"#)).expect_err("add checks the sample");
-    assert!(code_and_message(thrown).1.contains("Workspace.add: sample.source must be a non-empty string"));
+    assert!(code_and_message(thrown).1.contains("Workspace.add: sample: missing field `source`"));
     let thrown = ws.analyze(json(FAST), None).expect_err("unknown roles");
     assert_eq!(code_and_message(thrown).0, "UNKNOWN_SOURCE");
 }
@@ -333,7 +333,7 @@ fn shared_spans_index_js_strings_in_utf16() {
     for (options, expected) in [
         (r#"{"minWords": 0}"#, "sharedSpans: options.minWords must be between 1 and 64, got 0"),
         (r#"{"window": 65}"#, "options.window must be between 1 and 64"),
-        (r#"{"k": 3}"#, "unknown option `k`, expected one of minWords, window"),
+        (r#"{"k": 3}"#, "options.k: unknown field `k`, expected `minWords` or `window`"),
     ] {
         let thrown = wasm::shared_spans("a".into(), "b".into(), Some(json(options))).expect_err(options);
         let (code, message) = code_and_message(thrown);

@@ -1,6 +1,7 @@
-// Exports: the report as JSON, as Markdown, as a self-contained HTML file
-// (built as a DOM document and serialised, so every user string is
-// escaped by the serialiser), and a plain summary for the clipboard.
+// Exports: the report as JSON, as Markdown (rendered by the engine), as a
+// self-contained HTML file (built as a DOM document and serialised, so
+// every user string is escaped by the serialiser), and a plain summary for
+// the clipboard.
 import { download } from "./dom.js";
 import { CAVEAT, summaryText, verdictWords } from "./verdict.js";
 
@@ -10,43 +11,11 @@ export function exportJson(report) {
   download(`lineage-report-${stamp()}.json`, "application/json", JSON.stringify(report, null, 2) + "\n");
 }
 
-/** Markdown inline text: characters that could start markup are escaped. */
-const md = (s) => String(s).replace(/([\\`*_{}[\]()#+!|<>~-])/g, "\\$1").replace(/\n/g, " ");
 const f = (x, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
-export function markdown(report) {
-  const { headline, lines } = verdictWords(report);
-  const out = ["# Lineage report", "", `## ${md(headline)}`, "", ...lines.map(md), "", `> ${CAVEAT}`, ""];
-  out.push("## Sources", "", "| source | role | samples | median words |", "|---|---|---|---|");
-  for (const s of report.sources) out.push(`| ${md(s.name)} | ${s.role} | ${s.samples} | ${f(s.medianWords, 0)} |`);
-  if (report.verdict.tests.length) {
-    out.push("", "## Tests", "");
-    for (const t of report.verdict.tests) out.push(`- ${md(t.hypothesis)} (${md(t.method)}): p = ${f(t.pValue, 4)} over ${t.units} units`);
-  }
-  out.push("", "## Signals", "");
-  for (const sig of report.signals) {
-    out.push(`### ${md(sig.name)}${sig.inCombined ? "" : " (not in the combined score)"}`, "", md(sig.description), "");
-    for (const sc of sig.scores) out.push(`- ${md(sc.candidate)}: ${f(sc.score, 4)} [${f(sc.low, 4)}, ${f(sc.high, 4)}]`);
-    if (sig.note) out.push("", `_${md(sig.note)}_`);
-    out.push("");
-  }
-  out.push("## Kinship", "", "Tree (Newick): `" + report.kinship.newick.replace(/`/g, "'") + "`", "");
-  if (report.identityLeaks.length) {
-    out.push("## Identity leaks", "");
-    for (const l of report.identityLeaks) out.push(`- ${md(l.source)}: “${md(l.sentence)}” (${l.claims.map(md).join(", ")})`);
-    out.push("");
-  }
-  if (report.warnings.length) {
-    out.push("## Warnings", "");
-    for (const w of report.warnings) out.push(`- ${md(w.message)}`);
-    out.push("");
-  }
-  out.push(`Lineage ${report.lineageVersion}, report schema ${report.schemaVersion}, seed ${report.seed}.`, "");
-  return out.join("\n");
-}
-
-export function exportMarkdown(report) {
-  download(`lineage-report-${stamp()}.md`, "text/markdown", markdown(report));
+/** Saves the Markdown report the engine rendered (`reportMarkdown`, the CLI's `--format md`). */
+export function exportMarkdown(markdown) {
+  download(`lineage-report-${stamp()}.md`, "text/markdown", markdown);
 }
 
 const HTML_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff}

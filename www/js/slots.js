@@ -1,7 +1,8 @@
 // Source slots: each has a name, a role and samples from a paste and/or
-// files. This module owns the slot model (pure functions) and its DOM.
-import { h, num } from "./dom.js";
-import { countWords, splitPaste } from "./parse.js";
+// files. This module owns the slot model (pure functions) and its DOM; the
+// counts and the data checks come from the engine (`preflight`).
+import { h } from "./dom.js";
+import { splitPaste } from "./parse.js";
 
 export const ROLES = [
   ["suspect", "Suspect (the model in question)"],
@@ -22,40 +23,18 @@ export function slotSamples(slot, pairPasted) {
   return [...pasted, ...slot.fileSamples];
 }
 
-const median = (xs) => {
-  if (!xs.length) return 0;
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-};
+/** The source name a slot's samples carry (an unnamed slot gets its id, so it is still counted). */
+export const sourceOf = (slot) => slot.name.trim() || slot.id;
 
-/** Counts per slot: { samples, words, medianWords, paired } (paired = prompts shared with the suspect). */
-export function slotCounts(state) {
-  const samples = new Map(state.slots.map((s) => [s.id, slotSamples(s, state.pairPasted)]));
-  const ids = (id) => new Set(samples.get(id).map((x) => x.promptId).filter((p) => p !== undefined));
-  const suspect = state.slots.find((s) => s.role === "suspect");
-  const suspectIds = suspect ? ids(suspect.id) : new Set();
-  const others = state.slots.filter((s) => s.role === "candidate" || s.role === "control");
-  const counts = new Map();
-  for (const slot of state.slots) {
-    const list = samples.get(slot.id);
-    // File samples carry their word count (counted once, when added).
-    const words = list.map((x) => x.words ?? countWords(x.text));
-    let paired = 0;
-    if (slot === suspect) {
-      // Prompts every candidate and control also answered.
-      const sets = others.map((o) => ids(o.id));
-      for (const p of suspectIds) if (sets.length && sets.every((s) => s.has(p))) paired++;
-    } else {
-      for (const p of ids(slot.id)) if (suspectIds.has(p)) paired++;
-    }
-    counts.set(slot.id, { samples: list.length, words: words.reduce((a, b) => a + b, 0), medianWords: median(words), paired });
-  }
-  return counts;
+/** Every slot's samples as engine samples, and the roles chosen so far: the arguments of `preflight`. */
+export function preflightArgs(state) {
+  const samples = state.slots.flatMap((slot) => slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => ({ source: sourceOf(slot), text, promptId, prompt })));
+  const by = (role) => state.slots.filter((s) => s.role === role).map(sourceOf);
+  return [samples, { suspect: by("suspect")[0], candidates: by("candidate"), control: by("control")[0] }];
 }
 
-/** Problems that block the analysis ({ block: true }) or weaken it, before it runs. */
-export function checks(state, counts) {
+/** Problems that block the analysis ({ block: true }) or weaken it ({ block: false }, the engine's checks). */
+export function checks(state, preflight) {
   const out = [];
   const active = state.slots.filter((s) => s.role !== "ignore");
   const by = (role) => active.filter((s) => s.role === role);
@@ -69,20 +48,9 @@ export function checks(state, counts) {
   if (by("suspect").length !== 1) out.push({ block: true, text: `Choose exactly one suspect (now ${by("suspect").length}).` });
   if (by("candidate").length < 2) out.push({ block: true, text: `Choose at least two candidates (now ${by("candidate").length}).` });
   if (by("control").length > 1) out.push({ block: true, text: "Choose at most one control." });
-  for (const s of active) {
-    const c = counts.get(s.id);
-    const label = s.name.trim() || "a source";
-    if (c.samples === 0) out.push({ block: true, text: `${label} has no samples yet.` });
-    else if (c.samples < 10) out.push({ block: false, text: `${label}: only ${c.samples} sample(s); 30 or more give steadier results.` });
-    if (c.samples > 0 && c.medianWords < 50) out.push({ block: false, text: `${label}: very short texts (median ${num(c.medianWords, 0)} words); style shows better in 100+ words.` });
-  }
-  const suspect = by("suspect")[0];
-  if (suspect && counts.get(suspect.id).samples > 0 && counts.get(suspect.id).paired < 10) {
-    out.push({
-      block: false,
-      text: "Unpaired design: fewer than 10 prompts were answered by every source, so differences in topic cannot be ruled out. Give samples prompt ids (JSONL/CSV) or tick the pairing box for pastes.",
-    });
-  }
+  const counted = new Set(preflight?.sources.map((c) => c.source));
+  for (const s of active) if (preflight && !counted.has(sourceOf(s))) out.push({ block: true, text: `${s.name.trim() || "a source"} has no samples yet.` });
+  for (const c of preflight?.checks ?? []) out.push({ block: false, text: `${c.message}.` });
   return out;
 }
 
@@ -106,7 +74,7 @@ function slotView(slot, i, count, total, on) {
     id: id("file"),
     class: "file-input",
     multiple: true,
-    accept: ".txt,.jsonl,.ndjson,.json,.csv,text/plain,text/csv,application/json",
+    accept: ".txt,.jsonl,.ndjson,.json,.csv,.gz,text/plain,text/csv,application/json",
     onchange: (e) => {
       on.files(slot, e.target.files);
       e.target.value = "";
@@ -119,7 +87,7 @@ function slotView(slot, i, count, total, on) {
       `${f.name}: ${f.added} record(s)${f.malformed ? `, ${f.malformed} invalid line(s) skipped` : ""} `,
       h("button", { type: "button", class: "small", onclick: () => on.removeFile(slot, k), "aria-label": `Remove ${f.name}` }, "Remove"),
       f.errors?.length
-        ? h("ul", { class: "line-errors" }, f.errors.map((e) => h("li", {}, `${e.label ?? `line ${e.line}`}: ${e.message}`)))
+        ? h("ul", { class: "line-errors" }, f.errors.map((e) => h("li", {}, `${/\.json$/i.test(f.name) ? "record" : "line"} ${e.line}: ${e.message}`)))
         : null,
     ),
   );
@@ -157,7 +125,7 @@ function slotView(slot, i, count, total, on) {
       { class: "slot-files" },
       fileInput,
       h("label", { for: id("file"), class: "button" }, "Choose files…"),
-      h("span", { class: "hint" }, " or drop .txt, .jsonl, .json or .csv files on this box"),
+      h("span", { class: "hint" }, " or drop .txt, .jsonl, .json or .csv files (or .gz) on this box"),
     ),
     files.length ? h("ul", { class: "file-list" }, files) : null,
     h("p", { class: "slot-counts", id: id("counts"), "aria-live": "polite" }, countsText(count)),
@@ -179,6 +147,8 @@ function slotView(slot, i, count, total, on) {
   return fieldset;
 }
 
+/** A slot's counts from the engine (a slot without samples has none). */
 export function countsText(c) {
-  return `${c.samples} sample(s) · ${c.words} words · ${c.paired} paired prompt(s)`;
+  const { samples, words, paired } = c ?? { samples: 0, words: 0, paired: 0 };
+  return `${samples} sample(s) · ${words} words · ${paired} paired prompt(s)`;
 }

@@ -6,12 +6,18 @@
 //! so the same input and seed give byte-identical JSON natively and in
 //! wasm even where the platforms' `ln`/`exp` differ in the last bit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+mod markdown;
+#[cfg(test)]
+use markdown::md_escape;
 
 /// Bumped whenever a field is renamed or removed (adding fields keeps it).
-/// 2: the verdict attributes to a confidence set (`attributed` is a list),
-/// says what kind of claim it makes, and carries an abstention code, power
-/// guidance and a robustness check.
+/// Version 2: every name is camelCase, in the CLI's JSON as in the JS
+/// package (one document; version 1 was snake_case in the CLI); the verdict
+/// attributes to a confidence set (`attributed` is a list), says what kind
+/// of claim it makes, and carries an abstention code, power guidance and a
+/// robustness check.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Rounds to six decimals; non-finite values become 0 (JSON has no NaN).
@@ -28,7 +34,9 @@ pub fn r6(x: f64) -> f64 {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Report {
     pub schema_version: u32,
     pub lineage_version: String,
@@ -44,10 +52,11 @@ pub struct Report {
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parameters {
     pub alpha: f64,
-    pub min_effect: f64,
     pub bootstrap_reps: usize,
     pub permutation_reps: usize,
     pub most_frequent_words: usize,
@@ -56,10 +65,14 @@ pub struct Parameters {
     pub log_odds_prior: f64,
     pub classifier_folds: usize,
     pub overlap_ngram: usize,
+    /// The per-prompt signals combined into the tested score.
+    pub signals: Vec<String>,
 }
 
 /// One input file (or pasted text) as read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct InputFile {
     pub name: String,
     pub sha256: String,
@@ -67,7 +80,9 @@ pub struct InputFile {
     pub malformed_lines: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SourceSummary {
     pub name: String,
     pub role: String,
@@ -76,7 +91,9 @@ pub struct SourceSummary {
     pub mean_words: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Design {
     /// True when prompts are matched by id across the suspect and every
     /// candidate (and the control).
@@ -89,7 +106,9 @@ pub struct Design {
 }
 
 /// A per-candidate score with its interval.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CandidateScore {
     pub candidate: String,
     pub score: f64,
@@ -97,7 +116,9 @@ pub struct CandidateScore {
     pub high: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SignalResult {
     /// Stable machine name, e.g. `cosine_delta`.
     pub name: String,
@@ -114,7 +135,9 @@ pub struct SignalResult {
 
 /// Offsets of a span in UTF-8 bytes and UTF-16 code units (the latter
 /// index JavaScript strings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SpanOffsets {
     pub start: usize,
     pub end: usize,
@@ -134,8 +157,13 @@ impl From<crate::text::Span> for SpanOffsets {
 }
 
 /// Readable evidence of one signal.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum Evidence {
     /// An item both the suspect and the candidate over-use relative to the
     /// pooled corpus (weighted log-odds z-scores).
@@ -179,7 +207,9 @@ pub enum Evidence {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct LeakEvidence {
     pub source: String,
     pub prompt_id: Option<String>,
@@ -189,7 +219,9 @@ pub struct LeakEvidence {
     pub span: SpanOffsets,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RankedCandidate {
     pub candidate: String,
     /// Mean excess over the control of the combined per-prompt score (with
@@ -207,7 +239,9 @@ pub struct RankedCandidate {
     pub in_set: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct TestResult {
     /// What was tested, in words.
     pub hypothesis: String,
@@ -221,8 +255,9 @@ pub struct TestResult {
 }
 
 /// What the verdict claims.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum VerdictKind {
     /// With a control: the suspect is significantly closer than the control
     /// to a candidate, and the teacher is, at the stated confidence, one of
@@ -237,8 +272,9 @@ pub enum VerdictKind {
 
 /// Why no attribution was made: a stable code for programs, and the
 /// message a person reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum AbstentionCode {
     /// No control was given: the verdict can only be a resemblance.
     NoControl,
@@ -261,7 +297,9 @@ impl AbstentionCode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Abstention {
     pub code: AbstentionCode,
     pub message: String,
@@ -269,7 +307,9 @@ pub struct Abstention {
 
 /// How many paired prompts the observed effect would need to reach the
 /// significance level, so a user knows whether to collect more answers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PowerGuidance {
     /// What the figure is about, e.g. "the excess over the control for X".
     pub goal: String,
@@ -286,7 +326,9 @@ pub struct PowerGuidance {
 /// Whether the verdict survives the suspect's and control's texts with
 /// markdown stripped and whitespace and case normalised (the cheapest
 /// things to change with a system prompt).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Robustness {
     pub check: String,
     pub survives: bool,
@@ -297,7 +339,9 @@ pub struct Robustness {
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Verdict {
     pub kind: VerdictKind,
     /// The candidates the teacher is attributed to (the confidence set), in
@@ -334,7 +378,9 @@ pub struct Verdict {
     pub robustness: Option<Robustness>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Kinship {
     pub sources: Vec<String>,
     /// Symmetric similarity matrix (1 on the diagonal), rows in `sources` order.
@@ -343,7 +389,9 @@ pub struct Kinship {
     pub newick: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Warning {
     /// Stable code: too_few_samples, short_texts, length_imbalance,
     /// unpaired_design, base_model_not_ruled_out, malformed_input, ...
@@ -351,215 +399,54 @@ pub struct Warning {
     pub message: String,
 }
 
+/// What every rendering of a verdict says with it.
+pub const CAVEAT: &str = "Resemblance is evidence, not proof: models trained on similar data, \
+    or prompted alike, can write alike without one being distilled from the other.";
+
+impl Verdict {
+    /// The verdict in a few words: "teacher X", "teacher one of {X, Y}",
+    /// "writes most like {X} (resemblance)" or "no confident attribution".
+    pub fn headline(&self) -> String {
+        match self.kind {
+            VerdictKind::Attribution if self.attributed.len() == 1 => {
+                format!("teacher {}", self.attributed[0])
+            }
+            VerdictKind::Attribution => {
+                format!("teacher one of {{{}}}", self.attributed.join(", "))
+            }
+            VerdictKind::Resemblance => format!(
+                "writes most like {{{}}} (resemblance, no control)",
+                self.closest.join(", ")
+            ),
+            VerdictKind::Abstention => "no confident attribution".into(),
+        }
+    }
+
+    /// The decision's figures in one line: the excess test's p-value (with
+    /// a control), effect, agreeing signals, separability, confidence set.
+    pub fn figures(&self) -> String {
+        let set = self.closest.join(", ");
+        format!(
+            "{}effect {:.2}, {} of {} signals rank the top candidate first{}; {:.0}% confidence set of the closest: {{{set}}}",
+            self.p_value
+                .map(|p| format!("excess test p = {p:.4}, "))
+                .unwrap_or_default(),
+            self.effect,
+            self.agreeing_signals,
+            self.ranked_signals,
+            self.separability
+                .map(|x| format!(", separability {x:.3}"))
+                .unwrap_or_default(),
+            self.confidence * 100.0
+        )
+    }
+}
+
 impl Report {
     /// Pretty JSON; deterministic for a given report value.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
-
-    /// A human-readable Markdown rendering.
-    pub fn to_markdown(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        let v = &self.verdict;
-        let _ = writeln!(s, "# Lineage report\n");
-        let suspect = self
-            .sources
-            .iter()
-            .find(|x| x.role == "suspect")
-            .map(|x| x.name.as_str())
-            .unwrap_or("?");
-        let _ = writeln!(s, "Suspect: **{}**\n", md_escape(suspect));
-        let set = v
-            .closest
-            .iter()
-            .map(|x| md_escape(x))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let heading = match v.kind {
-            VerdictKind::Attribution if v.attributed.len() == 1 => {
-                format!("teacher {}", md_escape(&v.attributed[0]))
-            }
-            VerdictKind::Attribution => format!("teacher one of {{{set}}}"),
-            VerdictKind::Resemblance => format!("writes most like {{{set}}} (resemblance)"),
-            VerdictKind::Abstention => "no confident attribution".into(),
-        };
-        let _ = writeln!(s, "## Verdict: {heading}\n");
-        let _ = writeln!(s, "{}\n", md_escape(&v.reason));
-        let _ = writeln!(
-            s,
-            "{}effect {:.2}, {} of {} signals rank the top candidate first{}; {:.0}% confidence set of the closest: {{{set}}}.\n",
-            v.p_value
-                .map(|p| format!("Excess test p = {p:.4}, "))
-                .unwrap_or_default(),
-            v.effect,
-            v.agreeing_signals,
-            v.ranked_signals,
-            v.separability
-                .map(|x| format!(", separability {x:.3}"))
-                .unwrap_or_default(),
-            v.confidence * 100.0
-        );
-        let _ = writeln!(
-            s,
-            "| rank | candidate | score | interval | p (closest) | in set | signals first |"
-        );
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
-        for (i, r) in v.ranking.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {:.3} | [{:.3}, {:.3}] | {:.4} | {} | {} |",
-                i + 1,
-                md_escape(&r.candidate),
-                r.score,
-                r.low,
-                r.high,
-                r.closest_p_value,
-                if r.in_set { "yes" } else { "no" },
-                r.signals_first
-            );
-        }
-        if let Some(p) = &v.power {
-            let _ = writeln!(s, "\nPower: {}.", md_escape(&p.message));
-        }
-        if let Some(r) = &v.robustness {
-            let _ = writeln!(s, "\nRobustness: {}.", md_escape(&r.message));
-        }
-        if !v.tests.is_empty() {
-            let _ = writeln!(s, "\n### Tests\n");
-            for t in &v.tests {
-                let _ = writeln!(
-                    s,
-                    "- {} ({}): p = {:.4} over {} units",
-                    md_escape(&t.hypothesis),
-                    md_escape(&t.method),
-                    t.p_value,
-                    t.units
-                );
-            }
-        }
-        if !self.warnings.is_empty() {
-            let _ = writeln!(s, "\n### Warnings\n");
-            for w in &self.warnings {
-                let _ = writeln!(s, "- {}", md_escape(&w.message));
-            }
-        }
-        let _ = writeln!(s, "\n## Signals\n");
-        for sig in &self.signals {
-            let _ = writeln!(s, "### {}\n\n{}\n", sig.name, md_escape(&sig.description));
-            for sc in &sig.scores {
-                let _ = writeln!(
-                    s,
-                    "- {}: {:.4} [{:.4}, {:.4}]",
-                    md_escape(&sc.candidate),
-                    sc.score,
-                    sc.low,
-                    sc.high
-                );
-            }
-            if let Some(n) = &sig.note {
-                let _ = writeln!(s, "\n_{}_", md_escape(n));
-            }
-            let shown: Vec<&Evidence> = sig.evidence.iter().take(12).collect();
-            if !shown.is_empty() {
-                let _ = writeln!(s, "\nEvidence:\n");
-                for e in shown {
-                    let _ = writeln!(s, "- {}", md_escape(&evidence_line(e)));
-                }
-            }
-            let _ = writeln!(s);
-        }
-        if !self.identity_leaks.is_empty() {
-            let _ = writeln!(s, "## Identity leaks\n");
-            for l in self.identity_leaks.iter().take(20) {
-                let _ = writeln!(
-                    s,
-                    "- {} ({}; names {}): \"{}\"",
-                    md_escape(&l.source),
-                    l.language,
-                    md_escape(&l.claims.join(", ")),
-                    md_escape(&l.sentence)
-                );
-            }
-            let _ = writeln!(s);
-        }
-        // A source name may hold line breaks: kept on one line, it cannot
-        // close the code fence and inject markup.
-        let newick = self.kinship.newick.replace(['\n', '\r'], " ");
-        let _ = writeln!(s, "## Family tree\n\n```\n{newick}\n```\n");
-        let _ = writeln!(s, "## Inputs\n");
-        for i in &self.inputs {
-            let _ = writeln!(
-                s,
-                "- {} — {} samples, sha256 {}",
-                md_escape(&i.name),
-                i.samples,
-                i.sha256
-            );
-        }
-        let _ = writeln!(
-            s,
-            "\nSeed {}, schema {}, lineage {}.",
-            self.seed, self.schema_version, self.lineage_version
-        );
-        s
-    }
-}
-
-fn evidence_line(e: &Evidence) -> String {
-    match e {
-        Evidence::SharedHabit {
-            candidate,
-            item,
-            z_suspect,
-            z_candidate,
-            count_suspect,
-            count_candidate,
-        } => format!(
-            "{candidate}: \"{item}\" over-used by both (z {z_suspect:.1} / {z_candidate:.1}; counts {count_suspect} / {count_candidate})"
-        ),
-        Evidence::Word {
-            candidate,
-            word,
-            z_suspect,
-            z_candidate,
-        } => format!("{candidate}: \"{word}\" (z {z_suspect:.2} / {z_candidate:.2})"),
-        Evidence::Feature {
-            candidate,
-            feature,
-            suspect,
-            candidate_value,
-        } => format!("{candidate}: {feature} {suspect:.3} vs {candidate_value:.3}"),
-        Evidence::SharedSpan {
-            candidate,
-            prompt_id,
-            words,
-            text,
-            ..
-        } => format!("{candidate}, prompt {prompt_id}: {words} words \"{text}\""),
-        Evidence::Assignment {
-            candidate,
-            outputs,
-            of,
-        } => format!("{candidate}: {outputs} of {of} suspect outputs"),
-    }
-}
-
-/// Escapes the characters that would change Markdown structure, so user
-/// text never becomes markup.
-fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

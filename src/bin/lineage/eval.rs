@@ -1,0 +1,142 @@
+//! `lineage eval`: the evaluation protocol (T1, T2) over a directory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+
+use lineage::analysis::AnalysisOptions;
+use lineage::eval::{self, EvalResult, SuspectCase};
+use lineage::{Error, ErrorKind};
+
+use crate::input::Loaded;
+use crate::output::{OutFormat, Progress};
+
+/// Run the evaluation protocol (T1 attribution, T2 distillation) on a directory.
+#[derive(Args)]
+pub struct EvalArgs {
+    /// A directory of .jsonl/.csv files, one or more sources each.
+    dir: PathBuf,
+    /// Comma-separated candidate source names.
+    #[arg(long, value_delimiter = ',', required = true)]
+    candidates: Vec<String>,
+    /// Comma-separated suspect:teacher[+relative...][:control] cases; `-`
+    /// = none. Relatives are candidates of the teacher's family (the same
+    /// vendor's models): an attribution to any subset of the family is right.
+    #[arg(long, value_delimiter = ',')]
+    suspects: Vec<String>,
+    /// Comma-separated per-prompt signals combined into the tested score
+    /// [default: the analysis's default set].
+    #[arg(long, value_name = "LIST", value_parser = crate::analyze::signal_list)]
+    signals: Option<crate::analyze::SignalList>,
+    /// Output format [default: summary on a terminal, json when piped]
+    /// (md prints the summary).
+    #[arg(long, value_enum)]
+    format: Option<OutFormat>,
+    /// The same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+    /// Seed of every random choice (the split of prompts, the tests).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+pub fn run(args: EvalArgs) -> Result<(), Error> {
+    let start = Instant::now();
+    if !args.dir.is_dir() {
+        return Err(crate::input::read_failed(&args.dir, "not a directory"));
+    }
+    let mut loaded = Loaded::default();
+    loaded.read_path(&args.dir)?;
+    let cases: Vec<SuspectCase> = args
+        .suspects
+        .iter()
+        .map(|s| SuspectCase::parse(s))
+        .collect::<Result<_, _>>()
+        .map_err(bad_argument)?;
+    // The robustness check is left out of T2: it does not change what is
+    // attributed, and it would double each case's time.
+    let opts = AnalysisOptions {
+        seed: args.seed,
+        signals: args
+            .signals
+            .map_or_else(|| AnalysisOptions::default().signals, |l| l.0),
+        robustness: false,
+        ..AnalysisOptions::default()
+    };
+    let progress = Progress::new();
+    let result = eval::run(
+        &loaded.samples,
+        &args.candidates,
+        &cases,
+        &opts,
+        &mut |stage, f| progress.update(stage, f),
+    );
+    progress.finish();
+    // The protocol's own errors name what is wrong with its arguments.
+    let mut result = result.map_err(bad_argument)?;
+    result.seconds = (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
+    let format = if args.json {
+        OutFormat::Json
+    } else {
+        OutFormat::resolve(args.format)
+    };
+    if format == OutFormat::Json {
+        let json = serde_json::to_string_pretty(&result)
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+        println!("{json}");
+    } else {
+        print!("{}", tables(&result));
+    }
+    Ok(())
+}
+
+fn bad_argument(message: String) -> Error {
+    Error::new(ErrorKind::BadArgument, message)
+}
+
+/// The T1 and T2 tables for a terminal.
+fn tables(result: &EvalResult) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let t1 = &result.t1;
+    let _ = writeln!(s, "T1 closed-set attribution ({})", t1.method);
+    let _ = writeln!(
+        s,
+        "  single output: {:.3} over {}   batch of 10: {:.3} over {}",
+        t1.single_accuracy, t1.n_single, t1.batch10_accuracy, t1.n_batches
+    );
+    for (c, a) in t1.candidates.iter().zip(&t1.per_candidate) {
+        let _ = writeln!(s, "    {c:<28} {a:.3}");
+    }
+    let _ = writeln!(
+        s,
+        "\nT2 distillation (every prompt the suspect, its control and the candidates share)"
+    );
+    let _ = writeln!(
+        s,
+        "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  attributed",
+        "suspect", "teacher", "control", "units", "rank", "p", "correct"
+    );
+    for t in &result.t2 {
+        let attributed = if t.attributed.is_empty() {
+            format!("none ({})", t.abstention.as_deref().unwrap_or("abstained"))
+        } else {
+            format!("{{{}}}", t.attributed.join(", "))
+        };
+        let _ = writeln!(
+            s,
+            "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  {attributed}",
+            t.suspect,
+            t.teacher.as_deref().unwrap_or("-"),
+            t.control.as_deref().unwrap_or("-"),
+            t.units,
+            t.teacher_rank.map_or("-".into(), |r| r.to_string()),
+            t.p_value.map_or("-".into(), |p| format!("{p:.4}")),
+            t.correct,
+        );
+        let _ = writeln!(s, "      {}", t.reason);
+    }
+    let _ = writeln!(s, "\n{:.1} s", result.seconds);
+    s
+}

@@ -1,0 +1,63 @@
+//! The native CLI, one file per subcommand: `analyze` prints a report,
+//! `eval` runs the evaluation protocol over a directory, `passages` finds
+//! verbatim passages shared across large corpora. `input` reads files and
+//! role arguments; `output` chooses the format and draws the progress bar.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod analyze;
+#[cfg(not(target_arch = "wasm32"))]
+mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+mod input;
+#[cfg(not(target_arch = "wasm32"))]
+mod output;
+#[cfg(not(target_arch = "wasm32"))]
+mod passages;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use clap::{Parser, Subcommand};
+
+    #[derive(Parser)]
+    #[command(
+        name = "lineage",
+        version,
+        about = "Which candidate model does a suspect model's writing resemble, how sure, and why"
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        Analyze(crate::analyze::AnalyzeArgs),
+        Eval(crate::eval::EvalArgs),
+        Passages(crate::passages::PassagesArgs),
+    }
+
+    /// Runs the command line; the process exit status (0, or 2 on an error).
+    pub fn main() -> i32 {
+        let result = match Cli::parse().command {
+            Command::Analyze(args) => crate::analyze::run(args),
+            Command::Eval(args) => crate::eval::run(args),
+            Command::Passages(args) => crate::passages::run(args),
+        };
+        match result {
+            Ok(()) => 0,
+            Err(e) => {
+                // The code first, as the JS package's `error.code`.
+                eprintln!("error: {}: {e}", e.kind().code());
+                2
+            }
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::main());
+}

@@ -1,0 +1,121 @@
+//! What the CLI prints: the output format (a readable summary on a
+//! terminal, JSON when piped), the progress bar on stderr, and the
+//! terminal summary of a report.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use lineage::report::Report;
+
+/// How a result is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// A short readable summary (the default on a terminal).
+    Summary,
+    /// The full JSON document (the default when stdout is piped).
+    Json,
+    /// The full report as Markdown.
+    Md,
+}
+
+impl OutFormat {
+    /// The format asked for, else a summary on a terminal and JSON when
+    /// stdout is a pipe or a file (what a script reading the output wants).
+    pub fn resolve(asked: Option<OutFormat>) -> OutFormat {
+        asked.unwrap_or(if std::io::stdout().is_terminal() {
+            OutFormat::Summary
+        } else {
+            OutFormat::Json
+        })
+    }
+}
+
+/// A progress bar on stderr fed with the core's (stage, fraction).
+pub struct Progress(ProgressBar);
+
+impl Progress {
+    pub fn new() -> Self {
+        let pb = ProgressBar::new(1000);
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} {msg:24} [{bar:30}] {percent:>3}% {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb.enable_steady_tick(Duration::from_millis(200));
+        Progress(pb)
+    }
+
+    pub fn update(&self, stage: &str, fraction: f64) {
+        self.0.set_message(stage.to_string());
+        self.0.set_position((fraction * 1000.0) as u64);
+    }
+
+    pub fn finish(self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// The report in a few lines for a person at a terminal: the verdict and
+/// its reason, the ranking, the tests and the warnings. `--format json`
+/// or `md` gives everything.
+pub fn summary(report: &Report) -> String {
+    let mut s = String::new();
+    let v = &report.verdict;
+    let suspect = report
+        .sources
+        .iter()
+        .find(|x| x.role == "suspect")
+        .map_or("?", |x| x.name.as_str());
+    let _ = writeln!(s, "Verdict for {suspect}: {}", v.headline());
+    let _ = writeln!(s, "  {}", v.reason);
+    let _ = writeln!(s, "  {}", v.figures());
+    let _ = writeln!(
+        s,
+        "\nRanking ({} {}s):",
+        report.design.units, report.design.unit
+    );
+    let width = v
+        .ranking
+        .iter()
+        .map(|r| r.candidate.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, r) in v.ranking.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "  {}. {:<width$}  {:>7.3}  [{:.3}, {:.3}]  {}  first in {} signal(s)",
+            i + 1,
+            r.candidate,
+            r.score,
+            r.low,
+            r.high,
+            if r.in_set {
+                "in the set".to_string()
+            } else {
+                format!("ruled out (p = {:.4})", r.closest_p_value)
+            },
+            r.signals_first
+        );
+    }
+    if let Some(p) = &v.power {
+        let _ = writeln!(s, "  power: {}", p.message);
+    }
+    if let Some(r) = &v.robustness {
+        let _ = writeln!(s, "  robustness: {}", r.message);
+    }
+    for t in &v.tests {
+        let _ = writeln!(s, "  test: {} (p = {:.4})", t.hypothesis, t.p_value);
+    }
+    if !report.identity_leaks.is_empty() {
+        let _ = writeln!(s, "\nIdentity leaks: {}", report.identity_leaks.len());
+    }
+    for w in &report.warnings {
+        let _ = writeln!(s, "warning: {}", w.message);
+    }
+    let _ = writeln!(s, "\n{}", lineage::report::CAVEAT);
+    let _ = writeln!(s, "Full report: --format json or --format md.");
+    s
+}

@@ -1,0 +1,313 @@
+//! What can be said about the inputs before an analysis runs: counts per
+//! source (samples, words, prompts paired with the suspect), the warnings
+//! the analysis would give about the data, and the occurrences of evidence
+//! items in every source. The page shows these as the user edits; the
+//! thresholds are the analysis's own (`analysis` reads the constants
+//! below), so the page cannot promise what the report then contradicts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{self, Sample};
+
+/// Fewer outputs than this in a source: intervals are wide, tests weak
+/// (warning `too_few_samples`).
+pub const MIN_SAMPLES: usize = 30;
+/// A source whose median text is shorter than this many words carries
+/// little style (warning `short_texts`).
+pub const MIN_MEDIAN_WORDS: f64 = 20.0;
+/// Median lengths differing more than this factor between sources
+/// (warning `length_imbalance`).
+pub const MAX_LENGTH_RATIO: f64 = 3.0;
+
+/// Words of a text as the analysis counts them (UAX #29 words).
+pub fn word_count(text: &str) -> usize {
+    crate::text::words(text).len()
+}
+
+/// The roles as far as they are chosen; every field may be left out.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct PreflightOptions {
+    pub suspect: Option<String>,
+    pub candidates: Vec<String>,
+    pub control: Option<String>,
+    /// Fewest prompts answered by every source for a paired design
+    /// (default: the analysis's default).
+    pub min_paired: Option<usize>,
+}
+
+/// One source's counts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SourceCounts {
+    pub source: String,
+    pub samples: usize,
+    pub words: usize,
+    pub median_words: f64,
+    /// For the suspect: prompts answered by it, every candidate and the
+    /// control; for another source: prompts it shares with the suspect.
+    pub paired: usize,
+}
+
+/// A warning the analysis would give, with the report's code.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Check {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Counts of every source, in first-seen order, and the data warnings.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct Preflight {
+    pub sources: Vec<SourceCounts>,
+    pub checks: Vec<Check>,
+}
+
+/// The counts and data warnings for `samples` with the roles chosen so far.
+pub fn preflight(samples: &[Sample], options: &PreflightOptions) -> Preflight {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_source: BTreeMap<&str, Vec<&Sample>> = BTreeMap::new();
+    for s in samples {
+        if !by_source.contains_key(s.source.as_str()) {
+            order.push(&s.source);
+        }
+        by_source.entry(&s.source).or_default().push(s);
+    }
+    let ids = |source: &str| -> BTreeSet<&str> {
+        by_source.get(source).map_or_else(BTreeSet::new, |v| {
+            v.iter().filter_map(|s| s.prompt_id.as_deref()).collect()
+        })
+    };
+    let suspect = options.suspect.as_deref();
+    let others: Vec<&str> = options
+        .candidates
+        .iter()
+        .map(String::as_str)
+        .chain(options.control.as_deref())
+        .collect();
+    let suspect_ids = suspect.map(ids).unwrap_or_default();
+    let mut shared_by_all = suspect_ids.clone();
+    for o in &others {
+        let theirs = ids(o);
+        shared_by_all.retain(|p| theirs.contains(p));
+    }
+    let sources: Vec<SourceCounts> = order
+        .iter()
+        .map(|&source| {
+            let texts = &by_source[source];
+            let lens: Vec<f64> = texts.iter().map(|s| word_count(&s.text) as f64).collect();
+            let paired = if Some(source) == suspect {
+                if others.is_empty() {
+                    0
+                } else {
+                    shared_by_all.len()
+                }
+            } else {
+                ids(source).intersection(&suspect_ids).count()
+            };
+            SourceCounts {
+                source: source.to_string(),
+                samples: texts.len(),
+                words: lens.iter().sum::<f64>() as usize,
+                median_words: crate::stats::median(&lens),
+                paired,
+            }
+        })
+        .collect();
+    let in_roles: Vec<&SourceCounts> = sources
+        .iter()
+        .filter(|c| Some(c.source.as_str()) == suspect || others.contains(&c.source.as_str()))
+        .collect();
+    let min_paired = options
+        .min_paired
+        .unwrap_or(crate::analysis::AnalysisOptions::default().min_paired);
+    Preflight {
+        checks: data_checks(&in_roles, suspect.map(|_| shared_by_all.len()), min_paired),
+        sources,
+    }
+}
+
+fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usize) -> Vec<Check> {
+    let mut out = Vec::new();
+    for c in sources {
+        if c.samples < MIN_SAMPLES {
+            out.push(Check {
+                code: "too_few_samples",
+                message: format!(
+                    "{}: only {} sample(s); {MIN_SAMPLES} or more give steadier results",
+                    c.source, c.samples
+                ),
+            });
+        }
+        if c.samples > 0 && c.median_words < MIN_MEDIAN_WORDS {
+            out.push(Check {
+                code: "short_texts",
+                message: format!(
+                    "{}: short texts (median {} words) carry little style",
+                    c.source, c.median_words
+                ),
+            });
+        }
+    }
+    let medians = sources.iter().map(|c| c.median_words);
+    let lo = medians.clone().fold(f64::INFINITY, f64::min);
+    let hi = medians.fold(0.0, f64::max);
+    if lo > 0.0 && hi / lo > MAX_LENGTH_RATIO {
+        out.push(Check {
+            code: "length_imbalance",
+            message: format!(
+                "median lengths differ {:.1}-fold between sources; length enters the analysis only as one structure feature",
+                hi / lo
+            ),
+        });
+    }
+    if matches!(shared, Some(n) if n < min_paired) {
+        out.push(Check {
+            code: "unpaired_design",
+            message: format!(
+                "fewer than {min_paired} prompts are answered by every source, so differences in topic cannot be ruled out; give samples prompt ids"
+            ),
+        });
+    }
+    out
+}
+
+/// Occurrences of words and word sequences in each source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(hashmap_as_object))]
+pub struct ItemCounts {
+    /// Words per source.
+    pub words: BTreeMap<String, usize>,
+    /// Occurrences of each item (case-folded, as given) per source.
+    pub counts: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// How often each of `items` (a word or words separated by spaces) occurs
+/// in each source's texts, matched on case-folded UAX #29 words, as the
+/// habits signal counts them.
+pub fn count_items(samples: &[Sample], items: &[String]) -> ItemCounts {
+    let wanted: BTreeMap<Vec<String>, String> = items
+        .iter()
+        .map(|i| {
+            let words = crate::signals::features::word_tokens(i);
+            (words, i.to_lowercase())
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .collect();
+    let lengths: BTreeSet<usize> = wanted.keys().map(Vec::len).collect();
+    let mut out = ItemCounts::default();
+    for item in wanted.values() {
+        out.counts.insert(item.clone(), BTreeMap::new());
+    }
+    for (source, texts) in corpus::group_by_source(samples) {
+        let mut words_total = 0;
+        for s in &texts {
+            let words = crate::signals::features::word_tokens(&s.text);
+            words_total += words.len();
+            for &n in &lengths {
+                for gram in words.windows(n) {
+                    if let Some(item) = wanted.get(gram) {
+                        let per = out.counts.get_mut(item).expect("every item has a row");
+                        *per.entry(source.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
+        out.words.insert(source, words_total);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(source: &str, id: Option<&str>, text: &str) -> Sample {
+        Sample {
+            source: source.into(),
+            text: text.into(),
+            prompt_id: id.map(str::to_string),
+            prompt: None,
+        }
+    }
+
+    #[test]
+    fn preflight_counts_and_warns_with_the_analysis_thresholds() {
+        let samples = vec![
+            sample("s", Some("1"), "one two three"),
+            sample("s", Some("2"), "one two"),
+            sample("a", Some("1"), "x y z w"),
+            sample("b", Some("2"), "x"),
+            sample("c", None, "not in any role"),
+        ];
+        let options = PreflightOptions {
+            suspect: Some("s".into()),
+            candidates: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        let p = preflight(&samples, &options);
+        // (source, samples, words, median words, paired)
+        let got: Vec<(&str, usize, usize, f64, usize)> = p
+            .sources
+            .iter()
+            .map(|c| {
+                (
+                    c.source.as_str(),
+                    c.samples,
+                    c.words,
+                    c.median_words,
+                    c.paired,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("s", 2, 5, 2.5, 0),
+                ("a", 1, 4, 4.0, 1),
+                ("b", 1, 1, 1.0, 1),
+                ("c", 1, 4, 4.0, 0)
+            ]
+        );
+        let codes: Vec<&str> = p.checks.iter().map(|c| c.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "too_few_samples",
+                "short_texts",
+                "too_few_samples",
+                "short_texts",
+                "too_few_samples",
+                "short_texts",
+                "length_imbalance",
+                "unpaired_design"
+            ]
+        );
+        assert!(p.checks[0]
+            .message
+            .starts_with("s: only 2 sample(s); 30 or more"));
+    }
+
+    #[test]
+    fn items_are_counted_on_the_engines_words() {
+        let samples = vec![
+            sample(
+                "a",
+                None,
+                "It is crucial. Crucial, really: which is crucial!",
+            ),
+            sample("b", None, "Nothing here."),
+        ];
+        let counts = count_items(&samples, &["crucial".into(), "is crucial".into()]);
+        assert_eq!(counts.words["a"], 8);
+        assert_eq!(counts.counts["crucial"].get("a"), Some(&3));
+        assert_eq!(counts.counts["is crucial"].get("a"), Some(&2));
+        assert_eq!(counts.counts["crucial"].get("b"), None);
+    }
+}

@@ -1,0 +1,488 @@
+//! The input readers: JSON Lines and CSV records to [`Sample`]s.
+//!
+//! Readers never stop at the first bad line: every malformed record becomes
+//! a [`LineError`] (file, 1-based line number, message) and the rest of the
+//! input is still read, so one stray line in a 400-record file costs one
+//! sample, not the analysis. A leading byte-order mark is dropped, any
+//! line ending (LF, CRLF, a lone CR) ends a JSONL line, and invalid UTF-8
+//! is decoded with U+FFFD and reported in [`Parsed::warnings`] with the
+//! byte offset and line of the first bad byte.
+//!
+//! One [`Reader`] serves every front end: it takes the bytes of an input a
+//! chunk at a time (the CLI passes a whole file, the wasm `Workspace` the
+//! chunks of a `Blob` stream), parses JSON Lines a whole line at a time as
+//! they arrive, and hashes the raw bytes as it goes, so a file read in the
+//! browser gives the same samples, line errors and SHA-256 as in the CLI.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{prompt_id_value, Sample};
+use crate::error::{Error, ErrorKind};
+use crate::report::{InputFile, Warning};
+
+/// A record that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct LineError {
+    /// Name of the input (a path, or a label for pasted text).
+    pub file: String,
+    /// 1-based line number (for CSV: the record's starting line).
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// The result of reading one input: the samples that parsed, the lines
+/// that did not, what was read with a repair, and the SHA-256 of the raw
+/// bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    pub name: String,
+    pub sha256: String,
+    pub samples: Vec<Sample>,
+    pub errors: Vec<LineError>,
+    /// Problems that cost no record (invalid UTF-8 decoded with U+FFFD).
+    pub warnings: Vec<LineError>,
+}
+
+impl Parsed {
+    /// The input as the report lists it.
+    pub fn input_file(&self) -> InputFile {
+        InputFile {
+            name: self.name.clone(),
+            sha256: self.sha256.clone(),
+            samples: self.samples.len(),
+            malformed_lines: self.errors.len(),
+        }
+    }
+
+    /// The report's warnings about this input: one `invalid_utf8` per
+    /// repair and one `malformed_input` naming the first skipped records.
+    pub fn report_warnings(&self) -> Vec<Warning> {
+        let mut out: Vec<Warning> = self
+            .warnings
+            .iter()
+            .map(|w| Warning {
+                code: "invalid_utf8".into(),
+                message: w.to_string(),
+            })
+            .collect();
+        if !self.errors.is_empty() {
+            let first: Vec<String> = self.errors.iter().take(5).map(|e| e.to_string()).collect();
+            out.push(Warning {
+                code: "malformed_input".into(),
+                message: format!(
+                    "{} malformed record(s) skipped in {} (first: {})",
+                    self.errors.len(),
+                    self.name,
+                    first.join("; ")
+                ),
+            });
+        }
+        out
+    }
+
+    /// An error when not one record could be read: `EMPTY_INPUT` for an
+    /// input without records, `BAD_JSONL`/`BAD_CSV` when all were malformed.
+    pub fn refusal(&self, format: Format) -> Option<Error> {
+        if !self.samples.is_empty() {
+            return None;
+        }
+        if self.errors.is_empty() {
+            return Some(Error::new(
+                ErrorKind::EmptyInput,
+                format!("{} holds no record (only blank lines)", self.name),
+            ));
+        }
+        let first: Vec<String> = self.errors.iter().take(3).map(|e| e.to_string()).collect();
+        let kind = match format {
+            Format::Jsonl | Format::Json => ErrorKind::BadJsonl,
+            Format::Csv => ErrorKind::BadCsv,
+        };
+        Some(Error::new(
+            kind,
+            format!(
+                "no record of {} could be read ({} malformed; {})",
+                self.name,
+                self.errors.len(),
+                first.join("; ")
+            ),
+        ))
+    }
+}
+
+/// Input formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+    /// A JSON array of records, or an object whose `samples` is one; a
+    /// `.json` file that is neither is read as JSON Lines. A record's
+    /// "line" is its 1-based index in the array.
+    Json,
+}
+
+impl Format {
+    /// Guesses the format from a file name: `.csv` is CSV, `.json` JSON,
+    /// anything else JSON Lines.
+    pub fn from_name(name: &str) -> Format {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            Format::Csv
+        } else if lower.ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Jsonl
+        }
+    }
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Deserialize)]
+struct JsonRecord {
+    source: Option<String>,
+    text: Option<String>,
+    prompt_id: Option<serde_json::Value>,
+    #[serde(rename = "promptId")]
+    prompt_id_camel: Option<serde_json::Value>,
+    prompt: Option<String>,
+}
+
+/// One JSON Lines record (a non-blank line) as a sample, or what is wrong
+/// with it. [`Reader`] reads whole inputs with it; the CLI's `passages`
+/// calls it line by line.
+pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
+    let rec =
+        serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
+    record_sample(rec, default_source)
+}
+
+fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample, String> {
+    let source = rec
+        .source
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| default_source.map(str::to_string));
+    match (source, rec.text) {
+        (None, _) => Err("record has no \"source\"".into()),
+        (_, None) => Err("record has no \"text\"".into()),
+        (Some(source), Some(text)) => Ok(Sample {
+            source,
+            text,
+            prompt_id: rec
+                .prompt_id
+                .or(rec.prompt_id_camel)
+                .and_then(|v| prompt_id_value(&v)),
+            prompt: rec.prompt,
+        }),
+    }
+}
+
+/// An input read a chunk at a time (see the module documentation).
+pub struct Reader {
+    name: String,
+    format: Format,
+    default_source: Option<String>,
+    hasher: Sha256,
+    /// Bytes not parsed yet: the unfinished last line (JSONL), or the
+    /// whole input (a CSV record may span lines, so CSV is parsed at the end).
+    pending: Vec<u8>,
+    /// The byte-order mark has been looked for.
+    started: bool,
+    /// Offset in the input of `pending[0]`, and the lines before it.
+    offset: usize,
+    line: usize,
+    /// Invalid UTF-8: the first bad byte (offset, line), and how many
+    /// bad sequences in all.
+    first_bad: Option<(usize, usize)>,
+    bad_sequences: usize,
+    bytes: usize,
+    samples: Vec<Sample>,
+    errors: Vec<LineError>,
+}
+
+impl Reader {
+    /// A reader of the input `name`; `default_source` is the source of
+    /// records that name none.
+    pub fn new(name: &str, format: Format, default_source: Option<&str>) -> Self {
+        Reader {
+            name: name.to_string(),
+            format,
+            default_source: default_source.map(str::to_string),
+            hasher: Sha256::new(),
+            pending: Vec::new(),
+            started: false,
+            offset: 0,
+            line: 0,
+            first_bad: None,
+            bad_sequences: 0,
+            bytes: 0,
+            samples: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Reads the next chunk of the input.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        self.bytes += chunk.len();
+        self.pending.extend_from_slice(chunk);
+        if !self.started {
+            if self.pending.len() < 3 && b"\xef\xbb\xbf".starts_with(&self.pending) {
+                return; // perhaps the start of a byte-order mark
+            }
+            self.skip_bom();
+        }
+        if self.format == Format::Jsonl {
+            self.jsonl_lines(false);
+        }
+    }
+
+    /// Reads what is left and returns everything read.
+    pub fn finish(mut self) -> Parsed {
+        if !self.started {
+            self.skip_bom();
+        }
+        match self.format {
+            Format::Jsonl => self.jsonl_lines(true),
+            Format::Csv => {
+                let pending = std::mem::take(&mut self.pending);
+                let text = self.decode_at(&pending, self.offset, 1);
+                self.csv_records(&text);
+            }
+            Format::Json => self.json_records(),
+        }
+        let mut warnings = Vec::new();
+        if let Some((at, line)) = self.first_bad {
+            warnings.push(LineError {
+                file: self.name.clone(),
+                line,
+                message: format!(
+                    "invalid UTF-8 at byte {at} ({} bad sequence(s) in the file, read as U+FFFD)",
+                    self.bad_sequences
+                ),
+            });
+        }
+        Parsed {
+            sha256: hex(&self.hasher.finalize()),
+            name: self.name,
+            samples: self.samples,
+            errors: self.errors,
+            warnings,
+        }
+    }
+
+    fn skip_bom(&mut self) {
+        self.started = true;
+        if self.pending.starts_with(b"\xef\xbb\xbf") {
+            self.pending.drain(..3);
+            self.offset = 3;
+        }
+    }
+
+    /// Parses every finished line of `pending` (at the end, every line):
+    /// LF, CRLF and a lone CR end a line (a JSON record never holds a raw
+    /// CR, so splitting on it cannot cut one).
+    fn jsonl_lines(&mut self, at_end: bool) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut start = 0;
+        let mut i = 0;
+        while i < pending.len() {
+            let b = pending[i];
+            if b != b'\n' && b != b'\r' {
+                i += 1;
+                continue;
+            }
+            // A CR at the end of a chunk may be the first half of a CRLF.
+            if b == b'\r' && i + 1 == pending.len() && !at_end {
+                break;
+            }
+            let skip = if b == b'\r' && pending.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            self.jsonl_line(&pending[start..i], self.offset + start);
+            start = i + skip;
+            i = start;
+        }
+        if at_end && start < pending.len() {
+            self.jsonl_line(&pending[start..], self.offset + start);
+            start = pending.len();
+        }
+        self.offset += start;
+        self.pending = pending[start..].to_vec();
+    }
+
+    /// One line of JSON Lines, `offset` bytes into the input.
+    fn jsonl_line(&mut self, bytes: &[u8], offset: usize) {
+        self.line += 1;
+        let line = self.line;
+        let text = self.decode_at(bytes, offset, line);
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        match parse_jsonl_line(trimmed, self.default_source.as_deref()) {
+            Ok(sample) => self.samples.push(sample),
+            Err(message) => self.errors.push(LineError {
+                file: self.name.clone(),
+                line,
+                message,
+            }),
+        }
+    }
+
+    /// `bytes` (`offset` bytes into the input, starting on line `line`) as
+    /// text; invalid UTF-8 becomes U+FFFD and is counted for the warning.
+    fn decode_at<'a>(&mut self, bytes: &'a [u8], offset: usize, line: usize) -> Cow<'a, str> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(e) => {
+                let at = e.valid_up_to();
+                if self.first_bad.is_none() {
+                    let newlines = bytes[..at].iter().filter(|&&b| b == b'\n').count();
+                    self.first_bad = Some((offset + at, line + newlines));
+                }
+                self.bad_sequences += bytes
+                    .utf8_chunks()
+                    .filter(|c| !c.invalid().is_empty())
+                    .count();
+                String::from_utf8_lossy(bytes)
+            }
+        }
+    }
+
+    /// The records of a JSON array (or `{"samples": [...]}`); anything
+    /// else is read as JSON Lines.
+    fn json_records(&mut self) {
+        let list = match serde_json::from_slice::<serde_json::Value>(&self.pending) {
+            Ok(serde_json::Value::Array(list)) => list,
+            Ok(serde_json::Value::Object(mut o))
+                if o.get("samples").is_some_and(|v| v.is_array()) =>
+            {
+                match o.remove("samples") {
+                    Some(serde_json::Value::Array(list)) => list,
+                    _ => Vec::new(),
+                }
+            }
+            _ => return self.jsonl_lines(true),
+        };
+        self.pending.clear();
+        for (i, item) in list.into_iter().enumerate() {
+            let sample = serde_json::from_value::<JsonRecord>(item)
+                .map_err(|e| format!("malformed record: {e}"))
+                .and_then(|rec| record_sample(rec, self.default_source.as_deref()));
+            match sample {
+                Ok(sample) => self.samples.push(sample),
+                Err(message) => self.errors.push(LineError {
+                    file: self.name.clone(),
+                    line: i + 1,
+                    message,
+                }),
+            }
+        }
+    }
+
+    /// Every CSV record of the whole (decoded) input.
+    fn csv_records(&mut self, content: &str) {
+        let name = self.name.clone();
+        let error = |line: usize, message: String| LineError {
+            file: name.clone(),
+            line,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(content.as_bytes());
+        let header: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+            Err(e) => {
+                self.errors
+                    .push(error(1, format!("unreadable csv header: {e}")));
+                return;
+            }
+        };
+        let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+        let (c_source, c_text) = (col(&["source"]), col(&["text"]));
+        let (c_id, c_prompt) = (col(&["prompt_id", "promptid"]), col(&["prompt"]));
+        let default_source = self.default_source.as_deref();
+        if c_text.is_none() || (c_source.is_none() && default_source.is_none()) {
+            self.errors.push(error(
+                1,
+                "csv header must name the columns \"source\" and \"text\"".into(),
+            ));
+            return;
+        }
+        for rec in reader.records() {
+            match rec {
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    self.errors
+                        .push(error(line, format!("malformed csv record: {e}")));
+                }
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| p.line() as usize);
+                    let get = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::to_string);
+                    let source = get(c_source)
+                        .filter(|s| !s.trim().is_empty())
+                        .or_else(|| default_source.map(str::to_string));
+                    match (source, get(c_text)) {
+                        (Some(source), Some(text)) => self.samples.push(Sample {
+                            source,
+                            text,
+                            prompt_id: get(c_id).filter(|s| !s.is_empty()),
+                            prompt: get(c_prompt),
+                        }),
+                        _ => self
+                            .errors
+                            .push(error(line, "record lacks a source or a text field".into())),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads JSON Lines: one object per line with `source`, `text` and
+/// optionally `prompt_id` (or `promptId`) and `prompt`. Blank lines are
+/// skipped. `default_source` is used when a record has no `source`.
+pub fn read_jsonl(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parsed {
+    read(name, bytes, Format::Jsonl, default_source)
+}
+
+/// Reads CSV with a header naming at least `source` and `text` (in any
+/// order; `prompt_id`/`promptId` and `prompt` are optional). Quoted fields
+/// may contain commas and newlines.
+pub fn read_csv(name: &str, bytes: &[u8], default_source: Option<&str>) -> Parsed {
+    read(name, bytes, Format::Csv, default_source)
+}
+
+/// Reads a whole input in the given format.
+pub fn read(name: &str, bytes: &[u8], format: Format, default_source: Option<&str>) -> Parsed {
+    let mut reader = Reader::new(name, format, default_source);
+    reader.push(bytes);
+    reader.finish()
+}

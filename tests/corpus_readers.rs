@@ -1,0 +1,243 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The input readers (`lineage::corpus::read*`): JSON Lines, CSV and JSON
+//! arrays, hostile files, chunked reading. Tables of cases.
+
+use lineage::corpus::{read, read_csv, read_jsonl, Format, Reader};
+
+#[test]
+fn jsonl_cases() {
+    // (input, n samples, error lines)
+    let cases: &[(&str, usize, &[usize])] = &[
+        ("{\"source\":\"a\",\"text\":\"x\"}\n", 1, &[]),
+        (
+            "{\"source\":\"a\",\"text\":\"x\",\"promptId\":\"p\"}\n\n",
+            1,
+            &[],
+        ),
+        (
+            "{\"source\":\"a\",\"text\":\"x\"}\nnot json\n{\"text\":\"y\"}\n",
+            1,
+            &[2, 3],
+        ),
+        ("{\"source\":\"a\"}\n", 0, &[1]),
+        ("", 0, &[]),
+    ];
+    for (input, n, lines) in cases {
+        let p = read_jsonl("f", input.as_bytes(), None);
+        assert_eq!(p.samples.len(), *n, "{input:?}");
+        let got: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(&got, lines, "{input:?}");
+    }
+}
+
+#[test]
+fn prompt_id_variants() {
+    let p = read_jsonl(
+        "f",
+        b"{\"source\":\"a\",\"text\":\"x\",\"promptId\":\"p1\"}\n{\"source\":\"a\",\"text\":\"x\",\"prompt_id\":7}\n",
+        None,
+    );
+    let ids: Vec<_> = p.samples.iter().map(|s| s.prompt_id.clone()).collect();
+    assert_eq!(ids, vec![Some("p1".into()), Some("7".into())]);
+}
+
+#[test]
+fn csv_cases() {
+    let p = read_csv(
+        "c",
+        b"source,text,prompt_id\na,\"hello, world\nline two\",p1\nb,bye,p2\n",
+        None,
+    );
+    assert_eq!(p.samples.len(), 2);
+    assert_eq!(p.samples[0].text, "hello, world\nline two");
+    assert_eq!(p.samples[1].prompt_id.as_deref(), Some("p2"));
+    let bad = read_csv("c", b"foo,bar\n1,2\n", None);
+    assert_eq!(bad.samples.len(), 0);
+    assert_eq!(bad.errors.len(), 1);
+}
+
+#[test]
+fn hostile_files_table() {
+    // (name, file bytes, texts read, error lines, warning lines and
+    // the message they must contain)
+    type Case<'a> = (
+        &'a str,
+        &'a [u8],
+        &'a [&'a str],
+        &'a [usize],
+        &'a [(usize, &'a str)],
+    );
+    let cases: &[Case] = &[
+        ("empty file", b"", &[], &[], &[]),
+        ("only a BOM", b"\xef\xbb\xbf", &[], &[], &[]),
+        (
+            "BOM before the first record",
+            b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"x\"}\n",
+            &["x"],
+            &[],
+            &[],
+        ),
+        (
+            "CRLF endings",
+            b"{\"source\":\"a\",\"text\":\"x\"}\r\n{\"source\":\"a\",\"text\":\"y\"}\r\n",
+            &["x", "y"],
+            &[],
+            &[],
+        ),
+        (
+            "lone CR endings",
+            b"{\"source\":\"a\",\"text\":\"x\"}\r{\"source\":\"a\",\"text\":\"y\"}\rbad\r",
+            &["x", "y"],
+            &[3],
+            &[],
+        ),
+        (
+            "escaped CR, NUL and controls kept",
+            b"{\"source\":\"a\",\"text\":\"x\\r\\u0000\\u0007y\"}\n",
+            &["x\r\0\u{7}y"],
+            &[],
+            &[],
+        ),
+        (
+            "lone surrogate escape becomes U+FFFD",
+            b"{\"source\":\"a\",\"text\":\"x\\ud800y\"}\n",
+            &[],
+            &[1],
+            &[],
+        ),
+        (
+            "invalid UTF-8 on line 2",
+            b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\"a\",\"text\":\"b\xffd\"}\n",
+            &["x", "b\u{fffd}d"],
+            &[],
+            &[(2, "invalid UTF-8 at byte 49")],
+        ),
+        (
+            "invalid UTF-8 after a BOM counts the BOM's bytes",
+            b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"\xc3\"}\n",
+            &["\u{fffd}"],
+            &[],
+            &[(1, "invalid UTF-8 at byte 25 (1 bad sequence(s)")],
+        ),
+        (
+            "malformed middle line, rest kept",
+            b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\n{\"source\":\"a\",\"text\":\"z\"}\n",
+            &["x", "z"],
+            &[2],
+            &[],
+        ),
+    ];
+    for &(name, bytes, texts, error_lines, warnings) in cases {
+        let p = read_jsonl("f.jsonl", bytes, None);
+        let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(got, texts, "{name}");
+        let lines: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, error_lines, "{name}: {:?}", p.errors);
+        assert_eq!(p.warnings.len(), warnings.len(), "{name}: {:?}", p.warnings);
+        for (w, (line, message)) in p.warnings.iter().zip(warnings) {
+            assert_eq!(w.line, *line, "{name}");
+            assert!(w.message.contains(message), "{name}: {}", w.message);
+            assert!(
+                w.to_string().starts_with("f.jsonl:"),
+                "{name}: names the file"
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_csv_table() {
+    // (name, file bytes, texts read, error count, warning count)
+    type Case<'a> = (&'a str, &'a [u8], &'a [&'a str], usize, usize);
+    let cases: &[Case] = &[
+        ("empty file", b"", &[], 1, 0),
+        ("header only", b"source,text\n", &[], 0, 0),
+        (
+            "BOM before the header",
+            b"\xef\xbb\xbfsource,text\na,x\n",
+            &["x"],
+            0,
+            0,
+        ),
+        (
+            "quotes and embedded CRLF",
+            b"source,text\r\na,\"say \"\"hi\"\"\r\nthen, go\"\r\n",
+            &["say \"hi\"\r\nthen, go"],
+            0,
+            0,
+        ),
+        ("short record", b"source,text\na\nb,y\n", &["y"], 1, 0),
+        (
+            "invalid UTF-8",
+            b"source,text\na,\xfe\xff\n",
+            &["\u{fffd}\u{fffd}"],
+            0,
+            1,
+        ),
+    ];
+    for &(name, bytes, texts, n_errors, n_warnings) in cases {
+        let p = read_csv("f.csv", bytes, None);
+        let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(got, texts, "{name}: {:?}", p.errors);
+        assert_eq!(p.errors.len(), n_errors, "{name}: {:?}", p.errors);
+        assert_eq!(p.warnings.len(), n_warnings, "{name}");
+    }
+}
+
+#[test]
+fn json_array_cases() {
+    // (input, texts read, error "lines" (1-based record indexes))
+    let cases: &[(&str, &[&str], &[usize])] = &[
+        (
+            r#"[{"source":"a","text":"x"},{"source":"a"},{"source":"b","text":"y","promptId":2}]"#,
+            &["x", "y"],
+            &[2],
+        ),
+        (r#"{"samples":[{"source":"a","text":"x"}]}"#, &["x"], &[]),
+        ("[7]", &[], &[1]),
+        // Not an array: read as JSON Lines.
+        (
+            "{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\"a\",\"text\":\"y\"}\n",
+            &["x", "y"],
+            &[],
+        ),
+    ];
+    for (input, texts, lines) in cases {
+        let p = read("f.json", input.as_bytes(), Format::Json, None);
+        let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(&got, texts, "{input}");
+        let errors: Vec<usize> = p.errors.iter().map(|e| e.line).collect();
+        assert_eq!(&errors, lines, "{input}");
+    }
+    assert_eq!(Format::from_name("X.JSON"), Format::Json);
+}
+
+/// Law: however an input is cut into chunks (inside a CRLF, a BOM, a
+/// multi-byte character, a record), the reader gives what one whole read
+/// gives: samples, line errors, UTF-8 warnings and SHA-256.
+#[test]
+fn chunking_never_changes_what_is_read() {
+    let inputs: &[(&str, &[u8])] = &[
+        ("a.jsonl", b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"caf\xc3\xa9\"}\r\n{bad\r{\"source\":\"b\",\"text\":\"\xff\"}\n\n{\"source\":\"a\",\"text\":\"z\",\"prompt_id\":1.0}"),
+        ("b.csv", b"source,text\r\na,\"x\r\ny\"\r\nb\r\nc,\xe2\x82\xac\r\n"),
+        ("c.json", b"[{\"source\":\"a\",\"text\":\"x\"},{\"text\":\"no source\"}]"),
+    ];
+    for (name, bytes) in inputs {
+        let whole = read(name, bytes, Format::from_name(name), None);
+        for size in 1..=bytes.len() {
+            let mut reader = Reader::new(name, Format::from_name(name), None);
+            for chunk in bytes.chunks(size) {
+                reader.push(chunk);
+            }
+            assert_eq!(reader.finish(), whole, "{name} in chunks of {size}");
+        }
+    }
+    let ids = read("a.jsonl", inputs[0].1, Format::Jsonl, None);
+    assert_eq!(
+        ids.samples[2].prompt_id.as_deref(),
+        Some("1"),
+        "1.0 reads as 1"
+    );
+    assert_eq!(ids.errors.len(), 1);
+    assert_eq!(ids.warnings.len(), 1);
+}
