@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::request;
+
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
 use lineage::report::Evidence;
@@ -16,16 +18,6 @@ fn quick(seed: u64) -> AnalysisOptions {
         bootstrap_reps: 200,
         permutation_reps: 999,
         ..AnalysisOptions::default()
-    }
-}
-
-fn request(samples: Vec<Sample>, control: bool) -> AnalysisRequest {
-    AnalysisRequest {
-        samples,
-        suspect: "student".into(),
-        candidates: vec!["A".into(), "B".into(), "C".into()],
-        control: control.then(|| "control".into()),
-        ..Default::default()
     }
 }
 
@@ -244,12 +236,9 @@ fn signals_on_hand_made_cases() {
 #[test]
 #[ignore = "reads ../shared/data; slow in debug builds"]
 fn dev_data_length_robustness() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
-    if !dir.is_dir() {
-        eprintln!("skipped: {} not found", dir.display());
+    let Some(dir) = common::dev_data_dir() else {
         return;
-    }
+    };
     let mut samples = Vec::new();
     let candidates = [
         "text_davinci_003",

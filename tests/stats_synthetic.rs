@@ -5,7 +5,9 @@
 
 mod common;
 
-use lineage::analysis::{analyze, gap_test, max_excess_test, AnalysisOptions, AnalysisRequest};
+use common::request;
+
+use lineage::analysis::{analyze, gap_test, max_excess_test, AnalysisOptions};
 use lineage::stats;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -106,16 +108,6 @@ fn quick() -> AnalysisOptions {
         bootstrap_reps: 200,
         permutation_reps: 999,
         ..AnalysisOptions::default()
-    }
-}
-
-fn request(samples: Vec<lineage::corpus::Sample>, control: bool) -> AnalysisRequest {
-    AnalysisRequest {
-        samples,
-        suspect: "student".into(),
-        candidates: vec!["A".into(), "B".into(), "C".into()],
-        control: control.then(|| "control".into()),
-        ..Default::default()
     }
 }
 
