@@ -332,7 +332,7 @@ impl Report {
         }
         let _ = writeln!(s, "{}\n", md_escape(&v.reason));
         let _ = writeln!(s, "{}.\n", v.figures());
-        let _ = writeln!(s, "> {CAVEAT}\n");
+        let _ = writeln!(s, "_{CAVEAT}_\n");
         let _ = writeln!(s, "| rank | candidate | score | interval | signals first |");
         let _ = writeln!(s, "|---|---|---|---|---|");
         for (i, r) in v.ranking.iter().enumerate() {
