@@ -39,15 +39,10 @@ fn dev_dir() -> PathBuf {
 /// The dev data, or None (with a message) when it is not there.
 fn dev_data() -> Option<Vec<Source>> {
     let dir = dev_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Ok(files) = lineage::corpus::files_in(&dir, &["jsonl"]) else {
         eprintln!("no dev data at {}: dev-data benches skipped", dir.display());
         return None;
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
     let mut out = Vec::new();
     for f in files {
         let name = f.file_stem()?.to_string_lossy().into_owned();

@@ -20,12 +20,7 @@ use std::time::Instant;
 use lineage::profile::{Profile, ProfileOptions};
 
 fn load(dir: &Path) -> Result<Vec<(String, Vec<String>)>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
+    let files = lineage::corpus::files_in(dir, &["jsonl"]).map_err(|e| e.to_string())?;
     let mut sources = Vec::new();
     for file in files {
         let body = std::fs::read_to_string(&file)

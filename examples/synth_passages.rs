@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -30,12 +30,7 @@ use rand_chacha::ChaCha8Rng;
 const PER_SHARD: usize = 100_000;
 
 fn dev_answers(dir: &Path) -> Result<Vec<String>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-        .collect();
-    files.sort();
+    let files = lineage::corpus::files_in(dir, &["jsonl"]).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for f in files {
         let bytes = std::fs::read(&f).map_err(|e| e.to_string())?;

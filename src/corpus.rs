@@ -249,6 +249,32 @@ pub fn check_limits<'a>(
     Ok(())
 }
 
+/// The files of `dir` whose extension is one of `extensions` (any case),
+/// sorted by path: how the CLI, the examples and the benches list a data
+/// directory. Native only (the core itself reads no file).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn files_in(
+    dir: &std::path::Path,
+    extensions: &[&str],
+) -> Result<Vec<std::path::PathBuf>, Error> {
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::ReadFailed,
+                format!("cannot read directory {}: {e}", dir.display()),
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
+        })
+        .collect();
+    crate::sort::stable_sort_by(&mut found, Ord::cmp);
+    Ok(found)
+}
+
 /// Samples grouped by source, in source-name order (deterministic).
 pub fn group_by_source(samples: &[Sample]) -> BTreeMap<String, Vec<Sample>> {
     let mut out: BTreeMap<String, Vec<Sample>> = BTreeMap::new();

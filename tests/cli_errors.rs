@@ -199,15 +199,9 @@ fn analyze_by_name_in_a_directory_and_csv() {
 fn eval_json_has_the_documented_keys() {
     let dir = tempdir("eval");
     write_world(&dir, 40);
-    let (code, out, err) = run(bin().args([
-        "eval",
-        dir.to_str().unwrap(),
-        "--candidates",
-        "A,B,C",
-        "--suspects",
-        "student:A:control,control:-",
-        "--json",
-    ]));
+    let d = dir.to_str().unwrap();
+    let args = format!("eval {d} --candidates A,B,C --suspects student:A:control,control:- --json");
+    let (code, out, err) = run(bin().args(args.split(' ')));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     for key in [

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::request;
+
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::Sample;
 use lineage::report::{Evidence, VerdictKind};
@@ -15,16 +17,6 @@ fn quick(seed: u64) -> AnalysisOptions {
         bootstrap_reps: 200,
         permutation_reps: 999,
         ..AnalysisOptions::default()
-    }
-}
-
-fn request(samples: Vec<Sample>, control: bool) -> AnalysisRequest {
-    AnalysisRequest {
-        samples,
-        suspect: "student".into(),
-        candidates: vec!["A".into(), "B".into(), "C".into()],
-        control: control.then(|| "control".into()),
-        ..Default::default()
     }
 }
 

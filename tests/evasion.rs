@@ -6,6 +6,8 @@
 //! cases, then the recall on perturbed copies of the development answers
 //! (reads `../shared/data/alpaca_eval_dev`, skipped when it is absent).
 
+mod common;
+
 use lineage::corpus;
 use lineage::signals::overlap::{shared_spans, Boilerplate, OverlapOptions, SharedSpan};
 use lineage::text::fold::fold_for_matching;
@@ -213,12 +215,9 @@ fn covered(spans: &[SharedSpan]) -> usize {
 /// prompt (spurious coverage stays within 1 point of the unperturbed pair).
 #[test]
 fn dev_answers_perturbed_recall() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
-    if !dir.is_dir() {
-        eprintln!("skipped: {} not found", dir.display());
+    let Some(dir) = common::dev_data_dir() else {
         return;
-    }
+    };
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -1,6 +1,7 @@
 //! Synthetic corpora with a known truth, shared by the engine tests.
 #![allow(dead_code)]
 
+use lineage::analysis::AnalysisRequest;
 use lineage::corpus::Sample;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -170,6 +171,31 @@ pub fn outputs(source: &str, style: &Style, prompts: usize, seed: u64) -> Vec<Sa
 /// with no teacher.
 pub struct World {
     pub samples: Vec<Sample>,
+}
+
+/// The development data (`../shared/data/alpaca_eval_dev` beside the
+/// repository), or `None` with a note on stderr when it is absent.
+pub fn dev_data_dir() -> Option<std::path::PathBuf> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: {} not found", dir.display());
+        None
+    }
+}
+
+/// The world's roles: the student against candidates A, B and C, with the
+/// control when `control`.
+pub fn request(samples: Vec<Sample>, control: bool) -> AnalysisRequest {
+    AnalysisRequest {
+        samples,
+        suspect: "student".into(),
+        candidates: vec!["A".into(), "B".into(), "C".into()],
+        control: control.then(|| "control".into()),
+        ..Default::default()
+    }
 }
 
 pub fn world(seed: u64, prompts: usize, share: f64) -> World {

@@ -1,12 +1,39 @@
 // Shared by the end-to-end tests: paths, a free port, and the page server
 // started exactly as the run command starts it (scripts/serve.sh).
 import { spawn } from "node:child_process";
+import { chromium } from "playwright-core";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const pkgDir = `${root}www/pkg/`;
+
+/**
+ * Starts the page server (scripts/serve.sh) and the system Chromium
+ * (`CHROMIUM`, default /usr/bin/chromium; no browser is downloaded).
+ * Returns { server, browser, stop }.
+ */
+export async function startBrowser() {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const stop = async () => {
+    await browser.close();
+    await server.stop();
+  };
+  return { server, browser, stop };
+}
+
+/** Pastes `texts[i]` into the page's slot i, answers paired by position. */
+export async function fillPastes(page, texts) {
+  await page.locator("#pair-pasted").check();
+  const slots = page.locator("fieldset.slot");
+  for (const [i, text] of texts.entries()) await slots.nth(i).locator(".slot-paste").fill(text);
+}
 
 /** Fails with a clear message when the wasm package has not been built. */
 export function requirePkg() {

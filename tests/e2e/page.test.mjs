@@ -6,30 +6,22 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { root, startServer } from "./helpers.mjs";
+import { fillPastes, root, startBrowser } from "./helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const SHOTS = `${root}target/e2e-screenshots/`;
 const DEV_DATA = `${root}../shared/data/alpaca_eval_dev/`;
 
 let server;
 let browser;
 
+let stop;
+
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  ({ server, browser, stop } = await startBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stop?.());
 
 /**
  * A fresh page (its own context, so storage starts empty) that records
@@ -198,11 +190,7 @@ test("after load the page makes no network request: paste, analyse, navigate, ex
   const before = requests.length;
   const texts = (style) =>
     Array.from({ length: 12 }, (_, i) => `${style} answer number ${i + 1}: the weather is mild and the river runs slowly past the ${i % 2 ? "mill" : "bridge"}.`).join("\n\n");
-  await page.locator("#pair-pasted").check();
-  const slots = page.locator("fieldset.slot");
-  await slots.nth(0).locator(".slot-paste").fill(texts("Certainly! Here's my"));
-  await slots.nth(1).locator(".slot-paste").fill(texts("Certainly! Here's your"));
-  await slots.nth(2).locator(".slot-paste").fill(texts("Well, in short, my"));
+  await fillPastes(page, [texts("Certainly! Here's my"), texts("Certainly! Here's your"), texts("Well, in short, my")]);
   await page.locator("#analyze").click();
   await waitForVerdict(page);
   await page.locator("#sbs-next").click();

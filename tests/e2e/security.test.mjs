@@ -10,10 +10,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { chromium } from "playwright-core";
-import { root, startServer } from "./helpers.mjs";
+import { fillPastes, root, startBrowser } from "./helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** Every hand-written .js/.mjs/.html file under a directory (www/pkg is generated). */
 function sources(dir) {
@@ -77,19 +75,13 @@ test("the static check catches each sink (it can fail)", () => {
 let server;
 let browser;
 
+let stop;
+
 before(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  ({ server, browser, stop } = await startBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stop?.());
 
 /** Opens the page, records requests (page and worker) and CSP violations, waits for the engine. */
 async function openPage() {
@@ -130,11 +122,7 @@ test("pasted HTML and JS render as text, and nothing is requested while analysin
   for (const url of requests) assert.equal(new URL(url).origin, origin, `request left the origin: ${url}`);
   const before = requests.length;
 
-  await page.locator("#pair-pasted").check();
-  const slots = page.locator("fieldset.slot");
-  await slots.nth(0).locator(".slot-paste").fill(pasted("Suspect"));
-  await slots.nth(1).locator(".slot-paste").fill(pasted("First"));
-  await slots.nth(2).locator(".slot-paste").fill(pasted("Second, in short,"));
+  await fillPastes(page, [pasted("Suspect"), pasted("First"), pasted("Second, in short,")]);
   await page.locator("#analyze:enabled").waitFor();
   await page.locator("#analyze").click();
   await page.locator("#status", { hasText: /^(Done in|Error|Cancelled)/ }).waitFor({ timeout: 60_000 });

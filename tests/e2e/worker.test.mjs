@@ -5,30 +5,21 @@
 // files as pkg/) by scripts/serve.sh; the test runs in the page's origin.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { startServer } from "./helpers.mjs";
+import { startBrowser } from "./helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 let server;
 let browser;
 let page;
 
+let stop;
+
 before(async () => {
-  server = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
-  });
+  ({ server, browser, stop } = await startBrowser());
   page = await browser.newPage();
   await page.goto(server.url);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+after(() => stop?.());
 
 /** Twelve prompts answered by a suspect and two candidates (as in the Node tests). */
 function corpus() {

@@ -9,19 +9,8 @@ use lineage::wasm;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn get(obj: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(obj.clone(), |value, key| {
-        let next = Reflect::get(&value, &key.into()).unwrap_or(JsValue::UNDEFINED);
-        assert!(!next.is_undefined(), "missing field {path} (at {key})");
-        next
-    })
-}
-
-fn num(obj: &JsValue, path: &str) -> f64 {
-    get(obj, path)
-        .as_f64()
-        .unwrap_or_else(|| panic!("{path} is not a number"))
-}
+// `get` and `num` read dotted paths; they are cases.rs's, one level up.
+use super::{get, num};
 
 fn text(obj: &JsValue, path: &str) -> String {
     get(obj, path)

@@ -1,7 +1,7 @@
 //! Reading the CLI's inputs: files and directories of JSONL/CSV records,
 //! and the role arguments (a file, or a source name found in the inputs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use lineage::corpus::{self, Format, Sample};
 use lineage::report::{InputFile, Warning};
@@ -61,7 +61,7 @@ impl Loaded {
         if !path.is_dir() {
             return self.read_file(path).map(|_| ());
         }
-        let entries = files_in(path, &["jsonl", "csv"])?;
+        let entries = corpus::files_in(path, &["jsonl", "csv"])?;
         if entries.is_empty() {
             return Err(Error::new(
                 ErrorKind::EmptyInput,
@@ -123,20 +123,4 @@ pub fn read_failed(path: &Path, e: impl std::fmt::Display) -> Error {
         ErrorKind::ReadFailed,
         format!("cannot read {}: {e}", path.display()),
     )
-}
-
-/// The files of `dir` whose extension is one of `extensions` (any case),
-/// sorted by path.
-pub fn files_in(dir: &Path, extensions: &[&str]) -> Result<Vec<PathBuf>, Error> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| read_failed(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| extensions.iter().any(|e| x.eq_ignore_ascii_case(e)))
-        })
-        .collect();
-    lineage::sort::stable_sort_by(&mut found, Ord::cmp);
-    Ok(found)
 }

@@ -86,7 +86,7 @@ fn jsonl_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            files.extend(crate::input::files_in(p, &["jsonl"])?);
+            files.extend(corpus::files_in(p, &["jsonl"])?);
         } else if p.is_file() {
             files.push(p.clone());
         } else {
