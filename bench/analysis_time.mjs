@@ -61,10 +61,10 @@ const nativeCpu = (() => {
 
 const same =
   wasm.verdict.top === native.verdict.top &&
-  wasm.verdict.pValue === native.verdict.p_value &&
+  wasm.verdict.pValue === native.verdict.pValue &&
   wasm.verdict.effect === native.verdict.effect &&
   JSON.stringify(wasm.verdict.ranking.map((r) => r.score)) === JSON.stringify(native.verdict.ranking.map((r) => r.score));
-console.log(`verdict: top ${wasm.verdict.top}, attributed ${wasm.verdict.attributed ?? "none"}, p ${wasm.verdict.pValue}; wasm and native agree: ${same}`);
+console.log(`verdict: top ${wasm.verdict.top}, attributed [${wasm.verdict.attributed.join(", ")}], p ${wasm.verdict.pValue}; wasm and native agree: ${same}`);
 console.log(`wasm (Node): ${wasmWall.toFixed(1)} s wall, ${wasmCpu.toFixed(1)} s CPU`);
 console.log(`native CLI:  ${nativeWall.toFixed(1)} s wall, ${nativeCpu.toFixed(1)} s CPU (second run)`);
 console.log(`ratio wasm/native: ${(wasmWall / nativeWall).toFixed(2)}x wall, ${(wasmCpu / nativeCpu).toFixed(2)}x CPU`);

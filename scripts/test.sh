@@ -56,6 +56,9 @@ stage "fmt" cargo fmt --check
 stage "clippy (host)" cargo clippy --all-targets -- -D warnings
 stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
 stage "tests (native)" cargo test
+# The development data's verdicts (tests/dev_verdicts.rs): minutes in a
+# debug build, so in release; they skip with a note when ../shared is absent.
+stage "tests (dev-data verdicts)" cargo test --release --test dev_verdicts -- --ignored
 # One cargo invocation runs every wasm test binary; each picks Node or
 # headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
 stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests

@@ -108,7 +108,8 @@ pub struct T2 {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvalResult {
-    pub t1: T1,
+    /// None when T1 was skipped (`lineage eval --skip-t1`).
+    pub t1: Option<T1>,
     pub t2: Vec<T2>,
     pub seconds: f64,
     pub seed: u64,
@@ -389,13 +390,15 @@ pub fn t2_case(
     }
 }
 
-/// Checks the names, then runs T1 and every T2 case. `progress` gets
+/// Checks the names, then runs T1 (unless `with_t1` is false) and every
+/// T2 case. `progress` gets
 /// (stage, fraction). Timing is left to the caller (no clock in wasm).
 pub fn run(
     samples: &[Sample],
     candidates: &[String],
     cases: &[SuspectCase],
     opts: &AnalysisOptions,
+    with_t1: bool,
     progress: &mut dyn FnMut(&str, f64),
 ) -> Result<EvalResult, String> {
     let mut names: Vec<&str> = candidates.iter().map(String::as_str).collect();
@@ -422,7 +425,7 @@ pub fn run(
     // Results keep the order of the cases.
     progress("t1 and t2", 0.0);
     let (t1, t2) = stats::join(
-        || t1(samples, candidates, &first, &second, opts),
+        || with_t1.then(|| t1(samples, candidates, &first, &second, opts)),
         || stats::par_map(cases, |case| t2_case(samples, candidates, case, opts)),
     );
     progress("done", 1.0);

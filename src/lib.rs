@@ -13,6 +13,7 @@ pub mod text;
 pub mod analysis;
 pub mod checks;
 pub mod corpus;
+pub(crate) mod detmath;
 pub mod error;
 pub mod eval;
 pub mod options;

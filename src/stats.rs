@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::detmath::{exp, ln};
+
 /// The one RNG constructor of the crate: ChaCha8 from a 64-bit seed.
 pub fn rng(seed: u64) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(seed)
@@ -196,7 +198,8 @@ pub fn binomial_upper_tail_half(k: u64, n: u64) -> f64 {
 
 /// The standard normal quantile Φ⁻¹(p) for p in (0, 1) (Acklam's rational
 /// approximation, relative error below 1.2e-9, refined by one Halley step
-/// on the complementary error function); ±∞ at 0 and 1.
+/// on the complementary error function); ±∞ at 0 and 1. `ln` and `exp`
+/// come from `detmath`, so the result has the same bits in wasm.
 pub fn normal_quantile(p: f64) -> f64 {
     if p <= 0.0 {
         return f64::NEG_INFINITY;
@@ -238,9 +241,9 @@ pub fn normal_quantile(p: f64) -> f64 {
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
     let x = if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
+        tail((-2.0 * ln(p)).sqrt())
     } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+        -tail((-2.0 * ln(1.0 - p)).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
@@ -249,7 +252,7 @@ pub fn normal_quantile(p: f64) -> f64 {
     };
     // One Halley step with Φ(x) = erfc(−x/√2)/2.
     let e = 0.5 * erfc(-x / std::f64::consts::SQRT_2) - p;
-    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * exp(x * x / 2.0);
     x - u / (1.0 + x * u / 2.0)
 }
 
@@ -258,17 +261,15 @@ pub fn normal_quantile(p: f64) -> f64 {
 fn erfc(x: f64) -> f64 {
     let z = x.abs();
     let t = 1.0 / (1.0 + 0.5 * z);
-    let r = t
-        * (-z * z - 1.265_512_23
-            + t * (1.000_023_68
-                + t * (0.374_091_96
-                    + t * (0.096_784_18
-                        + t * (-0.186_288_06
-                            + t * (0.278_868_07
-                                + t * (-1.135_203_98
-                                    + t * (1.488_515_87
-                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
-            .exp();
+    let poly = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let r = t * exp(poly);
     if x >= 0.0 {
         r
     } else {
@@ -481,8 +482,8 @@ pub fn log_odds_z(
         let y_pool = pooled.get(w).copied().unwrap_or(y_i);
         let alpha_w = (a0 * y_pool / n_pool).max(1e-9);
         let y_j = rest.get(w).copied().unwrap_or(0.0);
-        let odds_i = ((y_i + alpha_w) / (n_i + a0 - y_i - alpha_w).max(1e-9)).ln();
-        let odds_j = ((y_j + alpha_w) / (n_j + a0 - y_j - alpha_w).max(1e-9)).ln();
+        let odds_i = ln((y_i + alpha_w) / (n_i + a0 - y_i - alpha_w).max(1e-9));
+        let odds_j = ln((y_j + alpha_w) / (n_j + a0 - y_j - alpha_w).max(1e-9));
         let var = 1.0 / (y_i + alpha_w) + 1.0 / (y_j + alpha_w);
         out.insert(w.clone(), (odds_i - odds_j) / var.sqrt());
     }
@@ -577,5 +578,29 @@ mod tests {
         for (a, b, want) in cases {
             assert!((cosine(a, b) - want).abs() < 1e-12);
         }
+    }
+}
+
+#[cfg(test)]
+mod normal_tests {
+    use super::*;
+
+    #[test]
+    fn normal_quantile_cases() {
+        // (p, Φ⁻¹(p)) from tables
+        let cases = [
+            (0.5, 0.0),
+            (0.975, 1.959_963_984_540_054),
+            (0.99, 2.326_347_874_040_841),
+            (0.8, 0.841_621_233_572_914_3),
+            (0.001, -3.090_232_306_167_813),
+            (1e-6, -4.753_424_308_822_899),
+        ];
+        for (p, want) in cases {
+            let got = normal_quantile(p);
+            assert!((got - want).abs() < 1e-6, "{p}: {got} vs {want}");
+        }
+        assert_eq!(normal_quantile(0.0), f64::NEG_INFINITY);
+        assert_eq!(normal_quantile(1.0), f64::INFINITY);
     }
 }

@@ -336,7 +336,7 @@ fn p_value(hits: usize, reps: usize) -> f64 {
 /// (mean / sd), by the normal approximation n = ((z₁₋ₐ + z_power) / d)².
 /// None when the effect is not positive: more data would not help.
 pub fn units_needed(effect: f64, alpha: f64, tests: usize, power: f64) -> Option<usize> {
-    if !(effect > 0.0) {
+    if effect.is_nan() || effect <= 0.0 {
         return None;
     }
     let z_a = stats::normal_quantile(1.0 - alpha / tests.max(1) as f64);

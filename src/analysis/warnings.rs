@@ -1,6 +1,9 @@
 //! Warnings about the data: too few or too short outputs, lengths that
 //! differ a lot, no control, an unpaired control of another length.
 
+// The kinship matrix is indexed by source on both axes.
+#![allow(clippy::needless_range_loop)]
+
 use super::design::Units;
 use super::roles::Cast;
 use super::Space;

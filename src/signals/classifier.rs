@@ -58,7 +58,7 @@
 //! assert_eq!(model.predict("Certainly. It is blue."), 1);
 //! ```
 
-mod detmath;
+use crate::detmath;
 pub mod features;
 mod solver;
 

@@ -230,7 +230,7 @@ pub fn structure_features(text: &str, words: &[String]) -> Vec<f64> {
     // fall mechanically with length as the plain TTR does.
     let ttr = mattr(words, 50);
     vec![
-        (n_words + 1.0).ln(),
+        crate::detmath::ln(n_words + 1.0),
         n_words / sentences,
         if n_words > 0.0 {
             100.0 * paragraphs / n_words

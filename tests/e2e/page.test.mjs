@@ -70,7 +70,7 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   await waitForVerdict(page);
   const headline = await page.locator("#verdict-headline").textContent();
   // The example is written so that wren-mini imitates heron-large.
-  assert.match(headline, /wren-mini resembles heron-large most/);
+  assert.match(headline, /wren-mini: the teacher is, at 99% confidence, heron-large\./);
   assert.match(await page.locator("#verdict").textContent(), /signals agree; p = .*excess over control/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
   assert.match(await page.locator("#verdict-example").textContent(), /illustrative example/);
@@ -111,16 +111,20 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   await ctx.close();
 });
 
-test("roles chosen in the slots: an undecidable case reads as no confident attribution, with the reason", async () => {
+test("roles chosen in the slots: a model with no teacher reads as no confident attribution, with the reason", async () => {
   const { page, ctx, problems } = await openPage();
   await page.locator("#example").click();
-  // osprey-chat as the suspect, its two unrelated look-alikes as candidates.
+  // kestrel-base (plain prose, learned from nobody) as the suspect, with
+  // osprey-chat as its control: it is no closer than the control to either
+  // candidate.
   await page.locator("fieldset.slot").nth(0).locator("select").selectOption("candidate");
-  await page.locator("fieldset.slot").nth(2).locator("select").selectOption("suspect");
+  await page.locator("fieldset.slot").nth(3).locator("select").selectOption("suspect");
+  await page.locator("fieldset.slot").nth(2).locator("select").selectOption("control");
   await page.locator("#analyze").click();
   await waitForVerdict(page);
-  assert.equal(await page.locator("#verdict-headline").textContent(), "No confident attribution for osprey-chat.");
-  assert.match(await page.locator("#verdict").textContent(), /Why: .*cannot be separated/);
+  assert.equal(await page.locator("#verdict-headline").textContent(), "No confident attribution for kestrel-base.");
+  assert.match(await page.locator("#verdict").textContent(), /Why: .*not significantly closer than the control osprey-chat/);
+  assert.match(await page.locator("#verdict").textContent(), /More data\? .*more answers would not help/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
   assert.deepEqual(problems, []);
   await ctx.close();
@@ -151,7 +155,7 @@ test("export gives valid JSON, Markdown and a script-free HTML file; the summary
   await page.locator("#copy-summary").click();
   await page.locator("#status", { hasText: "Summary copied" }).waitFor();
   const clip = await page.evaluate(() => navigator.clipboard.readText());
-  assert.match(clip, /wren-mini resembles heron-large most/);
+  assert.match(clip, /wren-mini: the teacher is, at 99% confidence, heron-large\./);
   assert.doesNotMatch(clip, /https?:/);
   assert.deepEqual(problems, []);
   await ctx.close();

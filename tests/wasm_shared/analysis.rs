@@ -104,8 +104,8 @@ fn analyze_returns_a_camel_case_plain_report() {
         "parameters.bootstrapReps",
         "parameters.mostFrequentWords",
         "design.sharedPrompts",
-        "verdict.pValue",
         "verdict.effect",
+        "verdict.confidence",
         "verdict.agreeingSignals",
         "verdict.ranking.0.signalsFirst",
         "sources.0.medianWords",
@@ -120,6 +120,10 @@ fn analyze_returns_a_camel_case_plain_report() {
     // The student copies teacher_a's formulas; whatever the verdict's
     // confidence, teacher_a must come first.
     assert_eq!(text(&report, "verdict.top"), "teacher_a");
+    // No control: a resemblance, with no p-value for an excess claim.
+    assert_eq!(text(&report, "verdict.kind"), "resemblance");
+    assert!(get(&report, "verdict.pValue").is_null());
+    assert!(Array::is_array(&get(&report, "verdict.attributed")));
     assert!(Array::is_array(&get(&report, "kinship.similarity.0")));
     let json = String::from(JSON::stringify(&report).unwrap());
     for key in ["schema_version", "p_value", "in_combined", "shared_prompts", "median_words", "z_suspect"] {

@@ -36,6 +36,9 @@ pub struct EvalArgs {
     /// The same as --format json.
     #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Run only T2 (the signal ablation does not need T1 each time).
+    #[arg(long)]
+    skip_t1: bool,
     /// Seed of every random choice (the split of prompts, the tests).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -70,6 +73,7 @@ pub fn run(args: EvalArgs) -> Result<(), Error> {
         &args.candidates,
         &cases,
         &opts,
+        !args.skip_t1,
         &mut |stage, f| progress.update(stage, f),
     );
     progress.finish();
@@ -99,15 +103,16 @@ fn bad_argument(message: String) -> Error {
 fn tables(result: &EvalResult) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let t1 = &result.t1;
-    let _ = writeln!(s, "T1 closed-set attribution ({})", t1.method);
-    let _ = writeln!(
-        s,
-        "  single output: {:.3} over {}   batch of 10: {:.3} over {}",
-        t1.single_accuracy, t1.n_single, t1.batch10_accuracy, t1.n_batches
-    );
-    for (c, a) in t1.candidates.iter().zip(&t1.per_candidate) {
-        let _ = writeln!(s, "    {c:<28} {a:.3}");
+    if let Some(t1) = &result.t1 {
+        let _ = writeln!(s, "T1 closed-set attribution ({})", t1.method);
+        let _ = writeln!(
+            s,
+            "  single output: {:.3} over {}   batch of 10: {:.3} over {}",
+            t1.single_accuracy, t1.n_single, t1.batch10_accuracy, t1.n_batches
+        );
+        for (c, a) in t1.candidates.iter().zip(&t1.per_candidate) {
+            let _ = writeln!(s, "    {c:<28} {a:.3}");
+        }
     }
     let _ = writeln!(
         s,

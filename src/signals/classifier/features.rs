@@ -271,8 +271,8 @@ impl FeatureConfig {
         }
         if self.length {
             let words = text::words(text).len();
-            dense.push(super::detmath::ln(1.0 + text.chars().count() as f64));
-            dense.push(super::detmath::ln(1.0 + words as f64));
+            dense.push(crate::detmath::ln(1.0 + text.chars().count() as f64));
+            dense.push(crate::detmath::ln(1.0 + words as f64));
         }
         RawDoc { sparse, dense }
     }
@@ -325,7 +325,7 @@ pub fn structure(text: &str) -> [f64; N_STRUCTURE] {
     let n_words = words.len();
     let per100 = |count: usize| -> f64 {
         let rate = count as f64 * 100.0 / n_words.max(1) as f64;
-        super::detmath::ln(1.0 + rate)
+        crate::detmath::ln(1.0 + rate)
     };
 
     let mut bullets = 0;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::{column_stats, is_capitalised, sorted_hashes, PairedSignal, TextRepr, OPENING_WORDS};
+use crate::detmath::ln;
 use crate::signals::features::{
     char_ngram_counts, structure_features, word_tokens, SparseVec, CHAR_HASH_BITS,
 };
@@ -47,8 +48,10 @@ impl Idf {
             counts
                 .iter()
                 .map(|(k, c)| {
-                    let idf = (self.n_docs / self.df[*k as usize].max(1.0)).ln() + 1.0;
-                    (*k, (1.0 + 1000.0 * c / total).ln() * idf)
+                    // detmath: the same bits natively and in wasm.
+                    let idf = ln((self.n_docs / self.df[*k as usize].max(1.0)) as f64) + 1.0;
+                    let damped = ln(1.0 + 1000.0 * (*c as f64) / total as f64);
+                    (*k, (damped * idf) as f32)
                 })
                 .collect(),
         )
@@ -271,7 +274,7 @@ impl Embedder {
             opening,
             function_words: z(rates, &self.fw_mean, &self.fw_sd),
             structure: z(&raw.structure[1..], &self.struct_mean, &self.struct_sd),
-            log_len: (raw.words.len() as f64 + 1.0).ln(),
+            log_len: ln(raw.words.len() as f64 + 1.0),
         }
     }
 }
