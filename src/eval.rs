@@ -469,4 +469,35 @@ mod tests {
             assert_eq!(got, want, "{input}");
         }
     }
+
+    #[test]
+    fn split_halves_are_disjoint_cover_every_prompt_and_ignore_order() {
+        let sample = |id: &str, source: &str| Sample {
+            source: source.into(),
+            text: "t".into(),
+            prompt_id: Some(id.into()),
+            prompt: None,
+        };
+        let mut samples: Vec<Sample> = (0..41)
+            .flat_map(|i| [sample(&format!("p{i}"), "a"), sample(&format!("p{i}"), "b")])
+            .collect();
+        samples.push(Sample {
+            prompt_id: None,
+            ..sample("", "a")
+        });
+        for seed in [0u64, 1, 42] {
+            let (first, second) = split_prompts(&samples, seed);
+            assert!(first.is_disjoint(&second), "seed {seed}");
+            assert_eq!(first.len() + second.len(), 41, "seed {seed}");
+            assert!(first.len().abs_diff(second.len()) <= 1, "seed {seed}");
+            let mut reversed = samples.clone();
+            reversed.reverse();
+            assert_eq!(
+                split_prompts(&reversed, seed),
+                (first, second),
+                "seed {seed}"
+            );
+        }
+        assert_ne!(split_prompts(&samples, 0).0, split_prompts(&samples, 1).0);
+    }
 }

@@ -71,7 +71,7 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   const headline = await page.locator("#verdict-headline").textContent();
   // The example is written so that wren-mini imitates heron-large.
   assert.match(headline, /wren-mini: the teacher is, at 99% confidence, heron-large\./);
-  assert.match(await page.locator("#verdict").textContent(), /signals agree; p = .*excess over control/);
+  assert.match(await page.locator("#verdict").textContent(), /excess test p = .*excess over control.*signals rank it first/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
   assert.match(await page.locator("#verdict-example").textContent(), /illustrative example/);
   for (const key of ["scores", "kinship", "tree", "pca"]) {
