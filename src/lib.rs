@@ -12,11 +12,13 @@ pub mod text;
 
 pub mod analysis;
 pub mod checks;
+pub mod collect;
 pub mod corpus;
 pub mod error;
 pub mod eval;
 pub mod options;
 pub mod passages;
+pub mod record;
 pub mod report;
 pub mod signals;
 pub mod sort;
