@@ -751,7 +751,8 @@ mod tests {
     #[test]
     fn chat_completion_bodies() {
         // (body, Ok(text) or Err(is_fatal, fragment))
-        let cases: &[(&str, Result<&str, (bool, &str)>)] = &[
+        type Want<'a> = Result<&'a str, (bool, &'a str)>;
+        let cases: &[(&str, Want)] = &[
             (
                 r#"{"model":"m-1","choices":[{"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"total_tokens":3}}"#,
                 Ok("Hello"),
