@@ -68,6 +68,8 @@ struct Tally {
     correct: usize,
     runs: usize,
     seconds: f64,
+    /// Confident attributions of the suspect without a teacher, by candidate.
+    null_to: std::collections::BTreeMap<String, usize>,
 }
 
 fn main() {
@@ -200,6 +202,10 @@ fn main() {
                     None => {
                         t.null_runs += 1;
                         t.null_attributed += usize::from(confident);
+                        if confident {
+                            let to = top.clone().unwrap_or_default();
+                            *t.null_to.entry(to).or_default() += 1;
+                        }
                         t.correct += usize::from(!confident);
                     }
                 }
@@ -218,6 +224,9 @@ fn main() {
             format!("{:.2}", t.correct as f64 / t.runs.max(1) as f64),
             t.seconds / t.runs.max(1) as f64
         );
+        for (to, k) in &t.null_to {
+            println!("      (the suspect without a teacher attributed to {to}: {k})");
+        }
     }
 }
 
