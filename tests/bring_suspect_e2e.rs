@@ -168,7 +168,7 @@ fn from_an_endpoint_to_a_report() {
     assert_eq!(roles, want);
     // Paired prompt by prompt through the probe ids.
     assert_eq!(report["design"]["paired"], true);
-    assert_eq!(report["design"]["shared_prompts"], PROMPTS);
+    assert_eq!(report["design"]["sharedPrompts"], PROMPTS);
     // The student of A resembles A most.
     assert_eq!(report["verdict"]["top"], "A", "{}", report["verdict"]);
     assert_eq!(report["verdict"]["ranking"][0]["candidate"], "A");

@@ -58,11 +58,7 @@ fn the_probe_set_keeps_its_shape() {
                 .text
                 .split_once("\n\n")
                 .unwrap_or_else(|| panic!("{}", p.id));
-            assert!(
-                text.len() > 400,
-                "{}: the text is too short",
-                p.id
-            );
+            assert!(text.len() > 400, "{}: the text is too short", p.id);
         }
         assert_eq!(p.text.trim(), p.text, "{}: stray whitespace", p.id);
     }

@@ -17,12 +17,15 @@ use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Args;
+
+use crate::input::read_failed;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lineage::collect::{
     self, BodyProblem, ChatSettings, Prompt, RetryPolicy, RunInfo, StatusClass,
 };
 use lineage::record::Record;
+use lineage::{Error, ErrorKind};
 
 /// The environment variable holding the API key (never an argument, so it
 /// stays out of shell histories and process lists).
@@ -95,26 +98,36 @@ enum Event {
     Retry(String),
 }
 
-pub fn run(args: CollectArgs) -> Result<(), String> {
+/// An error of a collection that reached the server or its answers.
+fn failed(message: String) -> Error {
+    Error::new(ErrorKind::ReadFailed, message)
+}
+
+pub fn run(args: CollectArgs) -> Result<(), Error> {
+    let bad = |m: String| Error::new(ErrorKind::BadArgument, m);
     if !(1..=64).contains(&args.concurrency) {
-        return Err("--concurrency must be between 1 and 64".into());
+        return Err(bad("--concurrency must be between 1 and 64".into()));
     }
     if let Some(t) = args.temperature {
         if !(t.is_finite() && (0.0..=2.0).contains(&t)) {
-            return Err(format!("--temperature must be between 0 and 2, not {t}"));
+            return Err(bad(format!(
+                "--temperature must be between 0 and 2, not {t}"
+            )));
         }
     }
-    let url = collect::chat_url(&args.endpoint)?;
+    let url = collect::chat_url(&args.endpoint).map_err(bad)?;
     let prompt_name = args.prompts.display().to_string();
-    let bytes =
-        std::fs::read(&args.prompts).map_err(|e| format!("cannot read {prompt_name}: {e}"))?;
+    let bytes = std::fs::read(&args.prompts).map_err(|e| read_failed(&args.prompts, e))?;
     let prompt_file = collect::read_prompts(&prompt_name, &bytes).map_err(|errors| {
         for e in &errors {
             eprintln!("error: {e}");
         }
-        format!(
-            "{} problem(s) in {prompt_name}; nothing was sent",
-            errors.len()
+        Error::new(
+            ErrorKind::BadJsonl,
+            format!(
+                "{} problem(s) in {prompt_name}; nothing was sent",
+                errors.len()
+            ),
         )
     })?;
     let source = args.source.clone().unwrap_or_else(|| args.model.clone());
@@ -180,6 +193,11 @@ pub fn run(args: CollectArgs) -> Result<(), String> {
                     let outcome = client.ask(prompt, run_info, source, &|m| {
                         let _ = tx.send(Event::Retry(m));
                     });
+                    // A fatal answer stops the other workers before their
+                    // next request, not after the main thread has read it.
+                    if matches!(outcome, Outcome::Fatal(_)) {
+                        stop.store(true, Ordering::SeqCst);
+                    }
                     if tx.send(Event::Done(i, outcome)).is_err() {
                         break;
                     }
@@ -241,13 +259,13 @@ pub fn run(args: CollectArgs) -> Result<(), String> {
         args.out.display()
     );
     if let Some(fatal) = tally.fatal {
-        return Err(format!("{fatal}\n  {resume}"));
+        return Err(failed(format!("{fatal}\n  {resume}")));
     }
     if !tally.failed.is_empty() {
-        return Err(format!(
+        return Err(failed(format!(
             "{} prompt(s) failed; {resume} (only those are asked again)",
             tally.failed.len()
-        ));
+        )));
     }
     Ok(())
 }
@@ -292,11 +310,12 @@ fn open_output(
     path: &Path,
     source: &str,
     run: &RunInfo,
-) -> Result<(File, std::collections::BTreeSet<String>), String> {
+) -> Result<(File, std::collections::BTreeSet<String>), Error> {
     let name = path.display().to_string();
     let existing = match std::fs::read(path) {
         Ok(bytes) => {
-            let found = collect::scan_output(&name, &bytes, source)?;
+            let found = collect::scan_output(&name, &bytes, source)
+                .map_err(|m| Error::new(ErrorKind::BadArgument, m))?;
             for w in &found.warnings {
                 eprintln!("warning: {w}");
             }
@@ -314,24 +333,24 @@ fn open_output(
                     .write(true)
                     .open(path)
                     .and_then(|f| f.set_len(found.keep_bytes as u64));
-                f.map_err(|e| format!("cannot repair {name}: {e}"))?;
+                f.map_err(|e| failed(format!("cannot repair {name}: {e}")))?;
             }
             Some(found)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {name}: {e}")),
+        Err(e) => return Err(read_failed(path, e)),
     };
     let mut file = OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| format!("cannot open {name} for appending: {e}"))?;
+        .map_err(|e| failed(format!("cannot open {name} for appending: {e}")))?;
     let Some(found) = existing else {
         return Ok((file, Default::default()));
     };
     if found.needs_newline {
         file.write_all(b"\n")
-            .map_err(|e| format!("cannot write to {name}: {e}"))?;
+            .map_err(|e| failed(format!("cannot write to {name}: {e}")))?;
     }
     Ok((file, found.done))
 }

@@ -11,7 +11,9 @@ use clap::{Args, Subcommand};
 
 use lineage::import::{self, FieldMap, ImportOptions, Layout};
 use lineage::record::Record;
+use lineage::{Error, ErrorKind};
 
+use crate::input::read_failed;
 use crate::output::write_atomically;
 
 /// Turn existing model outputs into Lineage's JSONL records.
@@ -73,7 +75,7 @@ struct Common {
     source: Option<String>,
 }
 
-pub fn run(args: ImportArgs) -> Result<(), String> {
+pub fn run(args: ImportArgs) -> Result<(), Error> {
     let (files, common, opts) = match args.kind {
         ImportKind::AlpacaEval { files, common } => {
             let opts = ImportOptions::alpaca_eval(common.source.clone());
@@ -103,24 +105,34 @@ pub fn run(args: ImportArgs) -> Result<(), String> {
     };
     if let Some(out) = &common.out {
         if out.exists() {
-            return Err(format!(
-                "{} exists; remove it or choose another --out (nothing was written)",
-                out.display()
+            return Err(Error::new(
+                ErrorKind::BadArgument,
+                format!(
+                    "{} exists; remove it or choose another --out (nothing was written)",
+                    out.display()
+                ),
             ));
         }
     }
     let mut records: Vec<Record> = Vec::new();
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     let mut failed = 0usize;
+    let mut kind = None;
     for path in &files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-        match import::import(&name, &bytes, Layout::detect(&name, &bytes), &opts) {
+        let bytes = std::fs::read(path).map_err(|e| read_failed(path, e))?;
+        let layout = Layout::detect(&name, &bytes);
+        match import::import(&name, &bytes, layout, &opts) {
             Err(errors) => {
                 for e in &errors {
                     eprintln!("error: {e}");
                 }
                 failed += 1;
+                kind.get_or_insert(if layout == Layout::Csv {
+                    ErrorKind::BadCsv
+                } else {
+                    ErrorKind::BadJsonl
+                });
             }
             Ok(got) => {
                 let mut across = 0usize;
@@ -152,9 +164,12 @@ pub fn run(args: ImportArgs) -> Result<(), String> {
         }
     }
     if failed > 0 {
-        return Err(format!(
-            "{failed} of {} file(s) could not be imported; nothing was written",
-            files.len()
+        return Err(Error::new(
+            kind.unwrap_or(ErrorKind::BadJsonl),
+            format!(
+                "{failed} of {} file(s) could not be imported; nothing was written",
+                files.len()
+            ),
         ));
     }
     let mut text = String::new();
@@ -163,13 +178,20 @@ pub fn run(args: ImportArgs) -> Result<(), String> {
         text.push('\n');
     }
     match &common.out {
-        Some(out) => write_atomically(out, text.as_bytes()),
+        Some(out) => {
+            write_atomically(out, text.as_bytes()).map_err(|m| Error::new(ErrorKind::ReadFailed, m))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             lock.write_all(text.as_bytes())
                 .and_then(|()| lock.flush())
-                .map_err(|e| format!("cannot write to standard output: {e}"))
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::ReadFailed,
+                        format!("cannot write to standard output: {e}"),
+                    )
+                })
         }
     }
 }

@@ -11,8 +11,9 @@ use lineage::collect::rfc3339_utc;
 use lineage::panel::{self, BuildOptions, Panel, SuggestedRole};
 use lineage::record::Record;
 use lineage::report::InputFile;
+use lineage::{Error, ErrorKind};
 
-use crate::input::{files_in, Loaded};
+use crate::input::{files_in, read_failed, Loaded};
 use crate::output::write_atomically;
 
 /// Reference panels: known models' answers to one probe set in one file
@@ -62,7 +63,7 @@ enum PanelCommand {
     },
 }
 
-pub fn run(args: PanelArgs) -> Result<(), String> {
+pub fn run(args: PanelArgs) -> Result<(), Error> {
     match args.command {
         PanelCommand::Build {
             inputs,
@@ -81,7 +82,7 @@ fn build(
     name: Option<String>,
     roles: &[String],
     probe_set: Option<String>,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let mut role_map = std::collections::BTreeMap::new();
     for r in roles {
         let parsed = r
@@ -89,8 +90,9 @@ fn build(
             .and_then(|(s, role)| Some((s.trim(), SuggestedRole::parse(role)?)))
             .filter(|(s, _)| !s.is_empty());
         let Some((source, role)) = parsed else {
-            return Err(format!(
-                "--role {r:?}: expected SOURCE=candidate or SOURCE=control"
+            return Err(Error::new(
+                ErrorKind::BadArgument,
+                format!("--role {r:?}: expected SOURCE=candidate or SOURCE=control"),
             ));
         };
         role_map.insert(source.to_string(), role);
@@ -100,7 +102,10 @@ fn build(
         if p.is_dir() {
             let found = files_in(p, &["jsonl"])?;
             if found.is_empty() {
-                return Err(format!("no .jsonl files in {}", p.display()));
+                return Err(Error::new(
+                    ErrorKind::EmptyInput,
+                    format!("no .jsonl files in {}", p.display()),
+                ));
             }
             files.extend(found);
         } else {
@@ -131,13 +136,18 @@ fn build(
         probe_set,
         roles: role_map,
     };
-    let (built, notices) = panel::build(records, &opts).map_err(|e| e.to_string())?;
+    let (built, notices) = panel::build(records, &opts)?;
     for n in &notices {
         eprintln!("note: {n}");
     }
     let mut bytes = Vec::new();
-    panel::write_gz(&built, &mut bytes).map_err(|e| format!("cannot compress the panel: {e}"))?;
-    write_atomically(out, &bytes)?;
+    panel::write_gz(&built, &mut bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("cannot compress the panel: {e}"),
+        )
+    })?;
+    write_atomically(out, &bytes).map_err(|m| Error::new(ErrorKind::ReadFailed, m))?;
     eprintln!(
         "{}: panel {:?}, {} answers from {} sources ({} bytes)",
         out.display(),
@@ -164,12 +174,12 @@ fn build_time() -> u64 {
 
 /// Every record of the files, strictly: one malformed line and nothing is
 /// built (a panel is a reference; it should hold what its inputs hold).
-fn read_records(files: &[PathBuf]) -> Result<Vec<Record>, String> {
+fn read_records(files: &[PathBuf]) -> Result<Vec<Record>, Error> {
     let mut records = Vec::new();
     let mut errors = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let bytes = std::fs::read(path).map_err(|e| read_failed(path, e))?;
         let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
         let Ok(text) = std::str::from_utf8(body) else {
             errors.push(format!("{name}: not UTF-8 text"));
@@ -191,17 +201,20 @@ fn read_records(files: &[PathBuf]) -> Result<Vec<Record>, String> {
     for e in errors.iter().take(20) {
         eprintln!("error: {e}");
     }
-    Err(format!(
-        "{} malformed line(s) in the inputs; no panel was written",
-        errors.len()
+    Err(Error::new(
+        ErrorKind::BadJsonl,
+        format!(
+            "{} malformed line(s) in the inputs; no panel was written",
+            errors.len()
+        ),
     ))
 }
 
 /// Reads a panel file.
-pub fn load(path: &Path) -> Result<(Panel, String), String> {
+pub fn load(path: &Path) -> Result<(Panel, String), Error> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let panel = panel::read_gz(&name, bytes.as_slice()).map_err(|e| e.to_string())?;
+    let bytes = std::fs::read(path).map_err(|e| read_failed(path, e))?;
+    let panel = panel::read_gz(&name, bytes.as_slice())?;
     Ok((panel, lineage::corpus::sha256_hex(&bytes)))
 }
 
@@ -221,12 +234,15 @@ pub fn roles(
     suspect_arg: &str,
     suspect: &str,
     loaded: &Loaded,
-) -> Result<PanelRoles, String> {
+) -> Result<PanelRoles, Error> {
     let name = path.display();
     let in_panel = panel.header.sources.iter().any(|s| s.source == suspect);
     if in_panel && Path::new(suspect_arg).is_file() {
-        return Err(format!(
-            "the suspect's source {suspect:?} ({suspect_arg}) is also a source of the panel {name}; collect or import the suspect under another --source"
+        return Err(Error::new(
+            ErrorKind::BadRoles,
+            format!(
+                "the suspect's source {suspect:?} ({suspect_arg}) is also a source of the panel {name}; collect or import the suspect under another --source"
+            ),
         ));
     }
     let without = |role| -> Vec<String> {
@@ -239,9 +255,12 @@ pub fn roles(
     let candidates = without(SuggestedRole::Candidate);
     let controls = without(SuggestedRole::Control);
     if controls.len() > 1 {
-        return Err(format!(
-            "the panel {name} suggests several controls ({}); name one with --control",
-            controls.join(", ")
+        return Err(Error::new(
+            ErrorKind::BadRoles,
+            format!(
+                "the panel {name} suggests several controls ({}); name one with --control",
+                controls.join(", ")
+            ),
         ));
     }
     let panel_ids: std::collections::BTreeSet<&str> = panel
@@ -277,7 +296,7 @@ pub fn roles(
 }
 
 /// Adds a panel's answers to the analysis inputs; returns the panel.
-pub fn add_to(loaded: &mut Loaded, path: &Path) -> Result<Panel, String> {
+pub fn add_to(loaded: &mut Loaded, path: &Path) -> Result<Panel, Error> {
     let (panel, sha256) = load(path)?;
     loaded.samples.extend(panel.samples());
     loaded.files.push(InputFile {
@@ -289,13 +308,14 @@ pub fn add_to(loaded: &mut Loaded, path: &Path) -> Result<Panel, String> {
     Ok(panel)
 }
 
-fn show(path: &Path, json: bool) -> Result<(), String> {
+fn show(path: &Path, json: bool) -> Result<(), Error> {
     let (panel, _) = load(path)?;
     let h = &panel.header;
     if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(h).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(h)
+                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?
         );
         return Ok(());
     }
