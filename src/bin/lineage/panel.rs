@@ -13,7 +13,7 @@ use lineage::record::Record;
 use lineage::report::InputFile;
 use lineage::{Error, ErrorKind};
 
-use crate::input::{files_in, read_failed, Loaded};
+use crate::input::{read_failed, Loaded};
 use crate::output::write_atomically;
 
 /// Reference panels: known models' answers to one probe set in one file
@@ -100,7 +100,7 @@ fn build(
     let mut files = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let found = files_in(p, &["jsonl"])?;
+            let found = lineage::corpus::files_in(p, &["jsonl"])?;
             if found.is_empty() {
                 return Err(Error::new(
                     ErrorKind::EmptyInput,
