@@ -357,39 +357,27 @@ fn damaged_panels_are_refused_with_file_and_line() {
             assert!(err.contains(&fragment), "{fragment}: {err}");
         }
     }
-    // A build with a malformed input line writes nothing.
+    // Builds that are refused write nothing: (inputs and options, message).
     std::fs::write(&b, "{\"source\":\"beta\",\"text\":\"x\"}\n{\"source\":\n").unwrap();
     let out = dir.join("new.lineage.jsonl.gz");
-    let (code, _, err) = lineage(&["panel", "build", s(&a), s(&b), "-o", s(&out)]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains(&format!("{}:2: malformed json", s(&b))),
-        "{err}"
-    );
-    assert!(!out.exists());
-    let (code, _, err) = lineage(&[
-        "panel",
-        "build",
-        s(&a),
-        "-o",
-        s(&out),
-        "--role",
-        "nobody=control",
-    ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("\"nobody\", which is not a source"), "{err}");
-    let (code, _, err) = lineage(&[
-        "panel",
-        "build",
-        s(&a),
-        "-o",
-        s(&out),
-        "--role",
-        "alpha=teacher",
-    ]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("expected SOURCE=candidate or SOURCE=control"),
-        "{err}"
-    );
+    let malformed = format!("{}:2: malformed json", s(&b));
+    let cases: [(Vec<&str>, &str); 3] = [
+        (vec![s(&a), s(&b)], &malformed),
+        (
+            vec![s(&a), "--role", "nobody=control"],
+            "\"nobody\", which is not a source",
+        ),
+        (
+            vec![s(&a), "--role", "alpha=teacher"],
+            "expected SOURCE=candidate or SOURCE=control",
+        ),
+    ];
+    for (args, fragment) in cases {
+        let mut all = vec!["panel", "build", "-o", s(&out)];
+        all.extend(args);
+        let (code, _, err) = lineage(&all);
+        assert_eq!(code, 2, "{all:?}");
+        assert!(err.contains(fragment), "{fragment}: {err}");
+        assert!(!out.exists(), "{all:?}");
+    }
 }
