@@ -12,12 +12,16 @@ pub mod text;
 
 pub mod analysis;
 pub mod checks;
+pub mod collect;
 pub mod corpus;
 pub(crate) mod detmath;
 pub mod error;
 pub mod eval;
+pub mod import;
 pub mod options;
+pub mod panel;
 pub mod passages;
+pub mod record;
 pub mod report;
 pub mod signals;
 pub mod sort;

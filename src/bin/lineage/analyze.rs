@@ -46,8 +46,9 @@ fn ranged_int(name: &'static str) -> impl Fn(&str) -> Result<u64, String> + Clon
 ///
 /// Each of --suspect, --candidate and --control is a JSONL/CSV file
 /// (its records' source is the role's source) or a source name found
-/// in the INPUTS (files or directories of .jsonl/.csv files). The
-/// parameters are described in docs/METHOD.md.
+/// in the INPUTS (files or directories of .jsonl/.csv files) or in the
+/// --panel. With a panel, candidates and control default to the roles
+/// its header suggests. The parameters are described in docs/METHOD.md.
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// Extra input files or directories holding sources named by the roles.
@@ -55,9 +56,18 @@ pub struct AnalyzeArgs {
     /// The model in question: a source name or a file holding one source.
     #[arg(long, value_name = "SOURCE|FILE")]
     suspect: String,
-    /// A possible teacher (repeat for each; at least two): a source name or a file.
-    #[arg(long = "candidate", value_name = "SOURCE|FILE", required = true)]
+    /// A possible teacher (repeat for each; at least two): a source name
+    /// or a file [default with --panel: the panel's candidates].
+    #[arg(
+        long = "candidate",
+        value_name = "SOURCE|FILE",
+        required_unless_present = "panel"
+    )]
     candidates: Vec<String>,
+    /// A reference panel (.lineage.jsonl.gz, from `lineage panel build`)
+    /// whose answers are added to the inputs.
+    #[arg(long, value_name = "PANEL")]
+    panel: Option<PathBuf>,
     /// A model known to be unrelated to every candidate, ideally on the
     /// suspect's base model: a source name or a file.
     #[arg(long, value_name = "SOURCE|FILE")]
@@ -175,16 +185,30 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
     for p in &args.inputs {
         loaded.read_path(p)?;
     }
+    let panel = args
+        .panel
+        .as_deref()
+        .map(|p| crate::panel::add_to(&mut loaded, p))
+        .transpose()?;
     let suspect = loaded.role(&args.suspect)?;
     let mut candidates = Vec::new();
     for c in &args.candidates {
         candidates.push(loaded.role(c)?);
     }
-    let control = args
+    let mut control = args
         .control
         .as_deref()
         .map(|c| loaded.role(c))
         .transpose()?;
+    if let (Some(panel), Some(path)) = (&panel, &args.panel) {
+        let roles = crate::panel::roles(panel, path, &args.suspect, &suspect, &loaded)?;
+        if candidates.is_empty() {
+            candidates = roles.candidates;
+        }
+        if control.is_none() {
+            control = roles.control;
+        }
+    }
     let loaded = loaded.deduplicated();
     let request = AnalysisRequest {
         samples: loaded.samples,

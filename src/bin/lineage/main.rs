@@ -1,7 +1,10 @@
 //! The native CLI, one file per subcommand: `analyze` prints a report,
 //! `eval` runs the evaluation protocol over a directory, `passages` finds
-//! verbatim passages shared across large corpora. `input` reads files and
-//! role arguments; `output` chooses the format and draws the progress bar.
+//! verbatim passages shared across large corpora; `collect` asks a
+//! chat-completions endpoint for answers, `import` converts existing
+//! outputs, `panel` builds and shows reference panels. `input` reads files
+//! and role arguments; `output` chooses the format, draws the progress bar
+//! and writes files whole.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -9,11 +12,17 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 mod analyze;
 #[cfg(not(target_arch = "wasm32"))]
+mod collect;
+#[cfg(not(target_arch = "wasm32"))]
 mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+mod import;
 #[cfg(not(target_arch = "wasm32"))]
 mod input;
 #[cfg(not(target_arch = "wasm32"))]
 mod output;
+#[cfg(not(target_arch = "wasm32"))]
+mod panel;
 #[cfg(not(target_arch = "wasm32"))]
 mod passages;
 
@@ -37,6 +46,9 @@ mod cli {
         Analyze(crate::analyze::AnalyzeArgs),
         Eval(crate::eval::EvalArgs),
         Passages(crate::passages::PassagesArgs),
+        Collect(crate::collect::CollectArgs),
+        Import(crate::import::ImportArgs),
+        Panel(crate::panel::PanelArgs),
     }
 
     /// Runs the command line; the process exit status (0, or 2 on an error).
@@ -45,6 +57,9 @@ mod cli {
             Command::Analyze(args) => crate::analyze::run(args),
             Command::Eval(args) => crate::eval::run(args),
             Command::Passages(args) => crate::passages::run(args),
+            Command::Collect(args) => crate::collect::run(args),
+            Command::Import(args) => crate::import::run(args),
+            Command::Panel(args) => crate::panel::run(args),
         };
         match result {
             Ok(()) => 0,

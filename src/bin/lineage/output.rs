@@ -119,3 +119,30 @@ pub fn summary(report: &Report) -> String {
     let _ = writeln!(s, "Full report: --format json or --format md.");
     s
 }
+
+/// Writes a whole file or nothing: the bytes go to a temporary file beside
+/// it, which is then renamed over it, so neither a reader nor a crash
+/// ever sees half a file.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write as _;
+    let name = path.display();
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| format!("{name} is not a file name"))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {name}: {e}")
+    })
+}

@@ -1,0 +1,567 @@
+//! Reference panels: answers of known models to one probe set, kept in one
+//! file so that a user brings only the suspect's answers.
+//!
+//! A panel is a gzip-compressed JSON Lines file (`.lineage.jsonl.gz`),
+//! one gzip member, UTF-8, lines ended by `\n`:
+//!
+//! - line 1, the header: `{"lineage_panel": 1, "name", "created",
+//!   "probe_set": {"id", "sha256"} | null, "records", "sources": [{"source",
+//!   "model", "role": "candidate" | "control", "answers", "collection"}]}`;
+//! - then one [`Record`] per line, exactly the JSONL input format
+//!   (`source`, `prompt_id`, `prompt`, `text`, `meta`), every source
+//!   named in the header.
+//!
+//! The header comes first so that a reader streaming the file (a browser's
+//! `DecompressionStream("gzip")`, split into lines) knows the sources and
+//! their suggested roles before the answers arrive, and each answer line
+//! can go straight to the same JSONL reader as any input. [`Reader`] takes
+//! the lines one at a time for that reason; [`read_gz`] and [`write_gz`]
+//! do the gzip natively (`flate2`, native only: the browser has its own).
+//!
+//! `lineage_panel` is both the marker and the schema version: a reader
+//! refuses a version it does not know rather than guess at its fields.
+//! Fields added to version 1 later are ignored by older readers.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::corpus::Sample;
+use crate::record::Record;
+
+/// The panel format this build writes and reads.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// The file name ending of a panel.
+pub const EXTENSION: &str = ".lineage.jsonl.gz";
+
+/// Largest decompressed panel read: the CLI's limit on an input file (a
+/// gzip bomb stops here, not in the allocator).
+pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
+
+/// The first line of a panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// The schema version ([`SCHEMA_VERSION`]).
+    pub lineage_panel: u64,
+    pub name: String,
+    /// When the panel was built (RFC 3339, UTC).
+    pub created: String,
+    /// The prompts the answers reply to, when one set is known.
+    pub probe_set: Option<ProbeSet>,
+    /// How many answer lines follow.
+    pub records: usize,
+    pub sources: Vec<PanelSource>,
+}
+
+/// The prompt set of a panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeSet {
+    pub id: String,
+    /// SHA-256 of the prompt file the answers were collected with.
+    pub sha256: Option<String>,
+}
+
+/// One model of a panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PanelSource {
+    /// The source name of its records.
+    pub source: String,
+    /// The model name reported by the server or the importer, if known.
+    pub model: Option<String>,
+    pub role: SuggestedRole,
+    pub answers: usize,
+    /// How the answers were obtained: the `meta` settings its records
+    /// share (endpoint, model, temperature, importer, ...), the first and
+    /// last collection time, and under `varies` the settings that differ
+    /// between its records. Empty when the records carry no `meta`.
+    #[serde(default)]
+    pub collection: Map<String, Value>,
+}
+
+/// The role a panel suggests for a source; a user can name others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestedRole {
+    Candidate,
+    Control,
+}
+
+impl SuggestedRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestedRole::Candidate => "candidate",
+            SuggestedRole::Control => "control",
+        }
+    }
+
+    /// `candidate` or `control`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "candidate" => Some(SuggestedRole::Candidate),
+            "control" => Some(SuggestedRole::Control),
+            _ => None,
+        }
+    }
+}
+
+/// A whole panel: its header and its answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Panel {
+    pub header: Header,
+    pub records: Vec<Record>,
+}
+
+impl Panel {
+    /// The answers as analysis samples.
+    pub fn samples(&self) -> Vec<Sample> {
+        self.records
+            .iter()
+            .map(|r| Sample {
+                source: r.source.clone(),
+                text: r.text.clone(),
+                prompt_id: r.prompt_id.clone(),
+                prompt: r.prompt.clone(),
+            })
+            .collect()
+    }
+
+    /// The uncompressed file: the header line, then one line per record.
+    pub fn to_jsonl(&self) -> String {
+        let mut out = serde_json::to_string(&self.header).unwrap_or_default();
+        out.push('\n');
+        for r in &self.records {
+            out.push_str(&r.to_line());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The sources whose suggested role is `role`, in header order.
+    pub fn sources_with(&self, role: SuggestedRole) -> Vec<String> {
+        self.header
+            .sources
+            .iter()
+            .filter(|s| s.role == role)
+            .map(|s| s.source.clone())
+            .collect()
+    }
+}
+
+/// What kind of problem a [`PanelError`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PanelErrorKind {
+    /// The file is not gzip-compressed.
+    NotGzip,
+    /// The gzip stream ends before its end (a partial download or copy).
+    Truncated,
+    /// The gzip data is damaged (bad checksum, bad deflate data).
+    Corrupt,
+    /// The first line is not a panel header.
+    NotAPanel,
+    /// The header's schema version is not one this build reads.
+    UnknownVersion,
+    /// The header is a panel header with missing or wrong fields.
+    BadHeader,
+    /// An answer line is malformed or names a source the header lacks.
+    BadRecord,
+    /// The answers do not match the header's counts.
+    WrongCount,
+    /// Building: the inputs or roles do not make a panel.
+    BadInput,
+    /// Past [`MAX_DECOMPRESSED_BYTES`].
+    TooLarge,
+}
+
+/// A panel that cannot be read or built: the file, the line when there is
+/// one, and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanelError {
+    kind: PanelErrorKind,
+    file: String,
+    line: Option<usize>,
+    message: String,
+}
+
+impl PanelError {
+    pub fn new(
+        kind: PanelErrorKind,
+        file: &str,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    pub fn kind(&self) -> PanelErrorKind {
+        self.kind
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+}
+
+impl fmt::Display for PanelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.file, l, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for PanelError {}
+
+impl From<PanelError> for crate::Error {
+    /// A damaged or foreign panel could not be read (`READ_FAILED`); a
+    /// build refused its inputs or roles (`BAD_ARGUMENT`).
+    fn from(e: PanelError) -> Self {
+        let kind = match e.kind {
+            PanelErrorKind::TooLarge => crate::ErrorKind::TooLarge,
+            PanelErrorKind::BadInput => crate::ErrorKind::BadArgument,
+            _ => crate::ErrorKind::ReadFailed,
+        };
+        crate::Error::new(kind, e.to_string())
+    }
+}
+
+/// Reads a panel line by line (each line without its `\n`), so a caller
+/// can stream a decompressed file through it; the header is available
+/// after the first line.
+#[derive(Debug)]
+pub struct Reader {
+    file: String,
+    line: usize,
+    header: Option<Header>,
+    records: Vec<Record>,
+    counts: BTreeMap<String, usize>,
+}
+
+impl Reader {
+    /// `file` names the panel in errors.
+    pub fn new(file: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            line: 0,
+            header: None,
+            records: Vec::new(),
+            counts: BTreeMap::new(),
+        }
+    }
+
+    pub fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    /// Lines taken so far.
+    pub fn lines(&self) -> usize {
+        self.line
+    }
+
+    fn error(&self, kind: PanelErrorKind, message: impl Into<String>) -> PanelError {
+        PanelError::new(kind, &self.file, Some(self.line), message)
+    }
+
+    /// Takes the next line. Blank lines are skipped, but the header must
+    /// be the first line.
+    pub fn push_line(&mut self, line: &str) -> Result<(), PanelError> {
+        self.line += 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let Some(header) = &self.header else {
+            let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+            self.header = Some(parse_header(line).map_err(|(k, m)| self.error(k, m))?);
+            return Ok(());
+        };
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        let r = Record::parse_line(line)
+            .map_err(|m| self.error(PanelErrorKind::BadRecord, format!("bad answer: {m}")))?;
+        if !header.sources.iter().any(|s| s.source == r.source) {
+            return Err(self.error(
+                PanelErrorKind::BadRecord,
+                format!("the answer's source {:?} is not in the header", r.source),
+            ));
+        }
+        *self.counts.entry(r.source.clone()).or_default() += 1;
+        self.records.push(r);
+        Ok(())
+    }
+
+    /// The panel, once every line is in: the answers must match the
+    /// header's counts (a panel cut short at a line boundary is caught
+    /// here).
+    pub fn finish(self) -> Result<Panel, PanelError> {
+        let Some(header) = self.header else {
+            return Err(PanelError::new(
+                PanelErrorKind::NotAPanel,
+                &self.file,
+                None,
+                "the panel is empty (no header line)",
+            ));
+        };
+        if self.records.len() != header.records {
+            return Err(PanelError::new(
+                PanelErrorKind::WrongCount,
+                &self.file,
+                None,
+                format!(
+                    "the header announces {} answers but the file holds {}{}",
+                    header.records,
+                    self.records.len(),
+                    if self.records.len() < header.records {
+                        " (the file is incomplete)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        for s in &header.sources {
+            let got = self.counts.get(&s.source).copied().unwrap_or(0);
+            if got != s.answers {
+                return Err(PanelError::new(
+                    PanelErrorKind::WrongCount,
+                    &self.file,
+                    None,
+                    format!(
+                        "the header announces {} answers of {} but the file holds {got}",
+                        s.answers, s.source
+                    ),
+                ));
+            }
+        }
+        Ok(Panel {
+            header,
+            records: self.records,
+        })
+    }
+}
+
+/// Reads the header line: the marker and version first, so that a file of
+/// another version is refused for its version, not for a field it lacks.
+fn parse_header(line: &str) -> Result<Header, (PanelErrorKind, String)> {
+    let not_a_panel = || {
+        (
+            PanelErrorKind::NotAPanel,
+            format!(
+                "not a Lineage panel: the first line must be the header, a JSON object with \"lineage_panel\": {SCHEMA_VERSION}"
+            ),
+        )
+    };
+    let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(line) else {
+        return Err(not_a_panel());
+    };
+    match obj.get("lineage_panel") {
+        None => return Err(not_a_panel()),
+        Some(v) if v.as_u64() == Some(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err((
+                PanelErrorKind::UnknownVersion,
+                format!(
+                    "unknown panel schema version {v} (this build of Lineage reads version {SCHEMA_VERSION}; a newer Lineage may read it)"
+                ),
+            ))
+        }
+    }
+    let header: Header = serde_json::from_value(Value::Object(obj))
+        .map_err(|e| (PanelErrorKind::BadHeader, format!("bad panel header: {e}")))?;
+    let mut names = BTreeSet::new();
+    for s in &header.sources {
+        if s.source.trim().is_empty() || !names.insert(s.source.as_str()) {
+            return Err((
+                PanelErrorKind::BadHeader,
+                format!(
+                    "bad panel header: source {:?} is empty or listed twice",
+                    s.source
+                ),
+            ));
+        }
+    }
+    if header.sources.is_empty() {
+        return Err((
+            PanelErrorKind::BadHeader,
+            "bad panel header: no sources".into(),
+        ));
+    }
+    let sum: usize = header.sources.iter().map(|s| s.answers).sum();
+    if sum != header.records {
+        return Err((
+            PanelErrorKind::BadHeader,
+            format!(
+                "bad panel header: \"records\" is {} but the sources' answers add up to {sum}",
+                header.records
+            ),
+        ));
+    }
+    Ok(header)
+}
+
+/// How to build a panel.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BuildOptions {
+    pub name: String,
+    /// RFC 3339 (the caller reads the clock; the core does not).
+    pub created: String,
+    /// The probe set's id; by default the prompt file named in the
+    /// records' `meta` when they all share one.
+    pub probe_set: Option<String>,
+    /// Suggested roles; every other source is a candidate.
+    pub roles: BTreeMap<String, SuggestedRole>,
+}
+
+/// `meta` fields that belong to one answer, not to how a source was
+/// collected: left out of a source's `collection`.
+const PER_ANSWER: &[&str] = &[
+    "collected_at",
+    "finish_reason",
+    "usage",
+    "attempts",
+    "response_model",
+    "probe",
+];
+
+/// Builds a panel from records (in the order given; sources sorted by
+/// name). A repeated (source, prompt id) keeps its first answer; the
+/// notices say what was dropped or cannot be paired.
+pub fn build(
+    records: Vec<Record>,
+    opts: &BuildOptions,
+) -> Result<(Panel, Vec<String>), PanelError> {
+    let bad = |m: String| PanelError::new(PanelErrorKind::BadInput, &opts.name, None, m);
+    if records.is_empty() {
+        return Err(bad("no answers to build a panel from".into()));
+    }
+    let mut notices = Vec::new();
+    let mut by_source: BTreeMap<String, Vec<Record>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    let mut duplicates: BTreeMap<String, usize> = BTreeMap::new();
+    for r in records {
+        if let Some(id) = &r.prompt_id {
+            if !seen.insert((r.source.clone(), id.clone())) {
+                *duplicates.entry(r.source.clone()).or_default() += 1;
+                continue;
+            }
+        }
+        by_source.entry(r.source.clone()).or_default().push(r);
+    }
+    for (s, n) in &duplicates {
+        notices.push(format!(
+            "{s}: {n} repeated answer(s) to a prompt dropped (the first is kept)"
+        ));
+    }
+    for name in opts.roles.keys() {
+        if !by_source.contains_key(name) {
+            return Err(bad(format!(
+                "--role names {name:?}, which is not a source of the inputs ({})",
+                by_source.keys().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+    }
+    let mut sources = Vec::new();
+    for (name, recs) in &by_source {
+        let unpaired = recs.iter().filter(|r| r.prompt_id.is_none()).count();
+        if unpaired > 0 {
+            notices.push(format!(
+                "{name}: {unpaired} answer(s) without a prompt id cannot be paired with a suspect's"
+            ));
+        }
+        sources.push(PanelSource {
+            source: name.clone(),
+            model: model_of(recs),
+            role: opts
+                .roles
+                .get(name)
+                .copied()
+                .unwrap_or(SuggestedRole::Candidate),
+            answers: recs.len(),
+            collection: collection_of(recs),
+        });
+    }
+    let records: Vec<Record> = by_source.into_values().flatten().collect();
+    let probe_set = match &opts.probe_set {
+        Some(id) => Some(ProbeSet {
+            id: id.clone(),
+            sha256: common_meta(&records, "prompt_file_sha256"),
+        }),
+        None => common_meta(&records, "prompt_file").map(|id| ProbeSet {
+            id,
+            sha256: common_meta(&records, "prompt_file_sha256"),
+        }),
+    };
+    let header = Header {
+        lineage_panel: SCHEMA_VERSION,
+        name: opts.name.clone(),
+        created: opts.created.clone(),
+        probe_set,
+        records: records.len(),
+        sources,
+    };
+    Ok((Panel { header, records }, notices))
+}
+
+/// A string `meta` field every record has with one value.
+fn common_meta(records: &[Record], key: &str) -> Option<String> {
+    let mut values = records
+        .iter()
+        .map(|r| r.meta.get(key).and_then(Value::as_str));
+    let first = values.next()??;
+    values.all(|v| v == Some(first)).then(|| first.to_string())
+}
+
+/// The model a source's answers name: the server's model name when all
+/// agree, else the requested or imported one.
+fn model_of(records: &[Record]) -> Option<String> {
+    common_meta(records, "response_model").or_else(|| common_meta(records, "model"))
+}
+
+/// The settings a source's records share, the collection period, and the
+/// settings that vary.
+fn collection_of(records: &[Record]) -> Map<String, Value> {
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    for r in records {
+        keys.extend(r.meta.keys().map(String::as_str));
+    }
+    let mut out = Map::new();
+    let mut varies = Vec::new();
+    for k in keys {
+        if PER_ANSWER.contains(&k) {
+            continue;
+        }
+        let first = records[0].meta.get(k);
+        if records.iter().all(|r| r.meta.get(k) == first) {
+            out.insert(k.to_string(), first.cloned().unwrap_or(Value::Null));
+        } else {
+            varies.push(k);
+        }
+    }
+    let times: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r.meta.get("collected_at").and_then(Value::as_str))
+        .collect();
+    if let (Some(a), Some(b)) = (times.iter().min(), times.iter().max()) {
+        out.insert("first_collected".into(), json!(a));
+        out.insert("last_collected".into(), json!(b));
+    }
+    if !varies.is_empty() {
+        out.insert("varies".into(), json!(varies));
+    }
+    out
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod gz;
+#[cfg(not(target_arch = "wasm32"))]
+pub use gz::{read_gz, write_gz};
+
+#[cfg(test)]
+mod tests;
