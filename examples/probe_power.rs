@@ -9,16 +9,16 @@
 //! |---|---|---|
 //! | alpaca-7b | text_davinci_003 | guanaco-33b |
 //! | vicuna-13b | gpt-3.5-turbo-0301 | guanaco-33b |
-//! | guanaco-33b | none (human-written answers) | none |
+//! | guanaco-33b | none (human-written answers) | vicuna-13b |
 //!
 //! against five candidates (text_davinci_003, gpt-3.5-turbo-0301,
 //! gpt4_0314, claude-2, llama-2-70b-chat-hf). Per N it prints, over the
 //! runs with a teacher: how often the teacher is ranked first, how often
-//! the verdict is confident (not an abstention), power (confident and
-//! the teacher), and confident wrong attributions; over the runs without
-//! a teacher, how often the analysis wrongly attributes; and accuracy
-//! over all runs (the `correct` of `lineage eval`: the teacher attributed,
-//! or an abstention when there is none).
+//! the verdict is an attribution, power (an attribution to a set inside
+//! the teacher's family, the three OpenAI models here), and attributions
+//! to a set reaching outside it; over the runs without a teacher, how often
+//! the analysis attributes; and accuracy over all runs (the `correct` of
+//! `lineage eval`).
 //!
 //! ```text
 //! cargo run --release --example probe_power -- [DIR] [--reps R] [--sizes 25,50,100,200,400]
@@ -53,8 +53,12 @@ const CASES: [(&str, Option<&str>, Option<&str>); 3] = [
         Some("gpt-3.5-turbo-0301"),
         Some("guanaco-33b"),
     ),
-    ("guanaco-33b", None, None),
+    ("guanaco-33b", None, Some("vicuna-13b")),
 ];
+
+/// The teachers' family among the candidates: an attribution to any subset
+/// of it is right.
+const FAMILY: [&str; 3] = ["text_davinci_003", "gpt-3.5-turbo-0301", "gpt4_0314"];
 
 #[derive(Default)]
 struct Tally {
@@ -141,9 +145,9 @@ fn main() {
         "N",
         "runs",
         "teacher 1st",
-        "confident",
+        "attributed",
         "power",
-        "wrong confid.",
+        "wrong attrib.",
         "null attrib.",
         "accuracy",
         "s/run"
@@ -176,34 +180,38 @@ fn main() {
                 };
                 let opts = AnalysisOptions {
                     seed: 42 + r as u64,
+                    robustness: false,
                     ..AnalysisOptions::default()
                 };
                 let start = Instant::now();
                 let report = analysis::analyze(&req, &opts, &mut |_, _| {});
                 t.seconds += start.elapsed().as_secs_f64();
                 t.runs += 1;
-                let (top, confident) = match &report {
-                    Ok(rep) => (rep.verdict.top.clone(), !rep.verdict.abstained),
+                let (top, attributed) = match &report {
+                    Ok(rep) => (rep.verdict.top.clone(), rep.verdict.attributed.clone()),
                     Err(e) => {
                         eprintln!("N={n} run {r} {suspect}: analysis failed: {e}");
-                        (None, false)
+                        (None, Vec::new())
                     }
                 };
+                let confident = !attributed.is_empty();
                 match teacher {
                     Some(teacher) => {
                         let first = top.as_deref() == Some(teacher);
+                        let in_family = confident
+                            && attributed.iter().all(|a| FAMILY.contains(&a.as_str()));
                         t.teacher_runs += 1;
                         t.teacher_first += usize::from(first);
                         t.confident += usize::from(confident);
-                        t.power += usize::from(first && confident);
-                        t.wrong_confident += usize::from(!first && confident);
-                        t.correct += usize::from(first && confident);
+                        t.power += usize::from(in_family);
+                        t.wrong_confident += usize::from(confident && !in_family);
+                        t.correct += usize::from(in_family);
                     }
                     None => {
                         t.null_runs += 1;
                         t.null_attributed += usize::from(confident);
                         if confident {
-                            let to = top.clone().unwrap_or_default();
+                            let to = format!("{{{}}}", attributed.join(", "));
                             *t.null_to.entry(to).or_default() += 1;
                         }
                         t.correct += usize::from(!confident);
