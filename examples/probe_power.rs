@@ -198,8 +198,8 @@ fn main() {
                 match teacher {
                     Some(teacher) => {
                         let first = top.as_deref() == Some(teacher);
-                        let in_family = confident
-                            && attributed.iter().all(|a| FAMILY.contains(&a.as_str()));
+                        let in_family =
+                            confident && attributed.iter().all(|a| FAMILY.contains(&a.as_str()));
                         t.teacher_runs += 1;
                         t.teacher_first += usize::from(first);
                         t.confident += usize::from(confident);

@@ -44,12 +44,10 @@ const RULES: &[Rule] = &[
             "from_entropy",
             "OsRng",
         ],
-        home: &["src/stats.rs"],
-        // One u32 per draw, so portable; `stats::below(r, 2)` would draw a
-        // different stream (rand rejects half of the u32s for a range of
-        // two) and change every report with a control. It becomes a
-        // `stats::coin` when the verdict work, which owns stats.rs, lands.
-        exceptions: &[("src/analysis.rs", "r.gen::<bool>()")],
+        home: &["src/stats/mod.rs"],
+        // Sign flips draw whole u64 words (stats::sign_words), 64 signs a
+        // draw, the same stream natively and in wasm.
+        exceptions: &[],
     },
     Rule {
         // Every std stable sort instantiates its own driftsort in wasm;
@@ -68,13 +66,9 @@ const RULES: &[Rule] = &[
 ];
 
 /// Files over this many lines are split (a module per concept); the
-/// exceptions are being reworked by the verdict and feature work.
+/// exceptions are being reworked by the feature work.
 const MAX_LINES: usize = 600;
-const LONG_FILES: &[&str] = &[
-    "src/analysis.rs",
-    "src/profile.rs",
-    "src/signals/classifier.rs",
-];
+const LONG_FILES: &[&str] = &["src/profile.rs", "src/signals/classifier.rs"];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
