@@ -8,7 +8,7 @@
 #   - npm dev dependencies from package-lock.json (binaryen for wasm-opt,
 #     playwright-core, typescript)
 #   - Chromium and chromedriver from apt, for the browser tests
-#   - a nightly toolchain and cargo-fuzz, for the fuzz stage
+#   - cargo-fuzz, for the fuzz stage
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -43,12 +43,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
     echo "$lock_hash" > "$stamp"
 fi
 
-# The fuzz stage (scripts/fuzz.sh): cargo-fuzz drives libFuzzer, which
-# needs a nightly toolchain (-Z sanitizer flags).
-if ! rustup toolchain list | grep -q '^nightly'; then
-    say "installing the nightly toolchain (for cargo fuzz)"
-    rustup toolchain install nightly --profile minimal
-fi
+# The fuzz stage (scripts/fuzz.sh): cargo-fuzz drives libFuzzer with the
+# machine's own toolchain (RUSTC_BOOTSTRAP=1 for its -Z flags, set by
+# fuzz.sh), so no second toolchain is needed.
 if ! command -v cargo-fuzz >/dev/null; then
     say "installing cargo-fuzz"
     cargo install cargo-fuzz --locked

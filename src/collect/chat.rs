@@ -269,6 +269,11 @@ fn parse_http_date(s: &str) -> Option<u64> {
     ];
     let m = MONTHS.iter().position(|x| x == month)? as u32 + 1;
     let d: u32 = day.parse().ok()?;
+    // Four digits, as the format says (a longer year overflowed the
+    // seconds below: found by the `collect` fuzz target).
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let y: i64 = year.parse().ok()?;
     let hms: Vec<u64> = time
         .split(':')
@@ -495,6 +500,10 @@ mod tests {
             ("Sun, 06 Nov 1994 08:49:00 GMT", Some(0)),
             ("Sun, 06 Nov 1994 08:49:47 PST", None),
             ("Sun, 32 Nov 1994 08:49:47 GMT", None),
+            ("Sun, 06 Nov 999999999999999 08:49:37 GMT", None),
+            ("Sun, 06 Nov 99999 08:49:37 GMT", None),
+            ("Sun, 06 Nov +994 08:49:37 GMT", None),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", Some(253_402_300_799_000 - 784_111_777_000)),
         ];
         for (v, want) in cases {
             assert_eq!(

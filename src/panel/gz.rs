@@ -17,11 +17,16 @@ pub fn write_gz(panel: &Panel, w: impl Write) -> std::io::Result<()> {
 }
 
 /// Reads a gzip-compressed panel; `file` names it in errors.
-pub fn read_gz(file: &str, r: impl Read) -> Result<Panel, PanelError> {
-    let mut input = BufReader::new(r);
-    let start = input
-        .fill_buf()
+pub fn read_gz(file: &str, mut r: impl Read) -> Result<Panel, PanelError> {
+    // gzip's magic number, however the reader hands the bytes over (a pipe
+    // or a stream may give one byte at a time: a first read of one byte is
+    // no sign of a file that is not gzip).
+    let mut head = Vec::with_capacity(2);
+    (&mut r)
+        .take(2)
+        .read_to_end(&mut head)
         .map_err(|e| PanelError::new(PanelErrorKind::Corrupt, file, None, e.to_string()))?;
+    let start = head.as_slice();
     if !start.starts_with(&[0x1f, 0x8b]) {
         let hint = if start.first() == Some(&b'{') {
             " (it looks like uncompressed JSON Lines: compress it with gzip)"
@@ -35,6 +40,7 @@ pub fn read_gz(file: &str, r: impl Read) -> Result<Panel, PanelError> {
             format!("not gzip-compressed; a panel is a .lineage.jsonl.gz file{hint}"),
         ));
     }
+    let input = start.chain(r);
     let mut lines = BufReader::new(GzDecoder::new(input).take(MAX_DECOMPRESSED_BYTES + 1));
     let mut reader = Reader::new(file);
     let mut buf = Vec::new();
