@@ -16,6 +16,8 @@ class LineageError(Exception):
     message: str
 
 class PassageOptions(TypedDict, total=False):
+    """Defaults: minWords 20, k 10 (left out: at most minWords), maxBucket 64."""
+
     minWords: int | None
     k: int | None
     maxBucket: int | None

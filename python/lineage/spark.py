@@ -124,6 +124,13 @@ def list_shards(spark: Any, inputs: list[str]) -> list[Shard]:
     return shards
 
 
+def _exists(spark: Any, path: str) -> bool:
+    """Whether a local path or a Hadoop file system URI exists."""
+    jvm = spark.sparkContext._jvm
+    p = jvm.org.apache.hadoop.fs.Path(path)
+    return bool(p.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(p))
+
+
 def _lines(content: bytes) -> Iterator[tuple[int, int, bytes]]:
     """(byte offset, 1-based line number, line) of each line that is not
     blank, lines ending at ``\\n`` as the CLI reads them."""
@@ -148,10 +155,10 @@ def _records(shard: Shard, content: bytes, malformed: Any) -> Iterator[tuple[int
             malformed.add(1)
 
 
-def _read(sc: Any, shards: list[Shard], minimum_partitions: int | None = None):
+def _read(sc: Any, shards: list[Shard]):
     """(shard, content) of each shard, one task per shard or group of shards."""
     by_uri = sc.broadcast({s.uri: s for s in shards})
-    files = sc.binaryFiles(",".join(s.uri for s in shards), minimum_partitions)
+    files = sc.binaryFiles(",".join(s.uri for s in shards))
     return files.map(lambda kv: (by_uri.value[kv[0]], kv[1]))
 
 
@@ -187,15 +194,17 @@ def _pairs(entries: Iterable, max_bucket: int, same_source: bool, dropped: Any):
             yield (da, db) if da < db else (db, da)
 
 
-def _needed(item: tuple[Shard, bytes], needed: Any, malformed: Any):
+def _needed(item: tuple[Shard, bytes], needed: Any):
     """(doc, (line, source, prompt id, text)) of the records in ``needed``
-    (a sorted array of doc ids)."""
+    (a sorted array of doc ids); no other line is parsed."""
     shard, content = item
     ids = needed.value
-    for doc, number, rec in _records(shard, content, malformed):
-        i = bisect_left(ids, doc)
-        if i < len(ids) and ids[i] == doc:
-            yield doc, (number, rec["source"], rec["promptId"], rec["text"])
+    base = shard.index << OFFSET_BITS
+    for offset, number, line in _lines(content):
+        i = bisect_left(ids, base | offset)
+        if i < len(ids) and ids[i] == base | offset:
+            rec = parse_record(line, shard.stem)
+            yield base | offset, (number, rec["source"], rec["promptId"], rec["text"])
 
 
 def _hits(joined: tuple, options: dict, names: Any):
@@ -231,8 +240,10 @@ def find_passages(
     to ``out`` (a directory that must not exist). Returns its counts and
     times, which ``main`` prints as the CLI prints its summary."""
     sc = spark.sparkContext
-    options = {"minWords": 20, "k": 10, "maxBucket": 64, **(options or {})}
+    options = {"minWords": 20, "maxBucket": 64, **(options or {})}
     sketch("", options)  # checks the options here, before any task runs
+    if _exists(spark, out):
+        raise _error("BAD_ARGUMENT", f"{out} exists: the hits go to a new directory")
     shards = list_shards(spark, inputs)
     partitions = partitions or max(2, sc.defaultParallelism * 2)
     malformed, texts, n_entries, dropped = (sc.accumulator(0) for _ in range(4))
@@ -253,14 +264,11 @@ def find_passages(
     needed = sc.broadcast(array("q", needed_ids))
     with_hits = sorted({d >> OFFSET_BITS for d in needed_ids})
     names = sc.broadcast([s.name for s in shards])
-    # The verify stage reads the same lines again: its malformed ones were
-    # counted by the first read already.
-    malformed_again = sc.accumulator(0)
     lines = sc.parallelize([], 1)
     n_verified = 0
     if with_hits:
         records = _read(sc, [shards[i] for i in with_hits]).flatMap(
-            lambda item: _needed(item, needed, malformed_again)
+            lambda item: _needed(item, needed)
         ).cache()
         by_b = pairs.join(records, partitions).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
         hits = by_b.join(records, partitions).flatMap(lambda j: _hits(j, options, names)).cache()
@@ -430,7 +438,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.job == "passages":
             options = {"minWords": args.min_words, "maxBucket": args.max_bucket}
-            options["k"] = min(10, args.min_words)
             s = find_passages(spark, args.inputs, args.out, options, args.same_source, args.partitions)
             print(
                 f"passages: {s['texts']} texts in {s['files']} files ({s['malformed']} malformed lines), "

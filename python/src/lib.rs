@@ -160,7 +160,14 @@ fn passage_options(
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PassageOptions> {
     let label = format!("{func}: options");
-    let opts: PassageOptions = from_map(py, &label, options_map(&label, options)?)?;
+    let map = options_map(&label, options)?;
+    let k_given = map.contains_key("k");
+    let mut opts: PassageOptions = from_map(py, &label, map)?;
+    if !k_given {
+        // As the CLI does: a shorter passage than the default k-gram takes
+        // k-grams of its own length.
+        opts.k = opts.k.min(opts.min_words.max(1));
+    }
     opts.validate()
         .map_err(|e| py_error(py, e.context(&label)))?;
     Ok(opts)

@@ -57,7 +57,7 @@ PASSAGE_CASES = [
     ("defaults: the stock phrase's 60 texts fit one bucket", [], {}, False, 100),
     ("stock phrase dropped", ["--max-bucket", "16"], {"maxBucket": 16}, False, 3),
     ("same source too", ["--max-bucket", "16", "--same-source"], {"maxBucket": 16}, True, 4),
-    ("shorter passages", ["--min-words", "8", "--max-bucket", "16"], {"minWords": 8, "k": 8, "maxBucket": 16}, False, 3),
+    ("shorter passages", ["--min-words", "8", "--max-bucket", "16"], {"minWords": 8, "maxBucket": 16}, False, 3),
 ]
 
 
@@ -105,6 +105,7 @@ JOB_ERRORS = [
     ("missing input", lambda s, d: jobs.find_passages(s, [str(d / "absent")], str(d / "o1")), "READ_FAILED"),
     ("no .jsonl inside", lambda s, d: jobs.find_passages(s, [str(d)], str(d / "o2")), "EMPTY_INPUT"),
     ("bad option", lambda s, d: jobs.find_passages(s, [str(d)], str(d / "o3"), {"minWords": 0}), "BAD_ARGUMENT"),
+    ("output exists", lambda s, d: jobs.find_passages(s, [str(d)], str(d)), "BAD_ARGUMENT"),
     ("bad max_prompts", lambda s, d: jobs.build_profiles(s, [str(d)], str(d / "o4"), "a", ["b", "c"], max_prompts=0),
      "BAD_ARGUMENT"),
 ]
