@@ -15,6 +15,7 @@ cd "$ROOT"
 scripts/build-python.sh >/dev/null
 cargo build --release --quiet --bin lineage --example synth_passages
 export PYSPARK_PYTHON="$ROOT/target/py-venv/bin/python"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 work="$ROOT/target/spark-scaling"
 mkdir -p "$work"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"

@@ -29,6 +29,7 @@ venv="$ROOT/target/py-venv"
 say "cargo build --release --bin lineage --example synth_passages"
 cargo build --release --quiet --bin lineage --example synth_passages
 export PYSPARK_PYTHON="$venv/bin/python"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 mkdir -p "$work"
 
 # seconds COMMAND...: runs it, prints its wall time in seconds to fd 3.

@@ -13,6 +13,8 @@ cd "$ROOT"
 say "cargo build --release --bin lineage (the CLI the tests compare with)"
 cargo build --release --quiet --bin lineage
 export LINEAGE_BIN="$ROOT/target/release/lineage"
-# Spark's Python workers run the virtualenv's interpreter, as the driver does.
+# Spark's Python workers run the virtualenv's interpreter, as the driver
+# does; local mode binds to the loopback address, nothing else.
 export PYSPARK_PYTHON="$ROOT/target/py-venv/bin/python"
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 exec "$ROOT/target/py-venv/bin/python" -m pytest python/tests -q -p no:cacheprovider "$@"
