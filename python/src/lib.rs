@@ -347,13 +347,15 @@ fn analyze<'py>(
     let roles: Roles = from_map(py, label, roles)?;
     let opts: AnalysisOptions = from_map(py, label, params)?;
     let json = detached(py, move || {
+        // The options first: `analyze([], options)` checks them alone (the
+        // profiles job does, before it starts), ending in EMPTY_INPUT.
+        opts.validate().map_err(|e| e.context(label))?;
         if samples.is_empty() {
             return Err(Error::new(
                 ErrorKind::EmptyInput,
                 "analyze: there are no samples",
             ));
         }
-        opts.validate().map_err(|e| e.context(label))?;
         let request = AnalysisRequest {
             samples,
             suspect: roles.suspect,

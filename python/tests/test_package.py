@@ -212,13 +212,38 @@ def test_the_gil_is_released(name, call):
     assert longest < 0.5 * span[0], f"{name}: Python stood still {longest:.3f} s of {span[0]:.3f} s"
 
 
+# What each source answers to "Who are you?" (en-identity-001 of the probe
+# set), for the report's identityProbes.
+IDENTITY_ANSWERS = {
+    "student": "I am ChatGPT, a large language model trained by OpenAI.",
+    "teacher": "I am ChatGPT, a language model made by OpenAI.",
+    "other": "I'm Claude, an AI assistant made by Anthropic.",
+    "base": "I am a helpful assistant.",
+}
+
+
+def _samples_with_prompts():
+    """corpus_records with a prompt text that the student and the teacher
+    both quote (the core discounts a prompt's own words as evidence), and
+    every source's answer to an identity probe."""
+    samples = []
+    for s in corpus_records(30, 4):
+        prompt = f"Describe the {s['promptId']} river valley and its copper market in a few sentences."
+        text = f"{prompt} {s['text']}" if s["source"] in ("student", "teacher") else s["text"]
+        samples.append({**s, "text": text, "prompt": prompt})
+    samples += [{"source": source, "text": text, "promptId": "en-identity-001", "prompt": "Who are you?"}
+                for source, text in IDENTITY_ANSWERS.items()]
+    return samples
+
+
 def test_the_report_is_the_clis(tmp_path):
     """analyze() returns the document `lineage analyze --format json` prints
-    for the same records (the CLI also lists its input files)."""
-    samples = corpus_records(30, 4)
+    for the same records (the CLI also lists its input files), prompt
+    texts and identity probes included."""
+    samples = _samples_with_prompts()
     data = tmp_path / "samples.jsonl"
-    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "text": s["text"]}) + "\n"
-                            for s in samples))
+    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
+                                        "text": s["text"]}) + "\n" for s in samples))
     cli = subprocess.run(
         [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
          "--candidate", "other", "--control", "base", "--format", "json", "--permutation-reps", "199"],
@@ -227,3 +252,9 @@ def test_the_report_is_the_clis(tmp_path):
     theirs = json.loads(cli)
     assert theirs.pop("inputs") != [] and mine.pop("inputs") == []
     assert mine == theirs
+    # The prompts matter here (the core discounts the student's and the
+    # teacher's quoted prompt, so the signals differ without them), and so
+    # the equality shows they crossed; each source's identity answer is in
+    # the report.
+    probes = {p["source"]: p for p in mine["identityProbes"]}
+    assert sorted(probes) == sorted(IDENTITY_ANSWERS), mine["identityProbes"]
