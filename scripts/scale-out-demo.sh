@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Spark jobs (python/lineage/spark.py) in local mode beside the
+# The Spark jobs (python/lineage/spark.py, spark_cli.py) in local mode beside the
 # single-machine CLI, on the same inputs:
 #   1. generated outputs with planted passages (examples/synth_passages.rs
 #      from the dev data's sentences; python/tests/corpora.py when the dev

@@ -40,16 +40,16 @@ analyze`` or the page can rerun exactly this analysis) with the report in
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
+
+from pyspark.accumulators import AccumulatorParam
 
 from . import LineageError, Profile, analyze, candidate_pairs, parse_record, sketch, verify
 
@@ -60,6 +60,8 @@ OFFSET_BITS = 40
 ASCII_WHITESPACE = b" \t\n\r\x0c"
 # Texts profiled at once by a task before their profile is merged.
 PROFILE_BATCH = 1000
+# Malformed lines shown by name, as the CLI shows its first five.
+MALFORMED_SHOWN = 5
 
 
 def _error(code: str, message: str) -> LineageError:
@@ -80,6 +82,34 @@ class Shard:
     stem: str
 
 
+class _Malformed(AccumulatorParam):
+    """Malformed lines: (count, the first few as (shard index, line number,
+    message)), the lowest kept whatever order the tasks end in."""
+
+    def zero(self, value: Any) -> tuple[int, list]:
+        return 0, []
+
+    def addInPlace(self, a: tuple[int, list], b: tuple[int, list]) -> tuple[int, list]:
+        return a[0] + b[0], sorted(a[1] + b[1])[:MALFORMED_SHOWN]
+
+
+def local_files(given: str) -> list[str]:
+    """The ``.jsonl`` files of a local input (a file, or a directory's
+    files sorted by name), or ``READ_FAILED`` as the CLI says it."""
+    if os.path.isdir(given):
+        found = sorted(f for f in os.listdir(given) if f.lower().endswith(".jsonl"))
+        paths = [os.path.join(given, f) for f in found]
+        unreadable = [p for p in paths if not (os.path.isfile(p) and os.access(p, os.R_OK))]
+        if unreadable:
+            raise _error("READ_FAILED", f"cannot read {unreadable[0]}: not a readable file")
+        return paths
+    if os.path.isfile(given) and os.access(given, os.R_OK):
+        return [given]
+    if os.path.isfile(given):
+        raise _error("READ_FAILED", f"cannot read {given}: permission denied")
+    raise _error("READ_FAILED", f"cannot read {given}: no such file or directory")
+
+
 def list_shards(spark: Any, inputs: list[str]) -> list[Shard]:
     """The ``.jsonl`` files of ``inputs`` in the CLI's order: each input in
     turn, a directory's files sorted by name."""
@@ -94,13 +124,7 @@ def list_shards(spark: Any, inputs: list[str]) -> list[Shard]:
     names: list[str] = []
     for given in inputs:
         if "://" not in given:
-            if os.path.isdir(given):
-                found = sorted(f for f in os.listdir(given) if f.lower().endswith(".jsonl"))
-                names.extend(os.path.join(given, f) for f in found)
-            elif os.path.isfile(given):
-                names.append(given)
-            else:
-                raise _error("READ_FAILED", f"cannot read {given}: neither a file nor a directory")
+            names.extend(local_files(given))
             continue
         fs, path = qualified(given)
         if not fs.exists(path):
@@ -146,13 +170,21 @@ def _lines(content: bytes) -> Iterator[tuple[int, int, bytes]]:
 
 
 def _records(shard: Shard, content: bytes, malformed: Any) -> Iterator[tuple[int, int, dict]]:
-    """(doc id, line number, record) of each readable record of a shard."""
+    """(doc id, line number, record) of each readable record of a shard;
+    each malformed line is added to ``malformed`` (if not None)."""
     base = shard.index << OFFSET_BITS
     for offset, number, line in _lines(content):
         try:
             yield base | offset, number, parse_record(line, shard.stem)
-        except LineageError:
-            malformed.add(1)
+        except LineageError as e:
+            if malformed is not None:
+                message = e.message.removeprefix("parse_record: ")
+                malformed.add((1, [(shard.index, number, message)]))
+
+
+def _malformed_lines(malformed: Any, shards: list[Shard]) -> list[str]:
+    """The first malformed lines as the CLI prints them (FILE:LINE: why)."""
+    return [f"{shards[i].name}:{line}: {message}" for i, line, message in malformed.value[1]]
 
 
 def _read(sc: Any, shards: list[Shard]):
@@ -242,11 +274,14 @@ def find_passages(
     sc = spark.sparkContext
     options = {"minWords": 20, "maxBucket": 64, **(options or {})}
     sketch("", options)  # checks the options here, before any task runs
+    if partitions is not None and partitions < 1:
+        raise _error("BAD_ARGUMENT", f"partitions must be at least 1, got {partitions}")
     if _exists(spark, out):
         raise _error("BAD_ARGUMENT", f"{out} exists: the hits go to a new directory")
     shards = list_shards(spark, inputs)
     partitions = partitions or max(2, sc.defaultParallelism * 2)
-    malformed, texts, n_entries, dropped = (sc.accumulator(0) for _ in range(4))
+    malformed = sc.accumulator((0, []), _Malformed())
+    texts, n_entries, dropped = (sc.accumulator(0) for _ in range(3))
     start = time.perf_counter()
 
     entries = _read(sc, shards).flatMap(lambda item: _entries(item, options, malformed, texts, n_entries))
@@ -280,7 +315,8 @@ def find_passages(
     return {
         "texts": texts.value,
         "files": len(shards),
-        "malformed": malformed.value,
+        "malformed": malformed.value[0],
+        "malformed_lines": _malformed_lines(malformed, shards),
         "entries": n_entries.value,
         "dropped": dropped.value,
         "candidate_pairs": n_pairs,
@@ -339,18 +375,19 @@ def build_profiles(
     ``report.json`` into the local directory ``out``. Returns counts and
     the report."""
     sc = spark.sparkContext
-    if max_prompts < 1:
-        raise _error("BAD_ARGUMENT", f"max_prompts must be at least 1, got {max_prompts}")
+    check_profiles_args(out, suspect, candidates, control, max_prompts, analysis_options)
     shards = list_shards(spark, inputs)
-    os.makedirs(out, exist_ok=True)
-    malformed = sc.accumulator(0)
+    os.makedirs(out)
+    malformed = sc.accumulator((0, []), _Malformed())
     start = time.perf_counter()
 
-    def records():
-        return _read(sc, shards).flatMap(lambda item: _records(item[0], item[1], malformed))
+    def records(count_malformed: bool = False):
+        acc = malformed if count_malformed else None
+        return _read(sc, shards).flatMap(lambda item: _records(item[0], item[1], acc))
 
+    # The corpus is read three times; its malformed lines count once.
     profiles = (
-        records()
+        records(count_malformed=True)
         .map(lambda r: (r[2]["source"], r[2]["text"]))
         .mapPartitions(lambda rows: _profile_partition(rows, profile_options))
         .reduceByKey(_merge)
@@ -394,7 +431,8 @@ def build_profiles(
         f.write("\n")
     return {
         "files": len(shards),
-        "malformed": malformed.value,
+        "malformed": malformed.value[0],
+        "malformed_lines": _malformed_lines(malformed, shards),
         "sources": {source: p.texts for source, p in profiles},
         "prompts": len(prompts),
         "samples": len(samples),
@@ -403,69 +441,26 @@ def build_profiles(
     }
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lineage_job.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--master", help="Spark master (default: spark-submit's, or local[*])")
-    sub = parser.add_subparsers(dest="job", required=True)
-    p = sub.add_parser("passages", help="verbatim passages shared by two texts (lineage passages)")
-    p.add_argument("inputs", nargs="+")
-    p.add_argument("--out", required=True, help="directory of JSONL hits to create")
-    p.add_argument("--min-words", type=int, default=20)
-    p.add_argument("--max-bucket", type=int, default=64)
-    p.add_argument("--same-source", action="store_true")
-    p.add_argument("--partitions", type=int, help="shuffle partitions (default: 2 per core)")
-    q = sub.add_parser("profiles", help="per-source profiles and the analysis of a sample of prompts")
-    q.add_argument("inputs", nargs="+")
-    q.add_argument("--out", required=True, help="local directory for profiles.jsonl, samples.jsonl, report.json")
-    q.add_argument("--suspect", required=True)
-    q.add_argument("--candidate", action="append", required=True)
-    q.add_argument("--control")
-    q.add_argument("--max-prompts", type=int, default=1000)
-    q.add_argument("--options", type=json.loads, default={}, help="analysis parameters as a JSON object")
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    # Local mode's Python workers run this interpreter unless told otherwise.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.appName(f"lineage {args.job}")
-    if args.master:
-        builder = builder.master(args.master)
-    spark = builder.getOrCreate()
+def check_profiles_args(
+    out: str,
+    suspect: str,
+    candidates: list[str],
+    control: str | None,
+    max_prompts: int,
+    analysis_options: dict | None,
+) -> None:
+    """The profiles job's arguments, checked before any Spark work: the
+    output is a new local directory, the analysis options are the core's
+    (``analyze`` of no samples checks them, then says EMPTY_INPUT)."""
+    if max_prompts < 1:
+        raise _error("BAD_ARGUMENT", f"max_prompts must be at least 1, got {max_prompts}")
+    if "://" in out:
+        raise _error("BAD_ARGUMENT", f"{out}: the profiles job writes to a local directory (the driver's)")
+    if os.path.exists(out):
+        raise _error("BAD_ARGUMENT", f"{out} exists: the profiles and the report go to a new directory")
+    roles = {"suspect": suspect, "candidates": candidates, "control": control}
     try:
-        if args.job == "passages":
-            options = {"minWords": args.min_words, "maxBucket": args.max_bucket}
-            s = find_passages(spark, args.inputs, args.out, options, args.same_source, args.partitions)
-            print(
-                f"passages: {s['texts']} texts in {s['files']} files ({s['malformed']} malformed lines), "
-                f"{s['entries']} sketch entries, {s['dropped']} buckets dropped as stock phrases "
-                f"(> {args.max_bucket} texts), {s['candidate_pairs']} candidate pairs, "
-                f"{s['verified_pairs']} verified pairs, {s['passages']} passages of >= {args.min_words} words; "
-                f"sketch and buckets {s['seconds']['sketch_and_buckets']:.2f} s, all {s['seconds']['all']:.2f} s",
-                file=sys.stderr,
-            )
-        else:
-            s = build_profiles(
-                spark, args.inputs, args.out, args.suspect, args.candidate, args.control,
-                args.max_prompts, args.options,
-            )
-            v = s["report"]["verdict"]
-            print(
-                f"profiles: {len(s['sources'])} sources in {s['files']} files ({s['malformed']} malformed lines), "
-                f"profiles {s['seconds']['profiles']:.2f} s; analysis of {s['prompts']} prompts "
-                f"({s['samples']} answers): {v.get('kind')} {v.get('top')}; all {s['seconds']['all']:.2f} s",
-                file=sys.stderr,
-            )
-        return 0
+        analyze([], {**(analysis_options or {}), **roles})
     except LineageError as e:
-        print(f"error: {e.code}: {e.message}", file=sys.stderr)
-        return 2
-    finally:
-        spark.stop()
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        if e.code != "EMPTY_INPUT":
+            raise

@@ -15,6 +15,7 @@ import pytest
 
 import lineage
 from lineage import spark as jobs
+from lineage import spark_cli
 
 from conftest import LINEAGE_BIN, PLANTED, corpus_records, write_passage_corpus
 
@@ -42,9 +43,12 @@ def corpus(tmp_path_factory):
     return write_passage_corpus(tmp_path_factory.mktemp("corpus"))[0].parent
 
 
-def _cli_passages(inputs, args):
+def _cli_passages(inputs, args, warnings=None):
+    """The CLI's hits and summary counts; its warnings appended to ``warnings``."""
     run = subprocess.run([LINEAGE_BIN, "passages", *inputs, *args], check=True, capture_output=True, text=True)
     summary = re.search(r"(\d+) buckets dropped .* (\d+) candidate pairs, (\d+) verified pairs", run.stderr)
+    if warnings is not None:
+        warnings.extend(line for line in run.stderr.splitlines() if line.startswith("warning: "))
     return run.stdout.splitlines(), tuple(int(g) for g in summary.groups())
 
 
@@ -64,7 +68,8 @@ PASSAGE_CASES = [
 @pytest.mark.parametrize("name,cli_args,options,same_source,least", PASSAGE_CASES, ids=[c[0] for c in PASSAGE_CASES])
 def test_passages_equal_the_clis(spark, corpus, tmp_path, name, cli_args, options, same_source, least):
     inputs = [str(corpus)]
-    cli, (dropped, candidates, verified) = _cli_passages(inputs, cli_args)
+    warnings = []
+    cli, (dropped, candidates, verified) = _cli_passages(inputs, cli_args, warnings)
     stats = jobs.find_passages(spark, inputs, str(tmp_path / "hits"), options, same_source, partitions=3)
     mine = _spark_lines(tmp_path / "hits")
     assert len(cli) >= least, f"{name}: the CLI found only {len(cli)} passages"
@@ -73,6 +78,9 @@ def test_passages_equal_the_clis(spark, corpus, tmp_path, name, cli_args, option
     assert sorted(mine) == sorted(cli)
     assert (stats["dropped"], stats["candidate_pairs"], stats["verified_pairs"]) == (dropped, candidates, verified)
     assert stats["passages"] == len(cli) and stats["malformed"] == 8
+    # The malformed lines named as the CLI names them (the first five).
+    shown = [f"warning: {line}" for line in stats["malformed_lines"]]
+    assert shown == warnings[:5] and len(shown) == 5
     # Every planted passage is found (the first one's two records share a
     # source, so it counts only with same_source).
     found = " ".join(json.loads(line)["text"] for line in mine)
@@ -106,8 +114,17 @@ JOB_ERRORS = [
     ("no .jsonl inside", lambda s, d: jobs.find_passages(s, [str(d)], str(d / "o2")), "EMPTY_INPUT"),
     ("bad option", lambda s, d: jobs.find_passages(s, [str(d)], str(d / "o3"), {"minWords": 0}), "BAD_ARGUMENT"),
     ("output exists", lambda s, d: jobs.find_passages(s, [str(d)], str(d)), "BAD_ARGUMENT"),
+    ("bad partitions", lambda s, d: jobs.find_passages(s, [str(d)], str(d / "o5"), partitions=0), "BAD_ARGUMENT"),
+    ("a shard that is a dangling link", lambda s, d: (os.symlink(d / "absent", d / "gone.jsonl"),
+                                                      jobs.find_passages(s, [str(d)], str(d / "o6"))), "READ_FAILED"),
+    ("missing URI", lambda s, d: jobs.find_passages(s, [f"file://{d}/absent.jsonl"], str(d / "o7")), "READ_FAILED"),
     ("bad max_prompts", lambda s, d: jobs.build_profiles(s, [str(d)], str(d / "o4"), "a", ["b", "c"], max_prompts=0),
      "BAD_ARGUMENT"),
+    ("profiles output exists", lambda s, d: jobs.build_profiles(s, [str(d)], str(d), "a", ["b", "c"]), "BAD_ARGUMENT"),
+    ("profiles output not local", lambda s, d: jobs.build_profiles(s, [str(d)], "s3a://b/out", "a", ["b", "c"]),
+     "BAD_ARGUMENT"),
+    ("bad analysis option", lambda s, d: jobs.build_profiles(s, [str(d)], str(d / "o8"), "a", ["b", "c"],
+                                                             analysis_options={"alpha": 2.0}), "BAD_ARGUMENT"),
 ]
 
 
@@ -116,6 +133,46 @@ def test_job_errors(spark, tmp_path, name, call, code):
     with pytest.raises(lineage.LineageError) as caught:
         call(spark, tmp_path)
     assert caught.value.code == code, f"{name}: {caught.value.code}: {caught.value.message}"
+
+
+# (arguments, exit status, what stderr says): refused before Spark starts.
+MAIN_ERRORS = [
+    (["passages", "{d}/absent", "--out", "{d}/o"], 2, "error: READ_FAILED: cannot read {d}/absent"),
+    (["passages", "{d}", "--out", "{d}"], 2, "error: BAD_ARGUMENT: {d} exists"),
+    (["passages", "{d}", "--out", "{d}/o", "--min-words", "0"], 2, "error: BAD_ARGUMENT: sketch: options: minWords"),
+    (["passages", "{d}", "--out", "{d}/o", "--partitions", "-1"], 2, "error: BAD_ARGUMENT: --partitions"),
+    (["passages", "{d}", "--out", "{d}/o", "--min-wrds", "3"], 2, "unrecognized arguments: --min-wrds"),
+    (["profiles", "{d}", "--out", "{d}/p", "--suspect", "a", "--candidate", "b", "--options", '{{"sed": 1}}'], 2,
+     "error: BAD_ARGUMENT: analyze: options.sed: unknown field"),
+    (["profiles", "{d}", "--out", "{d}/p", "--suspect", "a", "--candidate", "b", "--options", "[1]"], 2,
+     "invalid JSON object value"),
+]
+
+
+@pytest.mark.parametrize("argv,status,says", MAIN_ERRORS, ids=[" ".join(c[0][:1] + c[0][4:]) for c in MAIN_ERRORS])
+def test_job_command_refuses_bad_input_in_one_line(tmp_path, capsys, argv, status, says):
+    (tmp_path / "a.jsonl").write_text('{"source": "a", "text": "one"}\n')
+    argv = [a.format(d=tmp_path) for a in argv]
+    try:
+        got = spark_cli.main(argv)
+    except SystemExit as e:  # argparse's own errors
+        got = e.code
+    err = capsys.readouterr().err
+    assert got == status and says.format(d=tmp_path) in err, err
+    assert "Traceback" not in err and "\tat " not in err
+
+
+def test_a_failed_spark_job_is_one_line(spark, tmp_path):
+    """A task's Python error and a JVM error come out as their last cause,
+    not as Spark's stack traces."""
+    sc = spark.sparkContext
+    with pytest.raises(Exception) as caught:
+        sc.parallelize([1], 1).map(lambda x: x // 0).collect()
+    assert spark_cli._spark_failure(caught.value) == "ZeroDivisionError: integer division or modulo by zero"
+    with pytest.raises(Exception) as caught:
+        sc.binaryFiles(f"file://{tmp_path}/absent.jsonl").count()
+    line = spark_cli._spark_failure(caught.value)
+    assert "absent.jsonl" in line and "\n" not in line, line
 
 
 def _close(a, b, path=""):
@@ -146,6 +203,8 @@ def test_profiles_and_the_analysis(spark, tmp_path):
         with open(data / f"part-{s}.jsonl", "w", encoding="utf-8") as f:
             for r in records[s::3]:
                 f.write(json.dumps({"source": r["source"], "prompt_id": r["promptId"], "text": r["text"]}) + "\n")
+            if s == 1:
+                f.write("{not json\n")
     out = tmp_path / "out"
     stats = jobs.build_profiles(
         spark, [str(data)], str(out), "student", ["teacher", "other"], "base",
@@ -169,6 +228,8 @@ def test_profiles_and_the_analysis(spark, tmp_path):
     assert sorted((s["source"], s["prompt_id"]) for s in samples) == sorted(
         (source, p) for p in prompts for source in ["student", "teacher", "other", "base"])
     assert (stats["prompts"], stats["samples"]) == (25, 100)
+    # The corpus is read three times; its one malformed line counts once.
+    assert stats["malformed"] == 1 and stats["malformed_lines"][0].startswith(f"{data / 'part-1.jsonl'}:")
 
     # The report is the CLI's on the samples the job wrote.
     cli = subprocess.run(
