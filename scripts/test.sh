@@ -25,7 +25,8 @@ stages=()
 # then adds its test counts to the totals. Counts are read from libtest's
 # "test result: ok. N passed; M failed" lines (cargo test and
 # wasm-bindgen-test-runner) and from node --test's "pass N" / "fail N"
-# summary; a stage without such lines is one check.
+# summary and pytest's "N passed, M failed in T s"; a stage without such
+# lines is one check.
 stage() {
     local name="$1"
     shift
@@ -38,6 +39,11 @@ stage() {
     f="$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | awk '{s+=$1} END {print s+0}')"
     p=$((p + $(sed -n 's/^[^a-z]* pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
     f=$((f + $(sed -n 's/^[^a-z]* fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
+    # pytest's closing line: "N passed, M failed, K errors in 12.3s".
+    local py
+    py="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$log" || true)"
+    p=$((p + $(echo "$py" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')))
+    f=$((f + $(echo "$py" | grep -oE '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')))
     if [ "$p" = 0 ] && [ "$f" = 0 ]; then
         if [ "$rc" = 0 ]; then p=1; else f=1; fi
     elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
@@ -66,6 +72,9 @@ stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
 # A debug build with the test-only panic trigger, for tests/e2e/panic.test.mjs.
 stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"
 stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/*.test.mjs
+# The Python package (wheel built and installed into target/py-venv) and
+# its Spark jobs in local[2] against the CLI; about two minutes.
+stage "tests (python + spark)" "$ROOT/scripts/test-python.sh"
 # Ten seconds of libFuzzer per target (scripts/fuzz.sh 600 for a long run).
 stage "fuzz (short)" "$ROOT/scripts/fuzz.sh" 10
 
