@@ -90,12 +90,6 @@ export function version() {
 export function schemaVersion() {
   return call(() => glue.schemaVersion());
 }
-/** Present only in test builds (the `panic-test` cargo feature). */
-export const triggerPanicForTest =
-  "triggerPanicForTest" in glue ? (message) => call(() => glue.triggerPanicForTest(message)) : undefined;
-/** Present only in test builds (the `panic-test` cargo feature). */
-export const triggerTrapForTest = "triggerTrapForTest" in glue ? () => call(() => glue.triggerTrapForTest()) : undefined;
-
 export class Workspace extends glue.Workspace {
   #generation = generation;
 

@@ -19,12 +19,17 @@ export class LineageWorker {
 
   /** @param {{ url?: string | URL }} [options] where worker-thread.js is served (default: beside this file) */
   constructor(options = {}) {
-    this.#url = options.url ?? new URL("./worker-thread.js", import.meta.url);
+    this.#url = options.url ?? null;
   }
 
   #start() {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(this.#url, { type: "module" });
+    // The default is written out literally: bundlers (Vite, webpack,
+    // Rollup, esbuild) find and emit worker-thread.js only from exactly
+    // `new Worker(new URL("./worker-thread.js", import.meta.url), ...)`.
+    const worker = this.#url
+      ? new Worker(this.#url, { type: "module" })
+      : new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" });
     worker.onmessage = ({ data }) => {
       const job = this.#pending.get(data.id);
       if (!job) return; // an answer to a cancelled job

@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: paths, a free port, and the page server
 // started exactly as the run command starts it (scripts/serve.sh).
 import { spawn } from "node:child_process";
-import { chromium } from "playwright-core";
+import { chromium, firefox } from "playwright-core";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -10,17 +10,34 @@ export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const pkgDir = `${root}www/pkg/`;
 
 /**
- * Starts the page server (scripts/serve.sh) and the system Chromium
- * (`CHROMIUM`, default /usr/bin/chromium; no browser is downloaded).
- * Returns { server, browser, stop }.
+ * The browser the end-to-end tests drive: `LINEAGE_BROWSER=firefox` for
+ * the system Firefox ESR (`FIREFOX`, default /usr/bin/firefox-esr), driven
+ * over WebDriver BiDi (playwright-core's "moz-firefox" channel: the stock
+ * browser, not Playwright's patched build), else the system Chromium
+ * (`CHROMIUM`, default /usr/bin/chromium). No browser is downloaded.
  */
-export async function startBrowser() {
-  const server = await startServer();
-  const browser = await chromium.launch({
+export const BROWSER = process.env.LINEAGE_BROWSER === "firefox" ? "firefox" : "chromium";
+export const isFirefox = BROWSER === "firefox";
+
+/** Launches the browser of BROWSER, headless. */
+export function launchBrowser() {
+  if (isFirefox) {
+    return firefox.launch({ channel: "moz-firefox", executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr", headless: true });
+  }
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * Starts the page server (scripts/serve.sh) and the browser (launchBrowser).
+ * Returns { server, browser, stop }.
+ */
+export async function startBrowser() {
+  const server = await startServer();
+  const browser = await launchBrowser();
   const stop = async () => {
     await browser.close();
     await server.stop();
