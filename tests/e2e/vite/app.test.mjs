@@ -12,7 +12,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, launchBrowser, root } from "./helpers.mjs";
+import { freePort, launchBrowser, root } from "../helpers.mjs";
 
 const pkg = `${root}pkg`;
 let app;
