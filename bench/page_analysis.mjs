@@ -38,7 +38,7 @@ try {
     }).observe({ type: "longtask", buffered: true });
   });
   await page.goto(server.url);
-  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset.engine === "ready", null, { timeout: 30_000 });
   const mark = (name) => page.evaluate((n) => (window.__marks = [...(window.__marks ?? []), [n, performance.now()]]), name);
   await mark("files");
   let t = performance.now();
@@ -51,7 +51,7 @@ try {
   await mark("analysis");
   t = performance.now();
   await page.locator("#analyze").click();
-  await page.locator("#status", { hasText: /^(Done in|Error)/ }).waitFor({ timeout: 1_800_000 });
+  await page.locator("#status", { hasText: /^(Done in|The analysis stopped)/ }).waitFor({ timeout: 1_800_000 });
   const status = await page.locator("#status").textContent();
   if (!status.startsWith("Done")) throw new Error(status);
   await page.locator("#chart-pca svg").waitFor();

@@ -75,6 +75,9 @@ export function preflight(samples, options) {
 export function countItems(samples, items) {
   return call(() => glue.countItems(samples, items));
 }
+export function panelText(samples, options) {
+  return call(() => glue.panelText(samples, options));
+}
 export function reportMarkdown(report) {
   return call(() => glue.reportMarkdown(report));
 }
@@ -120,6 +123,10 @@ export class Workspace extends glue.Workspace {
   addFile(file, options, onProgress) {
     this.#live("addFile");
     return callAsync(() => super.addFile(file, options, onProgress));
+  }
+  addPanel(file, options, onProgress) {
+    this.#live("addPanel");
+    return callAsync(() => super.addPanel(file, options, onProgress));
   }
   records() {
     this.#live("records");

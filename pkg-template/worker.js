@@ -4,6 +4,7 @@
 //   const worker = new LineageWorker();
 //   const report = await worker.analyze(samples, options, { onProgress, signal });
 //   const { records, errors } = await worker.readFile(file, { name: file.name });
+//   const { records, panel } = await worker.readPanel(panelFile);
 //   const spans = await worker.call("sharedSpans", [a, b]);
 //
 // Progress is the core's own (stage names and fractions). Aborting the
@@ -84,6 +85,18 @@ export class LineageWorker {
    */
   readFile(file, options, control) {
     return this.call("readFile", [file, options], control);
+  }
+
+  /**
+   * Reads a reference panel (`.lineage.jsonl.gz`) in the worker with
+   * `Workspace.addPanel`; resolves with what it added, the panel's header
+   * (`panel`) and the records.
+   * @param {Blob} file
+   * @param {import("./index.js").InputOptions} [options]
+   * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
+   */
+  readPanel(file, options, control) {
+    return this.call("readPanel", [file, options], control);
   }
 
   /**

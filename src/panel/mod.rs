@@ -41,8 +41,10 @@ pub const EXTENSION: &str = ".lineage.jsonl.gz";
 /// gzip bomb stops here, not in the allocator).
 pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
 
-/// The first line of a panel.
+/// The first line of a panel (in the JS package, also named `PanelHeader`:
+/// the fields as in the file, snake_case).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// The schema version ([`SCHEMA_VERSION`]).
     pub lineage_panel: u64,
@@ -58,6 +60,7 @@ pub struct Header {
 
 /// The prompt set of a panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProbeSet {
     pub id: String,
     /// SHA-256 of the prompt file the answers were collected with.
@@ -66,6 +69,7 @@ pub struct ProbeSet {
 
 /// One model of a panel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PanelSource {
     /// The source name of its records.
     pub source: String,
@@ -78,12 +82,14 @@ pub struct PanelSource {
     /// last collection time, and under `varies` the settings that differ
     /// between its records. Empty when the records carry no `meta`.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub collection: Map<String, Value>,
 }
 
 /// The role a panel suggests for a source; a user can name others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum SuggestedRole {
     Candidate,
     Control,
@@ -271,6 +277,40 @@ impl Reader {
         PanelError::new(kind, &self.file, Some(self.line), message)
     }
 
+    /// Takes the next line as bytes (without its `\n`), as a stream
+    /// gives them: invalid UTF-8 is an error naming the line.
+    pub fn push_bytes(&mut self, line: &[u8]) -> Result<(), PanelError> {
+        match std::str::from_utf8(line) {
+            Ok(line) => self.push_line(line),
+            Err(e) => Err(PanelError::new(
+                PanelErrorKind::BadRecord,
+                &self.file,
+                Some(self.line + 1),
+                format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+            )),
+        }
+    }
+
+    /// The error of a gzip stream that failed after the lines read so
+    /// far: it ended early (`truncated`), or its data is damaged
+    /// (`detail` says how).
+    pub fn gzip_error(&self, truncated: bool, detail: &str) -> PanelError {
+        let (kind, what) = if truncated {
+            (
+                PanelErrorKind::Truncated,
+                "the gzip stream ends early (the file is incomplete: rebuild or copy it again)"
+                    .to_string(),
+            )
+        } else {
+            (
+                PanelErrorKind::Corrupt,
+                format!("corrupt gzip data: {detail}"),
+            )
+        };
+        let message = format!("{what}, after line {}", self.line);
+        PanelError::new(kind, &self.file, None, message)
+    }
+
     /// Takes the next line. Blank lines are skipped, but the header must
     /// be the first line.
     pub fn push_line(&mut self, line: &str) -> Result<(), PanelError> {
@@ -406,16 +446,44 @@ fn parse_header(line: &str) -> Result<Header, (PanelErrorKind, String)> {
     Ok(header)
 }
 
-/// How to build a panel.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// The error for a panel file whose first bytes (`start`) are not gzip's,
+/// or `None` when they are.
+pub fn not_gzip(file: &str, start: &[u8]) -> Option<PanelError> {
+    if start.starts_with(&[0x1f, 0x8b]) {
+        return None;
+    }
+    let hint = if start.first() == Some(&b'{') {
+        " (it looks like uncompressed JSON Lines: compress it with gzip)"
+    } else {
+        ""
+    };
+    Some(PanelError::new(
+        PanelErrorKind::NotGzip,
+        file,
+        None,
+        format!("not gzip-compressed; a panel is a .lineage.jsonl.gz file{hint}"),
+    ))
+}
+
+/// How to build a panel (in the JS package, also named `PanelOptions`;
+/// camelCase there).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct BuildOptions {
     pub name: String,
     /// RFC 3339 (the caller reads the clock; the core does not).
     pub created: String,
     /// The probe set's id; by default the prompt file named in the
     /// records' `meta` when they all share one.
+    #[serde(default)]
     pub probe_set: Option<String>,
     /// Suggested roles; every other source is a candidate.
+    #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, SuggestedRole>")
+    )]
     pub roles: BTreeMap<String, SuggestedRole>,
 }
 

@@ -1,16 +1,25 @@
 // The four charts, drawn as SVG with createElementNS (user-supplied names
-// enter as text nodes). Each is a <figure> with role="img", <title> and
-// <desc>, and a button that saves the SVG as a file.
-import { download, h, num, s } from "./dom.js";
+// enter as text nodes, bidi-isolated). Each is a <figure> with role="img",
+// <title> and <desc>, and a button that saves the SVG as a file. Every
+// chart is sized from its measured labels, so nothing is clipped, and a
+// source has one colour in every chart (`sourceColors`).
+import { download, h, iso, num, s, textWidth } from "./dom.js";
 
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
+
+/** One colour per source, in the report's order of sources (kinship order), shared by every chart. */
+export function sourceColors(names) {
+  return new Map(names.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+}
+
+const widest = (labels, size = 12) => Math.max(0, ...labels.map((l) => textWidth(l, size)));
 const INK = "currentColor";
 const FONT = { "font-family": "system-ui, sans-serif", "font-size": 12 };
 
 let uid = 0;
 
-/** A <figure> holding an accessible SVG and its "Download SVG" button. */
-function figure(key, title, desc, width, height, draw) {
+/** A <figure> holding an accessible SVG, an optional note and its "Download SVG" button. */
+function figure(key, title, desc, width, height, draw, note = null) {
   const n = uid++;
   const svg = s(
     "svg",
@@ -32,7 +41,8 @@ function figure(key, title, desc, width, height, draw) {
   return h(
     "figure",
     { class: "chart-figure", id: `chart-${key}`, "data-chart": key },
-    h("div", { class: "chart-scroll" }, svg),
+    h("div", { class: "chart-scroll", tabindex: 0, role: "group", "aria-label": title }, svg),
+    note ? h("p", { class: "chart-note", id: `chart-note-${key}` }, note) : null,
     h("figcaption", {}, title, " ", h("button", { type: "button", class: "small", onclick: save }, `Download SVG (${key})`)),
   );
 }
@@ -40,20 +50,20 @@ function figure(key, title, desc, width, height, draw) {
 const text = (x, y, str, attrs = {}) => s("text", { x, y, fill: INK, ...attrs }, str);
 
 /** Per-candidate scores with intervals, one panel per signal (and the combined ranking first). */
-export function scoresChart(report) {
-  const candidates = report.verdict.ranking.map((r) => r.candidate);
+export function scoresChart(report, colors) {
   const panels = [
     { name: "combined", rows: report.verdict.ranking.map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
     ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: sig.scores })),
   ];
   const rowH = 18;
-  const left = 170;
+  const names = panels.flatMap((p) => p.rows.map((r) => iso(r.candidate)));
+  const left = Math.ceil(Math.max(widest(names) + 24, widest(panels.map((p) => p.name), 13) - 40, 120));
   const plotW = 380;
-  const width = left + plotW + 90;
-  const heights = panels.map((p) => 26 + p.rows.length * rowH + 10);
+  const width = left + plotW + 70;
+  const heights = panels.map((p) => 34 + p.rows.length * rowH + 10);
   const height = heights.reduce((a, b) => a + b, 0) + 10;
   const desc = panels
-    .map((p) => `${p.name}: ${p.rows.map((r) => `${r.candidate} ${num(r.score)} [${num(r.low)}, ${num(r.high)}]`).join("; ")}`)
+    .map((p) => `${p.name}: ${p.rows.map((r) => `${iso(r.candidate)} ${num(r.score)} [${num(r.low)}, ${num(r.high)}]`).join("; ")}`)
     .join(". ");
   return figure("scores", "Scores per candidate and signal (higher = more alike), with intervals", desc, width, height, (svg) => {
     let y = 10;
@@ -64,18 +74,19 @@ export function scoresChart(report) {
       if (!(hi > lo)) [lo, hi] = [lo - 1, hi + 1];
       const pad = (hi - lo) * 0.05;
       const x = (v) => left + ((v - lo + pad) / (hi - lo + 2 * pad)) * plotW;
-      svg.append(text(4, y + 14, p.name, { "font-weight": "bold" }), text(left + plotW + 6, y + 14, "score", { "font-size": 10 }));
-      svg.append(s("line", { x1: left, x2: left + plotW, y1: y + 20, y2: y + 20, stroke: INK, "stroke-opacity": 0.3 }));
-      svg.append(text(left, y + 14, num(lo + 0, 2), { "font-size": 10 }), text(left + plotW, y + 14, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
+      // The panel's name on its own line, the axis ends on the next.
+      svg.append(text(4, y + 12, p.name, { "font-weight": "bold" }), text(left + plotW + 6, y + 24, "score", { "font-size": 10 }));
+      svg.append(s("line", { x1: left, x2: left + plotW, y1: y + 28, y2: y + 28, stroke: INK, "stroke-opacity": 0.3 }));
+      svg.append(text(left, y + 24, num(lo + 0, 2), { "font-size": 10 }), text(left + plotW, y + 24, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
       p.rows.forEach((r, i) => {
-        const cy = y + 26 + i * rowH + rowH / 2;
-        const color = PALETTE[candidates.indexOf(r.candidate) % PALETTE.length] ?? INK;
-        const g = s("g", {}, s("title", {}, `${p.name} · ${r.candidate}: ${num(r.score)} [${num(r.low)}, ${num(r.high)}]`));
-        g.append(text(14, cy + 4, r.candidate));
+        const cy = y + 34 + i * rowH + rowH / 2;
+        const color = colors.get(r.candidate) ?? INK;
+        const g = s("g", {}, s("title", {}, `${p.name} · ${iso(r.candidate)}: ${num(r.score)} [${num(r.low)}, ${num(r.high)}]`));
+        g.append(text(14, cy + 4, iso(r.candidate)));
         if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
           g.append(s("line", { x1: x(r.low), x2: x(r.high), y1: cy, y2: cy, stroke: color, "stroke-width": 2 }));
         }
-        if (Number.isFinite(r.score)) g.append(s("circle", { cx: x(r.score), cy, r: 4.5, fill: color }));
+        if (Number.isFinite(r.score)) g.append(s("circle", { cx: x(r.score), cy, r: 4.5, fill: color, "data-source": r.candidate }));
         g.append(text(left + plotW + 6, cy + 4, num(r.score), { "font-size": 11 }));
         svg.append(g);
       });
@@ -96,18 +107,22 @@ export function heatmapChart(kinship) {
   const names = kinship.sources;
   const n = names.length;
   const cell = Math.max(26, Math.min(48, 360 / Math.max(n, 1)));
-  const left = 150;
-  const top = 120;
-  const width = left + n * cell + 20;
-  const height = top + n * cell + 40;
+  const label = widest(names.map(iso));
+  const left = Math.ceil(label + 16);
+  // Column labels are turned 45°: they rise and run right by label/√2.
+  const rise = Math.ceil(label * Math.SQRT1_2 + 14);
+  const top = Math.max(40, rise);
   const off = kinship.similarity.flatMap((row, i) => row.filter((_, j) => j !== i));
   const lo = off.length ? Math.min(...off) : 0;
   const hi = off.length ? Math.max(...off) : 1;
-  const desc = names.map((a, i) => `${a}: ${names.map((b, j) => (i === j ? null : `${b} ${num(kinship.similarity[i][j], 2)}`)).filter(Boolean).join(", ")}`).join(". ");
+  const note = `Off-diagonal range ${num(lo, 3)} (pale) to ${num(hi, 3)} (dark).`;
+  const width = Math.ceil(Math.max(left + n * cell + 20, left + (n - 0.5) * cell + rise + 10, 8 + textWidth(note, 11) + 8));
+  const height = top + n * cell + 40;
+  const desc = names.map((a, i) => `${iso(a)}: ${names.map((b, j) => (i === j ? null : `${iso(b)} ${num(kinship.similarity[i][j], 2)}`)).filter(Boolean).join(", ")}`).join(". ");
   return figure("kinship", "Kinship heatmap: how alike each pair of sources writes (darker = more alike)", desc, width, height, (svg) => {
     names.forEach((name, i) => {
-      svg.append(text(left - 6, top + i * cell + cell / 2 + 4, name, { "text-anchor": "end" }));
-      svg.append(text(left + i * cell + cell / 2, top - 6, name, { transform: `rotate(-45 ${left + i * cell + cell / 2} ${top - 6})` }));
+      svg.append(text(left - 6, top + i * cell + cell / 2 + 4, iso(name), { "text-anchor": "end" }));
+      svg.append(text(left + i * cell + cell / 2, top - 6, iso(name), { transform: `rotate(-45 ${left + i * cell + cell / 2} ${top - 6})` }));
       names.forEach((other, j) => {
         const v = kinship.similarity[i][j];
         const fill = i === j ? "#9e9e9e" : heat(v, lo, hi);
@@ -116,7 +131,7 @@ export function heatmapChart(kinship) {
           s(
             "g",
             {},
-            s("title", {}, `${name} · ${other}: ${num(v, 3)}`),
+            s("title", {}, `${iso(name)} · ${iso(other)}: ${num(v, 3)}`),
             s("rect", { x: left + j * cell, y: top + i * cell, width: cell - 1, height: cell - 1, fill }),
             text(left + j * cell + cell / 2, top + i * cell + cell / 2 + 4, i === j ? "" : num(v, 2), {
               "text-anchor": "middle",
@@ -127,7 +142,7 @@ export function heatmapChart(kinship) {
         );
       });
     });
-    svg.append(text(left, top + n * cell + 24, `Off-diagonal range ${num(lo, 3)} (pale) to ${num(hi, 3)} (dark).`, { "font-size": 11 }));
+    svg.append(text(8, top + n * cell + 24, note, { "font-size": 11 }));
   });
 }
 
@@ -211,7 +226,7 @@ export function parseNewick(str) {
 }
 
 /** The family tree (average-linkage dendrogram) from the report's Newick string. */
-export function dendrogramChart(newick) {
+export function dendrogramChart(newick, colors) {
   const root = parseNewick(newick);
   const leaves = [];
   let maxDepth = 0;
@@ -230,17 +245,18 @@ export function dendrogramChart(newick) {
   const rowH = 26;
   const left = 20;
   const plotW = 360;
-  const width = left + plotW + 190;
+  const width = Math.ceil(left + plotW + 20 + widest(leaves.map(iso)) + 12);
   const height = leaves.length * rowH + 50;
   const x = (d) => left + (maxDepth > 0 ? d / maxDepth : 0) * plotW;
   const y = (row) => 20 + row * rowH;
   const groups = [];
-  const describe = (n) => (n.children.length ? `(${n.children.map(describe).join(", ")})` : n.name);
+  const describe = (n) => (n.children.length ? `(${n.children.map(describe).join(", ")})` : iso(n.name));
   groups.push(describe(root));
   return figure("tree", "Family tree: sources joined by how alike they write (shorter joins = closer)", `Grouping: ${groups[0]}`, width, height, (svg) => {
     const draw = (n) => {
       if (!n.children.length) {
-        svg.append(text(x(n.depth) + 6, y(n.row) + 4, n.name));
+        svg.append(s("circle", { cx: x(n.depth) + 10, cy: y(n.row), r: 4.5, fill: colors?.get(n.name) ?? INK, "data-source": n.name }));
+        svg.append(text(x(n.depth) + 20, y(n.row) + 4, iso(n.name)));
         return;
       }
       const rows = n.children.map((c) => c.row);
@@ -256,38 +272,69 @@ export function dendrogramChart(newick) {
   });
 }
 
-/** PCA scatter of per-text profiles, coloured by source. */
-export function scatterChart(pca, sources) {
+/**
+ * PCA scatter of per-text profiles, coloured by source, with each source's
+ * centre. Per-text style varies mostly with the prompt, so the two axes
+ * often explain little; the note says how much, and what that means.
+ */
+export function scatterChart(pca, colors) {
   const size = 380;
   const left = 40;
-  const width = left + size + 200;
+  const sources = [...new Set(pca.points.map((p) => p.source))];
+  const legendW = widest(sources.map(iso)) + 40;
+  const width = Math.ceil(left + size + 20 + Math.max(legendW, 120));
   const height = size + 60;
-  const xs = pca.points.map((p) => p.x);
-  const ys = pca.points.map((p) => p.y);
+  // The data range padded by 6% on every side: no dot sits on the frame.
   const span = (v) => {
     const lo = Math.min(...v, 0);
     const hi = Math.max(...v, 0);
-    return [lo, hi > lo ? hi : lo + 1];
+    const pad = (hi > lo ? hi - lo : 1) * 0.06;
+    return [lo - pad, (hi > lo ? hi : lo + 1) + pad];
   };
-  const [x0, x1] = span(xs);
-  const [y0, y1] = span(ys);
+  const [x0, x1] = span(pca.points.map((p) => p.x));
+  const [y0, y1] = span(pca.points.map((p) => p.y));
   const px = (v) => left + ((v - x0) / (x1 - x0)) * size;
   const py = (v) => 10 + size - ((v - y0) / (y1 - y0)) * size;
-  const color = (src) => PALETTE[Math.max(sources.indexOf(src), 0) % PALETTE.length];
-  const counts = new Map();
-  for (const p of pca.points) counts.set(p.source, (counts.get(p.source) ?? 0) + 1);
-  const desc = `${pca.points.length} texts (up to ${pca.perSource} per source) projected on the first two principal components of their style profiles, which explain ${num(100 * pca.explained[0], 1)}% and ${num(100 * pca.explained[1], 1)}% of the variance. ${[...counts].map(([k, v]) => `${k}: ${v} texts`).join(", ")}.`;
-  return figure("pca", "Texts by style (PCA of per-text profiles), coloured by source", desc, width, height, (svg) => {
-    svg.append(s("rect", { x: left, y: 10, width: size, height: size, fill: "none", stroke: INK, "stroke-opacity": 0.3 }));
-    for (const p of pca.points) {
-      svg.append(
-        s("circle", { cx: px(p.x), cy: py(p.y), r: 3.2, fill: color(p.source), "fill-opacity": 0.75 }, s("title", {}, `${p.source}${p.promptId ? ` · ${p.promptId}` : ""}`)),
-      );
-    }
-    svg.append(text(left + size / 2, size + 32, `PC1 (${num(100 * pca.explained[0], 1)}%)`, { "text-anchor": "middle", "font-size": 11 }));
-    svg.append(text(12, 10 + size / 2, `PC2 (${num(100 * pca.explained[1], 1)}%)`, { "font-size": 11, transform: `rotate(-90 12 ${10 + size / 2})`, "text-anchor": "middle" }));
-    [...counts.keys()].forEach((src, i) => {
-      svg.append(s("circle", { cx: left + size + 20, cy: 20 + i * 20, r: 5, fill: color(src) }), text(left + size + 32, 24 + i * 20, src));
-    });
+  const color = (src) => colors.get(src) ?? INK;
+  const centres = sources.map((src) => {
+    const mine = pca.points.filter((p) => p.source === src);
+    return { src, n: mine.length, x: mine.reduce((t, p) => t + p.x, 0) / mine.length, y: mine.reduce((t, p) => t + p.y, 0) / mine.length };
   });
+  const [e1, e2] = pca.explained.map((e) => 100 * e);
+  const desc = `${pca.points.length} texts (up to ${pca.perSource} per source) projected on the first two principal components of their style profiles, which explain ${num(e1, 1)}% and ${num(e2, 1)}% of the variance. ${centres.map((c) => `${iso(c.src)}: ${c.n} texts`).join(", ")}.`;
+  const note =
+    e1 + e2 < 25
+      ? `These two axes hold only ${num(e1 + e2, 1)}% of the differences between texts: each text's style varies in many independent ways, mostly with its prompt, so overlapping clouds do not mean two sources write alike. The large outlined markers are each source's average text; the scores and the kinship heatmap above are the measured comparison.`
+      : `These two axes hold ${num(e1 + e2, 1)}% of the differences between texts. The large outlined markers are each source's average text.`;
+  return figure(
+    "pca",
+    "Texts by style (PCA of per-text profiles), coloured by source",
+    desc,
+    width,
+    height,
+    (svg) => {
+      svg.append(s("rect", { x: left, y: 10, width: size, height: size, fill: "none", stroke: INK, "stroke-opacity": 0.3, class: "frame" }));
+      for (const p of pca.points) {
+        svg.append(
+          s("circle", { cx: px(p.x), cy: py(p.y), r: 3.2, fill: color(p.source), "fill-opacity": 0.75, "data-source": p.source }, s("title", {}, `${iso(p.source)}${p.promptId ? ` · ${p.promptId}` : ""}`)),
+        );
+      }
+      for (const c of centres) {
+        const [cx, cy] = [px(c.x), py(c.y)];
+        svg.append(
+          s(
+            "path",
+            { d: `M${cx} ${cy - 8}L${cx + 8} ${cy}L${cx} ${cy + 8}L${cx - 8} ${cy}Z`, fill: color(c.src), stroke: "#fff", "stroke-width": 2, class: "centre", "data-source": c.src },
+            s("title", {}, `${iso(c.src)}: average of ${c.n} texts`),
+          ),
+        );
+      }
+      svg.append(text(left + size / 2, size + 32, `PC1 (${num(e1, 1)}%)`, { "text-anchor": "middle", "font-size": 11 }));
+      svg.append(text(12, 10 + size / 2, `PC2 (${num(e2, 1)}%)`, { "font-size": 11, transform: `rotate(-90 12 ${10 + size / 2})`, "text-anchor": "middle" }));
+      sources.forEach((src, i) => {
+        svg.append(s("circle", { cx: left + size + 20, cy: 20 + i * 20, r: 5, fill: color(src), "data-source": src }), text(left + size + 32, 24 + i * 20, iso(src)));
+      });
+    },
+    note,
+  );
 }

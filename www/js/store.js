@@ -9,31 +9,49 @@ const STORE = "state";
 const META = "meta";
 const samplesKey = (slotId) => `samples:${slotId}`;
 
+// One connection for the page's life: a save started while the page is
+// being left (pagehide) must create its transaction at once, not after an
+// open() that would only finish once the page is gone.
+let connection = null;
 function open() {
-  return new Promise((resolve, reject) => {
+  connection ??= new Promise((resolve, reject) => {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab upgrading the database: let it, and reopen next time.
+      db.onversionchange = () => {
+        db.close();
+        connection = null;
+      };
+      resolve(db);
+    };
+    req.onerror = () => {
+      connection = null;
+      reject(req.error);
+    };
   });
+  return connection;
 }
 
 /** Runs `action(store)` in one transaction; resolves when it commits. */
 async function run(mode, action) {
   const db = await open();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      let result;
-      Promise.resolve(action(tx.objectStore(STORE))).then((r) => (result = r), reject);
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    let result;
+    // The requests of a synchronous action are all queued by now;
+    // commit() sends them at once instead of when the task ends, which
+    // matters when the page is being unloaded (pagehide).
+    Promise.resolve(action(tx.objectStore(STORE))).then((r) => (result = r), reject);
+    if (mode === "readwrite" && tx.commit && !isAsync(action)) tx.commit();
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
 }
+
+const isAsync = (f) => f.constructor?.name === "AsyncFunction";
 
 const request = (req) =>
   new Promise((resolve, reject) => {
@@ -82,14 +100,23 @@ export function clear() {
   return run("readwrite", (store) => store.clear());
 }
 
-/** save(), at most once per `ms`, always with the latest state. */
+/**
+ * save(), at most once per `ms`, always with the latest state. The
+ * returned function has `flush()`, which writes a pending save at once
+ * (the page calls it on `pagehide`, so an edit made just before a reload
+ * is kept).
+ */
 export function debounced(getState, ms, onError) {
   let timer = null;
   const flush = () => {
+    if (timer === null) return;
+    clearTimeout(timer);
     timer = null;
     save(getState()).catch(onError);
   };
-  return () => {
+  const schedule = () => {
     if (timer === null) timer = setTimeout(flush, ms);
   };
+  schedule.flush = flush;
+  return schedule;
 }
