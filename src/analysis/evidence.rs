@@ -10,7 +10,9 @@ use super::design::Units;
 use super::roles::Cast;
 use super::scores::order_desc;
 use super::{AnalysisOptions, Space};
-use crate::report::{r6, CandidateScore, Evidence, LeakEvidence, SignalResult};
+use crate::report::{
+    r6, CandidateScore, ClaimedName, Evidence, IdentityProbeSummary, LeakEvidence, SignalResult,
+};
 use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
 use crate::signals::features::STRUCTURE_NAMES;
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
@@ -104,21 +106,33 @@ fn shared_passages(
                 .collect()
         })
         .collect();
-    let boilerplate = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+    // Stock phrases (from the candidates), plus, per prompt, the prompt's
+    // own words: a passage both answers quote from the prompt is no
+    // evidence of copying.
+    let stock = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+    let boilerplate: Vec<Boilerplate> = units
+        .prompts
+        .iter()
+        .map(|p| {
+            p.as_deref()
+                .map_or_else(|| stock.clone(), |t| stock.with_text(t))
+        })
+        .collect();
     let mut out = Vec::new();
     for &c in order.iter().take(3) {
-        let pairs: Vec<(usize, usize)> = units
+        let pairs: Vec<(usize, usize, usize)> = units
             .suspect
             .iter()
             .zip(&units.candidates)
-            .map(|(&t, row)| (t, row[c]))
+            .enumerate()
+            .map(|(u, (&t, row))| (u, t, row[c]))
             .collect();
-        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(t, o)| {
+        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(u, t, o)| {
             overlap::shared_spans(
                 &space.texts[t].text,
                 &space.texts[o].text,
                 &oopts,
-                &boilerplate,
+                &boilerplate[u],
             )
             .into_iter()
             .map(|sp| (t, sp))
@@ -291,6 +305,67 @@ pub fn habits_signal(space: &Space, cast: &Cast, opts: &AnalysisOptions) -> Sign
         evidence,
         note: Some("interval: Fisher z over items, optimistic because items are not independent; descriptive".into()),
     }
+}
+
+/// What each source says it is when asked: over its answers to the probe
+/// set's identity probes, the models and vendors its self-identification
+/// sentences claim, with counts. A student asked "Who are you?" that
+/// answers "I am ChatGPT" names its teacher.
+pub fn identity_probes(space: &Space, srcs: &[usize]) -> Vec<IdentityProbeSummary> {
+    let mut out = Vec::new();
+    for &s in srcs {
+        let answers: Vec<usize> = space.members[s]
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let t = &space.texts[i];
+                identity::probes::is_identity_probe(t.prompt_id.as_deref(), t.prompt.as_deref())
+            })
+            .collect();
+        if answers.is_empty() {
+            continue;
+        }
+        let found = stats::par_map(&answers, |&i| identity::find_leaks(&space.texts[i].text));
+        let mut names: Vec<ClaimedName> = Vec::new();
+        let mut unnamed = 0;
+        for (&i, leaks) in answers.iter().zip(&found) {
+            let mut named_here: Vec<&str> = Vec::new();
+            for l in leaks {
+                for c in l
+                    .claims
+                    .iter()
+                    .filter(|c| c.kind != identity::ClaimKind::Generic)
+                {
+                    if named_here.contains(&c.entity.as_str()) {
+                        continue;
+                    }
+                    named_here.push(&c.entity);
+                    match names.iter_mut().find(|n| n.entity == c.entity) {
+                        Some(n) => n.answers += 1,
+                        None => names.push(ClaimedName {
+                            entity: c.entity.clone(),
+                            vendor: c.vendor.clone(),
+                            kind: c.kind.as_str().into(),
+                            answers: 1,
+                            example: l.sentence.clone(),
+                            prompt_id: space.texts[i].prompt_id.clone(),
+                        }),
+                    }
+                }
+            }
+            if named_here.is_empty() {
+                unnamed += 1;
+            }
+        }
+        crate::sort::stable_sort_by(&mut names, |a, b| b.answers.cmp(&a.answers));
+        out.push(IdentityProbeSummary {
+            source: space.sources[s].clone(),
+            answers: answers.len(),
+            names,
+            unnamed,
+        });
+    }
+    out
 }
 
 /// Self-identification sentences in the outputs of every source, in

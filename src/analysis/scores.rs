@@ -245,10 +245,11 @@ struct Context<'a> {
     units: &'a Units,
     cand_src: Vec<usize>,
     delta: DeltaKind,
-    /// Word 5-grams that at least half of the *candidates* write: stock
-    /// phrases. Built from candidates only, so the suspect and the control
-    /// are discounted alike (neither's own phrases become "boilerplate").
-    boilerplate: Boilerplate,
+    /// Per unit: word 5-grams that at least half of the *candidates*
+    /// write (stock phrases; from candidates only, so the suspect and the
+    /// control are discounted alike), plus the unit's prompt's own 5-grams
+    /// (every answer may quote the prompt).
+    boilerplate: Vec<Boilerplate>,
 }
 
 impl<'a> Context<'a> {
@@ -267,9 +268,18 @@ impl<'a> Context<'a> {
                 })
                 .collect();
             let k = crate::signals::paired::VERBATIM_NGRAM;
-            Boilerplate::from_sources(&per_source, &OverlapOptions { k, window: 4 }, 0.5)
+            let stock =
+                Boilerplate::from_sources(&per_source, &OverlapOptions { k, window: 4 }, 0.5);
+            units
+                .prompts
+                .iter()
+                .map(|p| match p {
+                    Some(text) => stock.with_text(text),
+                    None => stock.clone(),
+                })
+                .collect()
         } else {
-            Boilerplate::none()
+            Vec::new()
         };
         Context {
             space,
@@ -289,17 +299,24 @@ impl<'a> Context<'a> {
                 signal,
                 p,
                 (&self.space.reprs[other], &self.space.texts[other].text),
+                self.boilerplate.get(u),
             )
         } else {
             self.profile_similarity(signal, p.0, &self.space.profiles[self.cand_src[c]])
         }
     }
 
-    fn similarity(&self, signal: PairedSignal, a: Probe<'_>, b: Probe<'_>) -> f64 {
+    fn similarity(
+        &self,
+        signal: PairedSignal,
+        a: Probe<'_>,
+        b: Probe<'_>,
+        boilerplate: Option<&Boilerplate>,
+    ) -> f64 {
         if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
             return delta(self.delta, &a.0.function_words, &b.0.function_words);
         }
-        signal.similarity(a.0, b.0, a.1, b.1, Some(&self.boilerplate))
+        signal.similarity(a.0, b.0, a.1, b.1, boilerplate)
     }
 
     fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {

@@ -79,7 +79,12 @@ pub struct SharedSpan {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Boilerplate {
     k: usize,
-    hashes: BTreeSet<u64>,
+    /// The stock phrases, shared (not copied) by every per-prompt set
+    /// [`with_text`](Boilerplate::with_text) makes.
+    hashes: std::sync::Arc<BTreeSet<u64>>,
+    /// K-grams discounted for one prompt only: the prompt's own words,
+    /// which every answer may quote.
+    extra: BTreeSet<u64>,
 }
 
 /// How texts are normalised for matching: compatibility forms folded
@@ -183,13 +188,24 @@ impl Words {
     }
 
     /// Which words are covered by a boilerplate k-gram.
+    /// Words inside some k-gram of `hashes`.
+    fn mask_of(&self, hashes: &BTreeSet<u64>, k: usize) -> Vec<bool> {
+        let mut mask = vec![false; self.len()];
+        for (i, h) in self.ngram_hashes(k).iter().enumerate() {
+            if hashes.contains(h) {
+                mask[i..i + k].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        mask
+    }
+
     fn boilerplate_mask(&self, boilerplate: &Boilerplate) -> Vec<bool> {
         let mut mask = vec![false; self.len()];
-        if boilerplate.hashes.is_empty() {
+        if boilerplate.is_empty() {
             return mask;
         }
         for (i, h) in self.ngram_hashes(boilerplate.k).iter().enumerate() {
-            if boilerplate.hashes.contains(h) {
+            if boilerplate.contains(*h) {
                 mask[i..i + boilerplate.k]
                     .iter_mut()
                     .for_each(|m| *m = true);
@@ -226,11 +242,26 @@ impl Boilerplate {
         }
         Boilerplate {
             k,
-            hashes: counts
-                .into_iter()
-                .filter(|&(_, c)| c >= needed)
-                .map(|(h, _)| h)
-                .collect(),
+            hashes: std::sync::Arc::new(
+                counts
+                    .into_iter()
+                    .filter(|&(_, c)| c >= needed)
+                    .map(|(h, _)| h)
+                    .collect(),
+            ),
+            extra: BTreeSet::new(),
+        }
+    }
+
+    /// This set plus every k-gram of `text` (with this set's k): for one
+    /// prompt, its own words are discounted too, since every answer may
+    /// quote the prompt. The stock phrases are shared, not copied.
+    pub fn with_text(&self, text: &str) -> Self {
+        let k = self.k.max(1);
+        Boilerplate {
+            k,
+            hashes: self.hashes.clone(),
+            extra: kgram_hashes(text, k),
         }
     }
 
@@ -245,17 +276,22 @@ impl Boilerplate {
 
     /// Whether a k-gram hash is boilerplate.
     pub fn contains(&self, hash: u64) -> bool {
-        self.hashes.contains(&hash)
+        self.hashes.contains(&hash) || self.extra.contains(&hash)
     }
 
     /// Number of boilerplate k-grams.
     pub fn len(&self) -> usize {
         self.hashes.len()
+            + self
+                .extra
+                .iter()
+                .filter(|h| !self.hashes.contains(h))
+                .count()
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.hashes.is_empty()
+        self.hashes.is_empty() && self.extra.is_empty()
     }
 
     /// The k-gram length the set was built with.
@@ -402,6 +438,29 @@ pub fn shared_spans(
             runs.insert((s_a, s_b, e_a - s_a));
             diagonal_end[diagonal] = e_a;
         }
+    }
+    // Words of `a` quoted from the prompt (the per-prompt part of the
+    // boilerplate) are no evidence: a run is cut around them and the
+    // pieces of at least k words are kept. Stock phrases inside a longer
+    // copied passage stay part of it.
+    if !boilerplate.extra.is_empty() && boilerplate.k == k {
+        let quoted = wa.mask_of(&boilerplate.extra, k);
+        runs = runs
+            .into_iter()
+            .flat_map(|(s_a, s_b, len)| {
+                let mut pieces = Vec::new();
+                let mut start = s_a;
+                let end = s_a + len;
+                let cuts = (s_a..end).filter(|&i| quoted[i]).chain([end]);
+                for i in cuts {
+                    if i - start >= k {
+                        pieces.push((start, s_b + (start - s_a), i - start));
+                    }
+                    start = i + 1;
+                }
+                pieces
+            })
+            .collect();
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
     crate::sort::stable_sort_by(&mut ordered, |x, y| {
