@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::workspace::{too_large, DecompressionStream, Workspace, MAX_TEXT_BYTES};
+use super::workspace::{samples_of, too_large, DecompressionStream, Workspace, MAX_TEXT_BYTES};
 use super::{from_js, js_error, js_message, progress_fn, to_js};
 use crate::corpus::{InputOptions, Sample};
 use crate::error::Error;
@@ -205,7 +205,7 @@ pub fn panel_text(
     #[wasm_bindgen(unchecked_param_type = "PanelOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
     let func = "panelText";
-    let samples: Vec<Sample> = from_js(func, "samples", Some(samples))?;
+    let samples = samples_of(func, samples)?;
     let opts: BuildOptions = from_js(func, "options", Some(options))?;
     let records = samples
         .into_iter()

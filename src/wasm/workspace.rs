@@ -390,7 +390,7 @@ fn analyze_options(func: &str, options: JsValue) -> Result<(Roles, AnalysisOptio
 }
 
 /// The samples of a JS array, each checked (the error names its index).
-fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
+pub(super) fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
     if !js_sys::Array::is_array(&samples) {
         return Err(bad_argument(&format!(
             "{func}: samples must be an array, got {}",

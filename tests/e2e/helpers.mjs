@@ -65,8 +65,13 @@ export const plain = (text) => (text == null ? text : text.replace(/[\u2068\u206
 
 /**
  * A screenshot without hiding the caret: hiding it injects a <style>,
- * which the page's CSP refuses in Firefox (and logs).
+ * which the page's CSP refuses in Firefox (and logs). Playwright's BiDi
+ * driver also appends a `<style>body {}</style>` to sync animations before
+ * every screenshot; the CSP refuses that one too, and openPageIn ignores
+ * exactly that refusal (by the hash of its text, PLAYWRIGHT_SYNC_STYLE).
  */
+export const PLAYWRIGHT_SYNC_STYLE = "'sha256-YjaKGiklmzC6wjXA513HAMmzus8VE61XCOT+SmwNZWA='"; // sha256("body {}")
+
 export function screenshot(page, path, options = {}) {
   return page.screenshot({ path, caret: "initial", ...options });
 }
@@ -129,7 +134,9 @@ export async function openPageIn(browser, url, { viewport = { width: 1280, heigh
   page.on("console", (msg) => {
     if (msg.type() === "error" || msg.type() === "warning") problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("pageerror", (err) => {
+    if (!err.message.includes(PLAYWRIGHT_SYNC_STYLE)) problems.push(`page error: ${err.message}`);
+  });
   page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   page.on("response", (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
