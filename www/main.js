@@ -4,19 +4,19 @@
 // the Markdown export. The inputs live here and in IndexedDB (js/store.js).
 // User text reaches the DOM only as text nodes, never as HTML.
 import { LineageWorker } from "./pkg/worker.js";
-import { scatterChart, dendrogramChart, heatmapChart, scoresChart, sourceColors } from "./js/charts.js";
+import { dendrogramChart, heatmapChart, promptsChart, scoresChart, sourceColors } from "./js/charts.js";
 import { $, h, iso } from "./js/dom.js";
-import { habitsView, leaksView, sideBySide } from "./js/evidence.js";
+import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
-import { pca2, profileFeatures, vocabulary } from "./js/pca.js";
+import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
 import { checks, countsText, newSlot, preflightArgs, renderSlots, slotSamples, sourceOf } from "./js/slots.js";
 import { panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
 import { verdictCard } from "./js/verdict.js";
 
-/** Texts per source that enter the PCA scatter (the first ones, in order). */
-const PCA_PER_SOURCE = 150;
+/** Prompts compared in the prompt-by-prompt chart (the suspect's first ones that every source answered). */
+const CHART_PROMPTS = 150;
 /** The settings shown, each an analysis option; defaults and ranges come from the engine. */
 const SETTINGS = [
   ["opt-mfw", "mostFrequentWords"],
@@ -28,7 +28,7 @@ const SETTINGS = [
 // `settings` holds only what the user changed; the rest is the engine's defaults.
 const blank = () => ({ slots: [newSlot("suspect", "suspect"), newSlot("candidate-1", "candidate"), newSlot("candidate-2", "candidate")], settings: {}, pairPasted: false, example: false });
 let state = blank();
-let current = null; // { report, pca, texts, itemCounts }
+let current = null; // { report, prompts, texts, itemCounts }
 let running = false;
 let defaults = null; // the engine's analysisDefaults(), once it has started
 let preflight = null; // the engine's counts and checks of the current inputs
@@ -456,8 +456,9 @@ async function analyze() {
     performance.measure("lineage:send", "lineage:send");
     const report = await pending;
     const t1 = performance.now();
-    setStatus("Analysing: text profiles for the scatter (90%)");
-    const pca = await scatter(samples, signal);
+    setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
+    const opts = options();
+    const prompts = await perPrompt(samples, { ...opts, candidates: report.verdict.ranking.map((r) => r.candidate) }, signal);
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
@@ -468,7 +469,7 @@ async function analyze() {
       if (!texts.has(s.source)) texts.set(s.source, new Map());
       if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
     }
-    current = { report, pca, texts, itemCounts };
+    current = { report, prompts, texts, itemCounts };
     const seconds = (performance.now() - started) / 1000;
     await showResults();
     performance.measure("lineage:render", "lineage:render");
@@ -501,23 +502,27 @@ function evidenceItems(report) {
   return [...items];
 }
 
-/** The PCA scatter of per-text profiles (the engine's `profile()` of up to PCA_PER_SOURCE texts per source). */
-async function scatter(samples, signal) {
-  const taken = new Map();
-  const chosen = samples.filter((s) => {
-    const n = taken.get(s.source) ?? 0;
-    taken.set(s.source, n + 1);
-    return n < PCA_PER_SOURCE;
-  });
-  const profiles = await Promise.all(chosen.map((s) => worker.call("profile", [s.text, { maxCharNgram: 0, topK: 60 }], { signal })));
-  const maps = profiles.map(profileFeatures);
-  const vocab = vocabulary(maps);
-  const { points, explained } = pca2(maps.map((f) => vocab.map((k) => f.get(k) ?? 0)));
-  return {
-    explained,
-    perSource: PCA_PER_SOURCE,
-    points: points.map(([x, y], i) => ({ x, y, source: chosen[i].source, promptId: chosen[i].promptId ?? null })),
-  };
+/**
+ * The prompt-by-prompt comparison (profiles.js promptComparison) of the
+ * first CHART_PROMPTS prompts the suspect, the control and every candidate
+ * answered, from the engine's `profile()` of each answer; null when they
+ * share fewer than two prompts.
+ */
+async function perPrompt(samples, { suspect, control, candidates }, signal) {
+  const sources = [suspect, ...(control ? [control] : []), ...candidates];
+  const answers = new Map(sources.map((src) => [src, new Map()]));
+  for (const s of samples) {
+    const mine = answers.get(s.source);
+    if (mine && s.promptId !== undefined && !mine.has(s.promptId)) mine.set(s.promptId, s.text);
+  }
+  const prompts = [...answers.get(suspect).keys()].filter((p) => sources.every((src) => answers.get(src).has(p))).slice(0, CHART_PROMPTS);
+  if (prompts.length < 2) return null;
+  const features = new Map();
+  for (const src of sources) {
+    const profiles = await Promise.all(prompts.map((p) => worker.call("profile", [answers.get(src).get(p), { maxCharNgram: 0, topK: 60 }], { signal })));
+    features.set(src, new Map(prompts.map((p, i) => [p, profileFeatures(profiles[i])])));
+  }
+  return { ...promptComparison(features, { suspect, control, candidates }), control: control ?? null };
 }
 
 /** Lets the browser paint and handle input between rendering steps. */
@@ -525,7 +530,7 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Renders the results in steps, each its own task, so none blocks the page for long. */
 async function showResults() {
-  const { report, pca, texts, itemCounts } = current;
+  const { report, prompts, texts, itemCounts } = current;
   $("stale").hidden = true;
   $("results").classList.remove("stale");
   const colors = sourceColors(report.kinship.sources);
@@ -542,11 +547,15 @@ async function showResults() {
         return h("p", { class: "error" }, `The family tree could not be drawn: ${err.message}`);
       }
     },
-    () => scatterChart(pca, colors),
+    () =>
+      prompts
+        ? promptsChart(prompts, colors)
+        : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
   $("charts").replaceChildren();
   $("habits").replaceChildren();
   $("leaks").replaceChildren();
+  $("identity-probes").replaceChildren();
   $("sbs").replaceChildren();
   for (const step of steps) {
     await nextTask();
@@ -556,6 +565,7 @@ async function showResults() {
   await nextTask();
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
+  $("identity-probes").replaceChildren(identityProbesView(report));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }

@@ -1,8 +1,11 @@
 // Shared by the end-to-end tests: paths, a free port, and the page server
 // started exactly as the run command starts it (scripts/serve.sh).
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { after, before } from "node:test";
 import { chromium, firefox } from "playwright-core";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -53,6 +56,18 @@ export async function startBrowser() {
     await server.stop();
   };
   return { server, browser, stop };
+}
+
+/**
+ * For a test file: starts the page server and the browser before its tests
+ * and stops them after. Returns an object whose `server` and `browser` are
+ * set once the tests run.
+ */
+export function useBrowser() {
+  const env = {};
+  before(async () => Object.assign(env, await startBrowser()));
+  after(() => env.stop?.());
+  return env;
 }
 
 /** Waits until the page's engine has started (the worker answered). */
@@ -237,3 +252,24 @@ export const UKRAINIAN = {
   sentences: 4,
   paragraphs: 1,
 };
+
+const AXE = createRequire(import.meta.url)("axe-core").source;
+
+/**
+ * axe-core's violations on the page, one readable line each (rule, impact,
+ * elements). axe is evaluated by the driver, not added as a <script> (the
+ * page's CSP refuses inline scripts).
+ */
+export async function axeViolations(page) {
+  const found = await page.evaluate(async (source) => {
+    if (!window.axe) (0, eval)(source);
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return {
+      passed: result.passes.length,
+      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`) })),
+    };
+  }, AXE);
+  // axe ran its rules (a page it could not read would pass none).
+  assert.ok(found.passed >= 20, `axe passed only ${found.passed} rules`);
+  return found.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join("\n    ")}`);
+}

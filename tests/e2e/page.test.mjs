@@ -62,17 +62,17 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   assert.match(await text(page.locator("#verdict")), /excess test p = .*excess over control.*signals rank it first/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
   assert.match(await page.locator("#verdict-example").textContent(), /illustrative example/);
-  for (const key of ["scores", "kinship", "tree", "pca"]) {
+  for (const key of ["scores", "kinship", "tree", "prompts"]) {
     const svg = page.locator(`#chart-${key} svg[role="img"]`);
     assert.equal(await svg.count(), 1, `chart ${key} is missing`);
     assert.ok((await svg.locator("title").first().textContent()).length > 10, `chart ${key} has no title`);
     assert.ok((await svg.locator("desc").textContent()).length > 10, `chart ${key} has no description`);
   }
-  // Every source appears in the tree and the scatter holds every text.
+  // Every source appears in the tree; the prompt-by-prompt chart has a dot per (candidate, prompt).
   for (const name of ["wren-mini", "heron-large", "osprey-chat", "kestrel-base"]) {
     assert.match(await text(page.locator("#chart-tree svg")), new RegExp(name));
   }
-  assert.equal(await page.locator("#chart-pca svg > circle[r='3.2']").count(), 60);
+  assert.equal(await page.locator("#chart-prompts svg circle").count(), 2 * 15);
   assert.ok((await page.locator("#habits-table tbody tr").count()) > 0, "no shared habits listed");
   // Occurrences per source, columns in kinship order. In the example every
   // heron-large bullet ends "which is crucial" (3 x 15 = 45), wren-mini's
@@ -88,15 +88,19 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
     .map((pair) => pair.map((z) => Number(z.replace("−", "-"))));
   assert.ok(zs.length > 0 && zs.every(([a, b]) => a > 0 && b > 0), `rows nobody over-uses: ${JSON.stringify(zs)}`);
   assert.match(await text(page.locator("#habits-under")), /less often .*osprey-chat: me, /);
-  // Defect 10: one colour per source in every chart (the scores' dots, the tree, the scatter's legend).
+  // Defect 10: one colour per source in every chart (the scores' dots, the tree, the prompt-by-prompt dots).
   const colours = await page.locator("#charts [data-source]").evaluateAll((els) => els.map((e) => [e.dataset.source, e.getAttribute("fill")]));
   const bySource = new Map();
   for (const [source, fill] of colours) bySource.set(source, new Set([...(bySource.get(source) ?? []), fill]));
   assert.equal(bySource.size, 4);
+  assert.deepEqual(await page.locator("#chart-prompts [data-source]").evaluateAll((els) => [...new Set(els.map((e) => e.dataset.source))].sort()), ["heron-large", "osprey-chat"]);
   for (const [source, fills] of bySource) assert.equal(fills.size, 1, `${source} has the colours ${[...fills]}`);
-  // The scatter says how much its axes show, and marks each source's centre.
-  assert.match(await text(page.locator("#chart-note-pca")), /These two axes hold .*% of the differences between texts/);
-  assert.equal(await page.locator("#chart-pca path.centre").count(), 4);
+  // Prompt by prompt: wren-mini imitates heron-large, so its answers are closer to
+  // heron-large's than the control's are on most prompts, and to osprey-chat's on few.
+  const shares = await page.locator("#chart-prompts text.share").allTextContents();
+  const [heron, osprey] = shares.map((t) => Number(t.match(/^(\d+) of 15 prompts/)[1]));
+  assert.ok(heron >= 12 && osprey <= 7, `heron-large above zero on ${heron}, osprey-chat on ${osprey}`);
+  assert.match(await text(page.locator("#chart-note-prompts")), /^Each dot is one prompt: the suspect's answer's similarity to the candidate's answer minus the control kestrel-base's/);
   // Side by side: the suspect's and heron-large's answers with the shared passages marked.
   await page.locator("#sbs-where", { hasText: /shared passage/ }).waitFor();
   assert.ok((await page.locator("#sbs-suspect mark").count()) > 0);

@@ -244,15 +244,16 @@ test("9. charts fit long and right-to-left names; names are isolated; dots stay 
     }),
   );
   assert.deepEqual(outside, []);
-  // Every dot of the scatter lies inside its frame.
-  const dots = await page.locator("#chart-pca svg").evaluate((svg) => {
-    const frame = svg.querySelector("rect.frame").getBoundingClientRect();
-    return [...svg.querySelectorAll(":scope > circle[r='3.2']")].filter((c) => {
+  // Every dot of the prompt-by-prompt chart lies between its row's name and its share.
+  const dots = await page.locator("#chart-prompts svg").evaluate((svg) => {
+    const names = Math.max(...[...svg.querySelectorAll("text.name")].map((t) => t.getBoundingClientRect().right));
+    const shares = Math.min(...[...svg.querySelectorAll("text.share")].map((t) => t.getBoundingClientRect().left));
+    return [...svg.querySelectorAll("circle")].filter((c) => {
       const r = c.getBoundingClientRect();
-      return r.left < frame.left || r.right > frame.right || r.top < frame.top || r.bottom > frame.bottom;
+      return r.left < names || r.right > shares;
     }).length;
   });
-  assert.equal(dots, 0, "dots on or outside the scatter's frame");
+  assert.equal(dots, 0, "dots over the names or the shares");
   // A name in running text is set apart, so "\u202eheron-large +1.07" cannot turn the number around.
   const verdict = await page.locator("#verdict").textContent();
   assert.ok(verdict.includes(`\u2068${names["heron-large"]}\u2069`), "the name is isolated");
@@ -268,7 +269,7 @@ test("9. charts fit long and right-to-left names; names are isolated; dots stay 
   assert.equal(await leakItem.locator("q").count(), 1);
   assert.doesNotMatch(await leakItem.textContent(), /[“”]/, "quote marks doubled");
   await screenshot(page, `${SHOTS}13-long-names.png`, { fullPage: true });
-  for (const [key, selector] of [["verdict", "#verdict"], ["kinship", "#chart-kinship"], ["scores", "#chart-scores"], ["pca", "#chart-pca"], ["tree", "#chart-tree"]]) {
+  for (const [key, selector] of [["verdict", "#verdict"], ["kinship", "#chart-kinship"], ["scores", "#chart-scores"], ["prompts", "#chart-prompts"], ["tree", "#chart-tree"]]) {
     await page.locator(selector).screenshot({ path: `${SHOTS}13-long-names-${key}.png`, caret: "initial" });
   }
   assert.deepEqual(problems, []);

@@ -272,68 +272,62 @@ export function dendrogramChart(newick, colors) {
   });
 }
 
+/** How the per-prompt chart names its baseline: (note text, left-hand side, right-hand side). */
+const BASELINES = {
+  control: (control) => [`the suspect's answer's similarity to the candidate's answer minus the control ${control}'s`, "← the control is closer", "the suspect is closer →"],
+  others: () => ["the suspect's answer's similarity to the candidate's answer minus its mean similarity to the other candidates' answers", "← the others are closer", "this candidate is closer →"],
+  none: () => ["the suspect's answer's similarity to the candidate's answer (no control and no other candidate to compare with)", "less alike", "more alike"],
+};
+
 /**
- * PCA scatter of per-text profiles, coloured by source, with each source's
- * centre. Per-text style varies mostly with the prompt, so the two axes
- * often explain little; the note says how much, and what that means.
+ * Prompt by prompt (profiles.js promptComparison): one row per candidate,
+ * a dot per prompt, the zero line, the mean as a bar, and how many prompts
+ * fall on the suspect's side. `cmp.control` names the control, if any.
  */
-export function scatterChart(pca, colors) {
-  const size = 380;
-  const left = 40;
-  const sources = [...new Set(pca.points.map((p) => p.source))];
-  const legendW = widest(sources.map(iso)) + 40;
-  const width = Math.ceil(left + size + 20 + Math.max(legendW, 120));
-  const height = size + 60;
-  // The data range padded by 6% on every side: no dot sits on the frame.
-  const span = (v) => {
-    const lo = Math.min(...v, 0);
-    const hi = Math.max(...v, 0);
-    const pad = (hi > lo ? hi - lo : 1) * 0.06;
-    return [lo - pad, (hi > lo ? hi : lo + 1) + pad];
-  };
-  const [x0, x1] = span(pca.points.map((p) => p.x));
-  const [y0, y1] = span(pca.points.map((p) => p.y));
-  const px = (v) => left + ((v - x0) / (x1 - x0)) * size;
-  const py = (v) => 10 + size - ((v - y0) / (y1 - y0)) * size;
-  const color = (src) => colors.get(src) ?? INK;
-  const centres = sources.map((src) => {
-    const mine = pca.points.filter((p) => p.source === src);
-    return { src, n: mine.length, x: mine.reduce((t, p) => t + p.x, 0) / mine.length, y: mine.reduce((t, p) => t + p.y, 0) / mine.length };
-  });
-  const [e1, e2] = pca.explained.map((e) => 100 * e);
-  const desc = `${pca.points.length} texts (up to ${pca.perSource} per source) projected on the first two principal components of their style profiles, which explain ${num(e1, 1)}% and ${num(e2, 1)}% of the variance. ${centres.map((c) => `${iso(c.src)}: ${c.n} texts`).join(", ")}.`;
-  const note =
-    e1 + e2 < 25
-      ? `These two axes hold only ${num(e1 + e2, 1)}% of the differences between texts: each text's style varies in many independent ways, mostly with its prompt, so overlapping clouds do not mean two sources write alike. The large outlined markers are each source's average text; the scores and the kinship heatmap above are the measured comparison.`
-      : `These two axes hold ${num(e1 + e2, 1)}% of the differences between texts. The large outlined markers are each source's average text.`;
+export function promptsChart(cmp, colors) {
+  const rowH = 40;
+  const plotW = 380;
+  const names = cmp.rows.map((r) => iso(r.candidate));
+  const left = Math.ceil(widest(names) + 24);
+  const share = (r) => `${r.closer} of ${cmp.prompts} prompts (${Math.round((100 * r.closer) / Math.max(cmp.prompts, 1))}%)`;
+  const rightTexts = cmp.rows.map((r) => `${share(r)}, mean ${num(r.mean, 3)}`);
+  const width = Math.ceil(left + plotW + 16 + widest(rightTexts) + 12);
+  const top = 24;
+  const height = top + cmp.rows.length * rowH + 40;
+  const all = cmp.rows.flatMap((r) => r.values.map((v) => v.value));
+  const reach = Math.max(1e-9, ...all.map(Math.abs)) * 1.08;
+  const [lo, hi] = cmp.baseline === "none" ? [Math.min(0, ...all) - 0.05, Math.max(...all, 0) + 0.05] : [-reach, reach];
+  const px = (v) => left + ((v - lo) / (hi - lo)) * plotW;
+  const [what, lessSide, moreSide] = BASELINES[cmp.baseline](iso(cmp.control ?? ""));
+  const desc = `${cmp.prompts} prompts answered by every source; for each, ${what} (cosine of per-text style profiles). ${cmp.rows
+    .map((r) => `${iso(r.candidate)}: above zero on ${share(r)}, mean ${num(r.mean, 3)}`)
+    .join("; ")}.`;
+  const note = `Each dot is one prompt: ${what}, measured on simple per-text style profiles (frequent-word rates, punctuation, layout, lengths) computed in this page. Dots right of the line are prompts on which ${cmp.baseline === "control" ? "the suspect writes more like the candidate than the control does" : "the suspect writes more like this candidate"}; the bar is their mean. The engine's verdict rests on the same kind of per-prompt comparison, made with its twelve signals over every shared prompt (the scores above); this chart shows how consistent it is from prompt to prompt.`;
   return figure(
-    "pca",
-    "Texts by style (PCA of per-text profiles), coloured by source",
+    "prompts",
+    `Prompt by prompt: ${cmp.baseline === "control" ? "is the suspect closer to each candidate than the control is?" : "which candidate's answer is the suspect's closest?"}`,
     desc,
     width,
     height,
     (svg) => {
-      svg.append(s("rect", { x: left, y: 10, width: size, height: size, fill: "none", stroke: INK, "stroke-opacity": 0.3, class: "frame" }));
-      for (const p of pca.points) {
-        svg.append(
-          s("circle", { cx: px(p.x), cy: py(p.y), r: 3.2, fill: color(p.source), "fill-opacity": 0.75, "data-source": p.source }, s("title", {}, `${iso(p.source)}${p.promptId ? ` · ${p.promptId}` : ""}`)),
-        );
-      }
-      for (const c of centres) {
-        const [cx, cy] = [px(c.x), py(c.y)];
-        svg.append(
-          s(
-            "path",
-            { d: `M${cx} ${cy - 8}L${cx + 8} ${cy}L${cx} ${cy + 8}L${cx - 8} ${cy}Z`, fill: color(c.src), stroke: "#fff", "stroke-width": 2, class: "centre", "data-source": c.src },
-            s("title", {}, `${iso(c.src)}: average of ${c.n} texts`),
-          ),
-        );
-      }
-      svg.append(text(left + size / 2, size + 32, `PC1 (${num(e1, 1)}%)`, { "text-anchor": "middle", "font-size": 11 }));
-      svg.append(text(12, 10 + size / 2, `PC2 (${num(e2, 1)}%)`, { "font-size": 11, transform: `rotate(-90 12 ${10 + size / 2})`, "text-anchor": "middle" }));
-      sources.forEach((src, i) => {
-        svg.append(s("circle", { cx: left + size + 20, cy: 20 + i * 20, r: 5, fill: color(src), "data-source": src }), text(left + size + 32, 24 + i * 20, iso(src)));
+      const zero = px(0);
+      if (cmp.baseline !== "none") svg.append(s("line", { x1: zero, x2: zero, y1: top - 6, y2: top + cmp.rows.length * rowH, stroke: INK, "stroke-dasharray": "3 3", "stroke-opacity": 0.6 }));
+      cmp.rows.forEach((r, i) => {
+        const y = top + i * rowH + rowH / 2;
+        svg.append(text(left - 10, y + 4, iso(r.candidate), { "text-anchor": "end", class: "name" }));
+        svg.append(s("line", { x1: left, x2: left + plotW, y1: y, y2: y, stroke: INK, "stroke-opacity": 0.12 }));
+        r.values.forEach((v, j) => {
+          // A fixed vertical spread (golden-ratio sequence): dots at the same value stay apart, and every run draws the same picture.
+          const dy = ((j * 0.618034) % 1) * 24 - 12;
+          svg.append(s("circle", { cx: px(v.value), cy: y + dy, r: 2.6, fill: colors.get(r.candidate) ?? INK, "fill-opacity": 0.55, "data-source": r.candidate }, s("title", {}, `${iso(r.candidate)} · ${v.promptId}: ${num(v.value, 3)}`)));
+        });
+        svg.append(s("rect", { x: px(r.mean) - 1.5, y: y - 15, width: 3, height: 30, fill: INK, class: "mean" }));
+        svg.append(text(left + plotW + 16, y + 4, rightTexts[i], { class: "share" }));
       });
+      const axisY = top + cmp.rows.length * rowH + 18;
+      svg.append(text(left, axisY, lessSide, { "font-size": 11 }));
+      svg.append(text(left + plotW, axisY, moreSide, { "font-size": 11, "text-anchor": "end" }));
+      svg.append(text(left, axisY + 14, num(lo, 2), { "font-size": 10 }), text(left + plotW, axisY + 14, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
     },
     note,
   );

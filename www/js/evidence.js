@@ -115,6 +115,61 @@ export function leaksView(report) {
   );
 }
 
+/** User text set apart for the bidirectional algorithm, as an element. */
+const bdi = (text) => h("bdi", {}, text);
+
+/**
+ * What each source says it is when asked (its answers to the probe set's
+ * identity probes: "Who are you?", "Which company trained you?", …): the
+ * model and vendor names its answers claim, how many answers claim each,
+ * and the first sentence that does.
+ */
+export function identityProbesView(report) {
+  const probes = report.identityProbes ?? [];
+  if (!probes.length) {
+    return h(
+      "p",
+      { id: "identity-probes-none" },
+      "No source answered an identity probe (“Who are you?”, “Which company trained you?”, … from the probe set in probes/, by prompt id or by prompt text), so there is nothing to show here.",
+    );
+  }
+  const claim = (n, total) => h("li", {}, bdi(n.entity), ` (${n.kind === "vendor" ? "the maker" : `a model by ${n.vendor}`}): ${n.answers} of ${total}`);
+  return h(
+    "div",
+    { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": "identity-probes-caption" },
+    h(
+      "table",
+      { id: "identity-probes-table" },
+      h(
+        "caption",
+        { id: "identity-probes-caption" },
+        "The model and vendor names in each source's answers to identity probes (“Who are you?”, “Which company trained you?”, …), and the first sentence naming the name it claims most",
+      ),
+      h("thead", {}, h("tr", {}, ["Source", "Identity answers", "Names it claims", "Example"].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "tbody",
+        {},
+        probes.map((p) => {
+          const first = p.names[0];
+          return h(
+            "tr",
+            {},
+            h("th", { scope: "row" }, bdi(p.source)),
+            h("td", {}, String(p.answers)),
+            h(
+              "td",
+              {},
+              p.names.length ? h("ul", { class: "claims" }, p.names.map((n) => claim(n, p.answers))) : null,
+              p.unnamed ? h("p", {}, p.unnamed === p.answers ? "names no model or vendor" : `${p.unnamed} of ${p.answers} name none`) : null,
+            ),
+            h("td", {}, ...(first ? [first.promptId ? "(prompt " : null, first.promptId ? bdi(first.promptId) : null, first.promptId ? ") " : null, h("q", {}, bdi(first.example))] : ["—"])),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
 /** Text with the given UTF-16 ranges wrapped in <mark>, as DOM nodes. */
 export function marked(text, ranges) {
   const sorted = [...ranges].sort((a, b) => a[0] - b[0]);

@@ -49,7 +49,10 @@ export function verdictWords(report) {
   } else {
     headline = `No confident attribution for ${suspect}.`;
     lines.push(`Why: ${said(v.reason)}`);
-    if (v.top) lines.push(`Closest candidate, for what it is worth: ${iso(v.top)}.`);
+    // The confidence set of the closest candidates (schema 2), else the top one.
+    const closest = v.closest?.length ? v.closest : v.top ? [v.top] : [];
+    if (closest.length === 1) lines.push(`Closest candidate, for what it is worth: ${iso(closest[0])}.`);
+    else if (closest.length > 1) lines.push(`Closest candidates, for what it is worth (at ${pct(v.confidence)} confidence, one of them): ${closest.map(iso).join(", ")}.`);
   }
   if (v.power) lines.push(`More data? ${said(v.power.message)}.`);
   if (v.robustness) lines.push(`Robustness: ${said(v.robustness.message)}.`);
