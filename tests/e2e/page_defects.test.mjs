@@ -240,7 +240,7 @@ test("9. charts fit long and right-to-left names; names are isolated; dots stay 
       return [...svg.querySelectorAll("text, circle, rect, path, line")]
         .map((el) => [el, el.getBoundingClientRect()])
         .filter(([, r]) => r.width + r.height > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
-        .map(([el, r]) => `${svg.closest("figure").id} <${el.tagName}> "${el.textContent.slice(0, 30)}" ${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} of ${Math.round(box.width)}`);
+        .map(([el, r]) => `${svg.closest("figure").id} <${el.tagName}> "${el.textContent.slice(0, 30)}" x ${Math.round(r.left - box.left)}..${Math.round(r.right - box.left)} of ${Math.round(box.width)}, y ${Math.round(r.top - box.top)}..${Math.round(r.bottom - box.top)} of ${Math.round(box.height)}`);
     }),
   );
   assert.deepEqual(outside, []);

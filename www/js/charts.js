@@ -109,8 +109,9 @@ export function heatmapChart(kinship) {
   const cell = Math.max(26, Math.min(48, 360 / Math.max(n, 1)));
   const label = widest(names.map(iso));
   const left = Math.ceil(label + 16);
-  // Column labels are turned 45°: they rise and run right by label/√2.
-  const rise = Math.ceil(label * Math.SQRT1_2 + 14);
+  // Column labels are turned 45°: they rise and run right by label/√2, and
+  // their line box (1.2em, as Firefox measures it) rises by 1.2em/√2 more.
+  const rise = Math.ceil((label + 18) * Math.SQRT1_2 + 8);
   const top = Math.max(40, rise);
   const off = kinship.similarity.flatMap((row, i) => row.filter((_, j) => j !== i));
   const lo = off.length ? Math.min(...off) : 0;
