@@ -537,19 +537,21 @@ async function showResults() {
   const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
   $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
   $("results").hidden = false;
+  // The width the charts have (a phone's is narrow: plots narrow to fit).
+  const room = $("charts").clientWidth || Infinity;
   const steps = [
-    () => scoresChart(report, colors),
+    () => scoresChart(report, colors, room),
     () => heatmapChart(report.kinship),
     () => {
       try {
-        return dendrogramChart(report.kinship.newick, colors);
+        return dendrogramChart(report.kinship.newick, colors, room);
       } catch (err) {
         return h("p", { class: "error" }, `The family tree could not be drawn: ${err.message}`);
       }
     },
     () =>
       prompts
-        ? promptsChart(prompts, colors)
+        ? promptsChart(prompts, colors, room)
         : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
   $("charts").replaceChildren();

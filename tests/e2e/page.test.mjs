@@ -362,6 +362,14 @@ test("the layout holds on a phone-sized screen", async () => {
   await runExample(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+  // The charts with a plot narrow it to the screen: the top candidate is not scrolled out of sight.
+  for (const key of ["scores", "tree", "prompts"]) {
+    const [svgW, boxW] = await page.locator(`#chart-${key} .chart-scroll`).evaluate((box) => [box.querySelector("svg").getBoundingClientRect().width, box.clientWidth]);
+    assert.ok(svgW <= boxW + 0.5, `the ${key} chart is ${svgW}px wide in a ${boxW}px box`);
+  }
+  // Table captions wrap to the screen, not to the table.
+  const caption = await page.locator("#habits-table-caption").evaluate((p) => p.getBoundingClientRect().right);
+  assert.ok(caption <= 390, `the over-use caption ends at ${caption}px`);
   await screenshot(page, `${SHOTS}05-phone.png`, { fullPage: true });
   assert.deepEqual(problems, []);
   await ctx.close();

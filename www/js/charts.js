@@ -13,6 +13,13 @@ export function sourceColors(names) {
 }
 
 const widest = (labels, size = 12) => Math.max(0, ...labels.map((l) => textWidth(l, size)));
+
+/**
+ * A plot's width: what is left of `room` (the CSS pixels the chart has)
+ * beside its labels, at most `most`, at least `least`. On a phone the plot
+ * narrows instead of pushing the top candidate out of sight.
+ */
+const plotWidth = (room, labels, most = 380, least = 120) => Math.floor(Math.max(least, Math.min(most, room - labels)));
 const INK = "currentColor";
 const FONT = { "font-family": "system-ui, sans-serif", "font-size": 12 };
 
@@ -50,7 +57,7 @@ function figure(key, title, desc, width, height, draw, note = null) {
 const text = (x, y, str, attrs = {}) => s("text", { x, y, fill: INK, ...attrs }, str);
 
 /** Per-candidate scores with intervals, one panel per signal (and the combined ranking first). */
-export function scoresChart(report, colors) {
+export function scoresChart(report, colors, room = Infinity) {
   const panels = [
     { name: "combined", rows: report.verdict.ranking.map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
     ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: sig.scores })),
@@ -58,7 +65,7 @@ export function scoresChart(report, colors) {
   const rowH = 18;
   const names = panels.flatMap((p) => p.rows.map((r) => iso(r.candidate)));
   const left = Math.ceil(Math.max(widest(names) + 24, widest(panels.map((p) => p.name), 13) - 40, 120));
-  const plotW = 380;
+  const plotW = plotWidth(room, left + 70);
   const width = left + plotW + 70;
   const heights = panels.map((p) => 34 + p.rows.length * rowH + 10);
   const height = heights.reduce((a, b) => a + b, 0) + 10;
@@ -227,7 +234,7 @@ export function parseNewick(str) {
 }
 
 /** The family tree (average-linkage dendrogram) from the report's Newick string. */
-export function dendrogramChart(newick, colors) {
+export function dendrogramChart(newick, colors, room = Infinity) {
   const root = parseNewick(newick);
   const leaves = [];
   let maxDepth = 0;
@@ -245,7 +252,7 @@ export function dendrogramChart(newick, colors) {
   walk(root, -root.length);
   const rowH = 26;
   const left = 20;
-  const plotW = 360;
+  const plotW = plotWidth(room, left + 20 + widest(leaves.map(iso)) + 12, 360);
   const width = Math.ceil(left + plotW + 20 + widest(leaves.map(iso)) + 12);
   const height = leaves.length * rowH + 50;
   const x = (d) => left + (maxDepth > 0 ? d / maxDepth : 0) * plotW;
@@ -285,21 +292,26 @@ const BASELINES = {
  * a dot per prompt, the zero line, the mean as a bar, and how many prompts
  * fall on the suspect's side. `cmp.control` names the control, if any.
  */
-export function promptsChart(cmp, colors) {
+export function promptsChart(cmp, colors, room = Infinity) {
   const rowH = 40;
-  const plotW = 380;
   const names = cmp.rows.map((r) => iso(r.candidate));
   const left = Math.ceil(widest(names) + 24);
   const share = (r) => `${r.closer} of ${cmp.prompts} prompts (${Math.round((100 * r.closer) / Math.max(cmp.prompts, 1))}%)`;
-  const rightTexts = cmp.rows.map((r) => `${share(r)}, mean ${num(r.mean, 3)}`);
+  // The share and mean beside each row; on a narrow screen the share alone (the rest is in the description).
+  const full = cmp.rows.map((r) => `${share(r)}, mean ${num(r.mean, 3)}`);
+  const compact = cmp.rows.map((r) => `${Math.round((100 * r.closer) / Math.max(cmp.prompts, 1))}%`);
+  const rightTexts = room - left - 28 - widest(full) >= 240 ? full : compact;
+  const plotW = plotWidth(room, left + 28 + widest(rightTexts));
   const width = Math.ceil(left + plotW + 16 + widest(rightTexts) + 12);
   const top = 24;
-  const height = top + cmp.rows.length * rowH + 40;
+  const [what, lessSide, moreSide] = BASELINES[cmp.baseline](iso(cmp.control ?? ""));
+  // The two side labels share a line when they fit under the plot, else the right one goes below.
+  const stacked = textWidth(lessSide, 11) + textWidth(moreSide, 11) + 16 > plotW;
+  const height = top + cmp.rows.length * rowH + (stacked ? 54 : 40);
   const all = cmp.rows.flatMap((r) => r.values.map((v) => v.value));
   const reach = Math.max(1e-9, ...all.map(Math.abs)) * 1.08;
   const [lo, hi] = cmp.baseline === "none" ? [Math.min(0, ...all) - 0.05, Math.max(...all, 0) + 0.05] : [-reach, reach];
   const px = (v) => left + ((v - lo) / (hi - lo)) * plotW;
-  const [what, lessSide, moreSide] = BASELINES[cmp.baseline](iso(cmp.control ?? ""));
   const desc = `${cmp.prompts} prompts answered by every source; for each, ${what} (cosine of per-text style profiles). ${cmp.rows
     .map((r) => `${iso(r.candidate)}: above zero on ${share(r)}, mean ${num(r.mean, 3)}`)
     .join("; ")}.`;
@@ -326,9 +338,10 @@ export function promptsChart(cmp, colors) {
         svg.append(text(left + plotW + 16, y + 4, rightTexts[i], { class: "share" }));
       });
       const axisY = top + cmp.rows.length * rowH + 18;
+      const numbersY = axisY + (stacked ? 28 : 14);
       svg.append(text(left, axisY, lessSide, { "font-size": 11 }));
-      svg.append(text(left + plotW, axisY, moreSide, { "font-size": 11, "text-anchor": "end" }));
-      svg.append(text(left, axisY + 14, num(lo, 2), { "font-size": 10 }), text(left + plotW, axisY + 14, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
+      svg.append(text(left + plotW, axisY + (stacked ? 14 : 0), moreSide, { "font-size": 11, "text-anchor": "end" }));
+      svg.append(text(left, numbersY, num(lo, 2), { "font-size": 10 }), text(left + plotW, numbersY, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
     },
     note,
   );

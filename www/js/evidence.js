@@ -64,25 +64,14 @@ export function habitsView(report, itemCounts) {
     return `${n}${words ? ` (${num((1000 * n) / words, 1)})` : ""}`;
   };
   const head = ["Candidate", "Word or phrase", `z (${iso(suspect)})`, "z (candidate)", "Signal", ...sources];
-  const table = h(
-    "div",
-    { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": "habits-caption" },
-    h(
-      "table",
-      { id: "habits-table" },
-      h(
-        "caption",
-        { id: "habits-caption" },
-        "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others), then their occurrences in each source (per 1000 words; case-folded word matching)",
-        dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
-      ),
-      h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
-      h(
-        "tbody",
-        {},
-        rows.map((r) => h("tr", {}, [r.candidate, r.item, num(r.zs, 1), num(r.zc, 1), r.signal, ...sources.map((s) => per1000(r.item, s))].map((c) => h("td", {}, c)))),
-      ),
-    ),
+  const table = scrollTable(
+    "habits-table",
+    [
+      "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others), then their occurrences in each source (per 1000 words; case-folded word matching)",
+      dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
+    ],
+    head,
+    rows.map((r) => h("tr", {}, [r.candidate, r.item, num(r.zs, 1), num(r.zc, 1), r.signal, ...sources.map((s) => per1000(r.item, s))].map((c) => h("td", {}, c)))),
   );
   return h("div", {}, table, underNote);
 }
@@ -134,38 +123,44 @@ export function identityProbesView(report) {
     );
   }
   const claim = (n, total) => h("li", {}, bdi(n.entity), ` (${n.kind === "vendor" ? "the maker" : `a model by ${n.vendor}`}): ${n.answers} of ${total}`);
+  return scrollTable(
+    "identity-probes-table",
+    ["The model and vendor names in each source's answers to identity probes (“Who are you?”, “Which company trained you?”, …), and the first sentence naming the name it claims most"],
+    ["Source", "Identity answers", "Names it claims", "Example"],
+    probes.map((p) => {
+      const first = p.names[0];
+      return h(
+        "tr",
+        {},
+        h("th", { scope: "row" }, bdi(p.source)),
+        h("td", {}, String(p.answers)),
+        h(
+          "td",
+          {},
+          p.names.length ? h("ul", { class: "claims" }, p.names.map((n) => claim(n, p.answers))) : null,
+          p.unnamed ? h("p", {}, p.unnamed === p.answers ? "names no model or vendor" : `${p.unnamed} of ${p.answers} name none`) : null,
+        ),
+        h("td", {}, ...(first ? [first.promptId ? "(prompt " : null, first.promptId ? bdi(first.promptId) : null, first.promptId ? ") " : null, h("q", {}, bdi(first.example))] : ["—"])),
+      );
+    }),
+  );
+}
+
+/**
+ * A table in a focusable region that scrolls sideways, its caption a
+ * paragraph above the region (a <caption> would be as wide as the table
+ * and scroll out of sight on a narrow screen); the caption names both.
+ */
+function scrollTable(id, caption, head, rows) {
+  const captionId = `${id}-caption`;
   return h(
     "div",
-    { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": "identity-probes-caption" },
+    { class: "table-block" },
+    h("p", { id: captionId, class: "caption" }, ...caption),
     h(
-      "table",
-      { id: "identity-probes-table" },
-      h(
-        "caption",
-        { id: "identity-probes-caption" },
-        "The model and vendor names in each source's answers to identity probes (“Who are you?”, “Which company trained you?”, …), and the first sentence naming the name it claims most",
-      ),
-      h("thead", {}, h("tr", {}, ["Source", "Identity answers", "Names it claims", "Example"].map((c) => h("th", { scope: "col" }, c)))),
-      h(
-        "tbody",
-        {},
-        probes.map((p) => {
-          const first = p.names[0];
-          return h(
-            "tr",
-            {},
-            h("th", { scope: "row" }, bdi(p.source)),
-            h("td", {}, String(p.answers)),
-            h(
-              "td",
-              {},
-              p.names.length ? h("ul", { class: "claims" }, p.names.map((n) => claim(n, p.answers))) : null,
-              p.unnamed ? h("p", {}, p.unnamed === p.answers ? "names no model or vendor" : `${p.unnamed} of ${p.answers} name none`) : null,
-            ),
-            h("td", {}, ...(first ? [first.promptId ? "(prompt " : null, first.promptId ? bdi(first.promptId) : null, first.promptId ? ") " : null, h("q", {}, bdi(first.example))] : ["—"])),
-          );
-        }),
-      ),
+      "div",
+      { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": captionId },
+      h("table", { id, "aria-labelledby": captionId }, h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows)),
     ),
   );
 }
