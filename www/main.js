@@ -26,7 +26,7 @@ const SETTINGS = [
 ];
 
 // `settings` holds only what the user changed; the rest is the engine's defaults.
-const blank = () => ({ slots: [newSlot("suspect", "suspect"), newSlot("candidate-1", "candidate"), newSlot("candidate-2", "candidate")], settings: {}, pairPasted: false, example: false });
+const blank = () => ({ slots: [newSlot("suspect", "suspect", true), newSlot("candidate-1", "candidate", true), newSlot("candidate-2", "candidate", true)], settings: {}, pairPasted: false, example: false });
 let state = blank();
 let current = null; // { report, prompts, texts, itemCounts }
 let running = false;
@@ -292,7 +292,9 @@ function placeGroups(groups, target, key, fileName, malformed, errors) {
   const intoTarget = !target ? -1 : groups.length === 1 ? 0 : groups.findIndex(([source]) => source === targetName);
   const firstIntoTarget = intoTarget < 0 && target && isEmpty(target) ? 0 : intoTarget;
   groups.forEach(([source, samples], i) => {
-    const slot = i === firstIntoTarget ? (groups.length === 1 ? target : rename(target, source)) : takeSlot(source, Boolean(target));
+    // One source keeps the slot's name, unless that name is the page's placeholder on an empty slot.
+    const keepName = () => groups.length === 1 && !(target.placeholder && isEmpty(target));
+    const slot = i === firstIntoTarget ? (keepName() ? target : rename(target, source)) : takeSlot(source, Boolean(target));
     append(slot.fileSamples, samples.map((s) => ({ ...s, file: key })));
     slot.files.push({ key, name: fileName, added: samples.length, malformed: i === 0 ? malformed : 0, errors: i === 0 ? errors : [] });
   });
@@ -306,7 +308,7 @@ function rolesNote() {
 }
 
 const isEmpty = (slot) => !slot.paste.trim() && !slot.fileSamples.length;
-const rename = (slot, name) => ((slot.name = name), slot);
+const rename = (slot, name) => ((slot.name = name), (slot.placeholder = false), slot);
 
 /**
  * The slot named `name`, else the first empty slot (renamed; not the
@@ -337,7 +339,9 @@ async function loadPanel(file) {
   try {
     result = await readPanel(worker, file, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
   } catch (err) {
-    inputsMessage(`The panel ${file.name} was not loaded: ${plain(err.message)}`, true);
+    // The engine's message names the file (and the line) itself.
+    const message = plain(err.message);
+    inputsMessage(`The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, true);
     return;
   }
   const { records, panel } = result;
@@ -576,7 +580,7 @@ async function showResults() {
 
 $("example").addEventListener("click", () => loadExample().catch((err) => setStatus(`The example could not be loaded: ${err.message}`, true)));
 $("add-slot").addEventListener("click", () => {
-  state.slots.push(newSlot(`source-${state.slots.length + 1}`, "candidate"));
+  state.slots.push(newSlot(`source-${state.slots.length + 1}`, "candidate", true));
   rerender();
   markStale();
   persist();

@@ -332,11 +332,18 @@ test("a CSV file dropped on a slot goes into that slot: quoted newlines kept, a 
   const slot = page.locator("fieldset.slot").nth(1);
   await slot.locator("input[type=file]").setInputFiles({ name: "answers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.locator("#status", { hasText: /^Added answers.csv/ }).waitFor();
-  assert.equal(await slot.locator(".slot-name").inputValue(), "candidate-1", "a one-source file keeps the slot's name");
+  assert.equal(await slot.locator(".slot-name").inputValue(), "x", "an empty slot's placeholder name gives way to the file's one source");
   await counts(slot, /^2 sample\(s\) · 9 words/);
   const errors = await slot.locator(".line-errors li").allTextContents();
   assert.equal(errors.length, 1);
   assert.match(errors[0], /^line 4: /);
+  // A name the user typed is the user's: a one-source file keeps it.
+  const other = page.locator("fieldset.slot").nth(2);
+  await other.locator(".slot-name").fill("my-model");
+  await other.locator("input[type=file]").setInputFiles({ name: "more.csv", mimeType: "text/csv", buffer: Buffer.from("source,prompt_id,text\ny,1,an answer\n") });
+  await page.locator("#status", { hasText: /^Added more.csv/ }).waitFor();
+  assert.equal(await other.locator(".slot-name").inputValue(), "my-model", "a typed name is kept");
+  await counts(other, /^1 sample\(s\)/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });

@@ -135,13 +135,13 @@ test("the page loads a CLI panel with the header's roles, and the suspect is ana
   await page.locator("#inputs-status", { hasText: /^Loaded the panel .*birds.*: 45 answers of 3 models/ }).waitFor({ timeout: 20_000 });
   const slots = await page.locator("fieldset.slot").evaluateAll((els) => els.map((f) => `${f.querySelector(".slot-name").value}:${f.querySelector("select").value}`));
   assert.deepEqual(slots, ["suspect:suspect", "heron-large:candidate", "kestrel-base:control", "osprey-chat:candidate"]);
-  // The suspect's answers, dropped on the suspect's slot (a one-source file keeps the slot's name).
+  // The suspect's answers, dropped on the suspect's slot: the empty slot's placeholder name gives way to the file's source.
   await page.locator("fieldset.slot").nth(0).locator("input[type=file]").setInputFiles(join(work, "wren-mini.jsonl"));
   await page.locator("#analyze:enabled").waitFor({ timeout: 20_000 });
   await screenshot(page, `${SHOTS}20-panel-loaded.png`, { fullPage: true });
   await page.locator("#analyze").click();
   await waitForVerdict(page);
-  assert.match(plain(await page.locator("#verdict-headline").textContent()), /^suspect: the teacher is, at 99% confidence, heron-large\.$/);
+  assert.match(plain(await page.locator("#verdict-headline").textContent()), /^wren-mini: the teacher is, at 99% confidence, heron-large\.$/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
@@ -178,8 +178,8 @@ test("the page refuses damaged panels with the file and the line", async () => {
   const { page, ctx, problems } = await openPageIn(browser, server.url);
   for (const [name, bytes, message] of damaged()) {
     await page.locator("#panel-file").setInputFiles({ name, mimeType: "application/gzip", buffer: bytes });
-    await page.locator("#inputs-status.error", { hasText: `The panel ${name} was not loaded: ` }).waitFor({ timeout: 20_000 });
-    const shown = (await page.locator("#inputs-status").textContent()).replace(`The panel ${name} was not loaded: `, "");
+    await page.locator("#inputs-status.error", { hasText: `The panel was not loaded: ${name}` }).waitFor({ timeout: 20_000 });
+    const shown = (await page.locator("#inputs-status").textContent()).replace("The panel was not loaded: ", "");
     assert.match(shown, message, name);
     if (name.startsWith("truncated")) await screenshot(page, `${SHOTS}21-panel-truncated.png`);
   }

@@ -14,9 +14,13 @@ export const ROLES = [
 const roleMeaning = (role) => ROLES.find(([v]) => v === role)?.[2] ?? "";
 
 let counter = 0;
-/** A new, empty slot. */
-export function newSlot(name, role) {
-  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, paste: "", fileSamples: [], files: [] };
+/**
+ * A new, empty slot. A `placeholder` name ("suspect", "candidate-1") is the
+ * page's, not the user's: a one-source file dropped on the empty slot
+ * names it after its source; typing a name makes it the user's.
+ */
+export function newSlot(name, role, placeholder = false) {
+  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, placeholder, paste: "", fileSamples: [], files: [] };
 }
 
 /** The samples of a slot: the paste's pieces (paired by position if asked), then the files' records. */
@@ -132,7 +136,7 @@ function slotView(slot, i, count, total, on) {
         class: "slot-name",
         value: slot.name,
         autocomplete: "off",
-        oninput: (e) => ((slot.name = e.target.value), on.change(slot, "name")),
+        oninput: (e) => ((slot.name = e.target.value), (slot.placeholder = false), on.change(slot, "name")),
       }),
       h("label", { for: id("role") }, "Role"),
       role,
