@@ -429,7 +429,8 @@ test("dev data: a JSONL file of four sources dropped on the page is analysed (re
   await page.locator("fieldset.slot").first().dispatchEvent("drop", { dataTransfer: handle });
   await page.locator("#status", { hasText: /^Added dev-subset.jsonl/ }).waitFor({ timeout: 30_000 });
   assert.equal(await page.locator("fieldset.slot").count(), 4);
-  await counts(page.locator("fieldset.slot").nth(0), /^400 sample/);
+  // Thousands grouped in the counts.
+  await counts(page.locator("fieldset.slot").nth(0), /^400 sample\(s\) · \d{1,3}(,\d{3})+ words/);
   await screenshot(page, `${SHOTS}07-dev-data-loaded.png`, { fullPage: true });
   await page.locator("#analyze").click();
   // While the worker analyses, progress moves and the page still answers.

@@ -185,5 +185,7 @@ function slotView(slot, i, count, total, on) {
 /** A slot's counts from the engine (a slot without samples has none). */
 export function countsText(c) {
   const { samples, words, paired } = c ?? { samples: 0, words: 0, paired: 0 };
-  return `${samples} sample(s) · ${words} words · ${paired} paired prompt(s)`;
+  // Thousands grouped ("86,401 words"): a count of a real data set is read at a glance.
+  const n = (x) => x.toLocaleString("en");
+  return `${n(samples)} sample(s) · ${n(words)} words · ${n(paired)} paired prompt(s)`;
 }
