@@ -303,8 +303,8 @@ test("a JSONL file larger than one streamed chunk: every record kept, a bad line
   const errors = await page.locator(".line-errors li").allTextContents();
   assert.equal(errors.length, 1);
   assert.match(errors[0], /^line 8000: /);
-  await counts(page.locator("fieldset.slot").nth(0), /^4500 sample\(s\) · 499500 words/);
-  await counts(page.locator("fieldset.slot").nth(1), /^4499 sample\(s\) .* 4499 paired/);
+  await counts(page.locator("fieldset.slot").nth(0), /^4,500 sample\(s\) · 499,500 words/);
+  await counts(page.locator("fieldset.slot").nth(1), /^4,499 sample\(s\) .* 4,499 paired/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
