@@ -2,7 +2,8 @@
 // headline. What each source says it is (the report's identityProbes) in
 // the page, in the HTML and Markdown exports, with user text in <bdi>; and,
 // on the development data (skipped, saying so, when ../shared is absent),
-// schema-2 verdicts of every kind rendered without "undefined" or "NaN".
+// schema-2 verdicts of every kind rendered without "undefined" or "NaN",
+// and axe-core finds no violation on the real data's results.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -160,6 +161,7 @@ for (const [suspect, control, candidates, headline] of DEV_CASES) {
     assert.deepEqual(shares.map(([c]) => c), v.ranking.map((r) => r.candidate));
     if (v.kind === "attribution") assert.equal(shares.sort((a, b) => b[1] - a[1])[0][0], v.attributed[0], JSON.stringify(shares));
     await screenshot(page, `${SHOTS}23-dev-${v.kind}-${suspect}.png`);
+    assert.deepEqual(await axeViolations(page), [], "axe, on real data");
     assert.deepEqual(problems, []);
     await ctx.close();
   });
