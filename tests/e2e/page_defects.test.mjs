@@ -173,20 +173,25 @@ test("6. a multi-source file dropped on a candidate's slot never changes the sus
 });
 
 test("7. an edit made just before a reload is kept", async () => {
-  const { page, ctx, problems } = await openPage();
   // (what is typed, where): reloaded at once, well inside the save's 300 ms.
-  const edits = [
-    ["kept across an immediate reload", ".slot-paste"],
-    ["renamed-just-now", ".slot-name"],
-  ];
-  for (const [value, field] of edits) {
-    await slot(page, 1).locator(field).fill(value);
-    await page.reload();
-    await waitReady(page);
-    assert.equal(await slot(page, 1).locator(field).inputValue(), value, field);
+  // In ten fresh pages: the browser drops the IndexedDB write of a page
+  // being left now and then (one fresh page's first reload in ten, in
+  // Chromium), which one page would rarely show.
+  for (let i = 0; i < 10; i++) {
+    const { page, ctx, problems } = await openPage();
+    for (const [value, field] of [[`kept across an immediate reload ${i}`, ".slot-paste"], [`renamed-just-now-${i}`, ".slot-name"]]) {
+      await slot(page, 1).locator(field).fill(value);
+      await page.reload();
+      await waitReady(page);
+      assert.equal(await slot(page, 1).locator(field).inputValue(), value, `${field}, page ${i}`);
+    }
+    // A save that finishes removes the journal the last reload may have left
+    // (localStorage), so an old journal never outranks a newer save.
+    await slot(page, 1).locator(".slot-name").fill(`settled-${i}`);
+    await page.waitForFunction(() => localStorage.getItem("lineage:journal") === null, null, { timeout: 5_000 });
+    assert.deepEqual(problems, []);
+    await ctx.close();
   }
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
 test("8. an over-long pasted text blocks Analyse at once, in plain words, and typing stays fast", async () => {

@@ -3,11 +3,21 @@
 // settings are one record; each slot's file samples are a record of their
 // own, rewritten only when they change, so renaming a slot does not copy
 // megabytes of text.
+//
+// A write started as the page is left can be lost (the browser may drop an
+// IndexedDB transaction of a page being unloaded: about one reload in ten
+// in Chromium, measured). So when the page is left with a save pending or
+// unfinished, the slot list and settings (names, roles, pastes: no file
+// samples) also go to localStorage, which writes at once, as a journal
+// stamped like the saves; the next load takes the journal when it is newer
+// than the saved record, and a finished save newer than the journal
+// removes it.
 
 const DB = "lineage";
 const STORE = "state";
 const META = "meta";
 const samplesKey = (slotId) => `samples:${slotId}`;
+const JOURNAL = "lineage:journal";
 
 // One connection for the page's life: a save started while the page is
 // being left (pagehide) must create its transaction at once, not after an
@@ -62,11 +72,26 @@ const request = (req) =>
 /** What was last written per slot: the samples array and its length. */
 const written = new Map();
 
-/** The saved state, or null. */
+/** The journal left by a page that was left mid-save, or null. */
+function readJournal() {
+  try {
+    return JSON.parse(localStorage.getItem(JOURNAL));
+  } catch {
+    return null;
+  }
+}
+
+/** The slot list and settings of `state`, without the file samples. */
+const metaOf = (state) => ({ ...state, slots: state.slots.map(({ fileSamples, ...rest }) => rest) });
+
+/** The saved state, or null (the journal's slot list and settings when it is newer). */
 export async function load() {
+  const journal = readJournal();
   return run("readonly", async (store) => {
-    const meta = await request(store.get(META));
+    let meta = await request(store.get(META));
+    if (journal?.state && journal.savedAt > (meta?.savedAt ?? 0)) meta = journal.state;
     if (!meta) return null;
+    delete meta.savedAt;
     for (const slot of meta.slots) {
       slot.fileSamples = (await request(store.get(samplesKey(slot.id)))) ?? [];
       written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
@@ -75,10 +100,10 @@ export async function load() {
   });
 }
 
-export function save(state) {
+/** Writes `state`; `savedAt` stamps the record (see the journal above). */
+export function save(state, savedAt = Date.now()) {
   return run("readwrite", (store) => {
-    const slots = state.slots.map(({ fileSamples, ...rest }) => rest);
-    store.put({ ...state, slots }, META);
+    store.put({ ...metaOf(state), savedAt }, META);
     const live = new Set(state.slots.map((s) => s.id));
     for (const id of [...written.keys()]) {
       if (!live.has(id)) {
@@ -92,31 +117,57 @@ export function save(state) {
       store.put(slot.fileSamples, samplesKey(slot.id));
       written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
     }
+  }).then(() => {
+    // This save covers the journal (if it is not newer): the journal can go.
+    if ((readJournal()?.savedAt ?? Infinity) <= savedAt) forgetJournal();
   });
+}
+
+function forgetJournal() {
+  try {
+    localStorage.removeItem(JOURNAL);
+  } catch {
+    // No localStorage (a private mode): there is no journal either.
+  }
 }
 
 export function clear() {
   written.clear();
+  forgetJournal();
   return run("readwrite", (store) => store.clear());
 }
 
 /**
  * save(), at most once per `ms`, always with the latest state. The
  * returned function has `flush()`, which writes a pending save at once
- * (the page calls it on `pagehide`, so an edit made just before a reload
- * is kept).
+ * and, a save being pending or unfinished, the journal (the page calls it
+ * on `pagehide`, so an edit made just before a reload is kept).
  */
 export function debounced(getState, ms, onError) {
   let timer = null;
-  const flush = () => {
-    if (timer === null) return;
+  let stamp = 0; // of the last save started
+  let unfinished = 0;
+  const write = () => {
     clearTimeout(timer);
     timer = null;
-    save(getState()).catch(onError);
+    stamp = Math.max(Date.now(), stamp + 1);
+    unfinished++;
+    save(getState(), stamp)
+      .catch(onError)
+      .finally(() => unfinished--);
   };
   const schedule = () => {
-    if (timer === null) timer = setTimeout(flush, ms);
+    if (timer === null) timer = setTimeout(write, ms);
   };
-  schedule.flush = flush;
+  schedule.flush = () => {
+    const pending = timer !== null;
+    if (pending) write();
+    if (!pending && !unfinished) return;
+    try {
+      localStorage.setItem(JOURNAL, JSON.stringify({ savedAt: stamp, state: metaOf(getState()) }));
+    } catch {
+      // Over the quota (pastes of megabytes) or no localStorage: the save above is all there is.
+    }
+  };
   return schedule;
 }
