@@ -350,13 +350,20 @@ test("a CSV file dropped on a slot goes into that slot: quoted newlines kept, a 
 
 test("cancel stops the analysis, keeps the inputs, and the next analysis works", async () => {
   const { page, ctx, problems } = await openPage();
-  await page.locator("#example").click();
+  // The example ten times over (150 prompts a source): an analysis long
+  // enough to be cancelled however slowly the browser clicks (the example
+  // alone may finish first).
+  const example = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
+  const records = Array.from({ length: 10 }, (_, k) => example.samples.map((x) => JSON.stringify({ source: x.source, prompt_id: `${x.promptId}-${k}`, text: x.text }))).flat();
+  await page.locator("#files-all").setInputFiles({ name: "ten-examples.jsonl", mimeType: "application/json", buffer: Buffer.from(records.join("\n") + "\n") });
+  await page.locator("#analyze:enabled").waitFor({ timeout: 20_000 });
   await page.locator("#analyze").click();
+  await page.locator("#status", { hasText: /^Analys/ }).waitFor();
   await page.locator("#cancel").click();
   await page.locator("#status", { hasText: /^Cancelled/ }).waitFor();
   assert.equal(await page.locator("#results").isHidden(), true, "no result shown");
   assert.equal(await page.locator("fieldset.slot").count(), 4);
-  await counts(page.locator("fieldset.slot").nth(0), /^15 sample/);
+  await counts(page.locator("fieldset.slot").nth(0), /^150 sample/);
   await page.locator("#analyze:enabled").waitFor({ timeout: 20_000 });
   await page.locator("#analyze").click();
   await waitForVerdict(page);
