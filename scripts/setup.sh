@@ -8,6 +8,8 @@
 #   - npm dev dependencies from package-lock.json (binaryen for wasm-opt,
 #     playwright-core, typescript)
 #   - Chromium and chromedriver from apt, for the browser tests
+#   - Firefox ESR from apt and geckodriver (cargo install), for the same
+#     tests in Firefox
 #   - a nightly toolchain and cargo-fuzz, for the fuzz stage
 #   - Java 17 from apt (Spark runs on it) and a virtualenv target/py-venv
 #     with python/requirements-dev.txt (maturin, pyspark, pytest), for the
@@ -85,4 +87,20 @@ if [ ! -f "$py_stamp" ] || [ "$(cat "$py_stamp")" != "$req_hash" ]; then
     say "installing maturin, pyspark and pytest into target/py-venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
     echo "$req_hash" > "$py_stamp"
+fi
+
+# Firefox: Debian's ESR (recent enough for WebDriver BiDi, which the page's
+# end-to-end tests use through playwright-core), and geckodriver for
+# wasm-bindgen-test-runner. geckodriver is built from crates.io: the npm
+# package of that name downloads a binary, which cannot be fetched here.
+if [ ! -x /usr/bin/firefox-esr ]; then
+    say "installing firefox-esr"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+fi
+gecko_want=0.37.1
+gecko_have="$(geckodriver --version 2>/dev/null | awk 'NR==1 {print $2}' || true)"
+if [ "$gecko_have" != "$gecko_want" ]; then
+    say "installing geckodriver $gecko_want (found: ${gecko_have:-none})"
+    cargo install geckodriver --version "$gecko_want" --locked
 fi
