@@ -210,9 +210,11 @@ impl Scored {
 }
 
 /// The signals to compute, each with whether it enters the combination:
-/// the selected ones that the design supports, and verbatim overlap in a
-/// paired design (its shared passages are evidence even when it is not
-/// combined).
+/// the selected ones that the design supports, and, when not selected,
+/// the signals whose evidence a reader needs: verbatim overlap in a paired
+/// design (its shared passages), function words (the frequent words the
+/// suspect and a candidate share) and structure (the layout rates side by
+/// side). Those are reported, never combined.
 fn computed_signals(
     space: &Space,
     units: &Units,
@@ -224,8 +226,16 @@ fn computed_signals(
         .filter(|s| opts.signals.contains(s) && usable(s))
         .map(|&s| (s, true))
         .collect();
-    if units.paired && !opts.signals.contains(&PairedSignal::VerbatimOverlap) {
-        out.push((PairedSignal::VerbatimOverlap, false));
+    let evidence_only = [
+        PairedSignal::FunctionWords,
+        PairedSignal::Structure,
+        PairedSignal::VerbatimOverlap,
+    ];
+    for s in evidence_only {
+        let wanted = s != PairedSignal::VerbatimOverlap || units.paired;
+        if wanted && usable(&s) && !opts.signals.contains(&s) {
+            out.push((s, false));
+        }
     }
     if !out.iter().any(|s| s.1) {
         // Nothing selected fits this design (paired-only signals without
