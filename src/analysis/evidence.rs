@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::design::Units;
 use super::roles::Cast;
-use super::scores::order_desc;
+use super::scores::{order_desc, Scorer};
 use super::{AnalysisOptions, Space};
 use crate::report::{r6, CandidateScore, Evidence, LeakEvidence, SignalResult};
 use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
@@ -20,18 +20,18 @@ use crate::stats;
 
 /// Evidence of one signal, for the candidates in `order` (best first).
 pub fn for_signal(
-    space: &Space,
+    scorer: &Scorer<'_>,
     cast: &Cast,
-    units: &Units,
     signal: PairedSignal,
     order: &[usize],
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
+    let (space, units) = (scorer.space(), scorer.units());
     match signal {
         PairedSignal::FunctionWords => function_words(space, cast, order),
         PairedSignal::Structure => structure(space, cast, order),
         PairedSignal::VerbatimOverlap if units.paired => {
-            shared_passages(space, cast, units, order, opts)
+            shared_passages(space, cast, units, order, &scorer.boilerplate, opts)
         }
         _ => Vec::new(),
     }
@@ -88,23 +88,32 @@ fn shared_passages(
     cast: &Cast,
     units: &Units,
     order: &[usize],
+    scored_boilerplate: &Boilerplate,
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
     let oopts = OverlapOptions {
         k: opts.overlap_ngram.max(1),
         ..OverlapOptions::default()
     };
-    let per_source: Vec<Vec<&str>> = cast
-        .candidate_sources()
-        .iter()
-        .map(|&s| {
-            space.members[s]
-                .iter()
-                .map(|&i| space.texts[i].text.as_str())
-                .collect()
-        })
-        .collect();
-    let boilerplate = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+    // The scores' stock phrases serve when the n-gram lengths agree (the
+    // default); otherwise they are found again for this length.
+    let own;
+    let boilerplate = if scored_boilerplate.k() == oopts.k {
+        scored_boilerplate
+    } else {
+        let per_source: Vec<Vec<&str>> = cast
+            .candidate_sources()
+            .iter()
+            .map(|&s| {
+                space.members[s]
+                    .iter()
+                    .map(|&i| space.texts[i].text.as_str())
+                    .collect()
+            })
+            .collect();
+        own = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+        &own
+    };
     let mut out = Vec::new();
     for &c in order.iter().take(3) {
         let pairs: Vec<(usize, usize)> = units
@@ -118,7 +127,7 @@ fn shared_passages(
                 &space.texts[t].text,
                 &space.texts[o].text,
                 &oopts,
-                &boilerplate,
+                boilerplate,
             )
             .into_iter()
             .map(|sp| (t, sp))
