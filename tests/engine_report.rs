@@ -282,3 +282,105 @@ fn identity_leaks_are_listed_with_offsets() {
         );
     }
 }
+
+#[test]
+fn passages_quoted_from_the_prompt_are_not_evidence_of_copying() {
+    // The student and A both quote their prompt (a long sentence of its own for
+    // each prompt; the other candidates do not, so it is no stock phrase)
+    // and the student also copies one sentence of A's. With the prompt
+    // text given, only the copied sentence is a shared passage; without
+    // it, the quote is one too.
+    const WORDS: [&str; 12] = [
+        "amber", "basalt", "cobalt", "dune", "ember", "fjord", "granite", "heather", "indigo",
+        "juniper", "kelp", "lichen",
+    ];
+    let quote = |p: &str| -> String {
+        let n: usize = p.trim_start_matches('p').parse().unwrap();
+        (0..24)
+            .map(|i| WORDS[(n * 7 + i * 5) % 12])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let copied = "remember that the best time to plant tomatoes is after the last frost has passed";
+    let w = common::world(41, 20, 0.0);
+    let samples = |prompt: bool| -> Vec<Sample> {
+        w.samples
+            .iter()
+            .filter(|s| s.source != "control")
+            .map(|s| {
+                let id = s.prompt_id.clone().unwrap();
+                let text = if s.source == "A" || s.source == "student" {
+                    format!("As you wrote: {}. {} {copied}.", quote(&id), s.text)
+                } else {
+                    s.text.clone()
+                };
+                Sample {
+                    text,
+                    prompt: prompt.then(|| format!("Summarise: {}.", quote(&id))),
+                    ..s.clone()
+                }
+            })
+            .collect()
+    };
+    // (prompt text given, quote reported)
+    for (prompt, want_quote) in [(true, false), (false, true)] {
+        let r = analyze(&request(samples(prompt), false), &quick(1), &mut |_, _| {}).unwrap();
+        let spans: Vec<String> = r
+            .signals
+            .iter()
+            .flat_map(|s| &s.evidence)
+            .filter_map(|e| match e {
+                Evidence::SharedSpan {
+                    candidate, text, ..
+                } if candidate == "A" => Some(text.to_lowercase()),
+                _ => None,
+            })
+            .collect();
+        let quoted = spans
+            .iter()
+            .any(|t| WORDS.iter().filter(|w| t.contains(*w)).count() >= 5);
+        assert_eq!(quoted, want_quote, "prompt {prompt}: {spans:?}");
+        // The quotes are longer, so they crowd the copy out of the five
+        // longest passages listed unless they are discounted.
+        let copy = spans.iter().any(|t| t.contains("plant tomatoes"));
+        assert_eq!(copy, !want_quote, "prompt {prompt}: {spans:?}");
+    }
+}
+
+#[test]
+fn identity_probe_answers_say_what_each_source_claims_to_be() {
+    let mut samples = common::world(51, 20, 0.5).samples;
+    // (source, answer to "Who are you?")
+    let answers = [
+        (
+            "student",
+            "I am ChatGPT, a large language model trained by OpenAI.",
+        ),
+        ("A", "I'm Claude, an AI assistant made by Anthropic."),
+        ("B", "I am a helpful assistant."),
+    ];
+    for (source, text) in answers {
+        samples.push(Sample {
+            source: source.into(),
+            text: text.into(),
+            prompt_id: Some("en-identity-001".into()),
+            prompt: Some("Who are you?".into()),
+        });
+    }
+    let r = analyze(&request(samples, true), &quick(1), &mut |_, _| {}).unwrap();
+    let by = |s: &str| r.identity_probes.iter().find(|p| p.source == s);
+    // (source, expected first name claimed, expected unnamed answers)
+    let cases = [
+        ("student", Some("ChatGPT"), 0),
+        ("A", Some("Claude"), 0),
+        ("B", None, 1),
+    ];
+    for (source, name, unnamed) in cases {
+        let p = by(source).unwrap_or_else(|| panic!("no identity summary for {source}"));
+        assert_eq!(p.answers, 1, "{source}");
+        assert_eq!(p.names.first().map(|n| n.entity.as_str()), name, "{source}");
+        assert_eq!(p.unnamed, unnamed, "{source}");
+    }
+    assert!(by("C").is_none(), "C answered no identity probe");
+    assert!(r.to_markdown().contains("What each source says it is"));
+}

@@ -24,6 +24,9 @@ pub struct Units {
     /// `candidates[unit][c]`: candidate c's answer to the unit's prompt
     /// (paired only).
     pub candidates: Vec<Vec<usize>>,
+    /// The prompt of each unit, when a sample carries its text (paired
+    /// only): passages quoted from it are no evidence of copying.
+    pub prompts: Vec<Option<String>>,
     /// The unpaired-design warning, when it applies.
     pub warning: Option<Warning>,
 }
@@ -52,7 +55,19 @@ impl Units {
             .collect();
         let control = cast.control_source();
         if shared.len() >= opts.min_paired {
+            // Any source's copy of the prompt text will do: they answer
+            // the same prompt id.
+            let prompts = shared
+                .iter()
+                .map(|p| {
+                    indexes
+                        .iter()
+                        .find_map(|ix| space.texts[ix[p]].prompt.clone())
+                        .filter(|t| !t.trim().is_empty())
+                })
+                .collect();
             return Units {
+                prompts,
                 paired: true,
                 shared_prompts: shared.len(),
                 suspect: shared.iter().map(|p| indexes[Cast::SUSPECT][p]).collect(),
@@ -78,6 +93,7 @@ impl Units {
                 .map(|c| space.members[c].clone())
                 .unwrap_or_default(),
             candidates: Vec::new(),
+            prompts: Vec::new(),
             warning: Some(Warning {
                 code: "unpaired_design".into(),
                 message: format!(

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 
 use super::design::Units;
 use super::roles::Cast;
-use super::scores::{order_desc, Scorer};
+use super::scores::{order_desc, per_unit_boilerplate, Scorer};
 use super::{AnalysisOptions, Space};
-use crate::report::{r6, CandidateScore, Evidence, LeakEvidence, SignalResult};
+use crate::report::{
+    r6, CandidateScore, ClaimedName, Evidence, IdentityProbeSummary, LeakEvidence, SignalResult,
+};
 use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
 use crate::signals::features::STRUCTURE_NAMES;
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
@@ -88,17 +90,19 @@ fn shared_passages(
     cast: &Cast,
     units: &Units,
     order: &[usize],
-    scored_boilerplate: &Boilerplate,
+    scored_boilerplate: &[Boilerplate],
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
     let oopts = OverlapOptions {
         k: opts.overlap_ngram.max(1),
         ..OverlapOptions::default()
     };
-    // The scores' stock phrases serve when the n-gram lengths agree (the
-    // default); otherwise they are found again for this length.
-    let own;
-    let boilerplate = if scored_boilerplate.k() == oopts.k {
+    // Stock phrases (from the candidates), plus, per prompt, the prompt's
+    // own words: a passage both answers quote from the prompt is no
+    // evidence of copying. The scores' sets serve when the n-gram lengths
+    // agree (the default); otherwise they are found again for this length.
+    let own: Vec<Boilerplate>;
+    let boilerplate = if scored_boilerplate.iter().all(|b| b.k() == oopts.k) {
         scored_boilerplate
     } else {
         let per_source: Vec<Vec<&str>> = cast
@@ -111,23 +115,25 @@ fn shared_passages(
                     .collect()
             })
             .collect();
-        own = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+        let stock = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+        own = per_unit_boilerplate(&stock, units);
         &own
     };
     let mut out = Vec::new();
     for &c in order.iter().take(3) {
-        let pairs: Vec<(usize, usize)> = units
+        let pairs: Vec<(usize, usize, usize)> = units
             .suspect
             .iter()
             .zip(&units.candidates)
-            .map(|(&t, row)| (t, row[c]))
+            .enumerate()
+            .map(|(u, (&t, row))| (u, t, row[c]))
             .collect();
-        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(t, o)| {
+        let found: Vec<Vec<(usize, overlap::SharedSpan)>> = stats::par_map(&pairs, |&(u, t, o)| {
             overlap::shared_spans(
                 &space.texts[t].text,
                 &space.texts[o].text,
                 &oopts,
-                boilerplate,
+                &boilerplate[u],
             )
             .into_iter()
             .map(|sp| (t, sp))
@@ -300,6 +306,67 @@ pub fn habits_signal(space: &Space, cast: &Cast, opts: &AnalysisOptions) -> Sign
         evidence,
         note: Some("interval: Fisher z over items, optimistic because items are not independent; descriptive".into()),
     }
+}
+
+/// What each source says it is when asked: over its answers to the probe
+/// set's identity probes, the models and vendors its self-identification
+/// sentences claim, with counts. A student asked "Who are you?" that
+/// answers "I am ChatGPT" names its teacher.
+pub fn identity_probes(space: &Space, srcs: &[usize]) -> Vec<IdentityProbeSummary> {
+    let mut out = Vec::new();
+    for &s in srcs {
+        let answers: Vec<usize> = space.members[s]
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let t = &space.texts[i];
+                identity::probes::is_identity_probe(t.prompt_id.as_deref(), t.prompt.as_deref())
+            })
+            .collect();
+        if answers.is_empty() {
+            continue;
+        }
+        let found = stats::par_map(&answers, |&i| identity::find_leaks(&space.texts[i].text));
+        let mut names: Vec<ClaimedName> = Vec::new();
+        let mut unnamed = 0;
+        for (&i, leaks) in answers.iter().zip(&found) {
+            let mut named_here: Vec<&str> = Vec::new();
+            for l in leaks {
+                for c in l
+                    .claims
+                    .iter()
+                    .filter(|c| c.kind != identity::ClaimKind::Generic)
+                {
+                    if named_here.contains(&c.entity.as_str()) {
+                        continue;
+                    }
+                    named_here.push(&c.entity);
+                    match names.iter_mut().find(|n| n.entity == c.entity) {
+                        Some(n) => n.answers += 1,
+                        None => names.push(ClaimedName {
+                            entity: c.entity.clone(),
+                            vendor: c.vendor.clone(),
+                            kind: c.kind.as_str().into(),
+                            answers: 1,
+                            example: l.sentence.clone(),
+                            prompt_id: space.texts[i].prompt_id.clone(),
+                        }),
+                    }
+                }
+            }
+            if named_here.is_empty() {
+                unnamed += 1;
+            }
+        }
+        crate::sort::stable_sort_by(&mut names, |a, b| b.answers.cmp(&a.answers));
+        out.push(IdentityProbeSummary {
+            source: space.sources[s].clone(),
+            answers: answers.len(),
+            names,
+            unnamed,
+        });
+    }
+    out
 }
 
 /// Self-identification sentences in the outputs of every source, in

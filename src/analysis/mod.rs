@@ -249,6 +249,7 @@ pub fn analyze(
             newick,
         },
         identity_leaks: evidence::leaks(&space, &all),
+        identity_probes: evidence::identity_probes(&space, &all),
         warnings: warns,
     };
     progress("done", 1.0);

@@ -48,13 +48,14 @@ pub fn check(
     let (space, units) = (scorer.space(), scorer.units());
     // Verbatim overlap reads the stripped words only when it is combined.
     let overlap = opts.signals.contains(&PairedSignal::VerbatimOverlap);
+    // Each unit's stripped answer is discounted by the unit's boilerplate.
     let strip = |idx: &[usize]| -> Vec<(TextRepr, NgramSets)> {
-        stats::par_map(idx, |&i| {
+        let items: Vec<(usize, usize)> = idx.iter().copied().enumerate().collect();
+        stats::par_map(&items, |&(u, i)| {
             let plain = strip_formatting(&space.texts[i].text);
-            let grams = if overlap {
-                NgramSets::of(&plain, VERBATIM_NGRAM, &scorer.boilerplate)
-            } else {
-                NgramSets::default()
+            let grams = match scorer.boilerplate.get(u) {
+                Some(b) if overlap => NgramSets::of(&plain, VERBATIM_NGRAM, b),
+                _ => NgramSets::default(),
             };
             (space.embedder.embed(&plain), grams)
         })

@@ -156,10 +156,11 @@ pub struct Scorer<'a> {
     cand_src: Vec<usize>,
     delta: DeltaKind,
     signals: Vec<(PairedSignal, bool)>,
-    /// Word 5-grams that at least half of the *candidates* write: stock
-    /// phrases. Built from candidates only, so the suspect and the control
-    /// are discounted alike (neither's own phrases become "boilerplate").
-    pub boilerplate: Boilerplate,
+    /// Per unit: word 5-grams that at least half of the *candidates*
+    /// write (stock phrases; from candidates only, so the suspect and the
+    /// control are discounted alike), plus the unit's prompt's own 5-grams
+    /// (every answer may quote the prompt). Empty in an unpaired design.
+    pub boilerplate: Vec<Boilerplate>,
     /// Verbatim overlap's n-gram sets of every text in a unit, by text
     /// index (empty for the others, and in an unpaired design).
     grams: Vec<NgramSets>,
@@ -194,26 +195,28 @@ impl<'a> Scorer<'a> {
                 .iter()
                 .map(|&s| space.members[s].iter().filter_map(|&i| seq_of[i]).collect())
                 .collect();
-            let boilerplate = Boilerplate::from_sequences(&per_source, k, 0.5);
-            let mut in_units = vec![false; space.texts.len()];
-            for &i in units
-                .suspect
-                .iter()
-                .chain(&units.control)
-                .chain(units.candidates.iter().flatten())
-            {
-                in_units[i] = true;
+            let stock = Boilerplate::from_sequences(&per_source, k, 0.5);
+            let boilerplate = per_unit_boilerplate(&stock, units);
+            // The unit of each text in one (a text answers one prompt, so
+            // it is in one unit at most): its n-grams are discounted by
+            // that unit's set.
+            let mut unit_of: Vec<Option<usize>> = vec![None; space.texts.len()];
+            for (u, row) in units.candidates.iter().enumerate() {
+                let own = [units.suspect.get(u), units.control.get(u)];
+                for &i in row.iter().chain(own.into_iter().flatten()) {
+                    unit_of[i] = Some(u);
+                }
             }
             let grams = stats::par_map(
-                &seq_of.iter().zip(&in_units).collect::<Vec<_>>(),
-                |(seq, used)| match seq {
-                    Some(seq) if **used => NgramSets::from_sequence(seq, &boilerplate),
+                &seq_of.iter().zip(&unit_of).collect::<Vec<_>>(),
+                |(seq, unit)| match (seq, unit) {
+                    (Some(seq), Some(u)) => NgramSets::from_sequence(seq, &boilerplate[*u]),
                     _ => NgramSets::default(),
                 },
             );
             (boilerplate, grams)
         } else {
-            (Boilerplate::none(), Vec::new())
+            (Vec::new(), Vec::new())
         };
         Scorer {
             space,
@@ -367,6 +370,20 @@ impl<'a> Scorer<'a> {
             })
             .collect()
     }
+}
+
+/// The stock phrases `stock` plus, per unit, its prompt's own k-grams
+/// (every answer may quote the prompt; units without a prompt text get the
+/// stock phrases alone).
+pub fn per_unit_boilerplate(stock: &Boilerplate, units: &Units) -> Vec<Boilerplate> {
+    units
+        .prompts
+        .iter()
+        .map(|p| match p {
+            Some(text) => stock.with_text(text),
+            None => stock.clone(),
+        })
+        .collect()
 }
 
 /// The n-gram sets of a text verbatim overlap does not read.

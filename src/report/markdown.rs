@@ -106,6 +106,31 @@ impl Report {
             }
             let _ = writeln!(s);
         }
+        if !self.identity_probes.is_empty() {
+            let _ = writeln!(s, "## What each source says it is (identity probes)\n");
+            for p in &self.identity_probes {
+                let names = if p.names.is_empty() {
+                    "names no model or vendor".to_string()
+                } else {
+                    p.names
+                        .iter()
+                        .map(|n| format!("{} ({} of {})", n.entity, n.answers, p.answers))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let _ = writeln!(
+                    s,
+                    "- {}: {} identity answers; {}",
+                    md_escape(&p.source),
+                    p.answers,
+                    md_escape(&names)
+                );
+                if let Some(n) = p.names.first() {
+                    let _ = writeln!(s, "  - e.g. \"{}\"", md_escape(&n.example));
+                }
+            }
+            let _ = writeln!(s);
+        }
         // A source name may hold line breaks: kept on one line, it cannot
         // close the code fence and inject markup.
         let newick = self.kinship.newick.replace(['\n', '\r'], " ");

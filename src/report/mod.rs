@@ -49,6 +49,9 @@ pub struct Report {
     pub verdict: Verdict,
     pub kinship: Kinship,
     pub identity_leaks: Vec<LeakEvidence>,
+    /// What each source says it is when asked (its answers to the probe
+    /// set's identity probes); empty when no source answered one.
+    pub identity_probes: Vec<IdentityProbeSummary>,
     pub warnings: Vec<Warning>,
 }
 
@@ -217,6 +220,39 @@ pub struct LeakEvidence {
     pub claims: Vec<String>,
     pub language: String,
     pub span: SpanOffsets,
+}
+
+/// What one source says it is when asked who it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct IdentityProbeSummary {
+    pub source: String,
+    /// Its answers to identity probes.
+    pub answers: usize,
+    /// The models and vendors those answers claim to be (self-identification
+    /// sentences, as in `identityLeaks`), most often first.
+    pub names: Vec<ClaimedName>,
+    /// Answers that claim no model or vendor.
+    pub unnamed: usize,
+}
+
+/// A model or vendor a source's identity answers claim.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct ClaimedName {
+    /// Canonical name ("ChatGPT", "OpenAI").
+    pub entity: String,
+    /// The vendor behind it ("OpenAI").
+    pub vendor: String,
+    /// "model" or "vendor".
+    pub kind: String,
+    /// How many of the source's identity answers claim it.
+    pub answers: usize,
+    /// The first sentence that does, and its prompt.
+    pub example: String,
+    pub prompt_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

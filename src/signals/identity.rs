@@ -49,6 +49,7 @@ use aho_corasick::AhoCorasick;
 use crate::text::{self, Span};
 
 mod lexicon;
+pub mod probes;
 
 use lexicon::lexicon;
 

@@ -35,6 +35,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::text::fold::fold_for_matching_into;
 use crate::text::{self, NormalForm, NormalizeOptions, Span};
 
+mod sets;
+pub use sets::{KgramSequence, NgramSets};
+
 /// Options of the winnowing matcher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OverlapOptions {
@@ -79,7 +82,12 @@ pub struct SharedSpan {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Boilerplate {
     k: usize,
-    hashes: BTreeSet<u64>,
+    /// The stock phrases, shared (not copied) by every per-prompt set
+    /// [`with_text`](Boilerplate::with_text) makes.
+    hashes: std::sync::Arc<BTreeSet<u64>>,
+    /// K-grams discounted for one prompt only: the prompt's own words,
+    /// which every answer may quote.
+    extra: BTreeSet<u64>,
 }
 
 /// How texts are normalised for matching: compatibility forms folded
@@ -181,23 +189,17 @@ impl Words {
             end_utf16: e.end_utf16,
         }
     }
-}
 
-/// Which of a text's `words` words are covered by a boilerplate k-gram,
-/// from the hashes of its k-grams in order.
-fn boilerplate_mask(kgrams: &[u64], words: usize, boilerplate: &Boilerplate) -> Vec<bool> {
-    let mut mask = vec![false; words];
-    if boilerplate.hashes.is_empty() {
-        return mask;
-    }
-    for (i, h) in kgrams.iter().enumerate() {
-        if boilerplate.hashes.contains(h) {
-            mask[i..i + boilerplate.k]
-                .iter_mut()
-                .for_each(|m| *m = true);
+    /// Words inside some k-gram of `hashes`.
+    fn mask_of(&self, hashes: &BTreeSet<u64>, k: usize) -> Vec<bool> {
+        let mut mask = vec![false; self.len()];
+        for (i, h) in self.ngram_hashes(k).iter().enumerate() {
+            if hashes.contains(h) {
+                mask[i..i + k].iter_mut().for_each(|m| *m = true);
+            }
         }
+        mask
     }
-    mask
 }
 
 /// Hashes of every word k-gram of a text (not only the winnowed ones), the
@@ -227,11 +229,26 @@ impl Boilerplate {
         }
         Boilerplate {
             k,
-            hashes: counts
-                .into_iter()
-                .filter(|&(_, c)| c >= needed)
-                .map(|(h, _)| h)
-                .collect(),
+            hashes: std::sync::Arc::new(
+                counts
+                    .into_iter()
+                    .filter(|&(_, c)| c >= needed)
+                    .map(|(h, _)| h)
+                    .collect(),
+            ),
+            extra: BTreeSet::new(),
+        }
+    }
+
+    /// This set plus every k-gram of `text` (with this set's k): for one
+    /// prompt, its own words are discounted too, since every answer may
+    /// quote the prompt. The stock phrases are shared, not copied.
+    pub fn with_text(&self, text: &str) -> Self {
+        let k = self.k.max(1);
+        Boilerplate {
+            k,
+            hashes: self.hashes.clone(),
+            extra: kgram_hashes(text, k),
         }
     }
 
@@ -254,11 +271,13 @@ impl Boilerplate {
         all.sort_unstable();
         Boilerplate {
             k,
-            hashes: all
-                .chunk_by(|a, b| a == b)
-                .filter(|run| run.len() >= needed)
-                .map(|run| run[0])
-                .collect(),
+            hashes: std::sync::Arc::new(
+                all.chunk_by(|a, b| a == b)
+                    .filter(|run| run.len() >= needed)
+                    .map(|run| run[0])
+                    .collect(),
+            ),
+            extra: BTreeSet::new(),
         }
     }
 
@@ -279,17 +298,22 @@ impl Boilerplate {
 
     /// Whether a k-gram hash is boilerplate.
     pub fn contains(&self, hash: u64) -> bool {
-        self.hashes.contains(&hash)
+        self.hashes.contains(&hash) || self.extra.contains(&hash)
     }
 
     /// Number of boilerplate k-grams.
     pub fn len(&self) -> usize {
         self.hashes.len()
+            + self
+                .extra
+                .iter()
+                .filter(|h| !self.hashes.contains(h))
+                .count()
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.hashes.is_empty()
+        self.hashes.is_empty() && self.extra.is_empty()
     }
 
     /// The k-gram length the set was built with.
@@ -310,97 +334,6 @@ pub fn containment(a: &str, b: &str, n: usize) -> f64 {
 /// denominator alike).
 pub fn containment_with(a: &str, b: &str, n: usize, boilerplate: &Boilerplate) -> f64 {
     NgramSets::of(a, n, boilerplate).containment_in(&NgramSets::of(b, n, boilerplate))
-}
-
-/// A text's word n-grams as [`containment_with`] reads them, built once so
-/// that comparing one text with many others never re-tokenises it: every
-/// distinct n-gram (what another text's n-grams are looked up in) and the
-/// distinct n-grams not covered by boilerplate (the text's own, what its
-/// containment in another text counts). Both sorted.
-///
-/// In an analysis each answer is compared with up to k² others; building
-/// these once per answer instead of tokenising both texts per comparison
-/// took verbatim overlap from 6% of an analysis's instructions to under 1%
-/// (dev data, ten sources, callgrind).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NgramSets {
-    all: Vec<u64>,
-    own: Vec<u64>,
-}
-
-impl NgramSets {
-    /// No n-grams: contained in nothing, containing nothing.
-    pub const EMPTY: NgramSets = NgramSets {
-        all: Vec::new(),
-        own: Vec::new(),
-    };
-
-    /// The n-gram sets of `text`, boilerplate discounted.
-    pub fn of(text: &str, n: usize, boilerplate: &Boilerplate) -> Self {
-        let words = Words::new(text);
-        let hashes = words.ngram_hashes(n);
-        if boilerplate.k == n {
-            return Self::from_sequence(&KgramSequence { k: n, hashes }, boilerplate);
-        }
-        let mask = boilerplate_mask(&words.ngram_hashes(boilerplate.k), words.len(), boilerplate);
-        Self::from_hashes(hashes, n, &mask)
-    }
-
-    /// The sets of a text whose k-gram sequence is already known, with a
-    /// boilerplate set of the same k (one of another k discounts nothing).
-    pub fn from_sequence(seq: &KgramSequence, boilerplate: &Boilerplate) -> Self {
-        let words = if seq.hashes.is_empty() {
-            0
-        } else {
-            seq.hashes.len() + seq.k - 1
-        };
-        let mask = if boilerplate.k == seq.k {
-            boilerplate_mask(&seq.hashes, words, boilerplate)
-        } else {
-            vec![false; words]
-        };
-        Self::from_hashes(seq.hashes.clone(), seq.k, &mask)
-    }
-
-    fn from_hashes(mut hashes: Vec<u64>, n: usize, covered: &[bool]) -> Self {
-        let mut own: Vec<u64> = hashes
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| !covered[i..i + n].iter().all(|&m| m))
-            .map(|(_, &h)| h)
-            .collect();
-        own.sort_unstable();
-        own.dedup();
-        hashes.sort_unstable();
-        hashes.dedup();
-        NgramSets { all: hashes, own }
-    }
-
-    /// Containment of this text in `other`: the share of this text's own
-    /// n-grams that `other` has; 0 when it has none.
-    pub fn containment_in(&self, other: &NgramSets) -> f64 {
-        if self.own.is_empty() {
-            return 0.0;
-        }
-        crate::signals::paired::intersection(&self.own, &other.all) as f64 / self.own.len() as f64
-    }
-}
-
-/// The hashes of a text's word k-grams in order: the material of a
-/// [`Boilerplate`] set and of [`NgramSets`], computed once per text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KgramSequence {
-    k: usize,
-    hashes: Vec<u64>,
-}
-
-impl KgramSequence {
-    pub fn of(text: &str, k: usize) -> Self {
-        KgramSequence {
-            k,
-            hashes: Words::new(text).ngram_hashes(k),
-        }
-    }
 }
 
 /// Winnowing: in every window of `window` consecutive k-gram hashes the
@@ -514,6 +447,29 @@ pub fn shared_spans(
             runs.insert((s_a, s_b, e_a - s_a));
             diagonal_end[diagonal] = e_a;
         }
+    }
+    // Words of `a` quoted from the prompt (the per-prompt part of the
+    // boilerplate) are no evidence: a run is cut around them and the
+    // pieces of at least k words are kept. Stock phrases inside a longer
+    // copied passage stay part of it.
+    if !boilerplate.extra.is_empty() && boilerplate.k == k {
+        let quoted = wa.mask_of(&boilerplate.extra, k);
+        runs = runs
+            .into_iter()
+            .flat_map(|(s_a, s_b, len)| {
+                let mut pieces = Vec::new();
+                let mut start = s_a;
+                let end = s_a + len;
+                let cuts = (s_a..end).filter(|&i| quoted[i]).chain([end]);
+                for i in cuts {
+                    if i - start >= k {
+                        pieces.push((start, s_b + (start - s_a), i - start));
+                    }
+                    start = i + 1;
+                }
+                pieces
+            })
+            .collect();
     }
     let mut ordered: Vec<(usize, usize, usize)> = runs.into_iter().collect();
     crate::sort::stable_sort_by(&mut ordered, |x, y| {
