@@ -27,41 +27,53 @@ pub(crate) struct Vectorizer {
     dense_scale: Vec<f64>,
     /// Norm of each n-gram block after normalisation, by block id.
     block_weights: [f64; N_BLOCKS],
+    /// Sublinear tf `1 + ln c` of the small counts `c` most n-grams have.
+    tf_small: [f64; TF_SMALL],
+}
+
+/// Counts below this have their sublinear tf looked up, not computed.
+const TF_SMALL: usize = 16;
+
+/// Sublinear tf of a count: `1 + ln |c|`.
+fn tf(count: u32) -> f64 {
+    1.0 + detmath::ln(f64::from(count))
 }
 
 impl Vectorizer {
     pub(crate) fn fit(raws: &[&RawDoc], opts: &ClassifierOptions) -> Self {
-        // Document frequency per bucket, by counting runs in the sorted
-        // list. Buckets, not keys: n-grams of different blocks that hash to
-        // the same bucket share a column (a collision like any other).
+        // Document frequency per bucket, counted in a flat table (one
+        // increment per n-gram of every text, no sort). Buckets, not keys:
+        // n-grams of different blocks that hash to the same bucket share a
+        // column (a collision like any other).
         let bucket_mask = ((1u64 << opts.hash_bits.clamp(8, 24)) - 1) as u32;
-        let mut keys: Vec<u32> = raws
-            .iter()
-            .flat_map(|r| r.sparse.iter().map(|&(k, _)| k & bucket_mask))
-            .collect();
-        keys.sort_unstable();
+        let mut df = vec![0u32; bucket_mask as usize + 1];
+        for r in raws {
+            for &(k, _) in &r.sparse {
+                df[(k & bucket_mask) as usize] += 1;
+            }
+        }
         let n = raws.len() as f64;
         let min_df = opts.min_df.max(1);
-        let mut kept: Vec<(u32, usize)> = Vec::new();
-        let mut i = 0;
-        while i < keys.len() {
-            let mut j = i;
-            while j < keys.len() && keys[j] == keys[i] {
-                j += 1;
-            }
-            if j - i >= min_df {
-                kept.push((keys[i], j - i));
-            }
-            i = j;
-        }
+        let mut kept: Vec<(u32, usize)> = df
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c as usize >= min_df)
+            .map(|(key, &c)| (key as u32, c as usize))
+            .collect();
         // Frequent n-grams get the low column ids: every text touches them,
         // and keeping their weights together keeps the solver in cache.
         kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut columns = vec![u32::MAX; bucket_mask as usize + 1];
+        // Smoothed idf by document frequency (at most n + 1 distinct
+        // values, so one ln each rather than one per column).
+        let max_df = kept.first().map_or(0, |k| k.1);
+        let idf_of: Vec<f64> = (0..=max_df)
+            .map(|df| detmath::ln((1.0 + n) / (1.0 + df as f64)) + 1.0)
+            .collect();
         let mut idf = Vec::with_capacity(kept.len());
         for (col, &(key, df)) in kept.iter().enumerate() {
             columns[key as usize] = col as u32;
-            idf.push(detmath::ln((1.0 + n) / (1.0 + df as f64)) + 1.0);
+            idf.push(idf_of[df]);
         }
 
         // Standardise structure features; the block is scaled so its
@@ -109,6 +121,7 @@ impl Vectorizer {
             dense_mean,
             dense_scale,
             block_weights,
+            tf_small: std::array::from_fn(|c| tf(c as u32)),
         }
     }
 
@@ -138,7 +151,11 @@ impl Vectorizer {
             }
             let col = self.columns[(key & self.bucket_mask) as usize];
             if col != u32::MAX {
-                let tf = 1.0 + detmath::ln(f64::from(count.unsigned_abs()));
+                let c = count.unsigned_abs();
+                let tf = match self.tf_small.get(c as usize) {
+                    Some(&t) => t,
+                    None => tf(c),
+                };
                 let v = f64::from(count.signum()) * tf * self.idf[col as usize];
                 norm_sq += v * v;
                 row.push((col, v));
