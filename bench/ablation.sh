@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The signal ablation of README "Accuracy": every per-prompt signal alone,
-# the default combination, and the combination without each signal, on the
+# the default combination, the default without each of its signals and with
+# each other signal added, and every signal but verbatim_overlap, on the
 # development data's T2 cases (`lineage eval --skip-t1 --signals ...`).
 #
 #   bench/ablation.sh [DATA_DIR]      # default ../shared/data/alpaca_eval_dev
@@ -31,7 +32,7 @@ with_teacher="alpaca-7b:$oai:guanaco-33b,vicuna-13b:gpt-3.5-turbo-0301+gpt4_0314
 teacher_absent="alpaca-7b:-:guanaco-33b,vicuna-13b:-:guanaco-33b"
 
 all="char_ngrams words word_pairs names opening function_words structure length masked_chars verbatim_overlap"
-default="char_ngrams,words,word_pairs,names,opening,function_words,structure,length,masked_chars"
+default="char_ngrams,words,names,length"
 
 configs=()
 for s in $all; do configs+=("$s"); done
@@ -39,6 +40,13 @@ configs+=("$default")
 for s in ${default//,/ }; do
     configs+=("$(echo ",$default," | sed "s/,$s,/,/; s/^,//; s/,$//")")
 done
+# The default plus each signal it leaves out, and every signal but
+# verbatim_overlap (the default before the ablation).
+for s in $all; do
+    case ",$default," in *",$s,"*) ;; *) configs+=("$default,$s") ;; esac
+done
+nine="char_ngrams,words,word_pairs,names,opening,function_words,structure,length,masked_chars"
+configs+=("$nine")
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -47,7 +55,9 @@ printf '%-34s | %-30s | %-30s | %-16s | %-16s | %-16s | right\n' \
     "alpaca, no OpenAI" "vicuna, no OpenAI"
 for cfg in "${configs[@]}"; do
     label="$cfg"
-    [ "$cfg" = "$default" ] && label="DEFAULT (all but verbatim_overlap)"
+    [ "$cfg" = "$default" ] && label="DEFAULT"
+    [ "$cfg" = "$nine" ] && label="all but verbatim_overlap"
+    case "$cfg" in "$default",*) label="default + ${cfg#"$default",}" ;; esac
     for s in ${default//,/ }; do
         [ "$cfg" = "$(echo ",$default," | sed "s/,$s,/,/; s/^,//; s/,$//")" ] && label="default without $s"
     done

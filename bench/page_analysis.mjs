@@ -8,7 +8,7 @@
 // page served by scripts/serve.sh, picks a suspect and nine candidates and
 // presses Analyse, in headless Chromium on this machine. Printed: the time
 // to read the files into slots, the analysis time the page itself reports
-// (worker: Workspace + analysis + PCA of per-text profiles), the time until
+// (worker: Workspace + analysis + per-text profiles of the prompt-by-prompt chart), the time until
 // every chart is drawn, and the longest main-thread task from page load to
 // the end (a long task freezes the page; the analysis runs in a worker, so
 // only the page's own work on the main thread should show). Needs www/pkg
@@ -38,7 +38,7 @@ try {
     }).observe({ type: "longtask", buffered: true });
   });
   await page.goto(server.url);
-  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.body.dataset.engine === "ready", null, { timeout: 30_000 });
   const mark = (name) => page.evaluate((n) => (window.__marks = [...(window.__marks ?? []), [n, performance.now()]]), name);
   await mark("files");
   let t = performance.now();
@@ -51,10 +51,10 @@ try {
   await mark("analysis");
   t = performance.now();
   await page.locator("#analyze").click();
-  await page.locator("#status", { hasText: /^(Done in|Error)/ }).waitFor({ timeout: 1_800_000 });
+  await page.locator("#status", { hasText: /^(Done in|The analysis stopped)/ }).waitFor({ timeout: 1_800_000 });
   const status = await page.locator("#status").textContent();
   if (!status.startsWith("Done")) throw new Error(status);
-  await page.locator("#chart-pca svg").waitFor();
+  await page.locator("#chart-prompts svg").waitFor();
   const wallSeconds = (performance.now() - t) / 1000;
   const pageSeconds = await page.evaluate(() => document.body.dataset.analysisSeconds);
   const headline = await page.locator("#verdict-headline").textContent();
@@ -71,8 +71,8 @@ try {
   console.log(`sources: ${names.length} (${names[0]} is the suspect): ${counts.join(" | ")}`);
   console.log(`files read into slots: ${readSeconds.toFixed(1)} s`);
   console.log(`analysis, as the page reports it: ${pageSeconds} s; click to charts drawn: ${wallSeconds.toFixed(1)} s`);
-  const [engineSeconds, pcaSeconds] = (await page.evaluate(() => document.body.dataset.workerSeconds)).split(" ");
-  console.log(`  of which in the worker: Workspace + analysis ${engineSeconds} s, PCA of per-text profiles ${pcaSeconds} s`);
+  const [engineSeconds, chartSeconds] = (await page.evaluate(() => document.body.dataset.workerSeconds)).split(" ");
+  console.log(`  of which in the worker: Workspace + analysis ${engineSeconds} s, per-text profiles for the prompt-by-prompt chart ${chartSeconds} s`);
   console.log(`verdict: ${headline}`);
   console.log(`long tasks (> 50 ms) on the main thread: ${tasks.length}; longest ${longest.toFixed(0)} ms`);
   const measures = await page.evaluate(() => performance.getEntriesByType("measure").filter((m) => m.name.startsWith("lineage:")).map((m) => `${m.name.slice(8)} ${m.duration.toFixed(0)} ms`));

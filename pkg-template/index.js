@@ -75,6 +75,9 @@ export function preflight(samples, options) {
 export function countItems(samples, items) {
   return call(() => glue.countItems(samples, items));
 }
+export function panelText(samples, options) {
+  return call(() => glue.panelText(samples, options));
+}
 export function reportMarkdown(report) {
   return call(() => glue.reportMarkdown(report));
 }
@@ -90,12 +93,6 @@ export function version() {
 export function schemaVersion() {
   return call(() => glue.schemaVersion());
 }
-/** Present only in test builds (the `panic-test` cargo feature). */
-export const triggerPanicForTest =
-  "triggerPanicForTest" in glue ? (message) => call(() => glue.triggerPanicForTest(message)) : undefined;
-/** Present only in test builds (the `panic-test` cargo feature). */
-export const triggerTrapForTest = "triggerTrapForTest" in glue ? () => call(() => glue.triggerTrapForTest()) : undefined;
-
 export class Workspace extends glue.Workspace {
   #generation = generation;
 
@@ -126,6 +123,10 @@ export class Workspace extends glue.Workspace {
   addFile(file, options, onProgress) {
     this.#live("addFile");
     return callAsync(() => super.addFile(file, options, onProgress));
+  }
+  addPanel(file, options, onProgress) {
+    this.#live("addPanel");
+    return callAsync(() => super.addPanel(file, options, onProgress));
   }
   records() {
     this.#live("records");

@@ -3,10 +3,11 @@
 // and one result or error. Not an entry point of its own.
 //
 // Methods: every function the package exports (analyze, sharedSpans,
-// identityLeaks, profile, reportMarkdown, preflight, countItems,
-// analysisDefaults, optionRanges, version, schemaVersion), and readFile,
-// which reads a File/Blob into a fresh Workspace (Workspace.addFile) and
-// returns what it added with the records.
+// identityLeaks, profile, reportMarkdown, panelText, preflight,
+// countItems, analysisDefaults, optionRanges, version, schemaVersion),
+// readFile, which reads a File/Blob into a fresh Workspace
+// (Workspace.addFile) and returns what it added with the records, and
+// readPanel, the same with Workspace.addPanel (with the panel's header).
 import init, * as lineage from "./index.js";
 
 const ready = init();
@@ -14,17 +15,21 @@ const ready = init();
 /** The functions a caller may run in the worker; the last argument of analyze and readFile is the progress callback. */
 const METHODS = {
   analyze: (samples, options, progress) => lineage.analyze(samples, options, progress),
-  async readFile(file, options, progress) {
-    const ws = new lineage.Workspace();
-    try {
-      const added = await ws.addFile(file, options, progress);
-      return { ...added, records: ws.records() };
-    } finally {
-      ws.free();
-    }
-  },
+  readFile: (file, options, progress) => intoWorkspace((ws) => ws.addFile(file, options, progress)),
+  readPanel: (file, options, progress) => intoWorkspace((ws) => ws.addPanel(file, options, progress)),
 };
-for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "preflight", "countItems", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
+
+/** Runs `add` on a fresh Workspace; returns what it added with the records. */
+async function intoWorkspace(add) {
+  const ws = new lineage.Workspace();
+  try {
+    const added = await add(ws);
+    return { ...added, records: ws.records() };
+  } finally {
+    ws.free();
+  }
+}
+for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
   METHODS[name] = (...args) => lineage[name](...args);
 }
 
@@ -34,7 +39,8 @@ self.onmessage = async ({ data: { id, method, args } }) => {
     const run = METHODS[method];
     if (!run) throw Object.assign(new Error(`lineage/worker: no method ${method}`), { code: "BAD_ARGUMENT" });
     const progress = (stage, fraction) => self.postMessage({ id, type: "progress", stage, fraction });
-    const value = await (method === "analyze" || method === "readFile" ? run(...args, progress) : run(...args));
+    const withProgress = method === "analyze" || method === "readFile" || method === "readPanel";
+    const value = await (withProgress ? run(...args, progress) : run(...args));
     self.postMessage({ id, type: "result", value });
   } catch (err) {
     // Errors cross postMessage as plain data; the code is rebuilt on the

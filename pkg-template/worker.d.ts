@@ -1,4 +1,4 @@
-import type { AddResult, AnalyzeOptions, InputOptions, ProgressCallback, Report, Sample } from "./index.js";
+import type { AddResult, AnalyzeOptions, InputOptions, PanelHeader, ProgressCallback, Report, Sample } from "./index.js";
 import type * as lineage from "./index.js";
 
 /** How a worker analysis reports progress and can be stopped. */
@@ -16,11 +16,16 @@ export interface LineageWorkerOptions {
 
 /** The package's functions that `LineageWorker.call` runs in the worker. */
 export type WorkerMethod = "analyze" | "sharedSpans" | "identityLeaks" | "profile" | "reportMarkdown"
-    | "preflight" | "countItems" | "analysisDefaults" | "optionRanges" | "version" | "schemaVersion";
+    | "panelText" | "preflight" | "countItems" | "analysisDefaults" | "optionRanges" | "version" | "schemaVersion";
 
 /** What `readFile` resolves with: what `Workspace.addFile` added, and the records read. */
 export interface ReadFileResult extends AddResult {
     records: Sample[];
+}
+
+/** What `readPanel` resolves with: what `Workspace.addPanel` added, the header and the records. */
+export interface ReadPanelResult extends ReadFileResult {
+    panel: PanelHeader;
 }
 
 /** The package in a module Web Worker, behind a promise API. */
@@ -30,6 +35,8 @@ export declare class LineageWorker {
     analyze(samples: Sample[], options: AnalyzeOptions, control?: AnalysisControl): Promise<Report>;
     /** Reads a File/Blob with `Workspace.addFile` in the worker. */
     readFile(file: Blob, options?: InputOptions, control?: AnalysisControl): Promise<ReadFileResult>;
+    /** Reads a reference panel (`.lineage.jsonl.gz`) with `Workspace.addPanel` in the worker. */
+    readPanel(file: Blob, options?: InputOptions, control?: AnalysisControl): Promise<ReadPanelResult>;
     /** Runs one of the package's functions in the worker, in call order. */
     call<M extends WorkerMethod>(
         method: M,

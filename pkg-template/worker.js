@@ -4,6 +4,7 @@
 //   const worker = new LineageWorker();
 //   const report = await worker.analyze(samples, options, { onProgress, signal });
 //   const { records, errors } = await worker.readFile(file, { name: file.name });
+//   const { records, panel } = await worker.readPanel(panelFile);
 //   const spans = await worker.call("sharedSpans", [a, b]);
 //
 // Progress is the core's own (stage names and fractions). Aborting the
@@ -19,12 +20,17 @@ export class LineageWorker {
 
   /** @param {{ url?: string | URL }} [options] where worker-thread.js is served (default: beside this file) */
   constructor(options = {}) {
-    this.#url = options.url ?? new URL("./worker-thread.js", import.meta.url);
+    this.#url = options.url ?? null;
   }
 
   #start() {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(this.#url, { type: "module" });
+    // The default is written out literally: bundlers (Vite, webpack,
+    // Rollup, esbuild) find and emit worker-thread.js only from exactly
+    // `new Worker(new URL("./worker-thread.js", import.meta.url), ...)`.
+    const worker = this.#url
+      ? new Worker(this.#url, { type: "module" })
+      : new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" });
     worker.onmessage = ({ data }) => {
       const job = this.#pending.get(data.id);
       if (!job) return; // an answer to a cancelled job
@@ -79,6 +85,18 @@ export class LineageWorker {
    */
   readFile(file, options, control) {
     return this.call("readFile", [file, options], control);
+  }
+
+  /**
+   * Reads a reference panel (`.lineage.jsonl.gz`) in the worker with
+   * `Workspace.addPanel`; resolves with what it added, the panel's header
+   * (`panel`) and the records.
+   * @param {Blob} file
+   * @param {import("./index.js").InputOptions} [options]
+   * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
+   */
+  readPanel(file, options, control) {
+    return this.call("readPanel", [file, options], control);
   }
 
   /**

@@ -17,5 +17,8 @@ say "wasm-bindgen --target web --out-dir $out"
 rm -rf "$out"
 wasm-bindgen --target web --experimental-reset-state-function --out-dir "$out" \
     "$target_dir/wasm32-unknown-unknown/debug/lineage.wasm"
-# The same entries as the release package, so the test goes through index.js.
+# The same entries as the release package, so the test goes through index.js,
+# plus the test-only exports (wrapped like every other call), which the
+# release index.js must not name.
 install_template "$out"
+cat "$ROOT/pkg-template/test-only/index-exports.js" >> "$out/index.js"

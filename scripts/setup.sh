@@ -8,7 +8,12 @@
 #   - npm dev dependencies from package-lock.json (binaryen for wasm-opt,
 #     playwright-core, typescript)
 #   - Chromium and chromedriver from apt, for the browser tests
+#   - Firefox ESR from apt and geckodriver (cargo install), for the same
+#     tests in Firefox
 #   - a nightly toolchain and cargo-fuzz, for the fuzz stage
+#   - Java 17 from apt (Spark runs on it) and a virtualenv target/py-venv
+#     with python/requirements-dev.txt (maturin, pyspark, pytest), for the
+#     Python package and its Spark jobs
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -58,4 +63,44 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing chromium and chromedriver"
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+# The Python package (python/) and its Spark jobs: Spark needs a Java
+# runtime (17 or newer), the rest lives in a virtualenv under target/ so
+# the system Python stays clean. pip runs again only when the pinned
+# requirements change (the stamp holds their hash); pip's own cache makes
+# a reinstall in a fresh clone quick after the first download (~300 MB).
+java_major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1 || true)"
+if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+    say "installing a Java runtime for Spark (openjdk-17-jre-headless)"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless
+fi
+venv="$ROOT/target/py-venv"
+if [ ! -x "$venv/bin/python" ]; then
+    say "creating the virtualenv target/py-venv"
+    python3 -m venv "$venv"
+fi
+req_hash="$(sha256sum python/requirements-dev.txt | cut -d' ' -f1)"
+py_stamp="$venv/.lineage-setup-stamp"
+if [ ! -f "$py_stamp" ] || [ "$(cat "$py_stamp")" != "$req_hash" ]; then
+    say "installing maturin, pyspark and pytest into target/py-venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
+    echo "$req_hash" > "$py_stamp"
+fi
+
+# Firefox: Debian's ESR (recent enough for WebDriver BiDi, which the page's
+# end-to-end tests use through playwright-core), and geckodriver for
+# wasm-bindgen-test-runner. geckodriver is built from crates.io: the npm
+# package of that name downloads a binary, which cannot be fetched here.
+if [ ! -x /usr/bin/firefox-esr ]; then
+    say "installing firefox-esr"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+fi
+gecko_want=0.37.1
+gecko_have="$(geckodriver --version 2>/dev/null | awk 'NR==1 {print $2}' || true)"
+if [ "$gecko_have" != "$gecko_want" ]; then
+    say "installing geckodriver $gecko_want (found: ${gecko_have:-none})"
+    cargo install geckodriver --version "$gecko_want" --locked
 fi

@@ -14,6 +14,9 @@ cd "$ROOT"
 # webdriver.json; both are the Debian packages setup.sh installs.
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# The same tests in Firefox ESR (setup.sh installs it and geckodriver).
+export FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
+geckodriver_bin="${GECKODRIVER:-$(command -v geckodriver || echo "$HOME/.cargo/bin/geckodriver")}"
 
 logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
@@ -25,7 +28,8 @@ stages=()
 # then adds its test counts to the totals. Counts are read from libtest's
 # "test result: ok. N passed; M failed" lines (cargo test and
 # wasm-bindgen-test-runner) and from node --test's "pass N" / "fail N"
-# summary; a stage without such lines is one check.
+# summary and pytest's "N passed, M failed in T s"; a stage without such
+# lines is one check.
 stage() {
     local name="$1"
     shift
@@ -38,6 +42,11 @@ stage() {
     f="$(sed -n 's/^test result: [A-Za-z]*\. \([0-9]*\) passed; \([0-9]*\) failed.*/\2/p' "$log" | awk '{s+=$1} END {print s+0}')"
     p=$((p + $(sed -n 's/^[^a-z]* pass \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
     f=$((f + $(sed -n 's/^[^a-z]* fail \([0-9]*\)$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')))
+    # pytest's closing line: "N passed, M failed, K errors in 12.3s".
+    local py
+    py="$(grep -E '^(=+ )?[0-9]+ (passed|failed|error).* in [0-9.]+s' "$log" || true)"
+    p=$((p + $(echo "$py" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')))
+    f=$((f + $(echo "$py" | grep -oE '[0-9]+ (failed|errors?)' | awk '{s+=$1} END {print s+0}')))
     if [ "$p" = 0 ] && [ "$f" = 0 ]; then
         if [ "$rc" = 0 ]; then p=1; else f=1; fi
     elif [ "$rc" != 0 ] && [ "$f" = 0 ]; then
@@ -62,10 +71,23 @@ stage "tests (dev-data verdicts)" cargo test --release --test dev_verdicts -- --
 # One cargo invocation runs every wasm test binary; each picks Node or
 # headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
 stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests
+# wasm-bindgen-test-runner takes GECKODRIVER before CHROMEDRIVER; the
+# browser binary comes from webdriver.json's moz:firefoxOptions.
+stage "tests (wasm: firefox)" env -u CHROMEDRIVER GECKODRIVER="$geckodriver_bin" \
+    cargo test --target wasm32-unknown-unknown --test wasm_browser
 stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
 # A debug build with the test-only panic trigger, for tests/e2e/panic.test.mjs.
 stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"
 stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/*.test.mjs
+# The page and the package's browser side again in Firefox (WebDriver BiDi).
+stage "tests (end-to-end, firefox)" env LINEAGE_BROWSER=firefox node --test --test-reporter=spec \
+    tests/e2e/page.test.mjs tests/e2e/page_defects.test.mjs tests/e2e/page_report.test.mjs tests/e2e/panel.test.mjs tests/e2e/a11y.test.mjs \
+    tests/e2e/security.test.mjs tests/e2e/worker.test.mjs
+# A Vite app built with the packed package (vite from the dev dependencies).
+stage "tests (vite app)" node --test --test-reporter=spec tests/e2e/vite/*.test.mjs
+# The Python package (wheel built and installed into target/py-venv) and
+# its Spark jobs in local[2] against the CLI; about two minutes.
+stage "tests (python + spark)" "$ROOT/scripts/test-python.sh"
 # Ten seconds of libFuzzer per target (scripts/fuzz.sh 600 for a long run).
 stage "fuzz (short)" "$ROOT/scripts/fuzz.sh" 10
 

@@ -53,12 +53,17 @@ pub struct SourceCounts {
     pub paired: usize,
 }
 
-/// A warning the analysis would give, with the report's code.
+/// A warning the analysis would give, with the report's code, or (when
+/// `blocking`) the reason the analysis would be refused.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Check {
     pub code: &'static str,
     pub message: String,
+    /// The analysis would refuse these inputs (`too_large`: past the size
+    /// limits of `corpus::check_limits`), so a page can say so while the
+    /// text is typed rather than when Analyse is pressed.
+    pub blocking: bool,
 }
 
 /// Counts of every source, in first-seen order, and the data warnings.
@@ -127,10 +132,24 @@ pub fn preflight(samples: &[Sample], options: &PreflightOptions) -> Preflight {
     let min_paired = options
         .min_paired
         .unwrap_or(crate::analysis::AnalysisOptions::default().min_paired);
-    Preflight {
-        checks: data_checks(&in_roles, suspect.map(|_| shared_by_all.len()), min_paired),
-        sources,
+    let mut checks = Vec::new();
+    // The analysis's own size check, over the sources it would read.
+    let in_role_samples = in_roles
+        .iter()
+        .map(|c| by_source[c.source.as_str()].iter().copied());
+    if let Err(e) = corpus::check_limits(in_role_samples, &corpus::SizeLimits::default()) {
+        checks.push(Check {
+            code: "too_large",
+            message: e.message().to_string(),
+            blocking: true,
+        });
     }
+    checks.extend(data_checks(
+        &in_roles,
+        suspect.map(|_| shared_by_all.len()),
+        min_paired,
+    ));
+    Preflight { checks, sources }
 }
 
 fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usize) -> Vec<Check> {
@@ -138,6 +157,7 @@ fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usi
     for c in sources {
         if c.samples < MIN_SAMPLES {
             out.push(Check {
+                blocking: false,
                 code: "too_few_samples",
                 message: format!(
                     "{}: only {} sample(s); {MIN_SAMPLES} or more give steadier results",
@@ -147,6 +167,7 @@ fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usi
         }
         if c.samples > 0 && c.median_words < MIN_MEDIAN_WORDS {
             out.push(Check {
+                blocking: false,
                 code: "short_texts",
                 message: format!(
                     "{}: short texts (median {} words) carry little style",
@@ -160,6 +181,7 @@ fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usi
     let hi = medians.fold(0.0, f64::max);
     if lo > 0.0 && hi / lo > MAX_LENGTH_RATIO {
         out.push(Check {
+            blocking: false,
             code: "length_imbalance",
             message: format!(
                 "median lengths differ {:.1}-fold between sources; length enters the analysis only as one structure feature",
@@ -169,6 +191,7 @@ fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usi
     }
     if matches!(shared, Some(n) if n < min_paired) {
         out.push(Check {
+            blocking: false,
             code: "unpaired_design",
             message: format!(
                 "fewer than {min_paired} prompts are answered by every source, so differences in topic cannot be ruled out; give samples prompt ids"
@@ -292,6 +315,55 @@ mod tests {
         assert!(p.checks[0]
             .message
             .starts_with("s: only 2 sample(s); 30 or more"));
+    }
+
+    #[test]
+    fn texts_past_the_size_limits_block_before_the_analysis() {
+        let big = "word ".repeat((1 << 20) / 5 + 1); // just over 1 MiB
+        let roles = PreflightOptions {
+            suspect: Some("s".into()),
+            candidates: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        // (case, samples, the blocking message's fragment or None)
+        let cases: [(&str, Vec<Sample>, Option<&str>); 4] = [
+            (
+                "small texts",
+                vec![sample("s", Some("1"), "hi"), sample("a", Some("1"), "hi")],
+                None,
+            ),
+            (
+                "a long answer of a candidate",
+                vec![sample("s", Some("1"), "hi"), sample("a", Some("7"), &big)],
+                Some("the answer of a to prompt 7 is 1.0 MiB long; the limit is 1 MiB per text"),
+            ),
+            (
+                "a long pasted answer without an id",
+                vec![sample("s", None, &big)],
+                Some("an answer of s (it has no prompt id) is 1.0 MiB long"),
+            ),
+            (
+                "a long answer of a source in no role",
+                vec![sample("s", Some("1"), "hi"), sample("left-out", None, &big)],
+                None,
+            ),
+        ];
+        for (case, samples, want) in cases {
+            let p = preflight(&samples, &roles);
+            let blocking: Vec<&Check> = p.checks.iter().filter(|c| c.blocking).collect();
+            match want {
+                None => assert!(blocking.is_empty(), "{case}: {blocking:?}"),
+                Some(fragment) => {
+                    assert_eq!(blocking.len(), 1, "{case}: {:?}", p.checks);
+                    assert_eq!(blocking[0].code, "too_large", "{case}");
+                    assert!(
+                        blocking[0].message.contains(fragment),
+                        "{case}: {}",
+                        blocking[0].message
+                    );
+                }
+            }
+        }
     }
 
     #[test]

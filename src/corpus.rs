@@ -202,8 +202,8 @@ impl SizeLimits {
 
 /// Checks the size limits over the sources an analysis would use (each
 /// source's samples).
-pub fn check_limits<'a>(
-    sources: impl IntoIterator<Item = &'a [Sample]>,
+pub fn check_limits<'a, S: IntoIterator<Item = &'a Sample>>(
+    sources: impl IntoIterator<Item = S>,
     limits: &SizeLimits,
 ) -> Result<(), Error> {
     let mut total = 0usize;
@@ -212,12 +212,14 @@ pub fn check_limits<'a>(
         let mut own = 0usize;
         for s in samples {
             if s.text.len() > limits.per_text {
+                let which = match &s.prompt_id {
+                    Some(id) => format!("the answer of {} to prompt {id}", s.source),
+                    None => format!("an answer of {} (it has no prompt id)", s.source),
+                };
                 return Err(Error::new(
                     ErrorKind::TooLarge,
                     format!(
-                        "a text of {} (prompt {}) has {:.1} MiB; the limit is {:.0} MiB per text",
-                        s.source,
-                        s.prompt_id.as_deref().unwrap_or("-"),
+                        "{which} is {:.1} MiB long; the limit is {:.0} MiB per text: shorten it or split it into several answers",
                         mib(s.text.len()),
                         mib(limits.per_text)
                     ),

@@ -31,11 +31,16 @@
 //! distributed engine (README, "Performance"). A sketch costs 8 bytes per
 //! selected k-gram, about `2 / (window + 1)` of the words.
 
+use crate::error::{Error, ErrorKind};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions, SharedSpan};
 use crate::text;
 
-/// Options of the passage finder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Options of the passage finder. Serialisable (camelCase: `minWords`,
+/// `k`, `maxBucket`; a field left out keeps its default) so that a front
+/// end other than the CLI (the Python package) takes them as one object;
+/// [`PassageOptions::validate`] checks the ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct PassageOptions {
     /// Shortest passage that must be found, in words.
     pub min_words: usize,
@@ -58,7 +63,37 @@ impl Default for PassageOptions {
     }
 }
 
+/// Longest `min_words` accepted by [`PassageOptions::validate`]: a
+/// passage search for longer runs is a search for whole duplicates.
+pub const MAX_MIN_WORDS: usize = 10_000;
+
 impl PassageOptions {
+    /// Checks the ranges: `min_words` 1..=[`MAX_MIN_WORDS`], `k`
+    /// 1..=`min_words`, `max_bucket` at least 2 (a bucket of one text
+    /// pairs nothing). The CLI clamps instead; other callers get a
+    /// `BAD_ARGUMENT` naming the field.
+    pub fn validate(&self) -> Result<(), Error> {
+        let checks = [
+            ("minWords", self.min_words, 1, MAX_MIN_WORDS),
+            ("k", self.k, 1, self.min_words.max(1)),
+            ("maxBucket", self.max_bucket, 2, usize::MAX),
+        ];
+        for (name, value, min, max) in checks {
+            if !(min..=max).contains(&value) {
+                let range = if max == usize::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
+                return Err(Error::new(
+                    ErrorKind::BadArgument,
+                    format!("{name} must be {range}, got {value}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// k-gram length and window actually used (k clamped to 1..=min_words).
     pub fn overlap_options(&self) -> OverlapOptions {
         let min_words = self.min_words.max(1);
@@ -198,6 +233,47 @@ mod tests {
             // The sketch guarantee: a verified passage implies a shared bucket.
             if *want > 0 {
                 assert!(shared, "sketches share no bucket for {a:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn options_read_from_json_and_validate() {
+        // (JSON object, Ok(options) or Err(message fragment))
+        let d = PassageOptions::default();
+        let cases: &[(&str, Result<PassageOptions, &str>)] = &[
+            ("{}", Ok(d)),
+            (
+                r#"{"minWords": 8, "k": 5, "maxBucket": 3}"#,
+                Ok(PassageOptions {
+                    min_words: 8,
+                    k: 5,
+                    max_bucket: 3,
+                }),
+            ),
+            (
+                r#"{"minWords": 0}"#,
+                Err("minWords must be between 1 and 10000, got 0"),
+            ),
+            (
+                r#"{"minWords": 8}"#,
+                Err("k must be between 1 and 8, got 10"),
+            ),
+            (
+                r#"{"maxBucket": 1}"#,
+                Err("maxBucket must be at least 2, got 1"),
+            ),
+            (r#"{"min_words": 8}"#, Err("unknown field `min_words`")),
+            (r#"{"k": -1}"#, Err("invalid value: integer `-1`")),
+        ];
+        for (json, want) in cases {
+            let got = serde_json::from_str::<PassageOptions>(json)
+                .map_err(|e| e.to_string())
+                .and_then(|o| o.validate().map(|()| o).map_err(|e| e.to_string()));
+            match (got, want) {
+                (Ok(o), Ok(w)) => assert_eq!(o, *w, "{json}"),
+                (Err(e), Err(w)) => assert!(e.contains(w), "{json}: {e}"),
+                (got, want) => panic!("{json}: got {got:?}, want {want:?}"),
             }
         }
     }

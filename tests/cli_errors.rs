@@ -454,3 +454,35 @@ fn passages_finds_verified_shared_passages() {
         }
     }
 }
+
+#[test]
+fn passages_number_every_line() {
+    // Record 3 shares one passage with record 1 and another with record 2,
+    // so the hits name line 3 before line 2 (pairs come by their first
+    // record): each must still carry its own line number.
+    let dir = tempdir("passages-lines");
+    let p = "the mitochondria is the powerhouse of the cell and it turns sugar and oxygen into the energy that every living cell needs";
+    let q = "a well designed experiment controls for every variable except the one under study so that any difference can be attributed to it";
+    let rec =
+        |source: &str, text: &str| serde_json::json!({"source": source, "text": text}).to_string();
+    let lines = [
+        rec("a", &format!("First. {p}. End.")),
+        rec("b", &format!("Second. {q}. End.")),
+        rec("c", &format!("Third. {q}. Then. {p}. End.")),
+    ];
+    std::fs::write(dir.join("x.jsonl"), lines.join("\n")).unwrap();
+    let (code, out, err) = run(bin().args(["passages", dir.to_str().unwrap()]));
+    assert_eq!(code, 0, "{err}");
+    let mut got: Vec<(u64, u64)> = out
+        .lines()
+        .map(|l| {
+            let h: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                h["a"]["line"].as_u64().unwrap(),
+                h["b"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    got.sort_unstable();
+    assert_eq!(got, [(1, 3), (2, 3)], "{out}");
+}

@@ -167,6 +167,36 @@ fn hostile_csv_table() {
             0,
         ),
         ("short record", b"source,text\na\nb,y\n", &["y"], 1, 0),
+        // A quote opened and never closed would swallow every later row
+        // into one text: that line is reported and skipped, reading goes on.
+        (
+            "unterminated quote",
+            b"source,text\na,\"oops\nb,y\nc,z\n",
+            &["y", "z"],
+            1,
+            0,
+        ),
+        (
+            "unterminated quote on the last line",
+            b"source,text\na,x\nb,\"cut",
+            &["x"],
+            1,
+            0,
+        ),
+        (
+            "two unterminated quotes",
+            b"source,text\na,\"one\nb,y\nc,\"two\nd,w\n",
+            &["y", "w"],
+            2,
+            0,
+        ),
+        (
+            "a quote inside an unquoted field is a character",
+            b"source,text\na,5\" screen\nb,y\n",
+            &["5\" screen", "y"],
+            0,
+            0,
+        ),
         (
             "invalid UTF-8",
             b"source,text\na,\xfe\xff\n",
@@ -177,6 +207,18 @@ fn hostile_csv_table() {
     ];
     for &(name, bytes, texts, n_errors, n_warnings) in cases {
         let p = read_csv("f.csv", bytes, None);
+        if name.starts_with("unterminated") {
+            assert_eq!(
+                p.errors[0].line,
+                if name.ends_with("last line") { 3 } else { 2 },
+                "{name}"
+            );
+            assert!(
+                p.errors[0].message.contains("never closed"),
+                "{name}: {}",
+                p.errors[0].message
+            );
+        }
         let got: Vec<&str> = p.samples.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(got, texts, "{name}: {:?}", p.errors);
         assert_eq!(p.errors.len(), n_errors, "{name}: {:?}", p.errors);

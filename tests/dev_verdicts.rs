@@ -117,6 +117,14 @@ fn known_cases() {
             Some("guanaco-33b"),
             Want::NoAttribution,
         ),
+        // vicuna-13b's teacher absent: the other assistants resemble
+        // ChatGPT, yet none of them is its teacher.
+        (
+            "vicuna-13b",
+            &OTHERS,
+            Some("guanaco-33b"),
+            Want::NoAttribution,
+        ),
     ];
     for (suspect, cands, control, want) in cases {
         let names: Vec<&str> = std::iter::once(suspect)

@@ -10,6 +10,7 @@ use common::request;
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::Sample;
 use lineage::report::{Evidence, VerdictKind};
+use lineage::signals::paired::PairedSignal;
 
 fn quick(seed: u64) -> AnalysisOptions {
     AnalysisOptions {
@@ -189,7 +190,12 @@ fn signals_on_hand_made_cases() {
         })
         .collect();
     samples.extend(copies);
-    let r = analyze(&request(samples, false), &quick(1), &mut |_, _| {}).unwrap();
+    // Every signal, not only the default ones, is computed and reported.
+    let every_signal = AnalysisOptions {
+        signals: PairedSignal::ALL.to_vec(),
+        ..quick(1)
+    };
+    let r = analyze(&request(samples, false), &every_signal, &mut |_, _| {}).unwrap();
     // (signal name, expected first)
     let cases = [
         ("char_ngrams", "A"),

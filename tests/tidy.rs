@@ -30,6 +30,14 @@ const RULES: &[Rule] = &[
         exceptions: &[],
     },
     Rule {
+        // The Python binding is its own crate (python/), outside src/: the
+        // core never names PyO3, as it never names wasm-bindgen.
+        name: "only python/ names PyO3",
+        forbidden: &["pyo3", "PyResult", "PyErr"],
+        home: &[],
+        exceptions: &[],
+    },
+    Rule {
         // `gen_range` over usize draws a u64 natively and a u32 in wasm;
         // stats::below/shuffle draw the same on both.
         name: "random draws go through stats::below / stats::shuffle",
@@ -143,8 +151,9 @@ fn the_architecture_invariants_hold() {
 fn each_rule_catches_its_fragment() {
     let cases = [
         ("let v: JsValue = x;", 0),
-        ("let b = r.gen_range(0..n);", 1),
-        ("v.sort_by(|a, b| a.cmp(b));", 2),
+        ("use pyo3::prelude::*;", 1),
+        ("let b = r.gen_range(0..n);", 2),
+        ("v.sort_by(|a, b| a.cmp(b));", 3),
     ];
     for (line, rule) in cases {
         let hit = code_lines(line)

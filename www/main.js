@@ -4,18 +4,19 @@
 // the Markdown export. The inputs live here and in IndexedDB (js/store.js).
 // User text reaches the DOM only as text nodes, never as HTML.
 import { LineageWorker } from "./pkg/worker.js";
-import { scatterChart, dendrogramChart, heatmapChart, scoresChart } from "./js/charts.js";
-import { $, h } from "./js/dom.js";
-import { habitsView, leaksView, sideBySide } from "./js/evidence.js";
+import { dendrogramChart, heatmapChart, promptsChart, scoresChart, sourceColors } from "./js/charts.js";
+import { $, h, iso } from "./js/dom.js";
+import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
-import { pca2, profileFeatures, vocabulary } from "./js/pca.js";
+import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
 import { checks, countsText, newSlot, preflightArgs, renderSlots, slotSamples, sourceOf } from "./js/slots.js";
+import { panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
 import { verdictCard } from "./js/verdict.js";
 
-/** Texts per source that enter the PCA scatter (the first ones, in order). */
-const PCA_PER_SOURCE = 150;
+/** Prompts compared in the prompt-by-prompt chart (the suspect's first ones that every source answered). */
+const CHART_PROMPTS = 150;
 /** The settings shown, each an analysis option; defaults and ranges come from the engine. */
 const SETTINGS = [
   ["opt-mfw", "mostFrequentWords"],
@@ -25,15 +26,19 @@ const SETTINGS = [
 ];
 
 // `settings` holds only what the user changed; the rest is the engine's defaults.
-const blank = () => ({ slots: [newSlot("suspect", "suspect"), newSlot("candidate-1", "candidate"), newSlot("candidate-2", "candidate")], settings: {}, pairPasted: false, example: false });
+const blank = () => ({ slots: [newSlot("suspect", "suspect", true), newSlot("candidate-1", "candidate", true), newSlot("candidate-2", "candidate", true)], settings: {}, pairPasted: false, example: false });
 let state = blank();
-let current = null; // { report, pca, texts, itemCounts }
+let current = null; // { report, prompts, texts, itemCounts }
 let running = false;
 let defaults = null; // the engine's analysisDefaults(), once it has started
 let preflight = null; // the engine's counts and checks of the current inputs
 let aborter = null; // cancels the running analysis
 
 const persist = store.debounced(() => state, 300, (err) => setStatus(`Could not save the inputs in this browser: ${err?.message ?? err}`, true));
+// A reload or a closed tab must not lose the last keystrokes: a pending
+// save is written at once when the page is hidden or left.
+addEventListener("pagehide", () => persist.flush());
+document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && persist.flush());
 
 const worker = new LineageWorker();
 Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.call("optionRanges")]).then(
@@ -44,28 +49,90 @@ Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.cal
       if (range) Object.assign($(id), { min: String(range.min), max: String(range.max) });
     }
     $("version").textContent = `Lineage ${version}`;
-    setStatus("Ready.");
+    document.body.dataset.engine = "ready";
+    idleStatus = true;
     rerender();
   },
   (err) => setStatus(`Error: the engine did not start: ${err.message}`, true),
 );
 
+// The status line says what happened last; until something happens (or
+// after it is stale) it says whether the analysis can run, and what is
+// still needed: never "Ready." beside a disabled Analyse button.
+let idleStatus = false;
 function setStatus(message, isError = false) {
+  idleStatus = false;
   $("status").textContent = message;
   $("status").classList.toggle("error", isError);
+}
+function showIdle(blocking) {
+  if (!idleStatus) return;
+  $("status").textContent = blocking ? `Not ready yet: ${blocking}` : "Ready. Press Analyse.";
+  $("status").classList.remove("error");
+}
+
+/** A message about the inputs, shown where they are added (and in the status line). */
+function inputsMessage(message, isError = false, slot = null) {
+  $("inputs-status").textContent = message;
+  $("inputs-status").classList.toggle("error", isError);
+  $("inputs-status").hidden = !message;
+  for (const s of state.slots) s.message = s === slot ? message : "";
+  for (const s of state.slots) {
+    const el = $(`${s.id}-message`);
+    if (el) {
+      el.textContent = s.message;
+      el.classList.toggle("error", isError && s === slot);
+    }
+  }
+  if (message) setStatus(message, isError);
+}
+
+/** Results on screen no longer match the inputs: say so until the next analysis. */
+function markStale() {
+  if (!current || $("results").hidden) return;
+  $("stale").hidden = false;
+  $("results").classList.add("stale");
 }
 
 // ---- inputs ---------------------------------------------------------------
 
+/**
+ * Pastes longer than this many characters leave the text box for the
+ * slot's file list: a browser edits a text box of megabytes slowly (over a
+ * second per key for 3 MB), so it must not stay in one.
+ */
+const BIG_PASTE = 256 * 1024;
+
+/** Moves a large paste out of the slot's text box, as if it were a file. */
+function movePasteOut(slot) {
+  const pieces = splitPaste(slot.paste);
+  const key = `pasted#${Date.now().toString(36)}`;
+  const size = (slot.paste.length / 1e6).toFixed(1);
+  append(slot.fileSamples, pieces.map((text, i) => (state.pairPasted ? { text, promptId: `pasted-${i + 1}`, file: key } : { text, file: key })));
+  slot.files.push({ key, name: `pasted text (${size} million characters)`, added: pieces.length, malformed: 0, errors: [] });
+  slot.paste = "";
+  inputsMessage(
+    `The pasted text of ${iso(sourceOf(slot))} (${size} million characters, ${pieces.length} sample(s)) was moved out of the text box into its file list: a box that large makes typing slow.`,
+    false,
+    slot,
+  );
+  rerender();
+}
+
 const slotHandlers = {
   change(slot, what) {
-    if (what === "role") rerender();
+    // The slot restyled itself; a role change needs new checks, typing
+    // waits for a pause.
+    if (what === "paste" && slot.paste.length > BIG_PASTE) movePasteOut(slot);
+    else if (what === "role") updateChecks();
     else checksSoon();
+    markStale();
     persist();
   },
   remove(slot) {
     state.slots = state.slots.filter((s) => s !== slot);
     rerender();
+    markStale();
     persist();
     $("add-slot").focus();
   },
@@ -75,6 +142,7 @@ const slotHandlers = {
     slot.files.splice(index, 1);
     slot.fileSamples = slot.fileSamples.filter((s) => s.file !== file.key);
     rerender();
+    markStale();
     persist();
   },
 };
@@ -129,66 +197,198 @@ async function updateChecks() {
       ? h("ul", {}, list.map((c) => h("li", { class: c.block ? "block" : "weak" }, c.block ? "Needed: " : "Warning: ", c.text)))
       : h("p", {}, "Ready to analyse."),
   );
-  $("analyze").disabled = running || !defaults || !preflight || list.some((c) => c.block);
+  const blocking = list.find((c) => c.block)?.text ?? (preflight ? null : "the inputs are being checked.");
+  $("analyze").disabled = running || !defaults || !preflight || Boolean(blocking);
+  $("analyze-hint").textContent = running || !blocking ? "" : `Needed first: ${blocking}`;
+  if (!running && defaults) showIdle(blocking);
 }
 
-/** Reads files into slots: a file with one source goes to `target`; a multi-source file gives one slot per source. */
+/**
+ * A pasted-text file's text (a .gz is inflated first). Only UTF-8 text is
+ * taken: anything else (a binary file, another encoding) would become a
+ * source of garbage words.
+ */
+async function readTextFile(file) {
+  let stream = file.stream();
+  if (/\.gz$/i.test(file.name)) stream = stream.pipeThrough(new DecompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  if (bytes.includes(0)) throw new Error("it holds binary data, not text");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error("it is not UTF-8 text (a binary file, or text in another encoding)");
+  }
+}
+
+/** Appends without spreading (a file may hold more records than a call takes arguments). */
+function append(list, items) {
+  for (const item of items) list.push(item);
+}
+
+/**
+ * Reads files into slots. A file dropped on a slot (`target`) fills that
+ * slot: with its one source, the source of the slot's name, or (the slot
+ * being empty) its first source; its other sources go to slots of their
+ * own and never take the suspect's. Files added with "Add files" fill the
+ * empty slots in order, suspect first, and the page says which roles that
+ * gave.
+ */
 async function addFiles(files, target = null) {
-  let outcome = null; // [message, isError] of the last file, shown once its counts are
-  for (const file of files) {
-    setStatus(`Reading ${file.name}…`);
-    const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    if (formatOf(file.name) === "txt") {
-      let text;
-      try {
-        text = await file.text();
-      } catch (err) {
-        outcome = [`Could not read ${file.name}: ${err.message}`, true];
+  const messages = [];
+  let failed = false;
+  const suspectSlot = state.slots.find((s) => s.role === "suspect");
+  const suspectWasEmpty = !target && suspectSlot && isEmpty(suspectSlot);
+  try {
+    for (const file of files) {
+      setStatus(`Reading ${file.name}…`);
+      const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      if (formatOf(file.name) === "txt") {
+        let pieces;
+        try {
+          pieces = splitPaste(await readTextFile(file));
+        } catch (err) {
+          messages.push(`${file.name} was not added: ${err.message}. A .txt file holds answers separated by blank lines.`);
+          failed = true;
+          continue;
+        }
+        if (!pieces.length) {
+          messages.push(`${file.name} was not added: it holds no text.`);
+          failed = true;
+          continue;
+        }
+        const slot = target ?? takeSlot(file.name.replace(/(\.txt)?(\.gz)?$/i, ""));
+        append(slot.fileSamples, pieces.map((t) => ({ text: t, file: key })));
+        slot.files.push({ key, name: file.name, added: pieces.length, malformed: 0, errors: [] });
+        messages.push(`Added ${file.name}: ${pieces.length} text(s).`);
         continue;
       }
-      const slot = target ?? takeSlot(file.name.replace(/\.[^.]*$/, ""));
-      const pieces = splitPaste(text);
-      slot.fileSamples.push(...pieces.map((t) => ({ text: t, file: key })));
-      slot.files.push({ key, name: file.name, added: pieces.length, malformed: 0, errors: [] });
-      outcome = [`Added ${file.name}: ${pieces.length} text(s).`, false];
-      continue;
+      let result;
+      try {
+        // The File itself goes to the worker (no copy of its text here); the engine streams it.
+        result = await worker.readFile(file, { name: file.name }, { onProgress: (_, f) => setStatus(`Reading ${file.name}… ${Math.round(100 * f)}%`) });
+      } catch (err) {
+        messages.push(`${file.name} was not added: ${plain(err.message)}`);
+        failed = true;
+        continue;
+      }
+      const { records, malformed, errors } = result;
+      placeGroups([...bySource(records)], target, key, file.name, malformed, errors);
+      const sources = new Set(records.map((r) => r.source)).size;
+      messages.push(`Added ${file.name}: ${records.length} record(s) from ${sources} source(s)${malformed ? `; ${malformed} invalid line(s) skipped (listed under the source)` : ""}.`);
     }
-    let result;
-    try {
-      // The File itself goes to the worker (no copy of its text here); the engine streams it.
-      result = await worker.readFile(file, { name: file.name }, { onProgress: (_, f) => setStatus(`Reading ${file.name}… ${Math.round(100 * f)}%`) });
-    } catch (err) {
-      outcome = [`${file.name} was not added: ${err.message}`, true];
-      setStatus(...outcome);
-      continue;
-    }
-    const { records, malformed, errors } = result;
-    const groups = [...bySource(records)];
-    groups.forEach(([source, samples], i) => {
-      const slot = groups.length === 1 && target ? target : i === 0 && target && isEmpty(target) ? rename(target, source) : takeSlot(source);
-      slot.fileSamples.push(...samples.map((s) => ({ ...s, file: key })));
-      slot.files.push({ key, name: file.name, added: samples.length, malformed: i === 0 ? malformed : 0, errors: i === 0 ? errors : [] });
-    });
-    outcome = [`Added ${file.name}: ${records.length} record(s) from ${groups.length} source(s)${malformed ? `; ${malformed} invalid line(s) skipped (listed under the source)` : ""}.`, false];
+    if (suspectWasEmpty && !isEmpty(suspectSlot)) messages.push(rolesNote());
+  } finally {
+    state.example = false;
+    persist();
+    markStale();
+    inputsMessage(messages.join(" "), failed, target);
+    await rerender();
   }
-  state.example = false;
-  persist();
-  await rerender();
-  if (outcome) setStatus(...outcome);
+}
+
+/** Puts each source's records into its slot (see addFiles). */
+function placeGroups(groups, target, key, fileName, malformed, errors) {
+  const targetName = target?.name.trim();
+  const intoTarget = !target ? -1 : groups.length === 1 ? 0 : groups.findIndex(([source]) => source === targetName);
+  const firstIntoTarget = intoTarget < 0 && target && isEmpty(target) ? 0 : intoTarget;
+  groups.forEach(([source, samples], i) => {
+    // One source keeps the slot's name, unless that name is the page's placeholder on an empty slot.
+    const keepName = () => groups.length === 1 && !(target.placeholder && isEmpty(target));
+    const slot = i === firstIntoTarget ? (keepName() ? target : rename(target, source)) : takeSlot(source, Boolean(target));
+    append(slot.fileSamples, samples.map((s) => ({ ...s, file: key })));
+    slot.files.push({ key, name: fileName, added: samples.length, malformed: i === 0 ? malformed : 0, errors: i === 0 ? errors : [] });
+  });
+}
+
+/** Which source got which role when files filled the slots in order. */
+function rolesNote() {
+  const named = (role) => state.slots.filter((s) => s.role === role && !isEmpty(s)).map((s) => iso(sourceOf(s)));
+  const control = named("control");
+  return `Roles were given in file order: suspect ${named("suspect").join(", ")}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `; control ${control.join(", ")}` : ""}. Check them in each source's Role menu.`;
 }
 
 const isEmpty = (slot) => !slot.paste.trim() && !slot.fileSamples.length;
-const rename = (slot, name) => ((slot.name = name), slot);
+const rename = (slot, name) => ((slot.name = name), (slot.placeholder = false), slot);
 
-/** The slot named `name`, else the first empty slot (renamed), else a new candidate slot. */
-function takeSlot(name) {
-  const named = state.slots.find((s) => s.name === name);
+/**
+ * The slot named `name`, else the first empty slot (renamed; not the
+ * suspect's when `spareSuspect`), else a new slot (a candidate, or the
+ * suspect when there is none).
+ */
+function takeSlot(name, spareSuspect = false) {
+  const named = state.slots.find((s) => s.name.trim() === name);
   if (named) return named;
-  const empty = state.slots.find(isEmpty);
+  const empty = state.slots.find((s) => isEmpty(s) && !(spareSuspect && s.role === "suspect"));
   if (empty) return rename(empty, name);
   const slot = newSlot(name, state.slots.some((s) => s.role === "suspect") ? "candidate" : "suspect");
   state.slots.push(slot);
   return slot;
+}
+
+/** An engine message without the function it came from ("analyze: ", "Workspace.addFile: "). */
+const plain = (message) => String(message).replace(/^(?:Workspace\.[a-zA-Z]+|[a-z][a-zA-Z]+): /, "");
+
+/**
+ * Loads a reference panel: one slot per panel source, with the role its
+ * header suggests (candidate or control); the suspect's slot is left for
+ * the suspect's own answers.
+ */
+async function loadPanel(file) {
+  setStatus(`Reading the panel ${file.name}…`);
+  let result;
+  try {
+    result = await readPanel(worker, file, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
+  } catch (err) {
+    // The engine's message names the file (and the line) itself.
+    const message = plain(err.message);
+    inputsMessage(`The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, true);
+    return;
+  }
+  const { records, panel } = result;
+  const roles = panelRoles(panel);
+  const key = `${file.name}#${Date.now().toString(36)}`;
+  const groups = bySource(records);
+  for (const { source } of panel.sources) {
+    const slot = takeSlot(source, true);
+    slot.role = roles.get(source);
+    const samples = groups.get(source) ?? [];
+    append(slot.fileSamples, samples.map((s) => ({ ...s, file: key })));
+    slot.files.push({ key, name: file.name, added: samples.length, malformed: 0, errors: [] });
+  }
+  const named = (role) => panel.sources.filter((s) => s.role === role).map((s) => iso(s.source));
+  const control = named("control");
+  state.example = false;
+  persist();
+  markStale();
+  inputsMessage(
+    `Loaded the panel ${iso(panel.name)}: ${records.length} answers of ${panel.sources.length} models${panel.probe_set ? ` to the probe set ${iso(panel.probe_set.id)}` : ""}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `, control ${control.join(", ")}` : ""}, as its header suggests. Now add the suspect's answers to the same prompts.`,
+  );
+  await rerender();
+}
+
+/** Saves the candidates and the control (not the suspect) as a panel file. */
+async function saveAsPanel() {
+  const kept = state.slots.filter((s) => (s.role === "candidate" || s.role === "control") && !isEmpty(s));
+  if (!kept.length) {
+    inputsMessage("There is nothing to save: a panel holds the candidates' and the control's answers.", true);
+    return;
+  }
+  const name = $("panel-name").value.trim() || "panel";
+  const samples = kept.flatMap((slot) =>
+    slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => {
+      const s = { source: sourceOf(slot), text };
+      if (promptId !== undefined) s.promptId = promptId;
+      if (prompt !== undefined) s.prompt = prompt;
+      return s;
+    }),
+  );
+  const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s), "control"]));
+  try {
+    const file = await savePanel(worker, samples, name, roles);
+    inputsMessage(`Saved ${samples.length} answers of ${kept.length} sources as ${file} (the suspect is not part of a panel).`);
+  } catch (err) {
+    inputsMessage(`The panel could not be saved: ${plain(err.message)}`, true);
+  }
 }
 
 // Fetched at start-up, so that using the page later makes no request at all.
@@ -260,8 +460,9 @@ async function analyze() {
     performance.measure("lineage:send", "lineage:send");
     const report = await pending;
     const t1 = performance.now();
-    setStatus("Analysing: text profiles for the scatter (90%)");
-    const pca = await scatter(samples, signal);
+    setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
+    const opts = options();
+    const prompts = await perPrompt(samples, { ...opts, candidates: report.verdict.ranking.map((r) => r.candidate) }, signal);
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
@@ -272,7 +473,7 @@ async function analyze() {
       if (!texts.has(s.source)) texts.set(s.source, new Map());
       if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
     }
-    current = { report, pca, texts, itemCounts };
+    current = { report, prompts, texts, itemCounts };
     const seconds = (performance.now() - started) / 1000;
     await showResults();
     performance.measure("lineage:render", "lineage:render");
@@ -284,7 +485,7 @@ async function analyze() {
   } catch (err) {
     $("progress").value = 0;
     if (err.name === "AbortError") setStatus("Cancelled. Your inputs are kept.");
-    else setStatus(`Error (${err.code}): ${err.message}`, true);
+    else setStatus(`The analysis stopped: ${plain(err.message)}${err.code === "INTERNAL" || err.code === "PANIC" ? ` (code ${err.code})` : ""}`, true);
   } finally {
     running = false;
     aborter = null;
@@ -305,23 +506,27 @@ function evidenceItems(report) {
   return [...items];
 }
 
-/** The PCA scatter of per-text profiles (the engine's `profile()` of up to PCA_PER_SOURCE texts per source). */
-async function scatter(samples, signal) {
-  const taken = new Map();
-  const chosen = samples.filter((s) => {
-    const n = taken.get(s.source) ?? 0;
-    taken.set(s.source, n + 1);
-    return n < PCA_PER_SOURCE;
-  });
-  const profiles = await Promise.all(chosen.map((s) => worker.call("profile", [s.text, { maxCharNgram: 0, topK: 60 }], { signal })));
-  const maps = profiles.map(profileFeatures);
-  const vocab = vocabulary(maps);
-  const { points, explained } = pca2(maps.map((f) => vocab.map((k) => f.get(k) ?? 0)));
-  return {
-    explained,
-    perSource: PCA_PER_SOURCE,
-    points: points.map(([x, y], i) => ({ x, y, source: chosen[i].source, promptId: chosen[i].promptId ?? null })),
-  };
+/**
+ * The prompt-by-prompt comparison (profiles.js promptComparison) of the
+ * first CHART_PROMPTS prompts the suspect, the control and every candidate
+ * answered, from the engine's `profile()` of each answer; null when they
+ * share fewer than two prompts.
+ */
+async function perPrompt(samples, { suspect, control, candidates }, signal) {
+  const sources = [suspect, ...(control ? [control] : []), ...candidates];
+  const answers = new Map(sources.map((src) => [src, new Map()]));
+  for (const s of samples) {
+    const mine = answers.get(s.source);
+    if (mine && s.promptId !== undefined && !mine.has(s.promptId)) mine.set(s.promptId, s.text);
+  }
+  const prompts = [...answers.get(suspect).keys()].filter((p) => sources.every((src) => answers.get(src).has(p))).slice(0, CHART_PROMPTS);
+  if (prompts.length < 2) return null;
+  const features = new Map();
+  for (const src of sources) {
+    const profiles = await Promise.all(prompts.map((p) => worker.call("profile", [answers.get(src).get(p), { maxCharNgram: 0, topK: 60 }], { signal })));
+    features.set(src, new Map(prompts.map((p, i) => [p, profileFeatures(profiles[i])])));
+  }
+  return { ...promptComparison(features, { suspect, control, candidates }), control: control ?? null };
 }
 
 /** Lets the browser paint and handle input between rendering steps. */
@@ -329,25 +534,34 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Renders the results in steps, each its own task, so none blocks the page for long. */
 async function showResults() {
-  const { report, pca, texts, itemCounts } = current;
+  const { report, prompts, texts, itemCounts } = current;
+  $("stale").hidden = true;
+  $("results").classList.remove("stale");
+  const colors = sourceColors(report.kinship.sources);
   const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
   $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
   $("results").hidden = false;
+  // The width the charts have (a phone's is narrow: plots narrow to fit).
+  const room = $("charts").clientWidth || Infinity;
   const steps = [
-    () => scoresChart(report),
+    () => scoresChart(report, colors, room),
     () => heatmapChart(report.kinship),
     () => {
       try {
-        return dendrogramChart(report.kinship.newick);
+        return dendrogramChart(report.kinship.newick, colors, room);
       } catch (err) {
         return h("p", { class: "error" }, `The family tree could not be drawn: ${err.message}`);
       }
     },
-    () => scatterChart(pca, report.kinship.sources),
+    () =>
+      prompts
+        ? promptsChart(prompts, colors, room)
+        : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
   $("charts").replaceChildren();
   $("habits").replaceChildren();
   $("leaks").replaceChildren();
+  $("identity-probes").replaceChildren();
   $("sbs").replaceChildren();
   for (const step of steps) {
     await nextTask();
@@ -357,6 +571,7 @@ async function showResults() {
   await nextTask();
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
+  $("identity-probes").replaceChildren(identityProbesView(report));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }
@@ -365,11 +580,24 @@ async function showResults() {
 
 $("example").addEventListener("click", () => loadExample().catch((err) => setStatus(`The example could not be loaded: ${err.message}`, true)));
 $("add-slot").addEventListener("click", () => {
-  state.slots.push(newSlot(`source-${state.slots.length + 1}`, "candidate"));
+  state.slots.push(newSlot(`source-${state.slots.length + 1}`, "candidate", true));
   rerender();
+  markStale();
   persist();
   $(`${state.slots[state.slots.length - 1].id}-name`).focus();
 });
+$("panel-file").addEventListener("change", (e) => {
+  const [file] = e.target.files;
+  e.target.value = "";
+  if (file) loadPanel(file);
+});
+$("save-panel").addEventListener("click", () => {
+  const form = $("save-panel-form");
+  form.hidden = !form.hidden;
+  $("save-panel").setAttribute("aria-expanded", String(!form.hidden));
+  if (!form.hidden) $("panel-name").focus();
+});
+$("save-panel-go").addEventListener("click", saveAsPanel);
 $("files-all").addEventListener("change", (e) => {
   addFiles([...e.target.files]);
   e.target.value = "";
@@ -380,12 +608,14 @@ $("clear-all").addEventListener("click", async () => {
   state = blank();
   current = null;
   $("results").hidden = true;
+  inputsMessage("");
   rerender();
   setStatus("Cleared.");
 });
 $("pair-pasted").addEventListener("change", (e) => {
   state.pairPasted = e.target.checked;
   updateChecks();
+  markStale();
   persist();
 });
 for (const [id, key] of SETTINGS) {
@@ -400,12 +630,14 @@ for (const [id, key] of SETTINGS) {
       return;
     }
     state.settings[key] = v;
+    markStale();
     persist();
   });
 }
 $("reset-settings").addEventListener("click", () => {
   state.settings = {};
   rerender();
+  markStale();
   persist();
 });
 $("analyze").addEventListener("click", analyze);
@@ -438,6 +670,7 @@ store
   .load()
   .then((saved) => {
     if (saved?.slots?.length) state = { ...blank(), ...saved, settings: { ...saved.settings } };
+    for (const slot of state.slots) delete slot.message;
   })
   .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true))
   .finally(rerender);

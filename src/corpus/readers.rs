@@ -405,7 +405,10 @@ impl Reader {
         }
     }
 
-    /// Every CSV record of the whole (decoded) input.
+    /// Every CSV record of the whole (decoded) input. A quoted field that
+    /// is never closed would take every later row into one text (the csv
+    /// crate reads to the end of the input): its line is reported and
+    /// skipped, and reading starts again on the next line.
     fn csv_records(&mut self, content: &str) {
         let name = self.name.clone();
         let error = |line: usize, message: String| LineError {
@@ -413,10 +416,12 @@ impl Reader {
             line,
             message,
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(content.as_bytes());
+        let builder = |headers: bool| {
+            let mut b = csv::ReaderBuilder::new();
+            b.has_headers(headers).flexible(true);
+            b
+        };
+        let mut reader = builder(true).from_reader(content.as_bytes());
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
             Err(e) => {
@@ -428,7 +433,7 @@ impl Reader {
         let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
         let (c_source, c_text) = (col(&["source"]), col(&["text"]));
         let (c_id, c_prompt) = (col(&["prompt_id", "promptid"]), col(&["prompt"]));
-        let default_source = self.default_source.as_deref();
+        let default_source = self.default_source.clone();
         if c_text.is_none() || (c_source.is_none() && default_source.is_none()) {
             self.errors.push(error(
                 1,
@@ -436,34 +441,117 @@ impl Reader {
             ));
             return;
         }
-        for rec in reader.records() {
-            match rec {
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
-                    self.errors
-                        .push(error(line, format!("malformed csv record: {e}")));
-                }
-                Ok(r) => {
-                    let line = r.position().map_or(0, |p| p.line() as usize);
-                    let get = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::to_string);
-                    let source = get(c_source)
-                        .filter(|s| !s.trim().is_empty())
-                        .or_else(|| default_source.map(str::to_string));
-                    match (source, get(c_text)) {
-                        (Some(source), Some(text)) => self.samples.push(Sample {
-                            source,
-                            text,
-                            prompt_id: get(c_id).filter(|s| !s.is_empty()),
-                            prompt: get(c_prompt),
-                        }),
-                        _ => self
-                            .errors
-                            .push(error(line, "record lacks a source or a text field".into())),
+        // (byte offset of the part being read, its first line - 1)
+        let (mut base, mut lines_before) = (0usize, 0usize);
+        loop {
+            let mut records: Vec<(usize, usize, Result<csv::StringRecord, String>)> = Vec::new();
+            for rec in reader.records() {
+                let (byte, line, r) = match rec {
+                    Err(e) => {
+                        let p = e.position();
+                        let at = p.map_or((0, 0), |p| (p.byte() as usize, p.line() as usize));
+                        (at.0, at.1, Err(format!("malformed csv record: {e}")))
                     }
+                    Ok(r) => {
+                        let p = r.position();
+                        let at = p.map_or((0, 0), |p| (p.byte() as usize, p.line() as usize));
+                        (at.0, at.1, Ok(r))
+                    }
+                };
+                records.push((base + byte, lines_before + line, r));
+            }
+            // The first record whose quoting went wrong, and every record
+            // after it (read from a wrong quote state), are dropped.
+            let ends: Vec<usize> = records
+                .iter()
+                .skip(1)
+                .map(|r| r.0)
+                .chain([content.len()])
+                .collect();
+            let open = records
+                .iter()
+                .zip(ends)
+                .position(|((byte, _, _), end)| quoting_goes_wrong(&content[*byte..end]));
+            let open = open.map(|i| {
+                let (byte, line, _) = &records[i];
+                let at = (*byte, *line);
+                records.truncate(i);
+                at
+            });
+            for (_, line, rec) in records {
+                let r = match rec {
+                    Err(message) => {
+                        self.errors.push(error(line, message));
+                        continue;
+                    }
+                    Ok(r) => r,
+                };
+                let get = |c: Option<usize>| c.and_then(|c| r.get(c)).map(str::to_string);
+                let source = get(c_source)
+                    .filter(|s| !s.trim().is_empty())
+                    .or_else(|| default_source.clone());
+                match (source, get(c_text)) {
+                    (Some(source), Some(text)) => self.samples.push(Sample {
+                        source,
+                        text,
+                        prompt_id: get(c_id).filter(|s| !s.is_empty()),
+                        prompt: get(c_prompt),
+                    }),
+                    _ => self
+                        .errors
+                        .push(error(line, "record lacks a source or a text field".into())),
                 }
             }
+            let Some((byte, line)) = open else { break };
+            self.errors.push(error(
+                line,
+                "a quoted field opens on this line and is never closed (a missing \" swallows the rows after it): the line is skipped and reading goes on with the next one".into(),
+            ));
+            let Some(nl) = content[byte..].find('\n') else {
+                break;
+            };
+            base = byte + nl + 1;
+            lines_before = line;
+            reader = builder(false).from_reader(&content.as_bytes()[base..]);
         }
     }
+}
+
+/// Whether one CSV record's text ends inside a quoted field, or has text
+/// after a closing quote (`"one⏎b,y⏎c,"two`: a quote left open took the
+/// next rows until another quote closed it). A `"` at the start of a field
+/// opens a quoted field, `""` inside it is a quote and a lone `"` closes
+/// it; elsewhere a `"` is an ordinary character, as the csv crate reads it.
+fn quoting_goes_wrong(record: &str) -> bool {
+    let mut bytes = record.bytes().peekable();
+    let (mut quoted, mut field_start, mut closed) = (false, true, false);
+    while let Some(b) = bytes.next() {
+        if quoted {
+            if b == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                } else {
+                    quoted = false;
+                    closed = true;
+                }
+            }
+            continue;
+        }
+        match b {
+            b'"' if field_start => {
+                quoted = true;
+                field_start = false;
+            }
+            b',' | b'\n' | b'\r' => {
+                field_start = true;
+                closed = false;
+            }
+            b' ' | b'\t' => field_start = false,
+            _ if closed => return true,
+            _ => field_start = false,
+        }
+    }
+    quoted
 }
 
 /// Reads JSON Lines: one object per line with `source`, `text` and

@@ -22,18 +22,8 @@ pub fn read_gz(file: &str, r: impl Read) -> Result<Panel, PanelError> {
     let start = input
         .fill_buf()
         .map_err(|e| PanelError::new(PanelErrorKind::Corrupt, file, None, e.to_string()))?;
-    if !start.starts_with(&[0x1f, 0x8b]) {
-        let hint = if start.first() == Some(&b'{') {
-            " (it looks like uncompressed JSON Lines: compress it with gzip)"
-        } else {
-            ""
-        };
-        return Err(PanelError::new(
-            PanelErrorKind::NotGzip,
-            file,
-            None,
-            format!("not gzip-compressed; a panel is a .lineage.jsonl.gz file{hint}"),
-        ));
+    if let Some(e) = super::not_gzip(file, start) {
+        return Err(e);
     }
     let mut lines = BufReader::new(GzDecoder::new(input).take(MAX_DECOMPRESSED_BYTES + 1));
     let mut reader = Reader::new(file);
@@ -42,17 +32,8 @@ pub fn read_gz(file: &str, r: impl Read) -> Result<Panel, PanelError> {
     loop {
         buf.clear();
         let n = lines.read_until(b'\n', &mut buf).map_err(|e| {
-            let after = reader.lines();
-            let (kind, what) = if e.kind() == ErrorKind::UnexpectedEof {
-                (
-                    PanelErrorKind::Truncated,
-                    "the gzip stream ends early (the file is incomplete: rebuild or copy it again)"
-                        .to_string(),
-                )
-            } else {
-                (PanelErrorKind::Corrupt, format!("corrupt gzip data: {e}"))
-            };
-            PanelError::new(kind, file, None, format!("{what}, after line {after}"))
+            let truncated = e.kind() == ErrorKind::UnexpectedEof;
+            reader.gzip_error(truncated, &e.to_string())
         })?;
         if n == 0 {
             break;
@@ -72,15 +53,7 @@ pub fn read_gz(file: &str, r: impl Read) -> Result<Panel, PanelError> {
         if buf.last() == Some(&b'\n') {
             buf.pop();
         }
-        let line = std::str::from_utf8(&buf).map_err(|e| {
-            PanelError::new(
-                PanelErrorKind::BadRecord,
-                file,
-                Some(reader.lines() + 1),
-                format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
-            )
-        })?;
-        reader.push_line(line)?;
+        reader.push_bytes(&buf)?;
     }
     reader.finish()
 }

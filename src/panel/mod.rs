@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::corpus::Sample;
 use crate::record::Record;
@@ -41,8 +41,10 @@ pub const EXTENSION: &str = ".lineage.jsonl.gz";
 /// gzip bomb stops here, not in the allocator).
 pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
 
-/// The first line of a panel.
+/// The first line of a panel (in the JS package, also named `PanelHeader`:
+/// the fields as in the file, snake_case).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// The schema version ([`SCHEMA_VERSION`]).
     pub lineage_panel: u64,
@@ -58,6 +60,7 @@ pub struct Header {
 
 /// The prompt set of a panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProbeSet {
     pub id: String,
     /// SHA-256 of the prompt file the answers were collected with.
@@ -66,6 +69,7 @@ pub struct ProbeSet {
 
 /// One model of a panel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PanelSource {
     /// The source name of its records.
     pub source: String,
@@ -78,12 +82,14 @@ pub struct PanelSource {
     /// last collection time, and under `varies` the settings that differ
     /// between its records. Empty when the records carry no `meta`.
     #[serde(default)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub collection: Map<String, Value>,
 }
 
 /// The role a panel suggests for a source; a user can name others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub enum SuggestedRole {
     Candidate,
     Control,
@@ -271,6 +277,40 @@ impl Reader {
         PanelError::new(kind, &self.file, Some(self.line), message)
     }
 
+    /// Takes the next line as bytes (without its `\n`), as a stream
+    /// gives them: invalid UTF-8 is an error naming the line.
+    pub fn push_bytes(&mut self, line: &[u8]) -> Result<(), PanelError> {
+        match std::str::from_utf8(line) {
+            Ok(line) => self.push_line(line),
+            Err(e) => Err(PanelError::new(
+                PanelErrorKind::BadRecord,
+                &self.file,
+                Some(self.line + 1),
+                format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()),
+            )),
+        }
+    }
+
+    /// The error of a gzip stream that failed after the lines read so
+    /// far: it ended early (`truncated`), or its data is damaged
+    /// (`detail` says how).
+    pub fn gzip_error(&self, truncated: bool, detail: &str) -> PanelError {
+        let (kind, what) = if truncated {
+            (
+                PanelErrorKind::Truncated,
+                "the gzip stream ends early (the file is incomplete: rebuild or copy it again)"
+                    .to_string(),
+            )
+        } else {
+            (
+                PanelErrorKind::Corrupt,
+                format!("corrupt gzip data: {detail}"),
+            )
+        };
+        let message = format!("{what}, after line {}", self.line);
+        PanelError::new(kind, &self.file, None, message)
+    }
+
     /// Takes the next line. Blank lines are skipped, but the header must
     /// be the first line.
     pub fn push_line(&mut self, line: &str) -> Result<(), PanelError> {
@@ -406,157 +446,27 @@ fn parse_header(line: &str) -> Result<Header, (PanelErrorKind, String)> {
     Ok(header)
 }
 
-/// How to build a panel.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BuildOptions {
-    pub name: String,
-    /// RFC 3339 (the caller reads the clock; the core does not).
-    pub created: String,
-    /// The probe set's id; by default the prompt file named in the
-    /// records' `meta` when they all share one.
-    pub probe_set: Option<String>,
-    /// Suggested roles; every other source is a candidate.
-    pub roles: BTreeMap<String, SuggestedRole>,
-}
-
-/// `meta` fields that belong to one answer, not to how a source was
-/// collected: left out of a source's `collection`.
-const PER_ANSWER: &[&str] = &[
-    "collected_at",
-    "finish_reason",
-    "usage",
-    "attempts",
-    "response_model",
-    "probe",
-];
-
-/// Builds a panel from records (in the order given; sources sorted by
-/// name). A repeated (source, prompt id) keeps its first answer; the
-/// notices say what was dropped or cannot be paired.
-pub fn build(
-    records: Vec<Record>,
-    opts: &BuildOptions,
-) -> Result<(Panel, Vec<String>), PanelError> {
-    let bad = |m: String| PanelError::new(PanelErrorKind::BadInput, &opts.name, None, m);
-    if records.is_empty() {
-        return Err(bad("no answers to build a panel from".into()));
+/// The error for a panel file whose first bytes (`start`) are not gzip's,
+/// or `None` when they are.
+pub fn not_gzip(file: &str, start: &[u8]) -> Option<PanelError> {
+    if start.starts_with(&[0x1f, 0x8b]) {
+        return None;
     }
-    let mut notices = Vec::new();
-    let mut by_source: BTreeMap<String, Vec<Record>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    let mut duplicates: BTreeMap<String, usize> = BTreeMap::new();
-    for r in records {
-        if let Some(id) = &r.prompt_id {
-            if !seen.insert((r.source.clone(), id.clone())) {
-                *duplicates.entry(r.source.clone()).or_default() += 1;
-                continue;
-            }
-        }
-        by_source.entry(r.source.clone()).or_default().push(r);
-    }
-    for (s, n) in &duplicates {
-        notices.push(format!(
-            "{s}: {n} repeated answer(s) to a prompt dropped (the first is kept)"
-        ));
-    }
-    for name in opts.roles.keys() {
-        if !by_source.contains_key(name) {
-            return Err(bad(format!(
-                "--role names {name:?}, which is not a source of the inputs ({})",
-                by_source.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
-        }
-    }
-    let mut sources = Vec::new();
-    for (name, recs) in &by_source {
-        let unpaired = recs.iter().filter(|r| r.prompt_id.is_none()).count();
-        if unpaired > 0 {
-            notices.push(format!(
-                "{name}: {unpaired} answer(s) without a prompt id cannot be paired with a suspect's"
-            ));
-        }
-        sources.push(PanelSource {
-            source: name.clone(),
-            model: model_of(recs),
-            role: opts
-                .roles
-                .get(name)
-                .copied()
-                .unwrap_or(SuggestedRole::Candidate),
-            answers: recs.len(),
-            collection: collection_of(recs),
-        });
-    }
-    let records: Vec<Record> = by_source.into_values().flatten().collect();
-    let probe_set = match &opts.probe_set {
-        Some(id) => Some(ProbeSet {
-            id: id.clone(),
-            sha256: common_meta(&records, "prompt_file_sha256"),
-        }),
-        None => common_meta(&records, "prompt_file").map(|id| ProbeSet {
-            id,
-            sha256: common_meta(&records, "prompt_file_sha256"),
-        }),
+    let hint = if start.first() == Some(&b'{') {
+        " (it looks like uncompressed JSON Lines: compress it with gzip)"
+    } else {
+        ""
     };
-    let header = Header {
-        lineage_panel: SCHEMA_VERSION,
-        name: opts.name.clone(),
-        created: opts.created.clone(),
-        probe_set,
-        records: records.len(),
-        sources,
-    };
-    Ok((Panel { header, records }, notices))
+    Some(PanelError::new(
+        PanelErrorKind::NotGzip,
+        file,
+        None,
+        format!("not gzip-compressed; a panel is a .lineage.jsonl.gz file{hint}"),
+    ))
 }
 
-/// A string `meta` field every record has with one value.
-fn common_meta(records: &[Record], key: &str) -> Option<String> {
-    let mut values = records
-        .iter()
-        .map(|r| r.meta.get(key).and_then(Value::as_str));
-    let first = values.next()??;
-    values.all(|v| v == Some(first)).then(|| first.to_string())
-}
-
-/// The model a source's answers name: the server's model name when all
-/// agree, else the requested or imported one.
-fn model_of(records: &[Record]) -> Option<String> {
-    common_meta(records, "response_model").or_else(|| common_meta(records, "model"))
-}
-
-/// The settings a source's records share, the collection period, and the
-/// settings that vary.
-fn collection_of(records: &[Record]) -> Map<String, Value> {
-    let mut keys: BTreeSet<&str> = BTreeSet::new();
-    for r in records {
-        keys.extend(r.meta.keys().map(String::as_str));
-    }
-    let mut out = Map::new();
-    let mut varies = Vec::new();
-    for k in keys {
-        if PER_ANSWER.contains(&k) {
-            continue;
-        }
-        let first = records[0].meta.get(k);
-        if records.iter().all(|r| r.meta.get(k) == first) {
-            out.insert(k.to_string(), first.cloned().unwrap_or(Value::Null));
-        } else {
-            varies.push(k);
-        }
-    }
-    let times: Vec<&str> = records
-        .iter()
-        .filter_map(|r| r.meta.get("collected_at").and_then(Value::as_str))
-        .collect();
-    if let (Some(a), Some(b)) = (times.iter().min(), times.iter().max()) {
-        out.insert("first_collected".into(), json!(a));
-        out.insert("last_collected".into(), json!(b));
-    }
-    if !varies.is_empty() {
-        out.insert("varies".into(), json!(varies));
-    }
-    out
-}
+mod build;
+pub use build::{build, BuildOptions};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod gz;

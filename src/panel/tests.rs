@@ -2,6 +2,7 @@
 //! round trip and damage.
 
 use super::*;
+use serde_json::json;
 
 fn rec(source: &str, id: &str, meta: Value) -> Record {
     Record {

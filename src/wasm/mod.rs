@@ -5,7 +5,9 @@
 //!   and ranges, and the two conversions every export uses: JS values in
 //!   ([`from_js`]) and out ([`to_js`]), errors out ([`js_error`]);
 //! - [`workspace`]: `analyze`, `Workspace` (samples, files, records);
-//! - [`text`]: `sharedSpans` and `identityLeaks`.
+//! - [`text`]: `sharedSpans` and `identityLeaks`;
+//! - [`panel`]: `Workspace.addPanel` (a `.lineage.jsonl.gz` streamed into
+//!   the core's `panel::Reader`) and `panelText` (the file a page saves).
 //!
 //! Every export is a thin forward to the core. The values that cross are
 //! the core's own types (`Report`, `Sample`, `AnalysisOptions`, `Profile`,
@@ -21,9 +23,11 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Error, ErrorKind};
 
+mod panel;
 mod text;
 mod workspace;
 
+pub use panel::panel_text;
 pub use text::{identity_leaks, shared_spans};
 pub use workspace::{analyze, count_items, preflight, Workspace, MAX_TEXT_BYTES};
 

@@ -32,13 +32,13 @@ pub const MAX_TEXT_BYTES: usize = 256 << 20;
 // (a flag for every build); the three members used are declared here.
 #[wasm_bindgen]
 extern "C" {
-    type DecompressionStream;
+    pub(super) type DecompressionStream;
     #[wasm_bindgen(constructor, catch)]
-    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    pub(super) fn new(format: &str) -> Result<DecompressionStream, JsValue>;
     #[wasm_bindgen(method, getter)]
-    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    pub(super) fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
     #[wasm_bindgen(method, getter)]
-    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+    pub(super) fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
 }
 
 /// Analyses `samples` with the roles and parameters of `options` and
@@ -238,6 +238,30 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// UTF-8 bytes of text held.
+    pub(super) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Adds the samples of one input read elsewhere (a panel), all or
+    /// nothing; the report lists the input as the CLI's does.
+    pub(super) fn add_input(
+        &mut self,
+        func: &str,
+        input: InputFile,
+        samples: Vec<Sample>,
+    ) -> Result<JsValue, JsValue> {
+        let text_bytes: usize = samples.iter().map(|s| s.text.len()).sum();
+        if self.bytes + text_bytes > MAX_TEXT_BYTES {
+            return Err(too_large(func));
+        }
+        self.inputs.push(input);
+        let added = samples.len();
+        self.bytes += text_bytes;
+        self.samples.extend(samples);
+        self.result(added, &[])
+    }
+
     fn push(&mut self, sample: Sample, func: &str) -> Result<(), JsValue> {
         if self.bytes + sample.text.len() > MAX_TEXT_BYTES {
             return Err(too_large(func));
@@ -366,7 +390,7 @@ fn analyze_options(func: &str, options: JsValue) -> Result<(Roles, AnalysisOptio
 }
 
 /// The samples of a JS array, each checked (the error names its index).
-fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
+pub(super) fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
     if !js_sys::Array::is_array(&samples) {
         return Err(bad_argument(&format!(
             "{func}: samples must be an array, got {}",
@@ -394,7 +418,7 @@ fn sample_of(value: JsValue, label: &str) -> Result<Sample, JsValue> {
     from_js(label, arg, Some(value))
 }
 
-fn too_large(func: &str) -> JsValue {
+pub(super) fn too_large(func: &str) -> JsValue {
     js_error(Error::new(
         ErrorKind::TooLarge,
         format!(

@@ -1,11 +1,11 @@
 // The page's pure modules in Node (no browser): the Newick parser behind
-// the family tree, paste splitting, file kinds, and the PCA behind the
-// scatter. Tables of cases. (Files are read by the engine, not the page.)
+// the family tree, paste splitting, file kinds, and the per-prompt comparison behind the
+// prompt-by-prompt chart. Tables of cases. (Files are read by the engine, not the page.)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseNewick } from "../../www/js/charts.js";
 import { bySource, formatOf, splitPaste } from "../../www/js/parse.js";
-import { pca2 } from "../../www/js/pca.js";
+import { promptComparison, standardise } from "../../www/js/profiles.js";
 
 /** A tree as nested arrays of leaf names, with lengths: "name:len" or [children, len]. */
 const shape = (n) => (n.children.length ? [n.children.map(shape), n.length] : `${n.name}:${n.length}`);
@@ -56,18 +56,38 @@ test("formatOf: record files go to the engine, anything else is pasted text", ()
   for (const [name, format] of cases) assert.equal(formatOf(name), format, name);
 });
 
-test("pca2 finds the direction of most variance, deterministically", () => {
-  // Points along the line y = 2x (plus a constant column): PC1 explains all the variance.
-  const m = [-2, -1, 0, 1, 2].map((x) => [x, 2 * x, 5]);
-  const a = pca2(m);
-  const b = pca2(m);
-  assert.deepEqual(a, b);
-  assert.ok(a.explained[0] > 0.999, `explained ${a.explained}`);
-  assert.ok(a.explained[1] < 1e-6);
-  // Projections keep the order and spacing of the points along the line.
-  const xs = a.points.map((p) => p[0]);
-  for (let i = 1; i < xs.length; i++) assert.ok(Math.abs(xs[i] - xs[i - 1] - (xs[1] - xs[0])) < 1e-9);
-  assert.ok(a.points.every((p) => Math.abs(p[1]) < 1e-6));
-  // Too few texts: no components, all points at the origin.
-  assert.deepEqual(pca2([[1, 2], [3, 4]]), { points: [[0, 0], [0, 0]], explained: [0, 0] });
+test("promptComparison: per prompt, the suspect against the control (or the other candidates), deterministic", () => {
+  // Feature maps per (source, prompt). On every prompt the suspect copies A's
+  // answer, the control writes like nobody, B like the control: A is above
+  // zero on every prompt, B below on every prompt.
+  const prompts = ["p1", "p2", "p3", "p4"];
+  const base = (i) => new Map([["w:the", 10 + i], ["w:and", 5 - i], ["p:,", 3 * i], ["l:word", 4 + (i % 2)]]);
+  const shifted = (i, d) => new Map([...base(i)].map(([k, v]) => [k, v + d * (k.length + i)]));
+  const features = new Map([
+    ["S", new Map(prompts.map((p, i) => [p, shifted(i, 2)]))],
+    ["A", new Map(prompts.map((p, i) => [p, shifted(i, 2)]))],
+    ["K", new Map(prompts.map((p, i) => [p, shifted(i, -3)]))],
+    ["B", new Map(prompts.map((p, i) => [p, shifted(i, -3)]))],
+  ]);
+  const withControl = promptComparison(features, { suspect: "S", control: "K", candidates: ["A", "B"] });
+  assert.deepEqual(withControl, promptComparison(features, { suspect: "S", control: "K", candidates: ["A", "B"] }));
+  assert.equal(withControl.prompts, 4);
+  assert.equal(withControl.baseline, "control");
+  const [a, b] = withControl.rows;
+  assert.deepEqual([a.candidate, a.closer, b.candidate, b.closer], ["A", 4, "B", 0]);
+  assert.deepEqual(a.values.map((v) => v.promptId), prompts);
+  assert.ok(a.mean > 0 && b.mean < 0, `means ${a.mean} ${b.mean}`);
+  assert.ok(a.values.every((v) => Number.isFinite(v.value)));
+  // Without a control the baseline is the other candidates; with one candidate there is none.
+  const others = promptComparison(features, { suspect: "S", candidates: ["A", "B"] });
+  assert.equal(others.baseline, "others");
+  assert.deepEqual(others.rows.map((r) => r.closer), [4, 0]);
+  const alone = promptComparison(features, { suspect: "S", candidates: ["B"] });
+  assert.equal(alone.baseline, "none");
+  assert.ok(alone.rows[0].values.every((v) => v.value >= -1 - 1e-9 && v.value <= 1 + 1e-9), "a cosine");
+});
+
+test("standardise: every column to mean 0 and sd 1, a constant column to 0", () => {
+  const z = standardise([[1, 5], [2, 5], [3, 5]]);
+  assert.deepEqual(z.map((r) => [...r]), [[-1, 0], [0, 0], [1, 0]]);
 });

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { fillPastes, root, startBrowser } from "./helpers.mjs";
+import { fillPastes, root, startBrowser, waitReady } from "./helpers.mjs";
 
 
 /** Every hand-written .js/.mjs/.html file under a directory (www/pkg is generated). */
@@ -96,7 +96,7 @@ async function openPage() {
     );
   });
   await page.goto(server.url);
-  await page.locator("#status", { hasText: /^Ready\./ }).waitFor({ timeout: 20_000 });
+  await waitReady(page);
   await page.waitForLoadState("networkidle");
   return { page, ctx, requests };
 }
@@ -125,7 +125,7 @@ test("pasted HTML and JS render as text, and nothing is requested while analysin
   await fillPastes(page, [pasted("Suspect"), pasted("First"), pasted("Second, in short,")]);
   await page.locator("#analyze:enabled").waitFor();
   await page.locator("#analyze").click();
-  await page.locator("#status", { hasText: /^(Done in|Error|Cancelled)/ }).waitFor({ timeout: 60_000 });
+  await page.locator("#status", { hasText: /^(Done in|The analysis stopped|Cancelled)/ }).waitFor({ timeout: 60_000 });
   assert.match(await page.locator("#status").textContent(), /^Done in/);
   await page.waitForTimeout(300);
 

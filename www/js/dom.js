@@ -33,6 +33,23 @@ function build(el, attrs, children) {
 
 export const $ = (id) => document.getElementById(id);
 
+/**
+ * A user-supplied name set apart for the bidirectional algorithm (U+2068
+ * FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE): right-to-left
+ * letters or an override character in a source name then cannot reorder
+ * the numbers and words around it ("−1.88" shown as "1.88−"). Works in
+ * HTML text, SVG text and plain text alike.
+ */
+export const iso = (name) => `\u2068${name}\u2069`;
+
+let measurer = null;
+/** The width in CSS pixels of `str` in the charts' font at `size` px. */
+export function textWidth(str, size = 12) {
+  measurer ??= document.createElement("canvas").getContext("2d");
+  measurer.font = `${size}px system-ui, sans-serif`;
+  return measurer.measureText(String(str)).width;
+}
+
 /** A number for people: fixed digits, a true minus sign. */
 export function num(x, digits = 3) {
   if (x === null || x === undefined || Number.isNaN(x)) return "—";

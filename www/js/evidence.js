@@ -2,23 +2,48 @@
 // sentences, and the side-by-side view of the suspect's and a candidate's
 // answers to the same prompt with the shared passages marked (UTF-16
 // offsets from the engine; the DOM is built from text nodes and <mark>).
-import { h, num } from "./dom.js";
+import { h, iso, num } from "./dom.js";
 
 const PER_CANDIDATE = 15;
 
 /**
- * Table of the words and phrases the suspect and a candidate both over-use,
- * with their occurrences in every source (`itemCounts` from the worker).
+ * The evidence rows of the over-use table and the shared under-use.
+ * `shared_habit` items are over-used by both by construction (log-odds
+ * z above 1.96 in both); the function-word signal's `word` evidence is a
+ * frequent word whose standardised rate the two share, which is either a
+ * word both use more often than the other sources (both z > 0: over-use)
+ * or one both use less often (both z < 0): never an over-used word.
  */
-export function habitsView(report, itemCounts) {
-  let rows = [];
+export function habitRows(report) {
+  const over = [];
+  const under = [];
   for (const sig of report.signals) {
     for (const e of sig.evidence) {
-      if (e.kind === "shared_habit") rows.push({ candidate: e.candidate, item: e.item, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
-      else if (e.kind === "word") rows.push({ candidate: e.candidate, item: e.word, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
+      if (e.kind === "shared_habit") over.push({ candidate: e.candidate, item: e.item, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
+      else if (e.kind === "word" && e.zSuspect > 0 && e.zCandidate > 0) over.push({ candidate: e.candidate, item: e.word, zs: e.zSuspect, zc: e.zCandidate, signal: sig.name });
+      else if (e.kind === "word" && e.zSuspect < 0 && e.zCandidate < 0) under.push({ candidate: e.candidate, item: e.word });
     }
   }
-  if (!rows.length) return h("p", {}, "No shared over-used words or phrases were found.");
+  return { over, under };
+}
+
+/**
+ * Table of the words and phrases the suspect and a candidate both over-use,
+ * with their occurrences in every source (`itemCounts` from the worker),
+ * then the frequent words both use less often than the others.
+ */
+export function habitsView(report, itemCounts) {
+  let { over: rows, under } = habitRows(report);
+  const underNote = under.length
+    ? h(
+        "p",
+        { id: "habits-under", class: "hint" },
+        "Used less often by both the suspect and a candidate than by the other sources (function-word signal): ",
+        [...new Map(under.map((u) => [u.candidate, []]))].map(([c]) => `${iso(c)}: ${under.filter((u) => u.candidate === c).map((u) => u.item).join(", ")}`).join("; "),
+        ".",
+      )
+    : null;
+  if (!rows.length) return h("div", {}, h("p", {}, "No shared over-used words or phrases were found."), underNote);
   // The strongest rows per candidate (by the suspect's z), at most PER_CANDIDATE each.
   const kept = new Map();
   let dropped = 0;
@@ -38,27 +63,17 @@ export function habitsView(report, itemCounts) {
     const words = itemCounts?.words[source] ?? 0;
     return `${n}${words ? ` (${num((1000 * n) / words, 1)})` : ""}`;
   };
-  const head = ["Candidate", "Word or phrase", `z (${suspect})`, "z (candidate)", "Signal", ...sources];
-  return h(
-    "div",
-    { class: "table-scroll" },
-    h(
-      "table",
-      { id: "habits-table" },
-      h(
-        "caption",
-        {},
-        "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others), then their occurrences in each source (per 1000 words; case-folded word matching)",
-        dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
-      ),
-      h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
-      h(
-        "tbody",
-        {},
-        rows.map((r) => h("tr", {}, [r.candidate, r.item, num(r.zs, 1), num(r.zc, 1), r.signal, ...sources.map((s) => per1000(r.item, s))].map((c) => h("td", {}, c)))),
-      ),
-    ),
+  const head = ["Candidate", "Word or phrase", `z (${iso(suspect)})`, "z (candidate)", "Signal", ...sources];
+  const table = scrollTable(
+    "habits-table",
+    [
+      "Words and phrases both the suspect and a candidate over-use compared with the other sources (z = how far above the others), then their occurrences in each source (per 1000 words; case-folded word matching)",
+      dropped ? `; the ${PER_CANDIDATE} strongest per candidate are shown (${dropped} more in the exported JSON).` : ".",
+    ],
+    head,
+    rows.map((r) => h("tr", {}, [r.candidate, r.item, num(r.zs, 1), num(r.zc, 1), r.signal, ...sources.map((s) => per1000(r.item, s))].map((c) => h("td", {}, c)))),
   );
+  return h("div", {}, table, underNote);
 }
 
 /** The sentences in which a text names itself as a model or names its maker, grouped by source. */
@@ -77,14 +92,76 @@ export function leaksView(report) {
       return h(
         "details",
         { open: i === 0 },
-        h("summary", {}, `${source}: ${leaks.length} sentence(s); claims: ${claims.join(", ")}`),
+        h("summary", {}, `${iso(source)}: ${leaks.length} sentence(s); claims: ${claims.join(", ")}`),
         h(
           "ul",
           {},
-          leaks.map((l) => h("li", {}, l.promptId ? `(prompt ${l.promptId}) ` : "", "“", h("q", {}, l.sentence), "” — ", l.claims.join(", "))),
+          // <q> adds the quotation marks itself.
+          leaks.map((l) => h("li", {}, l.promptId ? `(prompt ${iso(l.promptId)}) ` : "", h("q", {}, l.sentence), " — ", l.claims.join(", "))),
         ),
       );
     }),
+  );
+}
+
+/** User text set apart for the bidirectional algorithm, as an element. */
+const bdi = (text) => h("bdi", {}, text);
+
+/**
+ * What each source says it is when asked (its answers to the probe set's
+ * identity probes: "Who are you?", "Which company trained you?", …): the
+ * model and vendor names its answers claim, how many answers claim each,
+ * and the first sentence that does.
+ */
+export function identityProbesView(report) {
+  const probes = report.identityProbes ?? [];
+  if (!probes.length) {
+    return h(
+      "p",
+      { id: "identity-probes-none" },
+      "No source answered an identity probe (“Who are you?”, “Which company trained you?”, … from the probe set in probes/, by prompt id or by prompt text), so there is nothing to show here.",
+    );
+  }
+  const claim = (n, total) => h("li", {}, bdi(n.entity), ` (${n.kind === "vendor" ? "the maker" : `a model by ${n.vendor}`}): ${n.answers} of ${total}`);
+  return scrollTable(
+    "identity-probes-table",
+    ["The model and vendor names in each source's answers to identity probes (“Who are you?”, “Which company trained you?”, …), and the first sentence naming the name it claims most"],
+    ["Source", "Identity answers", "Names it claims", "Example"],
+    probes.map((p) => {
+      const first = p.names[0];
+      return h(
+        "tr",
+        {},
+        h("th", { scope: "row" }, bdi(p.source)),
+        h("td", {}, String(p.answers)),
+        h(
+          "td",
+          {},
+          p.names.length ? h("ul", { class: "claims" }, p.names.map((n) => claim(n, p.answers))) : null,
+          p.unnamed ? h("p", {}, p.unnamed === p.answers ? "names no model or vendor" : `${p.unnamed} of ${p.answers} name none`) : null,
+        ),
+        h("td", {}, ...(first ? [first.promptId ? "(prompt " : null, first.promptId ? bdi(first.promptId) : null, first.promptId ? ") " : null, h("q", {}, bdi(first.example))] : ["—"])),
+      );
+    }),
+  );
+}
+
+/**
+ * A table in a focusable region that scrolls sideways, its caption a
+ * paragraph above the region (a <caption> would be as wide as the table
+ * and scroll out of sight on a narrow screen); the caption names both.
+ */
+function scrollTable(id, caption, head, rows) {
+  const captionId = `${id}-caption`;
+  return h(
+    "div",
+    { class: "table-block" },
+    h("p", { id: captionId, class: "caption" }, ...caption),
+    h(
+      "div",
+      { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": captionId },
+      h("table", { id, "aria-labelledby": captionId }, h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows)),
+    ),
   );
 }
 
@@ -152,16 +229,43 @@ export function sideBySide(container, report, texts, spans) {
     h("div", { class: "sbs-columns" }, h("div", {}, leftHead, left), h("div", {}, rightHead, right)),
   );
 
+  // Shared words per (candidate, prompt), as marked in this view: the
+  // report lists only the longest passages, so every other prompt is
+  // counted in the background, one engine call at a time.
+  const counted = new Map();
+  const label = (p) => {
+    const n = counted.get(`${state.candidate}\u0000${p}`);
+    return n === undefined ? `${p} (counting shared words…)` : n ? `${p} (${n} shared words)` : `${p} (no shared passage)`;
+  };
+  let labelling = 0;
+  async function labelAll() {
+    const mineNow = ++labelling;
+    const candidate = state.candidate;
+    for (const [i, p] of state.prompts.entries()) {
+      const k = `${candidate}\u0000${p}`;
+      if (!counted.has(k)) {
+        try {
+          const found = await spans(mine.get(p).text, texts.get(candidate).get(p).text);
+          counted.set(k, found.reduce((t, s) => t + s.words, 0));
+        } catch {
+          return; // the worker was stopped (a new analysis); the labels stay as they are
+        }
+      }
+      if (mineNow !== labelling || !promptSelect.isConnected) return;
+      promptSelect.options[i].textContent = label(p);
+    }
+    promptSelect.dataset.labelled = "true";
+  }
+
   function refresh() {
     const theirs = texts.get(state.candidate) ?? new Map();
     const shared = [...mine.keys()].filter((p) => theirs.has(p));
     const key = (p) => spanWords.get(`${state.candidate}\u0000${p}`) ?? 0;
     // Prompts with the longest shared passages (from the report) first.
     state.prompts = shared.map((p, i) => [p, i]).sort((a, b) => key(b[0]) - key(a[0]) || a[1] - b[1]).map(([p]) => p);
-    promptSelect.replaceChildren(
-      ...state.prompts.map((p, i) => h("option", { value: String(i) }, `${p}${key(p) ? ` (${key(p)} shared words)` : ""}`)),
-    );
-    show();
+    delete promptSelect.dataset.labelled;
+    promptSelect.replaceChildren(...state.prompts.map((p, i) => h("option", { value: String(i) }, label(p))));
+    show().then(labelAll);
   }
 
   function step(d) {
@@ -175,7 +279,7 @@ export function sideBySide(container, report, texts, spans) {
     const n = state.prompts.length;
     prev.disabled = next.disabled = n < 2;
     if (!n) {
-      where.textContent = `${suspect} and ${state.candidate} answered no prompt in common, so there is nothing to set side by side (give samples prompt ids).`;
+      where.textContent = `${iso(suspect)} and ${iso(state.candidate)} answered no prompt in common, so there is nothing to set side by side (give samples prompt ids).`;
       promptText.textContent = "";
       left.replaceChildren();
       right.replaceChildren();
@@ -204,6 +308,7 @@ export function sideBySide(container, report, texts, spans) {
     left.replaceChildren(...marked(a.text, found.map((s) => [s.a.startUtf16, s.a.endUtf16])));
     right.replaceChildren(...marked(b.text, found.map((s) => [s.b.startUtf16, s.b.endUtf16])));
     const words = found.reduce((t, s) => t + s.words, 0);
+    counted.set(`${state.candidate}\u0000${p}`, words);
     where.textContent = `Prompt ${state.index + 1} of ${n} (id ${p}): ${found.length} shared passage(s), ${words} words, marked.`;
   }
 

@@ -68,6 +68,24 @@ export function htmlDocument(report, charts) {
     for (const l of report.identityLeaks) ul.append(el("li", `${l.source}: “${l.sentence}”`));
     body.append(ul);
   }
+  if (report.identityProbes?.length) {
+    body.append(el("h2", "What each source says it is (identity probes)"));
+    const ul = el("ul");
+    for (const p of report.identityProbes) {
+      // User text (names, the example) in <bdi>: right-to-left text cannot reorder the counts around it.
+      const li = el("li");
+      li.append(el("bdi", p.source), `: ${p.answers} identity answer(s); `);
+      if (!p.names.length) li.append("names no model or vendor");
+      p.names.forEach((n, i) => li.append(i ? ", " : "", el("bdi", n.entity), ` (${n.answers} of ${p.answers})`));
+      if (p.names.length) {
+        const q = el("q");
+        q.append(el("bdi", p.names[0].example));
+        li.append(el("br"), q);
+      }
+      ul.append(li);
+    }
+    body.append(ul);
+  }
   body.append(el("h2", "Full report (JSON)"), el("pre", JSON.stringify(report, null, 2)));
   // The style sheet is a constant, added to the serialised text: a <style>
   // element built in this page would fall under the page's own CSP.

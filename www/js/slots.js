@@ -4,17 +4,23 @@
 import { h } from "./dom.js";
 import { splitPaste } from "./parse.js";
 
+/** [value, option label, what it means]: labels short enough for a narrow select. */
 export const ROLES = [
-  ["suspect", "Suspect (the model in question)"],
-  ["candidate", "Candidate (a possible teacher)"],
-  ["control", "Control (known unrelated, optional)"],
-  ["ignore", "Leave out"],
+  ["suspect", "Suspect", "the model in question"],
+  ["candidate", "Candidate", "a possible teacher"],
+  ["control", "Control", "shares the suspect's base model, not trained on a candidate (optional)"],
+  ["ignore", "Leave out", "not analysed"],
 ];
+const roleMeaning = (role) => ROLES.find(([v]) => v === role)?.[2] ?? "";
 
 let counter = 0;
-/** A new, empty slot. */
-export function newSlot(name, role) {
-  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, paste: "", fileSamples: [], files: [] };
+/**
+ * A new, empty slot. A `placeholder` name ("suspect", "candidate-1") is the
+ * page's, not the user's: a one-source file dropped on the empty slot
+ * names it after its source; typing a name makes it the user's.
+ */
+export function newSlot(name, role, placeholder = false) {
+  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, placeholder, paste: "", fileSamples: [], files: [] };
 }
 
 /** The samples of a slot: the paste's pieces (paired by position if asked), then the files' records. */
@@ -50,7 +56,8 @@ export function checks(state, preflight) {
   if (by("control").length > 1) out.push({ block: true, text: "Choose at most one control." });
   const counted = new Set(preflight?.sources.map((c) => c.source));
   for (const s of active) if (preflight && !counted.has(sourceOf(s))) out.push({ block: true, text: `${s.name.trim() || "a source"} has no samples yet.` });
-  for (const c of preflight?.checks ?? []) out.push({ block: false, text: `${c.message}.` });
+  // The engine's checks: warnings, or (too_large) reasons it would refuse the inputs.
+  for (const c of preflight?.checks ?? []) out.push({ block: c.blocking, text: `${c.message}.` });
   return out;
 }
 
@@ -59,14 +66,39 @@ export function checks(state, preflight) {
  * files(slot, FileList), removeFile(slot, index).
  */
 export function renderSlots(container, state, counts, on) {
+  // Redrawing must not lose the keyboard focus: the element with the same
+  // id (ids are per slot and stable) takes it back, with its selection.
+  const active = document.activeElement;
+  const focused = container.contains(active) ? active.id : null;
+  const selection = focused && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
   container.replaceChildren(...state.slots.map((slot, i) => slotView(slot, i, counts.get(slot.id), state.slots.length, on)));
+  const again = focused && document.getElementById(focused);
+  if (again) {
+    again.focus();
+    if (selection) again.setSelectionRange(...selection);
+  }
 }
+
+/** The class of a slot's box, from its role. */
+const slotClass = (slot) => `slot role-${slot.role}`;
 
 function slotView(slot, i, count, total, on) {
   const id = (what) => `${slot.id}-${what}`;
+  // A role change restyles this box in place: no redraw, so the select
+  // keeps the focus while the arrow keys step through the roles.
+  const roleHint = h("span", { class: "hint role-hint", id: id("role-hint") }, roleMeaning(slot.role));
   const role = h(
     "select",
-    { id: id("role"), onchange: (e) => ((slot.role = e.target.value), on.change(slot, "role")) },
+    {
+      id: id("role"),
+      "aria-describedby": id("role-hint"),
+      onchange: (e) => {
+        slot.role = e.target.value;
+        e.target.closest("fieldset").className = slotClass(slot);
+        roleHint.textContent = roleMeaning(slot.role);
+        on.change(slot, "role");
+      },
+    },
     ROLES.map(([value, label]) => h("option", { value, selected: slot.role === value }, label)),
   );
   const fileInput = h("input", {
@@ -87,13 +119,13 @@ function slotView(slot, i, count, total, on) {
       `${f.name}: ${f.added} record(s)${f.malformed ? `, ${f.malformed} invalid line(s) skipped` : ""} `,
       h("button", { type: "button", class: "small", onclick: () => on.removeFile(slot, k), "aria-label": `Remove ${f.name}` }, "Remove"),
       f.errors?.length
-        ? h("ul", { class: "line-errors" }, f.errors.map((e) => h("li", {}, `${/\.json$/i.test(f.name) ? "record" : "line"} ${e.line}: ${e.message}`)))
+        ? h("ul", { class: "line-errors", tabindex: 0, "aria-label": `Invalid lines of ${f.name}` }, f.errors.map((e) => h("li", {}, `${/\.json$/i.test(f.name) ? "record" : "line"} ${e.line}: ${e.message}`)))
         : null,
     ),
   );
   const fieldset = h(
     "fieldset",
-    { class: `slot role-${slot.role}`, "data-slot": slot.id },
+    { class: slotClass(slot), "data-slot": slot.id },
     h("legend", {}, `Source ${i + 1}`),
     h(
       "div",
@@ -104,10 +136,12 @@ function slotView(slot, i, count, total, on) {
         class: "slot-name",
         value: slot.name,
         autocomplete: "off",
-        oninput: (e) => ((slot.name = e.target.value), on.change(slot, "name")),
+        oninput: (e) => ((slot.name = e.target.value), (slot.placeholder = false), on.change(slot, "name")),
       }),
       h("label", { for: id("role") }, "Role"),
       role,
+      h("span", {}),
+      roleHint,
     ),
     h("label", { for: id("paste") }, "Paste samples"),
     h("textarea", {
@@ -128,6 +162,7 @@ function slotView(slot, i, count, total, on) {
       h("span", { class: "hint" }, " or drop .txt, .jsonl, .json or .csv files (or .gz) on this box"),
     ),
     files.length ? h("ul", { class: "file-list" }, files) : null,
+    h("p", { class: "slot-message", id: id("message"), role: "status" }, slot.message ?? ""),
     h("p", { class: "slot-counts", id: id("counts"), "aria-live": "polite" }, countsText(count)),
     total > 1
       ? h("button", { type: "button", class: "small remove-slot", onclick: () => on.remove(slot) }, `Remove source ${i + 1}`)
@@ -150,5 +185,7 @@ function slotView(slot, i, count, total, on) {
 /** A slot's counts from the engine (a slot without samples has none). */
 export function countsText(c) {
   const { samples, words, paired } = c ?? { samples: 0, words: 0, paired: 0 };
-  return `${samples} sample(s) · ${words} words · ${paired} paired prompt(s)`;
+  // Thousands grouped ("86,401 words"): a count of a real data set is read at a glance.
+  const n = (x) => x.toLocaleString("en");
+  return `${n(samples)} sample(s) · ${n(words)} words · ${n(paired)} paired prompt(s)`;
 }

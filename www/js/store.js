@@ -3,37 +3,65 @@
 // settings are one record; each slot's file samples are a record of their
 // own, rewritten only when they change, so renaming a slot does not copy
 // megabytes of text.
+//
+// A write started as the page is left can be lost (the browser may drop an
+// IndexedDB transaction of a page being unloaded: about one reload in ten
+// in Chromium, measured). So when the page is left with a save pending or
+// unfinished, the slot list and settings (names, roles, pastes: no file
+// samples) also go to localStorage, which writes at once, as a journal
+// stamped like the saves; the next load takes the journal when it is newer
+// than the saved record, and a finished save newer than the journal
+// removes it.
 
 const DB = "lineage";
 const STORE = "state";
 const META = "meta";
 const samplesKey = (slotId) => `samples:${slotId}`;
+const JOURNAL = "lineage:journal";
 
+// One connection for the page's life: a save started while the page is
+// being left (pagehide) must create its transaction at once, not after an
+// open() that would only finish once the page is gone.
+let connection = null;
 function open() {
-  return new Promise((resolve, reject) => {
+  connection ??= new Promise((resolve, reject) => {
     const req = indexedDB.open(DB, 1);
     req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab upgrading the database: let it, and reopen next time.
+      db.onversionchange = () => {
+        db.close();
+        connection = null;
+      };
+      resolve(db);
+    };
+    req.onerror = () => {
+      connection = null;
+      reject(req.error);
+    };
   });
+  return connection;
 }
 
 /** Runs `action(store)` in one transaction; resolves when it commits. */
 async function run(mode, action) {
   const db = await open();
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, mode);
-      let result;
-      Promise.resolve(action(tx.objectStore(STORE))).then((r) => (result = r), reject);
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
-    });
-  } finally {
-    db.close();
-  }
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    let result;
+    // The requests of a synchronous action are all queued by now;
+    // commit() sends them at once instead of when the task ends, which
+    // matters when the page is being unloaded (pagehide).
+    Promise.resolve(action(tx.objectStore(STORE))).then((r) => (result = r), reject);
+    if (mode === "readwrite" && tx.commit && !isAsync(action)) tx.commit();
+    tx.oncomplete = () => resolve(result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
 }
+
+const isAsync = (f) => f.constructor?.name === "AsyncFunction";
 
 const request = (req) =>
   new Promise((resolve, reject) => {
@@ -44,11 +72,26 @@ const request = (req) =>
 /** What was last written per slot: the samples array and its length. */
 const written = new Map();
 
-/** The saved state, or null. */
+/** The journal left by a page that was left mid-save, or null. */
+function readJournal() {
+  try {
+    return JSON.parse(localStorage.getItem(JOURNAL));
+  } catch {
+    return null;
+  }
+}
+
+/** The slot list and settings of `state`, without the file samples. */
+const metaOf = (state) => ({ ...state, slots: state.slots.map(({ fileSamples, ...rest }) => rest) });
+
+/** The saved state, or null (the journal's slot list and settings when it is newer). */
 export async function load() {
+  const journal = readJournal();
   return run("readonly", async (store) => {
-    const meta = await request(store.get(META));
+    let meta = await request(store.get(META));
+    if (journal?.state && journal.savedAt > (meta?.savedAt ?? 0)) meta = journal.state;
     if (!meta) return null;
+    delete meta.savedAt;
     for (const slot of meta.slots) {
       slot.fileSamples = (await request(store.get(samplesKey(slot.id)))) ?? [];
       written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
@@ -57,10 +100,10 @@ export async function load() {
   });
 }
 
-export function save(state) {
+/** Writes `state`; `savedAt` stamps the record (see the journal above). */
+export function save(state, savedAt = Date.now()) {
   return run("readwrite", (store) => {
-    const slots = state.slots.map(({ fileSamples, ...rest }) => rest);
-    store.put({ ...state, slots }, META);
+    store.put({ ...metaOf(state), savedAt }, META);
     const live = new Set(state.slots.map((s) => s.id));
     for (const id of [...written.keys()]) {
       if (!live.has(id)) {
@@ -74,22 +117,57 @@ export function save(state) {
       store.put(slot.fileSamples, samplesKey(slot.id));
       written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
     }
+  }).then(() => {
+    // This save covers the journal (if it is not newer): the journal can go.
+    if ((readJournal()?.savedAt ?? Infinity) <= savedAt) forgetJournal();
   });
+}
+
+function forgetJournal() {
+  try {
+    localStorage.removeItem(JOURNAL);
+  } catch {
+    // No localStorage (a private mode): there is no journal either.
+  }
 }
 
 export function clear() {
   written.clear();
+  forgetJournal();
   return run("readwrite", (store) => store.clear());
 }
 
-/** save(), at most once per `ms`, always with the latest state. */
+/**
+ * save(), at most once per `ms`, always with the latest state. The
+ * returned function has `flush()`, which writes a pending save at once
+ * and, a save being pending or unfinished, the journal (the page calls it
+ * on `pagehide`, so an edit made just before a reload is kept).
+ */
 export function debounced(getState, ms, onError) {
   let timer = null;
-  const flush = () => {
+  let stamp = 0; // of the last save started
+  let unfinished = 0;
+  const write = () => {
+    clearTimeout(timer);
     timer = null;
-    save(getState()).catch(onError);
+    stamp = Math.max(Date.now(), stamp + 1);
+    unfinished++;
+    save(getState(), stamp)
+      .catch(onError)
+      .finally(() => unfinished--);
   };
-  return () => {
-    if (timer === null) timer = setTimeout(flush, ms);
+  const schedule = () => {
+    if (timer === null) timer = setTimeout(write, ms);
   };
+  schedule.flush = () => {
+    const pending = timer !== null;
+    if (pending) write();
+    if (!pending && !unfinished) return;
+    try {
+      localStorage.setItem(JOURNAL, JSON.stringify({ savedAt: stamp, state: metaOf(getState()) }));
+    } catch {
+      // Over the quota (pastes of megabytes) or no localStorage: the save above is all there is.
+    }
+  };
+  return schedule;
 }

@@ -1,45 +1,97 @@
 // The verdict in plain words, and the same as a short plain-text summary
 // (for the clipboard: no link, no user text beyond source names).
-import { h, num } from "./dom.js";
+import { h, iso, num } from "./dom.js";
 
 const signed = (x, d = 2) => (x > 0 ? "+" : "") + num(x, d);
 const pText = (p) => (p < 0.001 ? num(p, 4) : num(p, 3));
 
-const setText = (names) => (names.length === 1 ? names[0] : `one of {${names.join(", ")}}`);
+const setText = (names) => (names.length === 1 ? iso(names[0]) : `one of {${names.map(iso).join(", ")}}`);
 const pct = (c) => `${Math.round(c * 100)}%`;
+
+/**
+ * An engine message with each source name in it isolated (the engine
+ * writes names into its sentences), and the whole message isolated too.
+ */
+export function isolateNames(message, names) {
+  const sorted = [...new Set(names)].filter(Boolean).sort((a, b) => b.length - a.length);
+  let out = "";
+  for (let i = 0; i < message.length; ) {
+    const name = sorted.find((n) => message.startsWith(n, i));
+    if (name) {
+      out += iso(name);
+      i += name.length;
+    } else {
+      out += message[i++];
+    }
+  }
+  return iso(out);
+}
 
 /** The headline and the detail lines of a report's verdict. */
 export function verdictWords(report) {
   const v = report.verdict;
-  const suspect = report.sources.find((s) => s.role === "suspect")?.name ?? "the suspect";
+  const names = report.sources.map((s) => s.name);
+  const said = (message) => isolateNames(message, names);
+  const suspect = iso(report.sources.find((s) => s.role === "suspect")?.name ?? "the suspect");
   const top = v.ranking[0];
-  const scoreName = v.control ? `excess over control (${v.control})` : "resemblance score";
+  const control = v.control ? iso(v.control) : null;
+  const scoreName = control ? `excess over control (${control})` : "resemblance score";
   const lines = [];
   let headline;
   if (v.kind === "attribution") {
     headline = `${suspect}: the teacher is, at ${pct(v.confidence)} confidence, ${setText(v.attributed)}.`;
     lines.push(
-      `${suspect} is closer than the control ${v.control} to the candidates' answers (excess test p = ${pText(v.pValue)}); ${scoreName} of ${top.candidate} ${signed(top.score)} [${num(top.low, 2)}, ${num(top.high, 2)}]; ${v.agreeingSignals} of ${v.rankedSignals} signals rank it first.`,
+      `${suspect} is closer than the control ${control} to the candidates' answers (excess test p = ${pText(v.pValue)}); ${scoreName} of ${iso(top.candidate)} ${signed(top.score)} [${num(top.low, 2)}, ${num(top.high, 2)}]; ${v.agreeingSignals} of ${v.rankedSignals} signals rank it first.`,
     );
   } else if (v.kind === "resemblance") {
     headline = `${suspect} writes most like ${setText(v.closest)} (resemblance, no control).`;
-    lines.push(`Why not a teacher: ${v.reason}`);
+    lines.push(`Why not a teacher: ${said(v.reason)}`);
   } else {
     headline = `No confident attribution for ${suspect}.`;
-    lines.push(`Why: ${v.reason}`);
-    if (v.top) lines.push(`Closest candidate, for what it is worth: ${v.top}.`);
+    lines.push(`Why: ${said(v.reason)}`);
+    // The confidence set of the closest candidates (schema 2), else the top one.
+    const closest = v.closest?.length ? v.closest : v.top ? [v.top] : [];
+    if (closest.length === 1) lines.push(`Closest candidate, for what it is worth: ${iso(closest[0])}.`);
+    else if (closest.length > 1) lines.push(`Closest candidates, for what it is worth (at ${pct(v.confidence)} confidence, one of them): ${closest.map(iso).join(", ")}.`);
   }
-  if (v.power) lines.push(`More data? ${v.power.message}.`);
-  if (v.robustness) lines.push(`Robustness: ${v.robustness.message}.`);
+  if (v.power) lines.push(`More data? ${said(v.power.message)}.`);
+  if (v.robustness) lines.push(`Robustness: ${said(v.robustness.message)}.`);
   if (v.ranking.length > 1) {
     lines.push(
-      `Ranking (${scoreName}): ${v.ranking.map((r) => `${r.candidate} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
+      `Ranking (${scoreName}): ${v.ranking.map((r) => `${iso(r.candidate)} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
     );
   }
   lines.push(
     `Design: ${report.design.paired ? `paired, ${report.design.sharedPrompts} prompts answered by every source` : `unpaired (${report.design.units} ${report.design.unit}s)`}.`,
   );
   return { headline, lines };
+}
+
+/**
+ * What a reader can do about an abstention, by its code: the report says
+ * why the analysis abstained; this says what to change in the inputs.
+ */
+export function nextSteps(report) {
+  const v = report.verdict;
+  if (v.kind === "attribution") return [];
+  const code = v.abstention?.code;
+  const more = v.power && v.power.unitsNeeded === null ? null : "Collect answers to more prompts from every source (see “More data?” above for how many).";
+  const steps = {
+    no_control: [
+      "Add a control: the suspect's base model, or a sibling fine-tune of it trained on human-written data, answering the same prompts. With a control the analysis can test for a teacher instead of only resemblance.",
+    ],
+    no_excess: [
+      "The teacher may be none of these candidates: add other candidates whose outputs the suspect might have been trained on.",
+      "Check the control: it should share the suspect's base model. A control from another family makes every candidate look no closer than it.",
+      more,
+    ],
+    set_too_large: [more, "Leave out candidates that write almost alike (see the kinship heatmap): the analysis cannot tell them apart."],
+    candidates_inseparable: [
+      "Use candidates from different families, or longer answers: these candidates write too much alike to be told apart.",
+      more,
+    ],
+  };
+  return (steps[code] ?? [more]).filter(Boolean);
 }
 
 export const CAVEAT =
@@ -49,11 +101,13 @@ export const CAVEAT =
 export function verdictCard(report) {
   const { headline, lines } = verdictWords(report);
   const v = report.verdict;
+  const steps = nextSteps(report);
   return [
     h("h2", { id: "verdict-headline", class: v.kind === "attribution" ? "attributed" : "abstained" }, headline),
     ...lines.map((l) => h("p", {}, l)),
+    steps.length ? h("div", { id: "next-steps" }, h("p", {}, h("strong", {}, "What to try next")), h("ul", {}, steps.map((t) => h("li", {}, t)))) : null,
     report.warnings.length
-      ? h("details", {}, h("summary", {}, `${report.warnings.length} warning(s) from the analysis`), h("ul", {}, report.warnings.map((w) => h("li", {}, w.message))))
+      ? h("details", {}, h("summary", {}, `${report.warnings.length} warning(s) from the analysis`), h("ul", {}, report.warnings.map((w) => h("li", {}, isolateNames(w.message, report.sources.map((s) => s.name))))))
       : null,
     h("p", { class: "caveat" }, CAVEAT),
   ];
@@ -62,5 +116,5 @@ export function verdictCard(report) {
 /** A short plain-text summary, no links. */
 export function summaryText(report) {
   const { headline, lines } = verdictWords(report);
-  return [`Lineage ${report.lineageVersion} — ${headline}`, ...lines, CAVEAT, `Seed ${report.seed}; ${report.sources.map((s) => `${s.name} (${s.role}, ${s.samples})`).join(", ")}.`].join("\n");
+  return [`Lineage ${report.lineageVersion} — ${headline}`, ...lines, CAVEAT, `Seed ${report.seed}; ${report.sources.map((s) => `${iso(s.name)} (${s.role}, ${s.samples})`).join(", ")}.`].join("\n");
 }

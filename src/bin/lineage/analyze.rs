@@ -106,8 +106,9 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = d().overlap_ngram as u64, value_parser = ranged_int("overlapNgram"))]
     overlap_ngram: u64,
     /// Comma-separated per-prompt signals combined into the tested score
-    /// [default: char_ngrams,words,word_pairs,names,opening,function_words,
-    /// structure,length,masked_chars]; see README, "Accuracy".
+    /// [default: char_ngrams,words,names,length; the others: word_pairs,
+    /// opening, function_words, structure, masked_chars,
+    /// verbatim_overlap]; see README, "Accuracy".
     #[arg(long, value_name = "LIST", value_parser = signal_list)]
     signals: Option<SignalList>,
     /// Skip the robustness check (the analysis again with markdown

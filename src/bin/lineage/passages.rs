@@ -122,16 +122,18 @@ fn read_doc(files: &[PathBuf], doc: DocRef) -> Result<Sample, String> {
 
 /// Line number (1-based) of each document, for the output.
 fn line_numbers(files: &[PathBuf], docs: &[DocRef]) -> Result<Vec<u64>, String> {
-    // Offsets are increasing within a file; count newlines up to each.
+    // Count newlines up to each document's offset, in offset order.
     let mut out = vec![0u64; docs.len()];
     let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for (i, d) in docs.iter().enumerate() {
         by_file[d.file as usize].push(i);
     }
-    for (fi, ids) in by_file.iter().enumerate() {
+    for (fi, ids) in by_file.iter_mut().enumerate() {
         if ids.is_empty() {
             continue;
         }
+        // Hits list their documents pair by pair, not in file order.
+        ids.sort_unstable_by_key(|&i| docs[i].offset);
         let mut reader = BufReader::new(
             File::open(&files[fi])
                 .map_err(|e| format!("cannot read {}: {e}", files[fi].display()))?,

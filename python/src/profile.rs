@@ -1,0 +1,408 @@
+//! `profile(text)` and the `Profile` class: a profile that stays in Rust
+//! (every hashed n-gram table kept), merges like the core's
+//! (`Profile::merge` sums counts) and pickles, so that a Spark job can
+//! profile each partition and merge the results by source on other
+//! machines.
+//!
+//! The JSON form of a profile (what `profile()` and `Profile.to_dict()`
+//! return, the same as the JS package's) reduces the hashed tables to their
+//! sizes, so it cannot be merged. Pickling uses [`State`]: every field of
+//! the core's `Profile`, written with postcard. The conversions destructure
+//! the core struct with no `..`, so a field added to it fails to compile
+//! here instead of being dropped silently.
+
+use std::collections::BTreeMap;
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+use serde::{Deserialize, Serialize};
+
+use lineage::profile::json::ProfileArgs;
+use lineage::profile::{Markdown, Profile, ProfileOptions, Richness};
+use lineage::{Error, ErrorKind};
+
+use crate::{
+    bad_argument, detached, from_json, from_map, list_arg, options_map, py_error, text_arg,
+    type_name,
+};
+
+/// Version of the pickled form; bytes of another version are refused.
+const STATE_VERSION: u8 = 1;
+
+/// The stylometric profile of a text or of a source (many texts merged).
+#[pyclass(module = "lineage._lineage", name = "Profile")]
+#[derive(Default)]
+pub struct PyProfile {
+    inner: Profile,
+}
+
+fn profile_options(
+    func: &str,
+    py: Python<'_>,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ProfileOptions> {
+    let label = format!("{func}: options");
+    let args: ProfileArgs = from_map(py, &label, options_map(&label, options)?)?;
+    args.to_options()
+        .map_err(|e| py_error(py, e.context(&label)))
+}
+
+fn json_of<'py>(py: Python<'py>, p: &Profile) -> PyResult<Bound<'py, PyAny>> {
+    let json = serde_json::to_string(p)
+        .map_err(|e| py_error(py, Error::new(ErrorKind::Internal, e.to_string())))?;
+    from_json(py, &json)
+}
+
+/// The profile of one text as a dict (camelCase, hashed tables as their
+/// sizes): the JS package's `profile(text, options)`.
+#[pyfunction]
+#[pyo3(signature = (text, options = None))]
+fn profile<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = text_arg("profile: text", text)?;
+    let opts = profile_options("profile", py, options)?;
+    let p = detached(py, move || Ok(Profile::of_text(&text, &opts)))?;
+    json_of(py, &p)
+}
+
+#[pymethods]
+impl PyProfile {
+    /// The empty profile (the identity of `merge`).
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    /// The profile of one text.
+    #[staticmethod]
+    #[pyo3(signature = (text, options = None))]
+    fn of_text(
+        py: Python<'_>,
+        text: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let text = text_arg("Profile.of_text: text", text)?;
+        let opts = profile_options("Profile.of_text", py, options)?;
+        let inner = detached(py, move || Ok(Profile::of_text(&text, &opts)))?;
+        Ok(Self { inner })
+    }
+
+    /// The profile of several texts taken as one source.
+    #[staticmethod]
+    #[pyo3(signature = (texts, options = None))]
+    fn of_texts(
+        py: Python<'_>,
+        texts: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let list = list_arg("Profile.of_texts: texts", " of str", texts)?;
+        let texts: Vec<String> = list
+            .iter()
+            .enumerate()
+            .map(|(i, t)| text_arg(&format!("Profile.of_texts: texts[{i}]"), &t))
+            .collect::<PyResult<_>>()?;
+        let opts = profile_options("Profile.of_texts", py, options)?;
+        let inner = detached(py, move || {
+            Ok(Profile::of_texts(texts.iter().map(String::as_str), &opts))
+        })?;
+        Ok(Self { inner })
+    }
+
+    /// Merges many profiles at once (linear time; the same counts as
+    /// folding them with `merge`).
+    #[staticmethod]
+    fn merge_all(py: Python<'_>, profiles: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let list = list_arg("Profile.merge_all: profiles", " of Profile", profiles)?;
+        let mut refs = Vec::with_capacity(list.len());
+        for (i, p) in list.iter().enumerate() {
+            let p = p.cast_into::<PyProfile>().map_err(|e| {
+                bad_argument(
+                    py,
+                    format!(
+                        "Profile.merge_all: profiles[{i}] must be a Profile, got {}",
+                        type_name(e.into_inner().as_any())
+                    ),
+                )
+            })?;
+            refs.push(p.borrow());
+        }
+        let all: Vec<&Profile> = refs.iter().map(|r| &r.inner).collect();
+        let inner = detached(py, move || Ok(Profile::merge_all(all)))?;
+        Ok(Self { inner })
+    }
+
+    /// Adds another profile's counts into this one (in place).
+    fn merge(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        let Ok(other) = other.cast::<PyProfile>() else {
+            return Err(bad_argument(
+                py,
+                format!(
+                    "Profile.merge: other must be a Profile, got {}",
+                    type_name(other)
+                ),
+            ));
+        };
+        // Merging a profile into itself doubles it: merge a copy.
+        let copy = slf.is(other).then(|| other.borrow().inner.clone());
+        let theirs = if copy.is_none() {
+            Some(other.borrow())
+        } else {
+            None
+        };
+        let mut mine = slf.borrow_mut();
+        let other: &Profile = copy
+            .as_ref()
+            .unwrap_or_else(|| &theirs.as_ref().expect("borrowed").inner);
+        let inner = &mut mine.inner;
+        detached(py, move || {
+            inner.merge(other);
+            Ok(())
+        })
+    }
+
+    /// The profile as a dict (camelCase, hashed tables as their sizes),
+    /// the same as `profile(text)` gives for one text.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_of(py, &self.inner)
+    }
+
+    /// The whole profile as bytes (what pickling uses).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let inner = &self.inner;
+        let bytes = detached(py, move || {
+            let out = vec![STATE_VERSION];
+            postcard::to_extend(&State::from(inner), out)
+                .map_err(|e| Error::new(ErrorKind::Internal, format!("Profile.to_bytes: {e}")))
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// A profile from `to_bytes()`; raises `BAD_ARGUMENT` for other bytes.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let Ok(data) = data.cast::<PyBytes>() else {
+            return Err(bad_argument(
+                py,
+                format!(
+                    "Profile.from_bytes: data must be bytes, got {}",
+                    type_name(data)
+                ),
+            ));
+        };
+        let data = data.as_bytes();
+        let inner = detached(py, move || match data.split_first() {
+            Some((&STATE_VERSION, rest)) => postcard::from_bytes::<State>(rest)
+                .map(Profile::from)
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::BadArgument,
+                        format!("Profile.from_bytes: not a profile: {e}"),
+                    )
+                }),
+            _ => Err(Error::new(
+                ErrorKind::BadArgument,
+                format!("Profile.from_bytes: not a profile of format version {STATE_VERSION}"),
+            )),
+        })?;
+        Ok(Self { inner })
+    }
+
+    /// Pickling: `Profile.from_bytes(profile.to_bytes())`.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let from_bytes = slf.get_type().getattr("from_bytes")?;
+        Ok((from_bytes, (slf.borrow().to_bytes(slf.py())?,)))
+    }
+
+    /// Texts merged into this profile.
+    #[getter]
+    fn texts(&self) -> usize {
+        self.inner.texts
+    }
+
+    /// Words of those texts.
+    #[getter]
+    fn words(&self) -> usize {
+        self.inner.words
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Profile(texts={}, words={}, pruned={})",
+            self.inner.texts,
+            self.inner.words,
+            if self.inner.pruned { "True" } else { "False" }
+        )
+    }
+}
+
+/// Every field of the core's `Profile`, serialisable both ways.
+#[derive(Serialize, Deserialize)]
+struct State {
+    counts: [usize; 7],
+    word_ngrams: [BTreeMap<u64, u32>; 3],
+    top_word_ngrams: [Vec<(String, u32)>; 3],
+    char_ngrams: Vec<BTreeMap<u64, u32>>,
+    word_lengths: Vec<u32>,
+    sentence_lengths: Vec<u32>,
+    richness: [f64; 4],
+    punctuation_per_1000: BTreeMap<String, f64>,
+    markdown: [usize; 12],
+    emoji: usize,
+    emoji_per_1000_words: f64,
+    opening_words: Vec<(String, u32)>,
+    closing_sentences: Vec<(String, u32)>,
+    punctuation_counts: BTreeMap<String, u32>,
+    punctuation_tokens: usize,
+    top_k: usize,
+    pruned: bool,
+    max_table_entries: usize,
+}
+
+impl From<&Profile> for State {
+    fn from(p: &Profile) -> State {
+        let Profile {
+            texts,
+            bytes,
+            chars,
+            graphemes,
+            words,
+            sentences,
+            paragraphs,
+            word_ngrams,
+            top_word_ngrams,
+            char_ngrams,
+            word_lengths,
+            sentence_lengths,
+            richness,
+            punctuation_per_1000,
+            markdown,
+            emoji,
+            emoji_per_1000_words,
+            opening_words,
+            closing_sentences,
+            punctuation_counts,
+            punctuation_tokens,
+            top_k,
+            pruned,
+            max_table_entries,
+        } = p.clone();
+        let Richness {
+            type_token_ratio,
+            mattr,
+            hapax_ratio,
+            yules_k,
+        } = richness;
+        let Markdown {
+            headings,
+            bullet_items,
+            numbered_items,
+            bold,
+            italic,
+            code_fences,
+            table_rows,
+            links,
+            tables,
+            inline_code,
+            quoted_lines,
+            rules,
+        } = markdown;
+        State {
+            counts: [texts, bytes, chars, graphemes, words, sentences, paragraphs],
+            word_ngrams,
+            top_word_ngrams,
+            char_ngrams,
+            word_lengths,
+            sentence_lengths,
+            richness: [type_token_ratio, mattr, hapax_ratio, yules_k],
+            punctuation_per_1000,
+            markdown: [
+                headings,
+                bullet_items,
+                numbered_items,
+                bold,
+                italic,
+                code_fences,
+                table_rows,
+                links,
+                tables,
+                inline_code,
+                quoted_lines,
+                rules,
+            ],
+            emoji,
+            emoji_per_1000_words,
+            opening_words,
+            closing_sentences,
+            punctuation_counts,
+            punctuation_tokens,
+            top_k,
+            pruned,
+            max_table_entries,
+        }
+    }
+}
+
+impl From<State> for Profile {
+    fn from(s: State) -> Profile {
+        let [texts, bytes, chars, graphemes, words, sentences, paragraphs] = s.counts;
+        let [type_token_ratio, mattr, hapax_ratio, yules_k] = s.richness;
+        let [headings, bullet_items, numbered_items, bold, italic, code_fences, table_rows, links, tables, inline_code, quoted_lines, rules] =
+            s.markdown;
+        Profile {
+            texts,
+            bytes,
+            chars,
+            graphemes,
+            words,
+            sentences,
+            paragraphs,
+            word_ngrams: s.word_ngrams,
+            top_word_ngrams: s.top_word_ngrams,
+            char_ngrams: s.char_ngrams,
+            word_lengths: s.word_lengths,
+            sentence_lengths: s.sentence_lengths,
+            richness: Richness {
+                type_token_ratio,
+                mattr,
+                hapax_ratio,
+                yules_k,
+            },
+            punctuation_per_1000: s.punctuation_per_1000,
+            markdown: Markdown {
+                headings,
+                bullet_items,
+                numbered_items,
+                bold,
+                italic,
+                code_fences,
+                table_rows,
+                links,
+                tables,
+                inline_code,
+                quoted_lines,
+                rules,
+            },
+            emoji: s.emoji,
+            emoji_per_1000_words: s.emoji_per_1000_words,
+            opening_words: s.opening_words,
+            closing_sentences: s.closing_sentences,
+            punctuation_counts: s.punctuation_counts,
+            punctuation_tokens: s.punctuation_tokens,
+            top_k: s.top_k,
+            pruned: s.pruned,
+            max_table_entries: s.max_table_entries,
+        }
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyProfile>()?;
+    m.add_function(wrap_pyfunction!(profile, m)?)?;
+    Ok(())
+}
