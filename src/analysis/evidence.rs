@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::design::Units;
 use super::roles::Cast;
-use super::scores::order_desc;
+use super::scores::{order_desc, per_unit_boilerplate, Scorer};
 use super::{AnalysisOptions, Space};
 use crate::report::{
     r6, CandidateScore, ClaimedName, Evidence, IdentityProbeSummary, LeakEvidence, SignalResult,
@@ -22,18 +22,18 @@ use crate::stats;
 
 /// Evidence of one signal, for the candidates in `order` (best first).
 pub fn for_signal(
-    space: &Space,
+    scorer: &Scorer<'_>,
     cast: &Cast,
-    units: &Units,
     signal: PairedSignal,
     order: &[usize],
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
+    let (space, units) = (scorer.space(), scorer.units());
     match signal {
         PairedSignal::FunctionWords => function_words(space, cast, order),
         PairedSignal::Structure => structure(space, cast, order),
         PairedSignal::VerbatimOverlap if units.paired => {
-            shared_passages(space, cast, units, order, opts)
+            shared_passages(space, cast, units, order, &scorer.boilerplate, opts)
         }
         _ => Vec::new(),
     }
@@ -90,34 +90,35 @@ fn shared_passages(
     cast: &Cast,
     units: &Units,
     order: &[usize],
+    scored_boilerplate: &[Boilerplate],
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
     let oopts = OverlapOptions {
         k: opts.overlap_ngram.max(1),
         ..OverlapOptions::default()
     };
-    let per_source: Vec<Vec<&str>> = cast
-        .candidate_sources()
-        .iter()
-        .map(|&s| {
-            space.members[s]
-                .iter()
-                .map(|&i| space.texts[i].text.as_str())
-                .collect()
-        })
-        .collect();
     // Stock phrases (from the candidates), plus, per prompt, the prompt's
     // own words: a passage both answers quote from the prompt is no
-    // evidence of copying.
-    let stock = Boilerplate::from_sources(&per_source, &oopts, 0.5);
-    let boilerplate: Vec<Boilerplate> = units
-        .prompts
-        .iter()
-        .map(|p| {
-            p.as_deref()
-                .map_or_else(|| stock.clone(), |t| stock.with_text(t))
-        })
-        .collect();
+    // evidence of copying. The scores' sets serve when the n-gram lengths
+    // agree (the default); otherwise they are found again for this length.
+    let own: Vec<Boilerplate>;
+    let boilerplate = if scored_boilerplate.iter().all(|b| b.k() == oopts.k) {
+        scored_boilerplate
+    } else {
+        let per_source: Vec<Vec<&str>> = cast
+            .candidate_sources()
+            .iter()
+            .map(|&s| {
+                space.members[s]
+                    .iter()
+                    .map(|&i| space.texts[i].text.as_str())
+                    .collect()
+            })
+            .collect();
+        let stock = Boilerplate::from_sources(&per_source, &oopts, 0.5);
+        own = per_unit_boilerplate(&stock, units);
+        &own
+    };
     let mut out = Vec::new();
     for &c in order.iter().take(3) {
         let pairs: Vec<(usize, usize, usize)> = units

@@ -168,7 +168,8 @@ pub fn analyze(
 
     progress("signals", 0.35);
     let units = design::Units::of(&space, &cast, opts);
-    let scored = scores::Scored::compute(&space, &cast, &units, opts);
+    let scorer = scores::Scorer::new(&space, &cast, &units, opts);
+    let scored = scorer.score_units();
 
     progress("tests", 0.6);
     let inferred = decision::Inferred::of(&scored, opts, "");
@@ -183,16 +184,9 @@ pub fn analyze(
         .unwrap_or_else(|| space.nearest_centroid_loo(&cast.candidate_sources()));
     let robustness = (opts.robustness && cast.control.is_some()).then(|| {
         let (kind, attributed, _) = decision::outcome(&inferred, &cast, separability);
-        robustness::check(
-            &space,
-            &cast,
-            &units,
-            opts,
-            separability,
-            (kind, &attributed),
-        )
+        robustness::check(&scorer, &cast, opts, separability, (kind, &attributed))
     });
-    let mut signals = scores::signal_results(&space, &cast, &units, &scored, opts);
+    let mut signals = scores::signal_results(&scorer, &cast, &scored, opts);
     signals.extend(classifier.map(|c| c.0));
     signals.push(evidence::habits_signal(&space, &cast, opts));
     let verdict = decision::verdict(&inferred, &cast, &signals, separability, robustness, opts);

@@ -7,12 +7,12 @@
 //! what they measured and the rest must carry the verdict.
 
 use super::decision::{outcome, Inferred};
-use super::design::Units;
 use super::roles::Cast;
-use super::scores::{Probe, Scored};
-use super::{AnalysisOptions, Space};
+use super::scores::{Scorer, Wanted};
+use super::AnalysisOptions;
 use crate::report::{r6, Robustness, VerdictKind};
-use crate::signals::paired::TextRepr;
+use crate::signals::overlap::NgramSets;
+use crate::signals::paired::{Answer, PairedSignal, TextRepr, VERBATIM_NGRAM};
 use crate::stats;
 use crate::text::markdown::{self, Block};
 
@@ -39,25 +39,30 @@ pub fn strip_formatting(text: &str) -> String {
 }
 
 pub fn check(
-    space: &Space,
+    scorer: &Scorer<'_>,
     cast: &Cast,
-    units: &Units,
     opts: &AnalysisOptions,
     separability: f64,
     original: (VerdictKind, &[String]),
 ) -> Robustness {
-    let strip = |idx: &[usize]| -> Vec<(String, TextRepr)> {
-        stats::par_map(idx, |&i| {
+    let (space, units) = (scorer.space(), scorer.units());
+    // Verbatim overlap reads the stripped words only when it is combined.
+    let overlap = opts.signals.contains(&PairedSignal::VerbatimOverlap);
+    // Each unit's stripped answer is discounted by the unit's boilerplate.
+    let strip = |idx: &[usize]| -> Vec<(TextRepr, NgramSets)> {
+        let items: Vec<(usize, usize)> = idx.iter().copied().enumerate().collect();
+        stats::par_map(&items, |&(u, i)| {
             let plain = strip_formatting(&space.texts[i].text);
-            let repr = space.embedder.embed(&plain);
-            (plain, repr)
+            let grams = match scorer.boilerplate.get(u) {
+                Some(b) if overlap => NgramSets::of(&plain, VERBATIM_NGRAM, b),
+                _ => NgramSets::default(),
+            };
+            (space.embedder.embed(&plain), grams)
         })
     };
-    let s = strip(&units.suspect);
-    let c = strip(&units.control);
-    let sp: Vec<Probe> = s.iter().map(|(t, r)| (r, t.as_str())).collect();
-    let cp: Vec<Probe> = c.iter().map(|(t, r)| (r, t.as_str())).collect();
-    let scored = Scored::compute_with(space, cast, units, opts, &sp, &cp);
+    let (s, c) = (strip(&units.suspect), strip(&units.control));
+    // Only the combined score is tested: the other signals are not scored.
+    let scored = scorer.score(&answers(&s), &answers(&c), Wanted::Combined);
     let inf = Inferred::of(&scored, opts, "robust/");
     let (kind, attributed, closest) = outcome(&inf, cast, separability);
     let survives = match original.0 {
@@ -92,6 +97,13 @@ pub fn check(
         p_value: Some(r6(inf.max_t.p_value)),
         message,
     }
+}
+
+fn answers(stripped: &[(TextRepr, NgramSets)]) -> Vec<Answer<'_>> {
+    stripped
+        .iter()
+        .map(|(repr, grams)| Answer { repr, grams })
+        .collect()
 }
 
 #[cfg(test)]

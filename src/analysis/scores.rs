@@ -26,12 +26,9 @@ use super::inference::Design;
 use super::roles::Cast;
 use super::{AnalysisOptions, DeltaKind, Space};
 use crate::report::{r6, CandidateScore, SignalResult};
-use crate::signals::overlap::{Boilerplate, OverlapOptions};
-use crate::signals::paired::{PairedSignal, SourceProfile, TextRepr};
+use crate::signals::overlap::{Boilerplate, KgramSequence, NgramSets};
+use crate::signals::paired::{Answer, PairedSignal, SourceProfile, TextRepr};
 use crate::stats;
-
-/// A text as a signal sees it: its representation and the text itself.
-pub type Probe<'a> = (&'a TextRepr, &'a str);
 
 /// The per-unit scores of one signal (rows are units, columns candidates).
 pub struct SignalMatrix {
@@ -138,37 +135,145 @@ pub struct Scored {
     pub combined: Scale,
 }
 
-impl Scored {
-    /// Scores the units' own texts.
-    pub fn compute(space: &Space, cast: &Cast, units: &Units, opts: &AnalysisOptions) -> Scored {
-        let probe = |i: &usize| -> Probe<'_> { (&space.reprs[*i], space.texts[*i].text.as_str()) };
-        let suspect: Vec<Probe> = units.suspect.iter().map(probe).collect();
-        let control: Vec<Probe> = units.control.iter().map(probe).collect();
-        Self::compute_with(space, cast, units, opts, &suspect, &control)
+/// Which signals a [`Scorer`] computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    /// Every signal of the report (the combined ones and, paired, verbatim
+    /// overlap for its evidence).
+    All,
+    /// Only the signals of the combined score: all the tests read (the
+    /// robustness check).
+    Combined,
+}
+
+/// What a similarity needs besides the two texts, built once per analysis
+/// and shared by the scores, the robustness check and the evidence.
+pub struct Scorer<'a> {
+    space: &'a Space,
+    units: &'a Units,
+    n_cand: usize,
+    has_control: bool,
+    cand_src: Vec<usize>,
+    delta: DeltaKind,
+    signals: Vec<(PairedSignal, bool)>,
+    /// Per unit: word 5-grams that at least half of the *candidates*
+    /// write (stock phrases; from candidates only, so the suspect and the
+    /// control are discounted alike), plus the unit's prompt's own 5-grams
+    /// (every answer may quote the prompt). Empty in an unpaired design.
+    pub boilerplate: Vec<Boilerplate>,
+    /// Verbatim overlap's n-gram sets of every text in a unit, by text
+    /// index (empty for the others, and in an unpaired design).
+    grams: Vec<NgramSets>,
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(space: &'a Space, cast: &Cast, units: &'a Units, opts: &AnalysisOptions) -> Self {
+        let cand_src = cast.candidate_sources();
+        let signals = computed_signals(space, units, opts);
+        // Verbatim overlap is always scored in a paired design (its shared
+        // passages are evidence), so its stock phrases are always needed
+        // there. Each text is tokenised once: its k-grams make both the
+        // boilerplate and its own n-gram sets.
+        let (boilerplate, grams) = if units.paired {
+            let k = crate::signals::paired::VERBATIM_NGRAM;
+            let mut wanted: Vec<usize> = cand_src
+                .iter()
+                .flat_map(|&s| space.members[s].iter().copied())
+                .chain(units.suspect.iter().copied())
+                .chain(units.control.iter().copied())
+                .collect();
+            wanted.sort_unstable();
+            wanted.dedup();
+            let seqs = stats::par_map(&wanted, |&i| {
+                KgramSequence::of(space.texts[i].text.as_str(), k)
+            });
+            let mut seq_of: Vec<Option<&KgramSequence>> = vec![None; space.texts.len()];
+            for (&i, seq) in wanted.iter().zip(&seqs) {
+                seq_of[i] = Some(seq);
+            }
+            let per_source: Vec<Vec<&KgramSequence>> = cand_src
+                .iter()
+                .map(|&s| space.members[s].iter().filter_map(|&i| seq_of[i]).collect())
+                .collect();
+            let stock = Boilerplate::from_sequences(&per_source, k, 0.5);
+            let boilerplate = per_unit_boilerplate(&stock, units);
+            // The unit of each text in one (a text answers one prompt, so
+            // it is in one unit at most): its n-grams are discounted by
+            // that unit's set.
+            let mut unit_of: Vec<Option<usize>> = vec![None; space.texts.len()];
+            for (u, row) in units.candidates.iter().enumerate() {
+                let own = [units.suspect.get(u), units.control.get(u)];
+                for &i in row.iter().chain(own.into_iter().flatten()) {
+                    unit_of[i] = Some(u);
+                }
+            }
+            let grams = stats::par_map(
+                &seq_of.iter().zip(&unit_of).collect::<Vec<_>>(),
+                |(seq, unit)| match (seq, unit) {
+                    (Some(seq), Some(u)) => NgramSets::from_sequence(seq, &boilerplate[*u]),
+                    _ => NgramSets::default(),
+                },
+            );
+            (boilerplate, grams)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        Scorer {
+            space,
+            units,
+            n_cand: cast.n_candidates(),
+            has_control: cast.control.is_some(),
+            cand_src,
+            delta: opts.delta,
+            signals,
+            boilerplate,
+            grams,
+        }
     }
 
-    /// Scores the given suspect and control probes (one per unit, in
+    pub fn space(&self) -> &'a Space {
+        self.space
+    }
+
+    pub fn units(&self) -> &'a Units {
+        self.units
+    }
+
+    /// The answer of text `i` as the signals read it.
+    pub fn answer(&self, i: usize) -> Answer<'_> {
+        Answer {
+            repr: &self.space.reprs[i],
+            grams: self.grams.get(i).unwrap_or(&NO_GRAMS),
+        }
+    }
+
+    /// Scores the units' own texts.
+    pub fn score_units(&self) -> Scored {
+        let answers = |idx: &[usize]| idx.iter().map(|&i| self.answer(i)).collect::<Vec<_>>();
+        self.score(
+            &answers(&self.units.suspect),
+            &answers(&self.units.control),
+            Wanted::All,
+        )
+    }
+
+    /// Scores the given suspect and control answers (one per unit, in
     /// `units` order) against the candidates; the robustness check passes
     /// re-embedded texts here.
-    pub fn compute_with(
-        space: &Space,
-        cast: &Cast,
-        units: &Units,
-        opts: &AnalysisOptions,
-        suspect: &[Probe<'_>],
-        control: &[Probe<'_>],
-    ) -> Scored {
-        let n_cand = cast.n_candidates();
-        let has_control = cast.control.is_some();
-        let computed = computed_signals(space, units, opts);
-        let ctx = Context::new(space, cast, units, opts);
-        let signals: Vec<SignalMatrix> = computed
+    pub fn score(&self, suspect: &[Answer<'_>], control: &[Answer<'_>], wanted: Wanted) -> Scored {
+        let n_cand = self.n_cand;
+        let has_control = self.has_control;
+        let signals: Vec<SignalMatrix> = self
+            .signals
             .iter()
+            .filter(|s| wanted == Wanted::All || s.1)
             .map(|&(signal, in_combined)| {
-                let score_all = |probes: &[Probe<'_>]| -> Vec<Vec<f64>> {
-                    let items: Vec<(usize, &Probe<'_>)> = probes.iter().enumerate().collect();
-                    stats::par_map(&items, |&(u, p)| {
-                        (0..n_cand).map(|c| ctx.score(signal, u, *p, c)).collect()
+                let score_all = |answers: &[Answer<'_>]| -> Vec<Vec<f64>> {
+                    let items: Vec<(usize, &Answer<'_>)> = answers.iter().enumerate().collect();
+                    stats::par_map(&items, |&(u, a)| {
+                        (0..n_cand)
+                            .map(|c| self.score_one(signal, u, *a, c))
+                            .collect()
                     })
                 };
                 SignalMatrix {
@@ -179,12 +284,15 @@ impl Scored {
                     impostors: if has_control {
                         Vec::new()
                     } else {
-                        ctx.impostors(signal)
+                        self.impostors(signal)
                     },
                 }
             })
             .collect();
-        let scaled: Vec<Scale> = signals.iter().map(|m| scale(m, units.paired)).collect();
+        let scaled: Vec<Scale> = signals
+            .iter()
+            .map(|m| scale(m, self.units.paired))
+            .collect();
         let mut combined = match scaled.first() {
             Some(s) => s.zeros_like(),
             None => Scale::OneSample(vec![vec![0.0; n_cand]; suspect.len()]),
@@ -199,7 +307,7 @@ impl Scored {
             combined.add_scaled(s, 1.0 / used.len() as f64);
         }
         Scored {
-            paired: units.paired,
+            paired: self.units.paired,
             n_cand,
             has_control,
             signals,
@@ -207,7 +315,79 @@ impl Scored {
             combined,
         }
     }
+
+    /// Score of answer `a` (unit `u`) against candidate `c`: similarity to
+    /// the candidate's answer to the same prompt, or to its profile.
+    fn score_one(&self, signal: PairedSignal, u: usize, a: Answer<'_>, c: usize) -> f64 {
+        if self.units.paired {
+            self.similarity(signal, a, self.answer(self.units.candidates[u][c]))
+        } else {
+            self.profile_similarity(signal, a.repr, &self.space.profiles[self.cand_src[c]])
+        }
+    }
+
+    fn similarity(&self, signal: PairedSignal, a: Answer<'_>, b: Answer<'_>) -> f64 {
+        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
+            return delta(self.delta, &a.repr.function_words, &b.repr.function_words);
+        }
+        signal.similarity(a, b)
+    }
+
+    fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {
+        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
+            return delta(self.delta, &a.function_words, &p.function_words);
+        }
+        signal.profile_similarity(a, p)
+    }
+
+    /// For each candidate A, the mean and sd of the scores the other
+    /// candidates' texts get against A on the same units.
+    fn impostors(&self, signal: PairedSignal) -> Vec<(f64, f64)> {
+        let n = self.cand_src.len();
+        let per: Vec<Vec<f64>> = stats::par_map(&(0..n).collect::<Vec<_>>(), |&a| {
+            let mut vals = Vec::new();
+            for b in (0..n).filter(|&b| b != a) {
+                if self.units.paired {
+                    for (u, row) in self.units.candidates.iter().enumerate() {
+                        vals.push(self.score_one(signal, u, self.answer(row[b]), a));
+                    }
+                } else {
+                    for &t in &self.space.members[self.cand_src[b]] {
+                        vals.push(self.profile_similarity(
+                            signal,
+                            &self.space.reprs[t],
+                            &self.space.profiles[self.cand_src[a]],
+                        ));
+                    }
+                }
+            }
+            vals
+        });
+        per.iter()
+            .map(|v| {
+                let sd = stats::sd(v);
+                (stats::mean(v), if sd > 0.0 { sd } else { 1.0 })
+            })
+            .collect()
+    }
 }
+
+/// The stock phrases `stock` plus, per unit, its prompt's own k-grams
+/// (every answer may quote the prompt; units without a prompt text get the
+/// stock phrases alone).
+pub fn per_unit_boilerplate(stock: &Boilerplate, units: &Units) -> Vec<Boilerplate> {
+    units
+        .prompts
+        .iter()
+        .map(|p| match p {
+            Some(text) => stock.with_text(text),
+            None => stock.clone(),
+        })
+        .collect()
+}
+
+/// The n-gram sets of a text verbatim overlap does not read.
+static NO_GRAMS: NgramSets = NgramSets::EMPTY;
 
 /// The signals to compute, each with whether it enters the combination:
 /// the selected ones that the design supports, and, when not selected,
@@ -247,131 +427,6 @@ fn computed_signals(
             .collect();
     }
     out
-}
-
-/// What a similarity needs besides the two texts.
-struct Context<'a> {
-    space: &'a Space,
-    units: &'a Units,
-    cand_src: Vec<usize>,
-    delta: DeltaKind,
-    /// Per unit: word 5-grams that at least half of the *candidates*
-    /// write (stock phrases; from candidates only, so the suspect and the
-    /// control are discounted alike), plus the unit's prompt's own 5-grams
-    /// (every answer may quote the prompt).
-    boilerplate: Vec<Boilerplate>,
-}
-
-impl<'a> Context<'a> {
-    fn new(space: &'a Space, cast: &Cast, units: &'a Units, opts: &AnalysisOptions) -> Self {
-        let cand_src = cast.candidate_sources();
-        // Verbatim overlap is always scored in a paired design (its shared
-        // passages are evidence), so its stock phrases are always needed there.
-        let boilerplate = if units.paired {
-            let per_source: Vec<Vec<&str>> = cand_src
-                .iter()
-                .map(|&s| {
-                    space.members[s]
-                        .iter()
-                        .map(|&i| space.texts[i].text.as_str())
-                        .collect()
-                })
-                .collect();
-            let k = crate::signals::paired::VERBATIM_NGRAM;
-            let stock =
-                Boilerplate::from_sources(&per_source, &OverlapOptions { k, window: 4 }, 0.5);
-            units
-                .prompts
-                .iter()
-                .map(|p| match p {
-                    Some(text) => stock.with_text(text),
-                    None => stock.clone(),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Context {
-            space,
-            units,
-            cand_src,
-            delta: opts.delta,
-            boilerplate,
-        }
-    }
-
-    /// Score of probe `p` (unit `u`) against candidate `c`: similarity to
-    /// the candidate's answer to the same prompt, or to its profile.
-    fn score(&self, signal: PairedSignal, u: usize, p: Probe<'_>, c: usize) -> f64 {
-        if self.units.paired {
-            let other = self.units.candidates[u][c];
-            self.similarity(
-                signal,
-                p,
-                (&self.space.reprs[other], &self.space.texts[other].text),
-                self.boilerplate.get(u),
-            )
-        } else {
-            self.profile_similarity(signal, p.0, &self.space.profiles[self.cand_src[c]])
-        }
-    }
-
-    fn similarity(
-        &self,
-        signal: PairedSignal,
-        a: Probe<'_>,
-        b: Probe<'_>,
-        boilerplate: Option<&Boilerplate>,
-    ) -> f64 {
-        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(self.delta, &a.0.function_words, &b.0.function_words);
-        }
-        signal.similarity(a.0, b.0, a.1, b.1, boilerplate)
-    }
-
-    fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {
-        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(self.delta, &a.function_words, &p.function_words);
-        }
-        signal.profile_similarity(a, p)
-    }
-
-    /// For each candidate A, the mean and sd of the scores the other
-    /// candidates' texts get against A on the same units.
-    fn impostors(&self, signal: PairedSignal) -> Vec<(f64, f64)> {
-        let n = self.cand_src.len();
-        let per: Vec<Vec<f64>> = stats::par_map(&(0..n).collect::<Vec<_>>(), |&a| {
-            let mut vals = Vec::new();
-            for b in (0..n).filter(|&b| b != a) {
-                if self.units.paired {
-                    for (u, row) in self.units.candidates.iter().enumerate() {
-                        let t = row[b];
-                        vals.push(self.score(
-                            signal,
-                            u,
-                            (&self.space.reprs[t], &self.space.texts[t].text),
-                            a,
-                        ));
-                    }
-                } else {
-                    for &t in &self.space.members[self.cand_src[b]] {
-                        vals.push(self.profile_similarity(
-                            signal,
-                            &self.space.reprs[t],
-                            &self.space.profiles[self.cand_src[a]],
-                        ));
-                    }
-                }
-            }
-            vals
-        });
-        per.iter()
-            .map(|v| {
-                let sd = stats::sd(v);
-                (stats::mean(v), if sd > 0.0 { sd } else { 1.0 })
-            })
-            .collect()
-    }
 }
 
 /// Burrows (mean absolute difference) or Eder (rank-weighted) Delta as a
@@ -465,9 +520,8 @@ fn divide(m: &[Vec<f64>], by: f64) -> Vec<Vec<f64>> {
 /// One [`SignalResult`] per computed signal: each candidate's score on the
 /// common scale with a bootstrap interval, its ranking and its evidence.
 pub fn signal_results(
-    space: &Space,
+    scorer: &Scorer<'_>,
     cast: &Cast,
-    units: &Units,
     scored: &Scored,
     opts: &AnalysisOptions,
 ) -> Vec<SignalResult> {
@@ -495,7 +549,7 @@ pub fn signal_results(
                 })
                 .collect();
             let order = order_desc(&scores.iter().map(|x| x.score).collect::<Vec<_>>());
-            let evidence = evidence::for_signal(space, cast, units, m.signal, &order, opts);
+            let evidence = evidence::for_signal(scorer, cast, m.signal, &order, opts);
             let mut description = m.signal.description().to_string();
             if m.signal == PairedSignal::FunctionWords {
                 description.push_str(&format!(" (delta = {})", opts.delta.as_str()));

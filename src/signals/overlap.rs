@@ -35,6 +35,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::text::fold::fold_for_matching_into;
 use crate::text::{self, NormalForm, NormalizeOptions, Span};
 
+mod sets;
+pub use sets::{KgramSequence, NgramSets};
+
 /// Options of the winnowing matcher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OverlapOptions {
@@ -187,28 +190,12 @@ impl Words {
         }
     }
 
-    /// Which words are covered by a boilerplate k-gram.
     /// Words inside some k-gram of `hashes`.
     fn mask_of(&self, hashes: &BTreeSet<u64>, k: usize) -> Vec<bool> {
         let mut mask = vec![false; self.len()];
         for (i, h) in self.ngram_hashes(k).iter().enumerate() {
             if hashes.contains(h) {
                 mask[i..i + k].iter_mut().for_each(|m| *m = true);
-            }
-        }
-        mask
-    }
-
-    fn boilerplate_mask(&self, boilerplate: &Boilerplate) -> Vec<bool> {
-        let mut mask = vec![false; self.len()];
-        if boilerplate.is_empty() {
-            return mask;
-        }
-        for (i, h) in self.ngram_hashes(boilerplate.k).iter().enumerate() {
-            if boilerplate.contains(*h) {
-                mask[i..i + boilerplate.k]
-                    .iter_mut()
-                    .for_each(|m| *m = true);
             }
         }
         mask
@@ -233,7 +220,7 @@ impl Boilerplate {
     /// of the sources produce, and never fewer than two sources, since a
     /// phrase only one source uses is its own habit, not boilerplate.
     pub fn from_sets(per_source: &[BTreeSet<u64>], k: usize, min_share: f64) -> Self {
-        let needed = ((min_share.clamp(0.0, 1.0) * per_source.len() as f64).ceil() as usize).max(2);
+        let needed = Self::sources_needed(per_source.len(), min_share);
         let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
         for set in per_source {
             for &h in set {
@@ -263,6 +250,41 @@ impl Boilerplate {
             hashes: self.hashes.clone(),
             extra: kgram_hashes(text, k),
         }
+    }
+
+    /// From the k-gram sequences of each source's texts (`per_source[s]`),
+    /// all of length `k`: the same set as [`from_sets`](Self::from_sets) of
+    /// their hashes, by sorting instead of a tree per source.
+    pub fn from_sequences(per_source: &[Vec<&KgramSequence>], k: usize, min_share: f64) -> Self {
+        let needed = Self::sources_needed(per_source.len(), min_share);
+        let mut all: Vec<u64> = Vec::new();
+        for texts in per_source {
+            let start = all.len();
+            for seq in texts {
+                all.extend_from_slice(&seq.hashes);
+            }
+            let mut own = all.split_off(start);
+            own.sort_unstable();
+            own.dedup();
+            all.append(&mut own);
+        }
+        all.sort_unstable();
+        Boilerplate {
+            k,
+            hashes: std::sync::Arc::new(
+                all.chunk_by(|a, b| a == b)
+                    .filter(|run| run.len() >= needed)
+                    .map(|run| run[0])
+                    .collect(),
+            ),
+            extra: BTreeSet::new(),
+        }
+    }
+
+    /// Sources that must share a k-gram for it to be boilerplate: at least
+    /// `min_share` of them, and never fewer than two.
+    fn sources_needed(sources: usize, min_share: f64) -> usize {
+        ((min_share.clamp(0.0, 1.0) * sources as f64).ceil() as usize).max(2)
     }
 
     /// Convenience: `sources[s]` are the texts of source `s`.
@@ -311,20 +333,7 @@ pub fn containment(a: &str, b: &str, n: usize) -> f64 {
 /// boilerplate k-grams (they are left out of the numerator and the
 /// denominator alike).
 pub fn containment_with(a: &str, b: &str, n: usize, boilerplate: &Boilerplate) -> f64 {
-    let wa = Words::new(a);
-    let wb = Words::new(b);
-    let mask = wa.boilerplate_mask(boilerplate);
-    let in_b: BTreeSet<u64> = wb.ngram_hashes(n).into_iter().collect();
-    let mut own: BTreeSet<u64> = BTreeSet::new();
-    for (i, h) in wa.ngram_hashes(n).into_iter().enumerate() {
-        if !mask[i..i + n].iter().all(|&m| m) {
-            own.insert(h);
-        }
-    }
-    if own.is_empty() {
-        return 0.0;
-    }
-    own.iter().filter(|h| in_b.contains(h)).count() as f64 / own.len() as f64
+    NgramSets::of(a, n, boilerplate).containment_in(&NgramSets::of(b, n, boilerplate))
 }
 
 /// Winnowing: in every window of `window` consecutive k-gram hashes the

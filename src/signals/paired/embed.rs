@@ -19,6 +19,10 @@ use crate::text;
 struct Idf {
     df: Vec<f32>,
     n_docs: f32,
+    /// `ln(n_docs / df) + 1` for every document frequency `df` in
+    /// `1..=n_docs` (index 0 unused): one `ln` per distinct frequency
+    /// instead of one per feature of every text, the same bits.
+    by_df: Vec<f64>,
 }
 
 impl Idf {
@@ -31,9 +35,19 @@ impl Idf {
                 df[*k as usize] += 1.0;
             }
         }
-        Idf {
-            df,
-            n_docs: n_docs.max(1.0),
+        let n_docs = n_docs.max(1.0);
+        let by_df = (0..=n_docs as usize)
+            .map(|d| ln((n_docs / (d as f32).max(1.0)) as f64) + 1.0)
+            .collect();
+        Idf { df, n_docs, by_df }
+    }
+
+    fn idf(&self, key: u32) -> f64 {
+        let df = self.df[key as usize].max(1.0);
+        match self.by_df.get(df as usize) {
+            // Document frequencies are whole counts below 2^24: exact.
+            Some(&idf) if df == df.trunc() => idf,
+            _ => ln((self.n_docs / df) as f64) + 1.0,
         }
     }
 
@@ -44,14 +58,21 @@ impl Idf {
     /// Features no fitted text had get the idf of a feature seen once.
     fn weigh(&self, counts: &BTreeMap<u32, f32>) -> SparseVec {
         let total: f32 = counts.values().sum::<f32>().max(1.0);
+        // Most features occur once or a few times in a text: the damped
+        // rate of small whole counts is computed once per text.
+        let damp = |c: f32| ln(1.0 + 1000.0 * (c as f64) / total as f64);
+        let small: [f64; 8] = std::array::from_fn(|c| damp(c as f32));
         SparseVec(
             counts
                 .iter()
-                .map(|(k, c)| {
+                .map(|(k, &c)| {
                     // detmath: the same bits natively and in wasm.
-                    let idf = ln((self.n_docs / self.df[*k as usize].max(1.0)) as f64) + 1.0;
-                    let damped = ln(1.0 + 1000.0 * (*c as f64) / total as f64);
-                    (*k, (damped * idf) as f32)
+                    let damped = if (0.0..8.0).contains(&c) && c == c.trunc() {
+                        small[c as usize]
+                    } else {
+                        damp(c)
+                    };
+                    (*k, (damped * self.idf(*k)) as f32)
                 })
                 .collect(),
         )

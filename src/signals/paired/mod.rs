@@ -18,12 +18,15 @@
 //! candidates are represented by one and the same computation.
 //!
 //! ```
-//! use lineage::signals::paired::{EmbedOptions, Embedder, PairedSignal};
+//! use lineage::signals::overlap::{Boilerplate, NgramSets};
+//! use lineage::signals::paired::{Answer, EmbedOptions, Embedder, PairedSignal, VERBATIM_NGRAM};
 //! let texts = ["Sure! Here are three ideas:\n\n1. Paris\n2. Rome", "Sure! Here are some ideas:\n\n1. Paris\n2. Oslo", "No."];
 //! let opts = EmbedOptions { max_char_n: 4, n_frequent: 300, signals: PairedSignal::ALL };
 //! let r = Embedder::fit(&texts, &[], &opts).reprs;
-//! let near = PairedSignal::Opening.similarity(&r[0], &r[1], texts[0], texts[1], None);
-//! let far = PairedSignal::Opening.similarity(&r[0], &r[2], texts[0], texts[2], None);
+//! let grams: Vec<NgramSets> = texts.iter().map(|t| NgramSets::of(t, VERBATIM_NGRAM, &Boilerplate::none())).collect();
+//! let answer = |i: usize| Answer { repr: &r[i], grams: &grams[i] };
+//! let near = PairedSignal::Opening.similarity(answer(0), answer(1));
+//! let far = PairedSignal::Opening.similarity(answer(0), answer(2));
 //! assert!(near > far);
 //! ```
 
@@ -36,7 +39,7 @@ mod tests;
 pub use embed::{EmbedOptions, Embedded, Embedder};
 
 use super::features::SparseVec;
-use super::overlap::{self, Boilerplate};
+use super::overlap::NgramSets;
 
 /// One way of comparing two answers to the same prompt. Serialised by its
 /// stable [`name`](PairedSignal::name).
@@ -156,35 +159,22 @@ impl PairedSignal {
         )
     }
 
-    /// Similarity of two answers (higher = more alike). `text_a`/`text_b`
-    /// are the answers themselves, which verbatim overlap reads; its
-    /// boilerplate set is `boilerplate` (none when `None`).
-    pub fn similarity(
-        self,
-        a: &TextRepr,
-        b: &TextRepr,
-        text_a: &str,
-        text_b: &str,
-        boilerplate: Option<&Boilerplate>,
-    ) -> f64 {
+    /// Similarity of two answers (higher = more alike).
+    pub fn similarity(self, a: Answer<'_>, b: Answer<'_>) -> f64 {
+        let (x, y) = (a.repr, b.repr);
         match self {
-            PairedSignal::CharNgrams => a.chars.dot(&b.chars),
-            PairedSignal::Words => a.words.dot(&b.words),
-            PairedSignal::WordPairs => overlap_coefficient(&a.pairs, &b.pairs),
-            PairedSignal::Names => overlap_coefficient(&a.names, &b.names),
-            PairedSignal::Opening => jaccard(&a.opening, &b.opening),
+            PairedSignal::CharNgrams => x.chars.dot(&y.chars),
+            PairedSignal::Words => x.words.dot(&y.words),
+            PairedSignal::WordPairs => overlap_coefficient(&x.pairs, &y.pairs),
+            PairedSignal::Names => overlap_coefficient(&x.names, &y.names),
+            PairedSignal::Opening => jaccard(&x.opening, &y.opening),
             PairedSignal::FunctionWords => {
-                crate::stats::cosine(&a.function_words, &b.function_words)
+                crate::stats::cosine(&x.function_words, &y.function_words)
             }
-            PairedSignal::Structure => -rms_diff(&a.structure, &b.structure),
-            PairedSignal::Length => -(a.log_len - b.log_len).abs(),
-            PairedSignal::MaskedChars => a.masked.dot(&b.masked),
-            PairedSignal::VerbatimOverlap => overlap::containment_with(
-                text_a,
-                text_b,
-                VERBATIM_NGRAM,
-                boilerplate.unwrap_or(&Boilerplate::none()),
-            ),
+            PairedSignal::Structure => -rms_diff(&x.structure, &y.structure),
+            PairedSignal::Length => -(x.log_len - y.log_len).abs(),
+            PairedSignal::MaskedChars => x.masked.dot(&y.masked),
+            PairedSignal::VerbatimOverlap => a.grams.containment_in(b.grams),
         }
     }
 
@@ -207,6 +197,15 @@ impl PairedSignal {
 
 /// Word n-gram length of verbatim overlap.
 pub const VERBATIM_NGRAM: usize = 5;
+
+/// One answer as the paired signals read it: its representation, and its
+/// word [`VERBATIM_NGRAM`]-grams for verbatim overlap (built against the
+/// boilerplate of the analysis, or [`Boilerplate::none`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    pub repr: &'a TextRepr,
+    pub grams: &'a NgramSets,
+}
 
 /// What the paired signals need from one text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -284,7 +283,7 @@ pub(crate) fn sorted_hashes(it: impl Iterator<Item = u64>) -> Vec<u64> {
 }
 
 /// Size of the intersection of two sorted, distinct lists.
-fn intersection(a: &[u64], b: &[u64]) -> usize {
+pub(crate) fn intersection(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

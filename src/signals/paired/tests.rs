@@ -1,6 +1,14 @@
 //! Laws of the paired signals, as tables of cases.
 
 use super::*;
+use crate::signals::overlap::Boilerplate;
+
+fn grams_of(texts: &[&str]) -> Vec<NgramSets> {
+    texts
+        .iter()
+        .map(|t| NgramSets::of(t, VERBATIM_NGRAM, &Boilerplate::none()))
+        .collect()
+}
 
 fn embed_all(texts: &[&str]) -> Vec<TextRepr> {
     let opts = EmbedOptions {
@@ -60,17 +68,22 @@ fn every_signal_is_symmetric_bounded_and_maximal_on_identical_texts() {
         "",
     ];
     let r = embed_all(&texts);
+    let g = grams_of(&texts);
+    let answer = |i: usize| Answer {
+        repr: &r[i],
+        grams: &g[i],
+    };
     for &sig in PairedSignal::ALL {
         for i in 0..texts.len() {
             for j in 0..texts.len() {
-                let s = sig.similarity(&r[i], &r[j], texts[i], texts[j], None);
+                let s = sig.similarity(answer(i), answer(j));
                 assert!(s.is_finite(), "{sig:?} {i} {j}");
                 if sig != PairedSignal::VerbatimOverlap {
                     // Containment is a share of the *first* text's n-grams.
-                    let t = sig.similarity(&r[j], &r[i], texts[j], texts[i], None);
+                    let t = sig.similarity(answer(j), answer(i));
                     assert!((s - t).abs() < 1e-9, "{sig:?} not symmetric {i} {j}");
                 }
-                let own = sig.similarity(&r[i], &r[i], texts[i], texts[i], None);
+                let own = sig.similarity(answer(i), answer(i));
                 assert!(
                     own >= s - 1e-9,
                     "{sig:?}: {i} is closer to {j} than to itself"
@@ -88,8 +101,13 @@ fn names_opening_and_length_see_what_they_should() {
         "Visiting Oslo or Bergen is my advice, or else staying at home and reading a long book about the north of Europe and its many fjords.",
     ];
     let r = embed_all(&texts);
+    let g = grams_of(&texts);
     let sim = |sig: PairedSignal, i: usize, j: usize| {
-        sig.similarity(&r[i], &r[j], texts[i], texts[j], None)
+        let answer = |k: usize| Answer {
+            repr: &r[k],
+            grams: &g[k],
+        };
+        sig.similarity(answer(i), answer(j))
     };
     for sig in [
         PairedSignal::Names,
@@ -110,7 +128,12 @@ fn a_repeated_text_has_the_same_rate_vectors() {
         PairedSignal::Words,
         PairedSignal::MaskedChars,
     ] {
-        let s = sig.similarity(&r[0], &r[1], "", "", None);
+        let none = NgramSets::default();
+        let answer = |k: usize| Answer {
+            repr: &r[k],
+            grams: &none,
+        };
+        let s = sig.similarity(answer(0), answer(1));
         assert!(s > 0.95, "{sig:?}: {s}");
     }
 }
