@@ -270,7 +270,11 @@ pub fn normalize_with_offsets(original: &str, options: &NormalizeOptions) -> Nor
     for (i, c) in body.char_indices() {
         // CRLF is one unit: cutting between CR and LF would make two line breaks.
         let joins_crlf = previous == Some('\r') && c == '\n';
-        if i > segment_start && !joins_crlf && starts_segment(c, options.form) {
+        // A character that is stripped never starts a segment: the marks
+        // after it combine with what came before it, as in `normalize`
+        // ("y", U+FEFF, U+0301 is "ý" once U+FEFF is gone).
+        let stripped = options.strip_zero_width && is_zero_width(c);
+        if i > segment_start && !joins_crlf && !stripped && starts_segment(c, options.form) {
             push_segment(segment_start, i);
             segment_start = i;
         }
