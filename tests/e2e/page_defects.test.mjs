@@ -1,25 +1,17 @@
 // The page defects of issue 16, one test each (numbered as in the issue),
 // driven as a user would in the real browser (Chromium, or Firefox with
 // LINEAGE_BROWSER=firefox). Each failed before its fix.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isFirefox, openPageIn, plain, root, screenshot, startBrowser, waitForVerdict, waitReady } from "./helpers.mjs";
+import { isFirefox, openPageIn, plain, root, screenshot, useBrowser, waitForVerdict, waitReady } from "./helpers.mjs";
 
 const SHOTS = `${root}target/e2e-screenshots/${isFirefox ? "firefox-" : ""}`;
 const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
 
-let server;
-let browser;
-let stop;
+const env = useBrowser();
 
-before(async () => {
-  ({ server, browser, stop } = await startBrowser());
-});
-
-after(() => stop?.());
-
-const openPage = (options) => openPageIn(browser, server.url, options);
+const openPage = (options) => openPageIn(env.browser, env.server.url, options);
 const slot = (page, i) => page.locator("fieldset.slot").nth(i);
 const jsonl = (records) => Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
 
