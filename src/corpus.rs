@@ -15,7 +15,8 @@ use crate::error::{Error, ErrorKind};
 mod readers;
 
 pub use readers::{
-    parse_jsonl_line, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed, Reader,
+    hex, parse_jsonl_line, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed,
+    Reader,
 };
 
 /// One model output. JS callers pass it as `{source, text, promptId?,

@@ -118,6 +118,35 @@ impl Error {
         &self.message
     }
 
+    /// The `READ_FAILED` error for an input named `name` that could not
+    /// be read (`detail` says why).
+    pub fn read_failed(name: &str, detail: impl fmt::Display) -> Self {
+        Error::new(
+            ErrorKind::ReadFailed,
+            format!("cannot read {name}: {detail}"),
+        )
+    }
+
+    /// The `PANIC` error for a panic caught by a hook: the panic's message
+    /// (its `&str` or `String` payload) and where it happened.
+    pub fn panic(
+        payload: &(dyn std::any::Any + Send),
+        location: Option<&std::panic::Location<'_>>,
+    ) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = location
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        Error::new(
+            ErrorKind::Panic,
+            format!("internal error (the module has been reset): {message}{location}"),
+        )
+    }
+
     /// The same error with `context` before its message ("analyze: …").
     pub fn context(self, context: &str) -> Self {
         Error {
@@ -171,5 +200,22 @@ mod tests {
         let e = Error::new(ErrorKind::TooLarge, "the texts exceed 16 MiB").context("analyze");
         assert_eq!(e.to_string(), "analyze: the texts exceed 16 MiB");
         assert_eq!(e.kind(), ErrorKind::TooLarge);
+    }
+
+    #[test]
+    fn a_panic_says_what_and_where() {
+        let here = std::panic::Location::caller();
+        let e = Error::panic(&"index out of bounds", Some(here));
+        assert_eq!(e.kind(), ErrorKind::Panic);
+        let want = format!(
+            "internal error (the module has been reset): index out of bounds at {}:{}",
+            here.file(),
+            here.line()
+        );
+        assert_eq!(e.message(), want);
+        let e = Error::panic(&String::from("boom"), None);
+        assert!(e.message().ends_with(": boom"), "{e}");
+        let e = Error::panic(&42u8, None);
+        assert!(e.message().ends_with(": unknown panic"), "{e}");
     }
 }

@@ -26,6 +26,7 @@ pub mod report;
 pub mod signals;
 pub mod sort;
 pub mod stats;
+pub mod workspace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

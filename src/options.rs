@@ -6,6 +6,7 @@
 //! The struct itself lives in `analysis.rs` beside the code that reads
 //! it; its defaults are documented in `docs/METHOD.md`.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::AnalysisOptions;
@@ -132,6 +133,39 @@ impl AnalysisOptions {
     }
 }
 
+/// A JS or Python options object as JSON values, its `null` fields dropped.
+pub type JsonMap = serde_json::Map<String, serde_json::Value>;
+
+/// `map` as a `T`; a field that is wrong on its own is named in the error
+/// (`"{label}.{key}: invalid type ..."`), an unknown one refused when `T`
+/// denies unknown fields. The front ends read loose arguments through it,
+/// so every field's mistake reads the same in each.
+pub fn from_map<T: DeserializeOwned>(label: &str, map: JsonMap) -> Result<T, Error> {
+    let bad = |m: String| Error::new(ErrorKind::BadArgument, m);
+    for (key, v) in &map {
+        let one = serde_json::json!({ key.as_str(): v });
+        if let Err(e) = serde_json::from_value::<T>(one) {
+            if !e.to_string().starts_with("missing field") {
+                return Err(bad(format!("{label}.{key}: {e}")));
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| bad(format!("{label}: {e}")))
+}
+
+/// The roles and the parameters of one options object: `suspect`,
+/// `candidates` and `control` are the roles, every other key must be an
+/// [`AnalysisOptions`] field, in range ([`AnalysisOptions::validate`]).
+pub fn analysis_args(label: &str, map: JsonMap) -> Result<(Roles, AnalysisOptions), Error> {
+    let (roles, params): (JsonMap, JsonMap) = map
+        .into_iter()
+        .partition(|(k, _)| matches!(k.as_str(), "suspect" | "candidates" | "control"));
+    let roles: Roles = from_map(label, roles)?;
+    let opts: AnalysisOptions = from_map(label, params)?;
+    opts.validate().map_err(|e| e.context(label))?;
+    Ok((roles, opts))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +263,46 @@ mod tests {
                 }
                 (got, want) => panic!("{name}: got {got:?}, expected {want:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn analysis_args_name_the_field_at_fault() {
+        let map = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let ok = analysis_args(
+            "analyze: options",
+            map(serde_json::json!({"suspect": "s", "candidates": ["a", "b"], "alpha": 0.01})),
+        )
+        .unwrap();
+        assert_eq!(ok.0.candidates, ["a", "b"]);
+        assert_eq!(ok.1.alpha, 0.01);
+        // (options, refused with a message containing)
+        let cases = [
+            (
+                serde_json::json!({"suspect": "s", "candidates": ["a", "b"], "alpha": "x"}),
+                "analyze: options.alpha: invalid type",
+            ),
+            (
+                serde_json::json!({"suspect": "s", "candidates": ["a", "b"], "alhpa": 0.1}),
+                "analyze: options.alhpa: unknown field",
+            ),
+            (
+                serde_json::json!({"suspect": 3, "candidates": ["a", "b"]}),
+                "analyze: options.suspect: invalid type",
+            ),
+            (
+                serde_json::json!({"candidates": ["a", "b"]}),
+                "analyze: options: missing field `suspect`",
+            ),
+            (
+                serde_json::json!({"suspect": "s", "candidates": ["a", "b"], "alpha": 0.9}),
+                "analyze: options: alpha must be a number in (0, 0.5], got 0.9",
+            ),
+        ];
+        for (options, message) in cases {
+            let e = analysis_args("analyze: options", map(options)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::BadArgument);
+            assert!(e.message().starts_with(message), "{e}");
         }
     }
 }

@@ -32,6 +32,20 @@ pub struct Record {
     pub extra: Map<String, Value>,
 }
 
+impl From<crate::corpus::Sample> for Record {
+    /// A sample as a record without provenance.
+    fn from(s: crate::corpus::Sample) -> Self {
+        Record {
+            source: s.source,
+            prompt_id: s.prompt_id,
+            prompt: s.prompt,
+            text: s.text,
+            meta: Map::new(),
+            extra: Map::new(),
+        }
+    }
+}
+
 impl Record {
     /// One JSON line (no trailing newline). Serialising a `Record` cannot
     /// fail: every field is a string or a JSON value.

@@ -4,7 +4,7 @@
 
 use lineage::signals::overlap::{
     containment, containment_with, fingerprints, kgram_hashes, shared_spans, Boilerplate,
-    OverlapOptions,
+    OverlapOptions, SharedSpansOptions,
 };
 use proptest::prelude::*;
 
@@ -227,6 +227,38 @@ fn winnowing_selects_window_minima() {
         fingerprints("exactly five words here now", &opts()).len(),
         1
     );
+}
+
+#[test]
+fn shared_spans_options_of_the_package() {
+    let o = |min_words, window| SharedSpansOptions { min_words, window };
+    // (options, matcher options or the refusal's message)
+    let cases: [(SharedSpansOptions, Result<OverlapOptions, &str>); 5] = [
+        (o(None, None), Ok(opts())),
+        (
+            o(Some(1), Some(64)),
+            Ok(OverlapOptions { k: 1, window: 64 }),
+        ),
+        (
+            o(Some(0), None),
+            Err("options.minWords must be between 1 and 64, got 0"),
+        ),
+        (
+            o(Some(65), None),
+            Err("options.minWords must be between 1 and 64, got 65"),
+        ),
+        (
+            o(None, Some(0)),
+            Err("options.window must be between 1 and 64, got 0"),
+        ),
+    ];
+    for (options, want) in cases {
+        let got = options.to_options().map_err(|e| {
+            assert_eq!(e.kind(), lineage::ErrorKind::BadArgument);
+            e.to_string()
+        });
+        assert_eq!(got, want.map_err(str::to_string), "{options:?}");
+    }
 }
 
 fn word_text() -> impl Strategy<Value = String> {

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::{
     Header, Panel, PanelError, PanelErrorKind, PanelSource, ProbeSet, SuggestedRole, SCHEMA_VERSION,
 };
+use crate::corpus::Sample;
 use crate::record::Record;
 
 /// How to build a panel (in the JS package, also named `PanelOptions`;
@@ -31,6 +32,14 @@ pub struct BuildOptions {
         tsify(optional, type = "Record<string, SuggestedRole>")
     )]
     pub roles: BTreeMap<String, SuggestedRole>,
+}
+
+/// The uncompressed panel file built from analysis samples (records
+/// without `meta`): what a page saves as a panel, exactly what `lineage
+/// panel build` writes before gzip.
+pub fn build_from_samples(samples: Vec<Sample>, opts: &BuildOptions) -> Result<String, PanelError> {
+    let records = samples.into_iter().map(Record::from).collect();
+    Ok(build(records, opts)?.0.to_jsonl())
 }
 
 /// `meta` fields that belong to one answer, not to how a source was

@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::corpus::Sample;
 use crate::record::Record;
+use crate::report::InputFile;
 
 /// The panel format this build writes and reads.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -132,6 +133,17 @@ impl Panel {
                 prompt: r.prompt.clone(),
             })
             .collect()
+    }
+
+    /// The panel as the report lists an input: named `name`, its file's
+    /// SHA-256 `sha256`.
+    pub fn input_file(&self, name: String, sha256: String) -> InputFile {
+        InputFile {
+            name,
+            sha256,
+            samples: self.records.len(),
+            malformed_lines: 0,
+        }
     }
 
     /// The uncompressed file: the header line, then one line per record.
@@ -250,6 +262,10 @@ pub struct Reader {
     header: Option<Header>,
     records: Vec<Record>,
     counts: BTreeMap<String, usize>,
+    /// The start of a line whose end is in a later chunk.
+    pending: Vec<u8>,
+    /// Bytes taken by [`push_chunk`](Self::push_chunk) so far.
+    bytes: u64,
 }
 
 impl Reader {
@@ -261,7 +277,31 @@ impl Reader {
             header: None,
             records: Vec::new(),
             counts: BTreeMap::new(),
+            pending: Vec::new(),
+            bytes: 0,
         }
+    }
+
+    /// Bytes taken by [`push_chunk`](Self::push_chunk) so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Takes the next piece of a decompressed stream, cut anywhere: its
+    /// whole lines are read now, a line cut short waits for the next
+    /// chunk (or [`finish`](Self::finish)).
+    pub fn push_chunk(&mut self, chunk: &[u8]) -> Result<(), PanelError> {
+        self.bytes += chunk.len() as u64;
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.extend_from_slice(chunk);
+        let mut start = 0;
+        while let Some(end) = pending[start..].iter().position(|&b| b == b'\n') {
+            self.push_bytes(&pending[start..start + end])?;
+            start += end + 1;
+        }
+        pending.drain(..start);
+        self.pending = pending;
+        Ok(())
     }
 
     pub fn header(&self) -> Option<&Header> {
@@ -340,7 +380,11 @@ impl Reader {
     /// The panel, once every line is in: the answers must match the
     /// header's counts (a panel cut short at a line boundary is caught
     /// here).
-    pub fn finish(self) -> Result<Panel, PanelError> {
+    pub fn finish(mut self) -> Result<Panel, PanelError> {
+        if !self.pending.is_empty() {
+            let last = std::mem::take(&mut self.pending);
+            self.push_bytes(&last)?;
+        }
         let Some(header) = self.header else {
             return Err(PanelError::new(
                 PanelErrorKind::NotAPanel,
@@ -466,7 +510,7 @@ pub fn not_gzip(file: &str, start: &[u8]) -> Option<PanelError> {
 }
 
 mod build;
-pub use build::{build, BuildOptions};
+pub use build::{build, build_from_samples, BuildOptions};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod gz;

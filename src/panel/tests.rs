@@ -125,6 +125,34 @@ fn lines_round_trip() {
 }
 
 #[test]
+fn chunks_cut_anywhere_read_as_the_whole() {
+    let (panel, _) = sample_panel();
+    let text = panel.to_jsonl();
+    // (chunk size, final newline kept)
+    for (size, newline) in [(1, true), (7, true), (64, false), (text.len(), false)] {
+        let bytes = if newline {
+            text.as_bytes()
+        } else {
+            text.trim_end().as_bytes()
+        };
+        let mut r = Reader::new("p");
+        for chunk in bytes.chunks(size) {
+            r.push_chunk(chunk).unwrap();
+        }
+        assert_eq!(r.bytes(), bytes.len() as u64);
+        assert_eq!(r.finish().unwrap(), panel, "chunks of {size}");
+    }
+    // A page's "Save as a panel": the same file from the panel's samples.
+    let opts = BuildOptions {
+        name: panel.header.name.clone(),
+        created: panel.header.created.clone(),
+        ..Default::default()
+    };
+    let again = build_from_samples(panel.samples(), &opts).unwrap();
+    assert_eq!(read_str(&again).unwrap().samples(), panel.samples());
+}
+
+#[test]
 fn bad_panels_name_the_line() {
     let (panel, _) = sample_panel();
     let text = panel.to_jsonl();

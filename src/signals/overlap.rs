@@ -30,7 +30,10 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::{Error, ErrorKind};
 
 use crate::text::fold::fold_for_matching_into;
 use crate::text::{self, NormalForm, NormalizeOptions, Span};
@@ -65,12 +68,51 @@ pub struct Fingerprint {
     pub span: Span,
 }
 
-/// A maximal passage shared by two texts.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Options of `sharedSpans` in the JS package; every field may be left out.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct SharedSpansOptions {
+    /// Words of the shortest passage that counts as shared, 1..=64 (default 5).
+    pub min_words: Option<usize>,
+    /// Winnowing window in k-grams, 1..=64 (default 4): every shared
+    /// passage of at least `minWords + window - 1` words is guaranteed to
+    /// be found; shorter ones may be.
+    pub window: Option<usize>,
+}
+
+impl SharedSpansOptions {
+    /// The matcher's options; a value out of range is a `BAD_ARGUMENT`
+    /// naming it (longer k-grams or wider windows would only slow the
+    /// matcher down).
+    pub fn to_options(&self) -> Result<OverlapOptions, Error> {
+        let mut opts = OverlapOptions::default();
+        for (name, value, into) in [
+            ("minWords", self.min_words, &mut opts.k),
+            ("window", self.window, &mut opts.window),
+        ] {
+            match value {
+                Some(v @ 1..=64) => *into = v,
+                Some(v) => {
+                    return Err(Error::new(
+                        ErrorKind::BadArgument,
+                        format!("options.{name} must be between 1 and 64, got {v}"),
+                    ))
+                }
+                None => {}
+            }
+        }
+        Ok(opts)
+    }
+}
+
+/// A maximal passage two texts share word for word (case-folded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct SharedSpan {
-    /// The passage in the first text.
+    /// Where the passage is in the first text.
     pub a: Span,
-    /// The passage in the second text.
+    /// Where the passage is in the second text.
     pub b: Span,
     /// Its length in words.
     pub words: usize,

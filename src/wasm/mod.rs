@@ -22,6 +22,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{Error, ErrorKind};
+use crate::options::{self, JsonMap};
 
 mod panel;
 mod text;
@@ -29,7 +30,7 @@ mod workspace;
 
 pub use panel::panel_text;
 pub use text::{identity_leaks, shared_spans};
-pub use workspace::{analyze, count_items, preflight, Workspace, MAX_TEXT_BYTES};
+pub use workspace::{analyze, count_items, preflight, Workspace};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EXTRA: &'static str = r#"
@@ -64,20 +65,7 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         wasm_bindgen::handler::schedule_reinit();
-        let payload = info.payload();
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        let location = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        wasm_bindgen::throw_val(js_error(Error::new(
-            ErrorKind::Panic,
-            format!("internal error (the module has been reset): {message}{location}"),
-        )));
+        wasm_bindgen::throw_val(js_error(Error::panic(info.payload(), info.location())));
     }));
 }
 
@@ -167,7 +155,7 @@ fn from_js<T: DeserializeOwned>(
     value: Option<JsValue>,
 ) -> Result<T, JsValue> {
     let value = value.unwrap_or(JsValue::UNDEFINED);
-    from_map(&format!("{func}: {arg}"), js_object(func, arg, value)?)
+    options::from_map(&format!("{func}: {arg}"), js_object(func, arg, value)?).map_err(js_error)
 }
 
 /// A JS object as a JSON map without its `null`/`undefined` fields.
@@ -186,22 +174,6 @@ fn js_object(func: &str, arg: &str, value: JsValue) -> Result<JsonMap, JsValue> 
     map.retain(|_, v| !v.is_null());
     Ok(map)
 }
-
-/// `map` as a `T`; a field that is wrong on its own is named in the error.
-fn from_map<T: DeserializeOwned>(label: &str, map: JsonMap) -> Result<T, JsValue> {
-    for (key, v) in &map {
-        let one = serde_json::json!({ key.as_str(): v });
-        if let Err(e) = serde_json::from_value::<T>(one) {
-            if !e.to_string().starts_with("missing field") {
-                return Err(bad_argument(&format!("{label}.{key}: {e}")));
-            }
-        }
-    }
-    serde_json::from_value(serde_json::Value::Object(map))
-        .map_err(|e| bad_argument(&format!("{label}: {e}")))
-}
-
-type JsonMap = serde_json::Map<String, serde_json::Value>;
 
 /// Serialises a core value the way its tsify type declares it: `None` as
 /// `null` (as in the CLI's JSON) and maps as plain objects, never `Map`s.

@@ -18,13 +18,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::workspace::{samples_of, too_large, DecompressionStream, Workspace, MAX_TEXT_BYTES};
-use super::{from_js, js_error, js_message, progress_fn, to_js};
-use crate::corpus::{InputOptions, Sample};
+use super::workspace::{
+    file_args, file_name, next_chunk, reading, samples_of, DecompressionStream, Workspace,
+};
+use super::{from_js, js_error, js_message, to_js};
+use crate::corpus;
 use crate::error::Error;
 use crate::panel::{self, BuildOptions, PanelError};
-use crate::record::Record;
-use crate::report::InputFile;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_PANEL: &'static str = r#"
@@ -57,12 +57,8 @@ impl Workspace {
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let func = "Workspace.addPanel";
-        let opts: InputOptions = from_js(func, "options", options)?;
-        let on_progress = progress_fn(func, on_progress)?;
-        let name = opts
-            .name
-            .or_else(|| file.dyn_ref::<web_sys::File>().map(web_sys::File::name))
-            .unwrap_or_else(|| "panel.lineage.jsonl.gz".into());
+        let (opts, on_progress) = file_args(func, options, on_progress)?;
+        let name = file_name(&file, opts.name, "panel.lineage.jsonl.gz");
         let fail = |e: PanelError| js_error(Error::from(e).context(func));
 
         // Not gzip at all: said as the native reader says it.
@@ -76,54 +72,26 @@ impl Workspace {
             inflate.readable().get_reader().unchecked_into();
         let fed = Feed::start(&file, &inflate.writable())?;
         let mut reader = panel::Reader::new(&name);
-        let mut pending: Vec<u8> = Vec::new();
-        let mut total = 0u64;
         let size = file.size().max(1.0);
         loop {
-            let chunk = match JsFuture::from(output.read()).await {
-                Ok(c) => c.unchecked_into::<web_sys::ReadableStreamReadResult>(),
-                Err(e) => {
-                    let e = reader.gzip_error(fed.all_given.get(), &js_message(e));
-                    return Err(fail(e));
-                }
+            let bytes = match next_chunk(&output).await {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => break,
+                Err(e) => return Err(fail(reader.gzip_error(fed.all_given.get(), &js_message(e)))),
             };
-            if chunk.get_done().unwrap_or(true) {
-                break;
-            }
-            let bytes = js_sys::Uint8Array::new(&chunk.get_value()).to_vec();
-            total += bytes.len() as u64;
-            if total > panel::MAX_DECOMPRESSED_BYTES
-                || self.bytes() + total as usize > MAX_TEXT_BYTES
-            {
+            // The panel's decompressed bytes count against the workspace's room.
+            let room = usize::try_from(reader.bytes() + bytes.len() as u64).unwrap_or(usize::MAX);
+            if let Err(e) = self.core.check_room(room) {
                 let _ = output.cancel();
-                return Err(too_large(func));
+                return Err(js_error(e.context(func)));
             }
-            pending.extend_from_slice(&bytes);
-            let mut start = 0;
-            while let Some(end) = pending[start..].iter().position(|&b| b == b'\n') {
-                reader
-                    .push_bytes(&pending[start..start + end])
-                    .map_err(fail)?;
-                start += end + 1;
-            }
-            pending.drain(..start);
-            if let Some(f) = &on_progress {
-                let done = (fed.given.get() / size).min(1.0);
-                f.call2(&JsValue::NULL, &"reading".into(), &done.into())?;
-            }
-        }
-        if !pending.is_empty() {
-            reader.push_bytes(&pending).map_err(fail)?;
+            reader.push_chunk(&bytes).map_err(fail)?;
+            reading(&on_progress, fed.given.get() / size)?;
         }
         let panel = reader.finish().map_err(fail)?;
-        let samples: Vec<Sample> = panel.samples();
-        let input = InputFile {
-            name,
-            sha256: fed.sha256(),
-            samples: samples.len(),
-            malformed_lines: 0,
-        };
-        let added = self.add_input(func, input, samples)?;
+        let input = panel.input_file(name, fed.sha256());
+        let added = self.core.add_input(input, panel.samples());
+        let added = to_js(&added.map_err(|e| js_error(e.context(func)))?)?;
         js_sys::Reflect::set(&added, &"panel".into(), &to_js(&panel.header)?)?;
         Ok(added)
     }
@@ -158,24 +126,22 @@ impl Feed {
         );
         wasm_bindgen_futures::spawn_local(async move {
             loop {
-                let Ok(chunk) = JsFuture::from(input.read()).await else {
+                let Ok(chunk) = next_chunk(&input).await else {
                     // The browser could not read the file: the output side
                     // errors too and says so.
                     let _ = JsFuture::from(writer.abort()).await;
                     return;
                 };
-                let chunk: web_sys::ReadableStreamReadResult = chunk.unchecked_into();
-                if chunk.get_done().unwrap_or(true) {
+                let Some(bytes) = chunk else {
                     all_given.set(true);
                     let _ = JsFuture::from(writer.close()).await;
                     return;
-                }
-                let value = chunk.get_value();
-                let bytes = js_sys::Uint8Array::new(&value);
-                hasher.borrow_mut().update(bytes.to_vec());
-                given.set(given.get() + f64::from(bytes.length()));
+                };
+                hasher.borrow_mut().update(&bytes);
+                given.set(given.get() + bytes.len() as f64);
                 // A rejected write means the decompressor failed; the
                 // output side reports it.
+                let value = js_sys::Uint8Array::from(&bytes[..]);
                 if JsFuture::from(writer.write_with_chunk(&value))
                     .await
                     .is_err()
@@ -189,8 +155,7 @@ impl Feed {
     }
 
     fn sha256(&self) -> String {
-        let digest = self.hasher.borrow().clone().finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        corpus::hex(&self.hasher.borrow().clone().finalize())
     }
 }
 
@@ -207,18 +172,5 @@ pub fn panel_text(
     let func = "panelText";
     let samples = samples_of(func, samples)?;
     let opts: BuildOptions = from_js(func, "options", Some(options))?;
-    let records = samples
-        .into_iter()
-        .map(|s| Record {
-            source: s.source,
-            prompt_id: s.prompt_id,
-            prompt: s.prompt,
-            text: s.text,
-            meta: Default::default(),
-            extra: Default::default(),
-        })
-        .collect();
-    let (built, _notices) =
-        panel::build(records, &opts).map_err(|e| js_error(Error::from(e).context(func)))?;
-    Ok(built.to_jsonl())
+    panel::build_from_samples(samples, &opts).map_err(|e| js_error(Error::from(e).context(func)))
 }

@@ -1,32 +1,25 @@
 //! `analyze(samples, options, onProgress?)` and the incremental
 //! `Workspace`: samples, texts and files in, the core's `Report` out.
 //!
-//! Both forward to `crate::analysis::analyze`; files are read by the
-//! core's `corpus::Reader`, the same reader as the CLI's, fed here from a
-//! `Blob` stream a chunk at a time. What lives here is only the JS side:
-//! loose arguments checked (each mistake named, with its index or field),
-//! the stream read, and the limit that keeps a browser tab's memory safe.
+//! Both forward to the core's `workspace::Workspace` (samples, inputs,
+//! the size limit, the analysis); files are read by the core's
+//! `corpus::Reader`, the same reader as the CLI's, fed here from a `Blob`
+//! stream a chunk at a time. What lives here is only the JS side: loose
+//! arguments checked (each mistake named, with its index or field) and
+//! the stream read.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::{
-    bad_argument, from_js, from_map, js_error, js_message, js_object, js_type_name, progress_fn,
-    string_arg, to_js, JsonMap,
+    bad_argument, from_js, js_error, js_message, js_object, js_type_name, progress_fn, string_arg,
+    to_js,
 };
-use crate::analysis::{self, AnalysisOptions, AnalysisRequest};
 use crate::checks;
-use crate::corpus::{self, AddResult, Format, InputOptions, LineError, Reader, Sample};
-use crate::error::{Error, ErrorKind};
-use crate::options::Roles;
-use crate::report::{InputFile, Warning};
-
-/// Most text (UTF-8 bytes) one analysis or one workspace may hold. The
-/// analysis keeps several feature tables per text, a few times the text's
-/// size, and a wasm32 instance has 4 GiB at most, shared with everything
-/// else in the tab.
-pub const MAX_TEXT_BYTES: usize = 256 << 20;
+use crate::corpus::{AddResult, Format, InputOptions, Reader, Sample};
+use crate::error::Error;
+use crate::workspace;
 
 // web-sys has DecompressionStream only behind `--cfg web_sys_unstable_apis`
 // (a flag for every build); the three members used are declared here.
@@ -57,7 +50,9 @@ pub fn analyze(
 ) -> Result<JsValue, JsValue> {
     let mut ws = Workspace::new();
     for sample in samples_of("analyze", samples)? {
-        ws.push(sample, "analyze")?;
+        ws.core
+            .push(sample)
+            .map_err(|e| js_error(e.context("analyze")))?;
     }
     ws.run("analyze", options, progress_fn("analyze", on_progress)?)
 }
@@ -95,10 +90,7 @@ pub fn count_items(
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Workspace {
-    samples: Vec<Sample>,
-    inputs: Vec<InputFile>,
-    warnings: Vec<Warning>,
-    bytes: usize,
+    pub(super) core: workspace::Workspace,
 }
 
 #[wasm_bindgen]
@@ -111,7 +103,7 @@ impl Workspace {
     /// Samples in the workspace.
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
-        self.samples.len()
+        self.core.len()
     }
 
     /// Adds one sample; throws `BAD_ARGUMENT` if it is malformed and
@@ -121,8 +113,8 @@ impl Workspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Sample")] sample: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.push(sample_of(sample, "Workspace.add: sample")?, "Workspace.add")?;
-        self.result(1, &[])
+        let added = self.core.add(sample_of(sample, "Workspace.add: sample")?);
+        done("Workspace.add", added)
     }
 
     /// Adds the records of a JSON Lines text (one object per line with
@@ -168,59 +160,37 @@ impl Workspace {
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let func = "Workspace.addFile";
-        let opts: InputOptions = from_js(func, "options", options)?;
-        let on_progress = progress_fn(func, on_progress)?;
-        let file_name = file.dyn_ref::<web_sys::File>().map(web_sys::File::name);
-        let name = opts
-            .name
-            .or(file_name)
-            .unwrap_or_else(|| format!("input-{}.jsonl", self.inputs.len() + 1));
+        let (opts, on_progress) = file_args(func, options, on_progress)?;
+        let name = file_name(&file, opts.name, &self.core.input_name(None, "jsonl"));
         let lower = name.to_ascii_lowercase();
-        let gz = lower.ends_with(".gz");
         let format = Format::from_name(lower.trim_end_matches(".gz"));
         let total = file.size().max(1.0);
         let mut stream = file.stream();
-        if gz {
+        if lower.ends_with(".gz") {
             let inflate = DecompressionStream::new("gzip")?;
             let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
             stream = stream.pipe_through(&pair);
         }
         let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
         let mut parser = Reader::new(&name, format, opts.source.as_deref());
-        let read_failed = |e: JsValue| {
-            js_error(Error::new(
-                ErrorKind::ReadFailed,
-                format!("{func}: cannot read {name}: {}", js_message(e)),
-            ))
-        };
-        loop {
-            let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read())
-                .await
-                .map_err(read_failed)?
-                .unchecked_into();
-            if chunk.get_done().unwrap_or(true) {
-                break;
-            }
-            let bytes = js_sys::Uint8Array::new(&chunk.get_value()).to_vec();
+        let read_failed = |e| js_error(Error::read_failed(&name, js_message(e)).context(func));
+        while let Some(bytes) = next_chunk(&reader).await.map_err(read_failed)? {
             parser.push(&bytes);
             // Decompressed bytes may outgrow the file; the limit is on what is read.
-            if self.bytes + parser.bytes() > MAX_TEXT_BYTES {
+            if let Err(e) = self.core.check_room(parser.bytes()) {
                 let _ = reader.cancel();
-                return Err(too_large(func));
+                return Err(js_error(e.context(func)));
             }
-            if let Some(f) = &on_progress {
-                let done = (parser.bytes() as f64 / total).min(1.0);
-                f.call2(&JsValue::NULL, &"reading".into(), &done.into())?;
-            }
+            reading(&on_progress, parser.bytes() as f64 / total)?;
         }
-        self.add_parsed(func, format, parser.finish())
+        done(func, self.core.add_parsed(format, parser.finish()))
     }
 
     /// Every sample in the workspace, in the order added (as `Sample`s,
     /// prompt ids as strings).
     #[wasm_bindgen(unchecked_return_type = "Sample[]")]
     pub fn records(&self) -> Result<JsValue, JsValue> {
-        to_js(&self.samples)
+        to_js(self.core.samples())
     }
 
     /// Analyses the workspace's samples, as `analyze` does; the workspace
@@ -238,39 +208,6 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// UTF-8 bytes of text held.
-    pub(super) fn bytes(&self) -> usize {
-        self.bytes
-    }
-
-    /// Adds the samples of one input read elsewhere (a panel), all or
-    /// nothing; the report lists the input as the CLI's does.
-    pub(super) fn add_input(
-        &mut self,
-        func: &str,
-        input: InputFile,
-        samples: Vec<Sample>,
-    ) -> Result<JsValue, JsValue> {
-        let text_bytes: usize = samples.iter().map(|s| s.text.len()).sum();
-        if self.bytes + text_bytes > MAX_TEXT_BYTES {
-            return Err(too_large(func));
-        }
-        self.inputs.push(input);
-        let added = samples.len();
-        self.bytes += text_bytes;
-        self.samples.extend(samples);
-        self.result(added, &[])
-    }
-
-    fn push(&mut self, sample: Sample, func: &str) -> Result<(), JsValue> {
-        if self.bytes + sample.text.len() > MAX_TEXT_BYTES {
-            return Err(too_large(func));
-        }
-        self.bytes += sample.text.len();
-        self.samples.push(sample);
-        Ok(())
-    }
-
     fn add_text(
         &mut self,
         func: &str,
@@ -281,49 +218,12 @@ impl Workspace {
         // Checked before the string is copied into the module: a UTF-16
         // code unit is at least one UTF-8 byte.
         if let Some(s) = text.dyn_ref::<js_sys::JsString>() {
-            if self.bytes + s.length() as usize > MAX_TEXT_BYTES {
-                return Err(too_large(func));
-            }
+            let room = self.core.check_room(s.length() as usize);
+            room.map_err(|e| js_error(e.context(func)))?;
         }
         let text = string_arg(&format!("{func}: text"), &text)?;
         let opts: InputOptions = from_js(func, "options", options)?;
-        let ext = if format == Format::Csv {
-            "csv"
-        } else {
-            "jsonl"
-        };
-        let name = opts
-            .name
-            .unwrap_or_else(|| format!("input-{}.{ext}", self.inputs.len() + 1));
-        let parsed = corpus::read(&name, text.as_bytes(), format, opts.source.as_deref());
-        self.add_parsed(func, format, parsed)
-    }
-
-    /// Keeps what a reader parsed; the report will list the input and warn
-    /// about what was skipped, as the CLI's does.
-    fn add_parsed(
-        &mut self,
-        func: &str,
-        format: Format,
-        parsed: corpus::Parsed,
-    ) -> Result<JsValue, JsValue> {
-        if let Some(e) = parsed.refusal(format) {
-            return Err(js_error(e.context(func)));
-        }
-        let text_bytes: usize = parsed.samples.iter().map(|s| s.text.len()).sum();
-        if self.bytes + text_bytes > MAX_TEXT_BYTES {
-            return Err(too_large(func));
-        }
-        self.warnings.extend(parsed.report_warnings());
-        self.inputs.push(parsed.input_file());
-        let added = parsed.samples.len();
-        self.bytes += text_bytes;
-        self.samples.extend(parsed.samples);
-        self.result(added, &parsed.errors)
-    }
-
-    fn result(&self, added: usize, errors: &[LineError]) -> Result<JsValue, JsValue> {
-        to_js(&AddResult::new(added, errors, &self.samples))
+        done(func, self.core.add_text(format, &text, opts))
     }
 
     /// Runs the core on the samples and converts its report. A throwing
@@ -335,21 +235,15 @@ impl Workspace {
         options: JsValue,
         on_progress: Option<js_sys::Function>,
     ) -> Result<JsValue, JsValue> {
-        if self.samples.is_empty() {
-            let e = Error::new(ErrorKind::EmptyInput, "there are no samples");
-            return Err(js_error(e.context(func)));
+        let fail = |e: Error| js_error(e.context(func));
+        self.core.check_not_empty().map_err(fail)?;
+        if !options.is_object() || js_sys::Array::is_array(&options) {
+            return Err(bad_argument(&format!(
+                "{func}: options must be an object naming the suspect and the candidates, got {}",
+                js_type_name(&options)
+            )));
         }
-        let (roles, opts) = analyze_options(func, options)?;
-        let mut request = AnalysisRequest {
-            // Moved in and back, so the texts are never copied.
-            samples: std::mem::take(&mut self.samples),
-            suspect: roles.suspect,
-            candidates: roles.candidates,
-            control: roles.control,
-            inputs: self.inputs.clone(),
-            input_warnings: self.warnings.clone(),
-            size_limits: corpus::SizeLimits::default(),
-        };
+        let options = js_object(func, "options", options)?;
         let mut thrown: Option<JsValue> = None;
         let mut progress = |stage: &str, fraction: f64| {
             if let (Some(f), None) = (&on_progress, &thrown) {
@@ -358,9 +252,7 @@ impl Workspace {
                 }
             }
         };
-        let report = analysis::analyze(&request, &opts, &mut progress);
-        self.samples = std::mem::take(&mut request.samples);
-        let report = report.map_err(|e| js_error(e.context(func)))?;
+        let report = self.core.analyze(options, &mut progress).map_err(fail)?;
         match thrown {
             Some(e) => Err(e),
             None => to_js(&report),
@@ -368,25 +260,48 @@ impl Workspace {
     }
 }
 
-/// The roles and the parameters of one options object: `suspect`,
-/// `candidates` and `control` are the roles, every other key must be an
-/// `AnalysisOptions` field (in range: checked by the core's `validate`).
-fn analyze_options(func: &str, options: JsValue) -> Result<(Roles, AnalysisOptions), JsValue> {
-    if !options.is_object() || js_sys::Array::is_array(&options) {
-        return Err(bad_argument(&format!(
-            "{func}: options must be an object naming the suspect and the candidates, got {}",
-            js_type_name(&options)
-        )));
+/// What an `add…` call returns: its `AddResult`, or its error named after it.
+fn done(func: &str, added: Result<AddResult, Error>) -> Result<JsValue, JsValue> {
+    to_js(&added.map_err(|e| js_error(e.context(func)))?)
+}
+
+/// The options and the progress callback of `addFile` and `addPanel`.
+pub(super) fn file_args(
+    func: &str,
+    options: Option<JsValue>,
+    on_progress: Option<JsValue>,
+) -> Result<(InputOptions, Option<js_sys::Function>), JsValue> {
+    Ok((
+        from_js(func, "options", options)?,
+        progress_fn(func, on_progress)?,
+    ))
+}
+
+/// How an input read from `file` is named: `name` if given, else the
+/// `File`'s name, else `fallback`.
+pub(super) fn file_name(file: &web_sys::Blob, name: Option<String>, fallback: &str) -> String {
+    name.or_else(|| file.dyn_ref::<web_sys::File>().map(web_sys::File::name))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// Tells `on_progress`, if there is one, the share of an input read.
+pub(super) fn reading(on_progress: &Option<js_sys::Function>, done: f64) -> Result<(), JsValue> {
+    if let Some(f) = on_progress {
+        f.call2(&JsValue::NULL, &"reading".into(), &done.min(1.0).into())?;
     }
-    let (roles, params): (JsonMap, JsonMap) = js_object(func, "options", options)?
-        .into_iter()
-        .partition(|(k, _)| matches!(k.as_str(), "suspect" | "candidates" | "control"));
-    let label = format!("{func}: options");
-    let roles: Roles = from_map(&label, roles)?;
-    let opts: AnalysisOptions = from_map(&label, params)?;
-    opts.validate()
-        .map_err(|e| js_error(e.context(&format!("{func}: options"))))?;
-    Ok((roles, opts))
+    Ok(())
+}
+
+/// The next chunk of a byte stream, `None` at its end.
+pub(super) async fn next_chunk(
+    reader: &web_sys::ReadableStreamDefaultReader,
+) -> Result<Option<Vec<u8>>, JsValue> {
+    let chunk: web_sys::ReadableStreamReadResult =
+        JsFuture::from(reader.read()).await?.unchecked_into();
+    if chunk.get_done().unwrap_or(true) {
+        return Ok(None);
+    }
+    Ok(Some(js_sys::Uint8Array::new(&chunk.get_value()).to_vec()))
 }
 
 /// The samples of a JS array, each checked (the error names its index).
@@ -416,14 +331,4 @@ fn sample_of(value: JsValue, label: &str) -> Result<Sample, JsValue> {
     }
     let (label, arg) = label.rsplit_once(": ").unwrap_or(("", label));
     from_js(label, arg, Some(value))
-}
-
-pub(super) fn too_large(func: &str) -> JsValue {
-    js_error(Error::new(
-        ErrorKind::TooLarge,
-        format!(
-            "{func}: more than {} MiB of text (the module's limit)",
-            MAX_TEXT_BYTES >> 20
-        ),
-    ))
 }

@@ -119,8 +119,5 @@ fn looks_like_path(arg: &str) -> bool {
 
 /// `READ_FAILED` naming the path.
 pub fn read_failed(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::new(
-        ErrorKind::ReadFailed,
-        format!("cannot read {}: {e}", path.display()),
-    )
+    Error::read_failed(&path.display().to_string(), e)
 }

@@ -10,7 +10,6 @@ use clap::{Args, Subcommand};
 use lineage::collect::rfc3339_utc;
 use lineage::panel::{self, BuildOptions, Panel, SuggestedRole};
 use lineage::record::Record;
-use lineage::report::InputFile;
 use lineage::{Error, ErrorKind};
 
 use crate::input::{read_failed, Loaded};
@@ -299,12 +298,9 @@ pub fn roles(
 pub fn add_to(loaded: &mut Loaded, path: &Path) -> Result<Panel, Error> {
     let (panel, sha256) = load(path)?;
     loaded.samples.extend(panel.samples());
-    loaded.files.push(InputFile {
-        name: path.display().to_string(),
-        sha256,
-        samples: panel.records.len(),
-        malformed_lines: 0,
-    });
+    loaded
+        .files
+        .push(panel.input_file(path.display().to_string(), sha256));
     Ok(panel)
 }
 

@@ -1,0 +1,237 @@
+//! A workspace: samples gathered a few at a time (single samples, texts,
+//! files read a chunk at a time, panels) with the inputs they came from
+//! and their readers' warnings, analysed as often as wanted with other
+//! roles. The JS package's `Workspace` (and its one-shot `analyze`) is a
+//! thin wrapper around it; what it adds is only the reading of JS values
+//! and streams.
+//!
+//! The workspace holds at most [`MAX_BYTES`] of text, the limit that
+//! keeps a browser tab's memory safe; everything it refuses leaves it
+//! unchanged.
+
+use crate::analysis::{self, AnalysisRequest, Progress};
+use crate::corpus::{self, AddResult, Format, InputOptions, LineError, Parsed, Sample};
+use crate::error::{Error, ErrorKind};
+use crate::options::{self, JsonMap};
+use crate::report::{InputFile, Report, Warning};
+
+/// Most text (UTF-8 bytes) one analysis or one workspace may hold. The
+/// analysis keeps several feature tables per text, a few times the text's
+/// size, and a wasm32 instance has 4 GiB at most, shared with everything
+/// else in the tab.
+pub const MAX_BYTES: usize = 256 << 20;
+
+/// Samples, the inputs they came from and the warnings about those inputs.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    samples: Vec<Sample>,
+    inputs: Vec<InputFile>,
+    warnings: Vec<Warning>,
+    bytes: usize,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Samples held.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// Every sample, in the order added.
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// UTF-8 bytes of text held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// `TOO_LARGE` when `more` bytes on top of the text held would pass
+    /// [`MAX_BYTES`].
+    pub fn check_room(&self, more: usize) -> Result<(), Error> {
+        if self.bytes.saturating_add(more) > MAX_BYTES {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "more than {} MiB of text (the module's limit)",
+                    MAX_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds one sample, or refuses it past the limit.
+    pub fn push(&mut self, sample: Sample) -> Result<(), Error> {
+        self.check_room(sample.text.len())?;
+        self.bytes += sample.text.len();
+        self.samples.push(sample);
+        Ok(())
+    }
+
+    /// Adds one sample and says what the workspace now holds.
+    pub fn add(&mut self, sample: Sample) -> Result<AddResult, Error> {
+        self.push(sample)?;
+        Ok(self.result(1, &[]))
+    }
+
+    /// The name of the next input: `name` if given, else "input-N.`ext`"
+    /// (N counts the inputs, this one included).
+    pub fn input_name(&self, name: Option<String>, ext: &str) -> String {
+        name.unwrap_or_else(|| format!("input-{}.{ext}", self.inputs.len() + 1))
+    }
+
+    /// Reads a whole JSON Lines or CSV text with the CLI's reader and adds
+    /// its records, as [`add_parsed`](Self::add_parsed) does.
+    pub fn add_text(
+        &mut self,
+        format: Format,
+        text: &str,
+        options: InputOptions,
+    ) -> Result<AddResult, Error> {
+        let ext = if format == Format::Csv {
+            "csv"
+        } else {
+            "jsonl"
+        };
+        let name = self.input_name(options.name, ext);
+        let parsed = corpus::read(&name, text.as_bytes(), format, options.source.as_deref());
+        self.add_parsed(format, parsed)
+    }
+
+    /// Keeps what a reader parsed: the report will list the input and warn
+    /// about what was skipped, as the CLI's does. Refused when not one
+    /// record could be read ([`Parsed::refusal`]) or past the limit.
+    pub fn add_parsed(&mut self, format: Format, parsed: Parsed) -> Result<AddResult, Error> {
+        if let Some(e) = parsed.refusal(format) {
+            return Err(e);
+        }
+        self.warnings.extend(parsed.report_warnings());
+        let input = parsed.input_file();
+        self.add_all(input, parsed.samples, &parsed.errors)
+    }
+
+    /// Adds the samples of one input read elsewhere (a panel), all or
+    /// nothing; the report lists the input as the CLI's does.
+    pub fn add_input(
+        &mut self,
+        input: InputFile,
+        samples: Vec<Sample>,
+    ) -> Result<AddResult, Error> {
+        self.add_all(input, samples, &[])
+    }
+
+    fn add_all(
+        &mut self,
+        input: InputFile,
+        samples: Vec<Sample>,
+        errors: &[LineError],
+    ) -> Result<AddResult, Error> {
+        let text_bytes: usize = samples.iter().map(|s| s.text.len()).sum();
+        self.check_room(text_bytes)?;
+        self.inputs.push(input);
+        let added = samples.len();
+        self.bytes += text_bytes;
+        self.samples.extend(samples);
+        Ok(self.result(added, errors))
+    }
+
+    fn result(&self, added: usize, errors: &[LineError]) -> AddResult {
+        AddResult::new(added, errors, &self.samples)
+    }
+
+    /// `EMPTY_INPUT` when there is nothing to analyse.
+    pub fn check_not_empty(&self) -> Result<(), Error> {
+        if self.samples.is_empty() {
+            return Err(Error::new(ErrorKind::EmptyInput, "there are no samples"));
+        }
+        Ok(())
+    }
+
+    /// Analyses the samples with the roles and parameters of one options
+    /// object (read by [`options::analysis_args`], named "options" in
+    /// errors). The workspace keeps its samples.
+    pub fn analyze(&mut self, options: JsonMap, progress: Progress<'_>) -> Result<Report, Error> {
+        self.check_not_empty()?;
+        let (roles, opts) = options::analysis_args("options", options)?;
+        let mut request = AnalysisRequest {
+            // Moved in and back, so the texts are never copied.
+            samples: std::mem::take(&mut self.samples),
+            suspect: roles.suspect,
+            candidates: roles.candidates,
+            control: roles.control,
+            inputs: self.inputs.clone(),
+            input_warnings: self.warnings.clone(),
+            size_limits: corpus::SizeLimits::default(),
+        };
+        let report = analysis::analyze(&request, &opts, progress);
+        self.samples = std::mem::take(&mut request.samples);
+        report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(source: &str, text: &str) -> Sample {
+        Sample {
+            source: source.into(),
+            text: text.into(),
+            prompt_id: None,
+            prompt: None,
+        }
+    }
+
+    #[test]
+    fn inputs_are_named_counted_and_refused_whole() {
+        let mut ws = Workspace::new();
+        let added = ws.add(sample("a", "one two")).unwrap();
+        assert_eq!((added.added, added.total), (1, 1));
+        let text = "{\"source\": \"b\", \"text\": \"x\"}\nnot json\n";
+        let added = ws
+            .add_text(Format::Jsonl, text, InputOptions::default())
+            .unwrap();
+        assert_eq!((added.added, added.malformed, added.total), (1, 1, 2));
+        assert_eq!(added.sources, ["a", "b"]);
+        assert_eq!(ws.input_name(None, "csv"), "input-2.csv");
+        assert_eq!(ws.bytes(), "one two".len() + 1);
+
+        // (input, kind of the refusal): the workspace is unchanged after each.
+        let cases = [("", ErrorKind::EmptyInput), ("nope\n", ErrorKind::BadJsonl)];
+        for (text, kind) in cases {
+            let e = ws
+                .add_text(Format::Jsonl, text, InputOptions::default())
+                .unwrap_err();
+            assert_eq!(e.kind(), kind, "{e}");
+            assert_eq!(ws.len(), 2);
+        }
+        let e = ws.check_room(MAX_BYTES).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TooLarge);
+        assert_eq!(
+            e.message(),
+            "more than 256 MiB of text (the module's limit)"
+        );
+    }
+
+    #[test]
+    fn analyze_checks_samples_then_options_and_keeps_the_samples() {
+        let mut ws = Workspace::new();
+        let none = ws.analyze(JsonMap::new(), &mut |_, _| {});
+        assert_eq!(none.unwrap_err().kind(), ErrorKind::EmptyInput);
+        ws.push(sample("a", "text")).unwrap();
+        let bad = ws.analyze(JsonMap::new(), &mut |_, _| {});
+        let e = bad.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BadArgument);
+        assert!(e.message().starts_with("options: missing field"), "{e}");
+        assert_eq!(ws.samples(), [sample("a", "text")]);
+    }
+}
