@@ -5,12 +5,9 @@
 # Prints a Markdown table (README, "Performance").
 #   bench/scaling.sh [DATA_DIR] [FACTORS="1 4 16"]
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DATA="${1:-$ROOT/../shared/data/alpaca_eval_dev}"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 FACTORS="${2:-1 4 16}"
-[ -d "$DATA" ] || { echo "no dev data at $DATA: nothing to measure"; exit 0; }
-cd "$ROOT"
-cargo build --release --quiet --bin lineage
+bench_on_dev_data "${1:-}"
 SOURCES="alpaca-7b gpt-3.5-turbo-0301 claude-2 text_davinci_003 gpt4_0314"
 echo "| scale | input MB | wall s | CPU s (user+sys) | max RSS MB | RSS / input |"
 echo "|---|---|---|---|---|---|"

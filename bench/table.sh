@@ -17,13 +17,10 @@
 # `node bench/page_analysis.mjs`; profile throughput: `cargo bench --bench
 # core -- profile`.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 BEFORE="${1:-}"
-DATA="${2:-$ROOT/../shared/data/alpaca_eval_dev}"
 ROUNDS="${ROUNDS:-3}"
-[ -d "$DATA" ] || { echo "no dev data at $DATA: nothing to measure"; exit 0; }
-cd "$ROOT"
-cargo build --release --quiet --bin lineage
+bench_on_dev_data "${2:-}"
 AFTER="$ROOT/target/release/lineage"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT

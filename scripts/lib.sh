@@ -30,3 +30,14 @@ install_template() {
         "$ROOT"/pkg-template/LICENSE "$1"/
     sed "s/@VERSION@/$version/" "$ROOT/pkg-template/package.json" > "$1/package.json"
 }
+
+# For the benchmarks on the development data: sets DATA to the data
+# directory ($1, default ../shared/data/alpaca_eval_dev), goes to ROOT and
+# builds the release CLI. Without the data there is nothing to measure: it
+# says so and exits 0.
+bench_on_dev_data() {
+    DATA="${1:-$ROOT/../shared/data/alpaca_eval_dev}"
+    [ -d "$DATA" ] || { echo "no dev data at $DATA: nothing to measure"; exit 0; }
+    cd "$ROOT"
+    cargo build --release --quiet --bin lineage
+}

@@ -21,7 +21,7 @@ use crate::stats;
 
 /// One T2 case: a suspect, its documented teacher (None = none expected)
 /// with the candidates of the teacher's family, and an optional control.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct SuspectCase {
     pub suspect: String,
     pub teacher: Option<String>,
@@ -79,13 +79,11 @@ pub struct T1 {
     pub per_candidate: Vec<f64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct T2 {
-    pub suspect: String,
-    pub teacher: Option<String>,
-    /// The teacher and its relatives given with the case.
-    pub family: Vec<String>,
-    pub control: Option<String>,
+    /// The case as given (its fields first in the JSON).
+    #[serde(flatten)]
+    pub case: SuspectCase,
     pub ranking: Vec<String>,
     pub teacher_rank: Option<usize>,
     /// The excess test's p-value (None without a control).
@@ -355,10 +353,7 @@ pub fn t2_case(
                 .as_ref()
                 .and_then(|t| ranking.iter().position(|r| r == t).map(|p| p + 1));
             T2 {
-                suspect: case.suspect.clone(),
-                teacher: case.teacher.clone(),
-                family: case.family.clone(),
-                control: case.control.clone(),
+                case: case.clone(),
                 ranking,
                 teacher_rank,
                 p_value: v.p_value,
@@ -372,20 +367,11 @@ pub fn t2_case(
             }
         }
         Err(e) => T2 {
-            suspect: case.suspect.clone(),
-            teacher: case.teacher.clone(),
-            family: case.family.clone(),
-            control: case.control.clone(),
-            ranking: Vec::new(),
-            teacher_rank: None,
-            p_value: None,
+            case: case.clone(),
             abstained: true,
-            attributed: Vec::new(),
-            closest: Vec::new(),
-            abstention: None,
-            units: 0,
             reason: format!("analysis failed: {e}"),
             correct: expected(&[]),
+            ..T2::default()
         },
     }
 }

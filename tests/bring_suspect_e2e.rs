@@ -8,39 +8,30 @@
 //! must rank A first, with the panel's suggested roles.
 
 mod chat_server;
+mod cli;
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use chat_server::{ChatServer, Reply};
+use cli::{lineage, s};
 use serde_json::{json, Value};
 
 const PROMPTS: usize = 40;
 
-fn lineage(args: &[&str]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lineage"));
-    cmd.args(args);
-    for v in [
-        "LINEAGE_API_KEY",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+/// `lineage collect --endpoint E --model M --prompts P --out O EXTRA...`.
+fn collect(
+    endpoint: &str,
+    prompts: &Path,
+    model: &str,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let mut args = vec!["collect", "--endpoint", endpoint, "--model", model];
+    args.extend(["--prompts", s(prompts), "--out", s(out)]);
+    args.extend(extra);
+    lineage(&args)
 }
 
 #[test]
@@ -83,19 +74,8 @@ fn from_an_endpoint_to_a_report() {
     // 1. The reference answers, collected once by whoever builds the panel.
     for model in ["A", "B", "C", "control"] {
         let out = dir.join("refs").join(format!("{model}.jsonl"));
-        let (code, _, err) = lineage(&[
-            "collect",
-            "--endpoint",
-            &server.endpoint,
-            "--model",
-            model,
-            "--prompts",
-            s(&prompts),
-            "--out",
-            s(&out),
-            "--temperature",
-            "0.7",
-        ]);
+        let temperature = ["--temperature", "0.7"];
+        let (code, _, err) = collect(&server.endpoint, &prompts, model, &out, &temperature);
         assert_eq!(code, 0, "{model}: {err}");
     }
     let panel = dir.join("reference.lineage.jsonl.gz");
@@ -113,19 +93,8 @@ fn from_an_endpoint_to_a_report() {
     // 2. The user's three commands: collect the suspect, analyse it
     // against the panel (the panel's `show` is a look, not a step).
     let suspect = dir.join("suspect.jsonl");
-    let (code, _, err) = lineage(&[
-        "collect",
-        "--endpoint",
-        &server.endpoint,
-        "--model",
-        "student",
-        "--prompts",
-        s(&prompts),
-        "--out",
-        s(&suspect),
-        "--source",
-        "suspect",
-    ]);
+    let source = ["--source", "suspect"];
+    let (code, _, err) = collect(&server.endpoint, &prompts, "student", &suspect, &source);
     assert_eq!(code, 0, "{err}");
     let (code, shown, err) = lineage(&["panel", "show", s(&panel)]);
     assert_eq!(code, 0, "{err}");

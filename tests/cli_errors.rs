@@ -4,21 +4,17 @@
 //! a successful run in both formats. Synthetic inputs written to a
 //! temporary directory; no development data.
 
+mod cli;
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_lineage"))
-}
+use cli::{bin, run};
 
 /// A fresh temporary directory for one test.
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lineage-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    cli::tempdir("cli", name)
 }
 
 /// Writes the synthetic world as one JSONL file per source.
@@ -48,15 +44,6 @@ fn analyze_student_vs_a_b(dir: &Path, suspect: &Path) -> Command {
         cmd.arg("--candidate").arg(dir.join(c));
     }
     cmd
-}
-
-fn run(cmd: &mut Command) -> (i32, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! had written.
 
 mod chat_server;
+mod cli;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -16,15 +17,12 @@ use chat_server::{ChatServer, Reply};
 use serde_json::{json, Value};
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lineage-collect-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    cli::tempdir("collect", name)
 }
 
 /// `lineage collect` with no proxy and no key from the environment.
 fn collect(endpoint: &str, prompts: &Path, out: &Path, extra: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lineage"));
+    let mut cmd = cli::bin();
     cmd.arg("collect")
         .args(["--endpoint", endpoint, "--model", "m"])
         .arg("--prompts")
@@ -32,26 +30,13 @@ fn collect(endpoint: &str, prompts: &Path, out: &Path, extra: &[&str]) -> Comman
         .arg("--out")
         .arg(out)
         .args(extra);
-    for v in [
-        "LINEAGE_API_KEY",
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(v);
-    }
     cmd
 }
 
+/// The exit code and stderr of a run.
 fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (code, _, err) = cli::run(cmd);
+    (code, err)
 }
 
 /// A probe-style prompt file: ids p0..p{n-1}, prompt text "prompt i".
@@ -71,12 +56,7 @@ fn prompt_file(dir: &Path, n: usize) -> PathBuf {
 
 /// The records of an output file (every line must parse).
 fn records(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
-        .collect()
+    cli::json_lines(&std::fs::read_to_string(path).unwrap_or_default())
 }
 
 fn ids(records: &[Value]) -> Vec<String> {

@@ -9,7 +9,7 @@ use common::request;
 
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::Sample;
-use lineage::report::{Evidence, VerdictKind};
+use lineage::report::Evidence;
 use lineage::signals::paired::PairedSignal;
 
 fn quick(seed: u64) -> AnalysisOptions {
@@ -230,13 +230,7 @@ fn signals_on_hand_made_cases() {
     let (s, c, words) = span.expect("a shared span with A");
     assert!(words >= 5);
     assert!(s.end > s.start && c.end > c.start);
-    assert_eq!(
-        r.verdict.kind,
-        VerdictKind::Resemblance,
-        "{}",
-        r.verdict.reason
-    );
-    assert!(r.verdict.attributed.is_empty());
+    common::assert_resemblance(&r);
     assert_eq!(r.verdict.closest, ["A"], "{}", r.verdict.reason);
 }
 

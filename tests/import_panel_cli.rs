@@ -5,40 +5,25 @@
 //! nothing written, panels built, shown and refused when damaged (wrong
 //! header, unknown version, truncated gzip) with the file and line.
 
+mod cli;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use cli::s;
 use serde_json::{json, Value};
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("lineage-imp-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    cli::tempdir("imp", name)
 }
 
+/// `lineage ARGS...` with a fixed build date, so that panels are reproducible.
 fn lineage(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lineage"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1798761599")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+    cli::run(cli::bin().args(args).env("SOURCE_DATE_EPOCH", "1798761599"))
 }
 
 fn lines(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    cli::json_lines(text)
 }
 
 #[test]

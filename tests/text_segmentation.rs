@@ -243,72 +243,77 @@ fn paragraphs_table() {
     }
 }
 
+/// The normalisations of the tables below.
+const NFC: NormalizeOptions = NormalizeOptions {
+    form: NormalForm::Nfc,
+    strip_zero_width: false,
+};
+const NFKC: NormalizeOptions = NormalizeOptions {
+    form: NormalForm::Nfkc,
+    ..NFC
+};
+const STRIP: NormalizeOptions = NormalizeOptions {
+    strip_zero_width: true,
+    ..NFC
+};
+const UNCHANGED: NormalizeOptions = NormalizeOptions {
+    form: NormalForm::None,
+    ..NFC
+};
+
 #[test]
 fn normalisation_table() {
-    let nfc = NormalizeOptions::default();
-    let nfkc = NormalizeOptions {
-        form: NormalForm::Nfkc,
-        strip_zero_width: false,
-    };
-    let strip = NormalizeOptions {
-        form: NormalForm::Nfc,
-        strip_zero_width: true,
-    };
-    let none = NormalizeOptions {
-        form: NormalForm::None,
-        strip_zero_width: false,
-    };
     let cases: &[(&str, &NormalizeOptions, &str, &str)] = &[
         (
             "plain ascii is untouched",
-            &nfc,
+            &NFC,
             "Hello, world.",
             "Hello, world.",
         ),
-        ("leading BOMs go", &nfc, "\u{feff}\u{feff}Hi", "Hi"),
+        ("leading BOMs go", &NFC, "\u{feff}\u{feff}Hi", "Hi"),
         (
             "an inner BOM stays by default",
-            &nfc,
+            &NFC,
             "a\u{feff}b",
             "a\u{feff}b",
         ),
-        ("CRLF becomes LF", &nfc, "a\r\nb\r\n", "a\nb\n"),
-        ("lone CR becomes LF", &nfc, "a\rb\r", "a\nb\n"),
-        ("CR CR LF is two line breaks", &nfc, "a\r\r\nb", "a\n\nb"),
-        ("NFC composes", &nfc, "Cafe\u{301}", "Café"),
-        ("NFC composes Cyrillic й", &nfc, "и\u{306}", "й"),
-        ("NFC keeps full-width", &nfc, "ＡＢＣ", "ＡＢＣ"),
+        ("CRLF becomes LF", &NFC, "a\r\nb\r\n", "a\nb\n"),
+        ("lone CR becomes LF", &NFC, "a\rb\r", "a\nb\n"),
+        ("CR CR LF is two line breaks", &NFC, "a\r\r\nb", "a\n\nb"),
+        ("NFC composes", &NFC, "Cafe\u{301}", "Café"),
+        ("NFC composes Cyrillic й", &NFC, "и\u{306}", "й"),
+        ("NFC keeps full-width", &NFC, "ＡＢＣ", "ＡＢＣ"),
         (
             "NFKC folds full-width and ligatures",
-            &nfkc,
+            &NFKC,
             "ＡＢＣ ﬁne ①",
             "ABC fine 1",
         ),
         (
             "zero-width kept by default",
-            &nfc,
+            &NFC,
             "a\u{200b}b",
             "a\u{200b}b",
         ),
         (
             "zero-width stripped on request",
-            &strip,
+            &STRIP,
             "in\u{200b}vi\u{200c}si\u{200d}ble\u{2060}\u{feff}\u{ad}",
             "invisible",
         ),
         (
             "form None keeps decomposed text",
-            &none,
+            &UNCHANGED,
             "e\u{301}\r\n",
             "e\u{301}\n",
         ),
         (
             "NUL and controls pass through",
-            &nfc,
+            &NFC,
             "a\0b\u{7}c",
             "a\0b\u{7}c",
         ),
-        ("empty", &nfc, "", ""),
+        ("empty", &NFC, "", ""),
     ];
     for (name, options, input, expected) in cases {
         assert_eq!(normalize(input, options), *expected, "{name}");
@@ -473,34 +478,25 @@ proptest! {
 /// original text that piece maps back to).
 #[test]
 fn offsets_back_to_the_original_table() {
-    let nfc = NormalizeOptions::default();
-    let strip = NormalizeOptions {
-        form: NormalForm::Nfc,
-        strip_zero_width: true,
-    };
-    let nfkc = NormalizeOptions {
-        form: NormalForm::Nfkc,
-        strip_zero_width: false,
-    };
     let cases: &[(&str, &NormalizeOptions, &str, &str, &str)] = &[
-        ("plain", &nfc, "plain", "ai", "ai"),
-        ("\u{feff}BOM first", &nfc, "BOM first", "first", "first"),
-        ("Cafe\u{301} bar", &nfc, "Café bar", "bar", "bar"),
-        ("Cafe\u{301} bar", &nfc, "Café bar", "é", "e\u{301}"),
-        ("a\r\nb\rc", &nfc, "a\nb\nc", "b\nc", "b\rc"),
-        ("a\r\nb", &nfc, "a\nb", "\n", "\r\n"),
+        ("plain", &NFC, "plain", "ai", "ai"),
+        ("\u{feff}BOM first", &NFC, "BOM first", "first", "first"),
+        ("Cafe\u{301} bar", &NFC, "Café bar", "bar", "bar"),
+        ("Cafe\u{301} bar", &NFC, "Café bar", "é", "e\u{301}"),
+        ("a\r\nb\rc", &NFC, "a\nb\nc", "b\nc", "b\rc"),
+        ("a\r\nb", &NFC, "a\nb", "\n", "\r\n"),
         (
             "in\u{200b}vis\u{200d}ible word",
-            &strip,
+            &STRIP,
             "invisible word",
             "word",
             "word",
         ),
         // A stripped character between a letter and its accent: they
         // compose as in `normalize` (found by the text fuzz target).
-        ("y\u{feff}\u{301}s", &strip, "ýs", "ý", "y\u{feff}\u{301}"),
-        ("ＡＢＣ def", &nfkc, "ABC def", "B", "Ｂ"),
-        ("ＡＢＣ def", &nfkc, "ABC def", "def", "def"),
+        ("y\u{feff}\u{301}s", &STRIP, "ýs", "ý", "y\u{feff}\u{301}"),
+        ("ＡＢＣ def", &NFKC, "ABC def", "B", "Ｂ"),
+        ("ＡＢＣ def", &NFKC, "ABC def", "def", "def"),
     ];
     for &(original, options, normalised, piece, back) in cases {
         let n = lineage::text::normalize_with_offsets(original, options);

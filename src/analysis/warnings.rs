@@ -7,14 +7,10 @@
 use super::design::Units;
 use super::roles::Cast;
 use super::Space;
+use crate::checks::{MAX_LENGTH_RATIO, MIN_MEDIAN_WORDS, MIN_SAMPLES};
 use crate::corpus::{self, SizeLimits};
 use crate::report::Warning;
 use crate::stats;
-
-/// Fewest outputs per source before intervals are called wide.
-pub const MIN_SAMPLES: usize = 30;
-/// Median words per output below which texts are called short.
-pub const MIN_MEDIAN_WORDS: f64 = 20.0;
 
 pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]) -> Vec<Warning> {
     let mut out = Vec::new();
@@ -37,34 +33,32 @@ pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]
             )
         })
         .collect();
-    let few: Vec<String> = medians
-        .iter()
-        .filter(|m| m.2 < MIN_SAMPLES)
-        .map(|m| format!("{} ({})", m.0, m.2))
-        .collect();
-    if !few.is_empty() {
+    // The sources `keep` picks, each as `show` writes it, or None.
+    let listed = |keep: &dyn Fn(&(String, f64, usize)) -> bool,
+                  show: &dyn Fn(&(String, f64, usize)) -> String| {
+        let picked: Vec<String> = medians.iter().filter(|m| keep(m)).map(show).collect();
+        (!picked.is_empty()).then(|| picked.join(", "))
+    };
+    if let Some(few) = listed(&|m| m.2 < MIN_SAMPLES, &|m| format!("{} ({})", m.0, m.2)) {
         out.push(Warning {
             code: "too_few_samples".into(),
             message: format!(
-                "fewer than {MIN_SAMPLES} outputs for: {}; intervals are wide and tests weak",
-                few.join(", ")
+                "fewer than {MIN_SAMPLES} outputs for: {few}; intervals are wide and tests weak"
             ),
         });
     }
-    let short: Vec<String> = medians
-        .iter()
-        .filter(|m| m.1 < MIN_MEDIAN_WORDS)
-        .map(|m| format!("{} (median {} words)", m.0, m.1))
-        .collect();
-    if !short.is_empty() {
+    let short = listed(&|m| m.1 < MIN_MEDIAN_WORDS, &|m| {
+        format!("{} (median {} words)", m.0, m.1)
+    });
+    if let Some(short) = short {
         out.push(Warning {
             code: "short_texts".into(),
-            message: format!("short texts carry little style: {}", short.join(", ")),
+            message: format!("short texts carry little style: {short}"),
         });
     }
     let lo = medians.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
     let hi = medians.iter().map(|m| m.1).fold(0.0, f64::max);
-    if lo > 0.0 && hi / lo > 3.0 {
+    if lo > 0.0 && hi / lo > MAX_LENGTH_RATIO {
         out.push(Warning {
             code: "length_imbalance".into(),
             message: format!(

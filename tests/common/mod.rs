@@ -3,6 +3,7 @@
 
 use lineage::analysis::AnalysisRequest;
 use lineage::corpus::Sample;
+use lineage::report::{Report, VerdictKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -260,4 +261,12 @@ pub fn world_with_twin(seed: u64, prompts: usize, share: f64) -> World {
         seed.wrapping_mul(31).wrapping_add(97),
     ));
     w
+}
+
+/// The verdict of `r` is a resemblance (no control: nothing can be
+/// attributed), with no candidate attributed.
+pub fn assert_resemblance(r: &Report) {
+    let v = &r.verdict;
+    assert_eq!(v.kind, VerdictKind::Resemblance, "{}", v.reason);
+    assert!(v.attributed.is_empty(), "{:?}", v.attributed);
 }

@@ -12,6 +12,18 @@ const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
 const env = useBrowser();
 
 const openPage = (options) => openPageIn(env.browser, env.server.url, options);
+/** A test on a fresh page: `body(page)` runs, then the page must have
+ * logged no problem (console error, failed request). */
+const pageTest = (name, body) =>
+  test(name, async () => {
+    const { page, ctx, problems } = await openPage();
+    try {
+      await body(page);
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+  });
 const slot = (page, i) => page.locator("fieldset.slot").nth(i);
 const jsonl = (records) => Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
 
@@ -26,8 +38,7 @@ async function analyse(page) {
   await waitForVerdict(page);
 }
 
-test("1. arrowing through a slot's Role menu keeps the keyboard focus on it", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("1. arrowing through a slot's Role menu keeps the keyboard focus on it", async (page) => {
   await page.locator("#example").click();
   const role = slot(page, 1).locator("select");
   const id = await role.getAttribute("id");
@@ -51,15 +62,12 @@ test("1. arrowing through a slot's Role menu keeps the keyboard focus on it", as
     assert.equal(await page.evaluate(() => document.activeElement?.id), id, `focus left the Role menu after ${key}`);
     assert.match(await slot(page, 1).getAttribute("class"), new RegExp(`role-${want}`));
   }
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("2. the over-use table lists only what both over-use; shared under-use is named apart", async () => {
+pageTest("2. the over-use table lists only what both over-use; shared under-use is named apart", async (page) => {
   // Checked on the example in page.test.mjs (its function-word evidence
   // holds osprey-chat's shared *under*-use, z < 0 for both); here the rows'
   // counts: nobody over-uses a word it never writes.
-  const { page, ctx, problems } = await openPage();
   await page.locator("#example").click();
   await analyse(page);
   const rows = await page.locator("#habits-table tbody tr").evaluateAll((trs) => trs.map((r) => [...r.cells].map((c) => c.textContent)));
@@ -70,12 +78,9 @@ test("2. the over-use table lists only what both over-use; shared under-use is n
     const count = (source) => Number(cells[5 + sources.indexOf(source)].split(" ")[0]);
     assert.ok(count("wren-mini") > 0 && count(candidate) > 0, `${item} over-used by ${candidate} yet counted ${cells.slice(5)}`);
   }
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("3. a binary file named .txt is refused beside the file buttons, and the status does not stay on 'Reading'", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("3. a binary file named .txt is refused beside the file buttons, and the status does not stay on 'Reading'", async (page) => {
   const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
   // (file, what the page says): binary and non-UTF-8 text are refused; a
   // gzipped .txt is read.
@@ -96,12 +101,9 @@ test("3. a binary file named .txt is refused beside the file buttons, and the st
   // The message sits right under the buttons that added the file.
   const [button, message] = await Promise.all([page.locator("label[for=files-all]").boundingBox(), page.locator("#inputs-status").boundingBox()]);
   assert.ok(message.y - (button.y + button.height) < 120, `the message is ${message.y - button.y}px below the button`);
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("4. a CSV quote left open is reported by line and does not swallow the rows after it", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("4. a CSV quote left open is reported by line and does not swallow the rows after it", async (page) => {
   const csv = 'source,prompt_id,text\nx,1,"an answer whose quote is never closed\nx,2,second answer\nx,3,third answer\n';
   await slot(page, 1).locator("input[type=file]").setInputFiles({ name: "open-quote.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await page.locator("#status", { hasText: /^Added open-quote\.csv/ }).waitFor();
@@ -109,12 +111,9 @@ test("4. a CSV quote left open is reported by line and does not swallow the rows
   assert.equal(errors.length, 1);
   assert.match(errors[0], /^line 2: .*never closed/);
   await slot(page, 1).locator(".slot-counts", { hasText: /^2 sample\(s\) · 4 words/ }).waitFor();
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("5. results are marked stale after any change of role, text or setting, until the next analysis", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("5. results are marked stale after any change of role, text or setting, until the next analysis", async (page) => {
   await page.locator("#example").click();
   await analyse(page);
   // (what the user changes) -> the results say they are out of date.
@@ -135,8 +134,6 @@ test("5. results are marked stale after any change of role, text or setting, unt
     if (what === "a role") await screenshot(page, `${SHOTS}11-stale.png`);
     await analyse(page);
   }
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
 test("6. a multi-source file dropped on a candidate's slot never changes the suspect", async () => {
@@ -186,8 +183,7 @@ test("7. an edit made just before a reload is kept", async () => {
   }
 });
 
-test("8. an over-long pasted text blocks Analyse at once, in plain words, and typing stays fast", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("8. an over-long pasted text blocks Analyse at once, in plain words, and typing stays fast", async (page) => {
   await page.locator("#example").click();
   await page.locator("#analyze:enabled").waitFor();
   const long = Array.from({ length: 110_000 }, (_, i) => `word${i % 97} and more`).join(" "); // 1.8 million characters, one text
@@ -210,12 +206,9 @@ test("8. an over-long pasted text blocks Analyse at once, in plain words, and ty
   const perKey = (Date.now() - started) / 10;
   assert.ok(perKey < 150, `${perKey} ms per key`);
   await screenshot(page, `${SHOTS}12-too-long.png`);
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("9. charts fit long and right-to-left names; names are isolated; dots stay in the frame; leak quotes are single", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("9. charts fit long and right-to-left names; names are isolated; dots stay in the frame; leak quotes are single", async (page) => {
   const RLO = "\u202e";
   const names = {
     "wren-mini": "wren-mini-distilled-from-an-unknown-teacher-v2",
@@ -269,12 +262,9 @@ test("9. charts fit long and right-to-left names; names are isolated; dots stay 
   for (const [key, selector] of [["verdict", "#verdict"], ["kinship", "#chart-kinship"], ["scores", "#chart-scores"], ["prompts", "#chart-prompts"], ["tree", "#chart-tree"]]) {
     await page.locator(selector).screenshot({ path: `${SHOTS}13-long-names-${key}.png`, caret: "initial" });
   }
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });
 
-test("10. frictions: what is needed is said beside the disabled Analyse button; role labels are whole", async () => {
-  const { page, ctx, problems } = await openPage();
+pageTest("10. frictions: what is needed is said beside the disabled Analyse button; role labels are whole", async (page) => {
   // A blank page: Analyse is disabled, and nothing says "Ready." beside it.
   assert.equal(await page.locator("#analyze").isDisabled(), true);
   await page.locator("#analyze-hint", { hasText: /^Needed first: / }).waitFor();
@@ -293,6 +283,4 @@ test("10. frictions: what is needed is said beside the disabled Analyse button; 
     ).filter(Boolean),
   );
   assert.deepEqual(cut, []);
-  assert.deepEqual(problems, []);
-  await ctx.close();
 });

@@ -132,9 +132,9 @@ fn tables(result: &EvalResult) -> String {
         let _ = writeln!(
             s,
             "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  {attributed}",
-            t.suspect,
-            t.teacher.as_deref().unwrap_or("-"),
-            t.control.as_deref().unwrap_or("-"),
+            t.case.suspect,
+            t.case.teacher.as_deref().unwrap_or("-"),
+            t.case.control.as_deref().unwrap_or("-"),
             t.units,
             t.teacher_rank.map_or("-".into(), |r| r.to_string()),
             t.p_value.map_or("-".into(), |p| format!("{p:.4}")),

@@ -77,12 +77,7 @@ pub fn summary(report: &Report) -> String {
         "\nRanking ({} {}s):",
         report.design.units, report.design.unit
     );
-    let width = v
-        .ranking
-        .iter()
-        .map(|r| r.candidate.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = column_width(v.ranking.iter().map(|r| r.candidate.as_str()));
     for (i, r) in v.ranking.iter().enumerate() {
         let _ = writeln!(
             s,
@@ -118,6 +113,11 @@ pub fn summary(report: &Report) -> String {
     let _ = writeln!(s, "\n{}", lineage::report::CAVEAT);
     let _ = writeln!(s, "Full report: --format json or --format md.");
     s
+}
+
+/// The width (in characters) of a column of `names`, for `{:<width$}`.
+pub fn column_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0)
 }
 
 /// Writes a whole file or nothing: the bytes go to a temporary file beside

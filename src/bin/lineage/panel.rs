@@ -13,7 +13,7 @@ use lineage::record::Record;
 use lineage::{Error, ErrorKind};
 
 use crate::input::{read_failed, Loaded};
-use crate::output::write_atomically;
+use crate::output::{column_width, write_atomically};
 
 /// Reference panels: known models' answers to one probe set in one file
 /// (.lineage.jsonl.gz), to analyse a suspect against.
@@ -331,12 +331,7 @@ fn show(path: &Path, json: bool) -> Result<(), Error> {
         None => println!("probe set: not recorded"),
     }
     println!("{} answers from {} sources:", h.records, h.sources.len());
-    let width = h
-        .sources
-        .iter()
-        .map(|s| s.source.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = column_width(h.sources.iter().map(|s| s.source.as_str()));
     for s in &h.sources {
         println!(
             "  {:<width$}  {:<9}  {:>5} answers  model {}",
