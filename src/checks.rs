@@ -252,12 +252,7 @@ mod tests {
     use super::*;
 
     fn sample(source: &str, id: Option<&str>, text: &str) -> Sample {
-        Sample {
-            source: source.into(),
-            text: text.into(),
-            prompt_id: id.map(str::to_string),
-            prompt: None,
-        }
+        Sample::new(source, id, text)
     }
 
     #[test]

@@ -80,6 +80,23 @@ pub fn prompt_id_value(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+impl Sample {
+    /// A sample of `source` answering the prompt `prompt_id` (if any),
+    /// without the prompt's text.
+    pub fn new(
+        source: impl Into<String>,
+        prompt_id: Option<&str>,
+        text: impl Into<String>,
+    ) -> Self {
+        Sample {
+            source: source.into(),
+            text: text.into(),
+            prompt_id: prompt_id.map(str::to_string),
+            prompt: None,
+        }
+    }
+}
+
 /// Options of an input added to a workspace (`addJsonl`, `addCsv`,
 /// `addFile` in the JS package).
 #[derive(Debug, Default, Deserialize)]
@@ -321,12 +338,7 @@ mod tests {
 
     #[test]
     fn limits_table() {
-        let mk = |source: &str, bytes: usize| Sample {
-            source: source.into(),
-            text: "x".repeat(bytes),
-            prompt_id: None,
-            prompt: None,
-        };
+        let mk = |source: &str, bytes: usize| Sample::new(source, None, "x".repeat(bytes));
         let per_text = MAX_TEXT_BYTES;
         let n_source = MAX_SOURCE_BYTES / per_text;
         let n_total = MAX_TOTAL_BYTES / per_text;
@@ -412,12 +424,7 @@ mod tests {
 
     #[test]
     fn pairing_is_by_id() {
-        let mk = |src: &str, id: &str| Sample {
-            source: src.into(),
-            text: "t".into(),
-            prompt_id: Some(id.into()),
-            prompt: None,
-        };
+        let mk = |src: &str, id: &str| Sample::new(src, Some(id), "t");
         let a = vec![mk("a", "1"), mk("a", "2"), mk("a", "3")];
         let b = vec![mk("b", "3"), mk("b", "1")];
         assert_eq!(

@@ -458,12 +458,7 @@ mod tests {
 
     #[test]
     fn split_halves_are_disjoint_cover_every_prompt_and_ignore_order() {
-        let sample = |id: &str, source: &str| Sample {
-            source: source.into(),
-            text: "t".into(),
-            prompt_id: Some(id.into()),
-            prompt: None,
-        };
+        let sample = |id: &str, source: &str| Sample::new(source, Some(id), "t");
         let mut samples: Vec<Sample> = (0..41)
             .flat_map(|i| [sample(&format!("p{i}"), "a"), sample(&format!("p{i}"), "b")])
             .collect();

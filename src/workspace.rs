@@ -183,12 +183,7 @@ mod tests {
     use super::*;
 
     fn sample(source: &str, text: &str) -> Sample {
-        Sample {
-            source: source.into(),
-            text: text.into(),
-            prompt_id: None,
-            prompt: None,
-        }
+        Sample::new(source, None, text)
     }
 
     #[test]

@@ -39,6 +39,11 @@ fn run(cmd: &mut Command) -> (i32, String) {
     (code, err)
 }
 
+/// Runs `lineage collect` against `server`: the exit code and stderr.
+fn collect_run(server: &ChatServer, prompts: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+    run(&mut collect(&server.endpoint, prompts, out, extra))
+}
+
 /// A probe-style prompt file: ids p0..p{n-1}, prompt text "prompt i".
 fn prompt_file(dir: &Path, n: usize) -> PathBuf {
     let path = dir.join("prompts.jsonl");
@@ -52,6 +57,12 @@ fn prompt_file(dir: &Path, n: usize) -> PathBuf {
     }
     std::fs::write(&path, s).unwrap();
     path
+}
+
+/// A prompt file of `n` prompts (see [`prompt_file`]) and the output
+/// file beside it.
+fn prompts_and_out(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+    (prompt_file(dir, n), dir.join("out.jsonl"))
 }
 
 /// The records of an output file (every line must parse).
@@ -72,12 +83,27 @@ fn echo() -> impl Fn(&chat_server::Seen, usize) -> Reply + Send + Sync + 'static
     |seen, _| Reply::Answer(format!("answer to {}", seen.prompt))
 }
 
+/// Answers `prompt` with a raw `status` and `body`, every other prompt as
+/// [`echo`] does.
+fn fails_on(
+    prompt: &'static str,
+    status: u16,
+    body: &'static str,
+) -> impl Fn(&chat_server::Seen, usize) -> Reply + Send + Sync + 'static {
+    move |seen, before| {
+        if seen.prompt == prompt {
+            Reply::Raw(status, vec![], body.into())
+        } else {
+            echo()(seen, before)
+        }
+    }
+}
+
 #[test]
 fn collects_every_prompt_with_its_settings() {
     let dir = tempdir("settings");
     let server = ChatServer::start(echo());
-    let prompts = prompt_file(&dir, 7);
-    let out = dir.join("out.jsonl");
+    let (prompts, out) = prompts_and_out(&dir, 7);
     let (code, err) = run(collect(
         &server.endpoint,
         &prompts,
@@ -132,12 +158,7 @@ fn collects_every_prompt_with_its_settings() {
     // The key is sent, never written.
     assert!(!std::fs::read_to_string(&out).unwrap().contains("sk-test"));
     // A second run finds nothing left to ask.
-    let (code, err) = run(&mut collect(
-        &server.endpoint,
-        &prompts,
-        &out,
-        &["--source", "suspect"],
-    ));
+    let (code, err) = collect_run(&server, &prompts, &out, &["--source", "suspect"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("already answered"), "{err}");
     assert_eq!(server.seen().len(), 7);
@@ -150,7 +171,7 @@ fn plain_text_prompts_get_hash_ids() {
     let prompts = dir.join("prompts.txt");
     std::fs::write(&prompts, "How did US states get their names?\n\nSay hi\n").unwrap();
     let out = dir.join("out.jsonl");
-    let (code, err) = run(&mut collect(&server.endpoint, &prompts, &out, &[]));
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
     assert_eq!(code, 0, "{err}");
     let recs = records(&out);
     // The first id is the development data's id of the same instruction.
@@ -176,14 +197,8 @@ fn retries_429_with_retry_after_and_500() {
         ("prompt 2", 0 | 1) => Reply::Raw(500, vec![], "upstream crashed".into()),
         _ => Reply::Answer(format!("answer to {}", seen.prompt)),
     });
-    let prompts = prompt_file(&dir, 4);
-    let out = dir.join("out.jsonl");
-    let (code, err) = run(&mut collect(
-        &server.endpoint,
-        &prompts,
-        &out,
-        &["--concurrency", "2"],
-    ));
+    let (prompts, out) = prompts_and_out(&dir, 4);
+    let (code, err) = collect_run(&server, &prompts, &out, &["--concurrency", "2"]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("status 429 (rate limited)"), "{err}");
     assert!(err.contains("status 500 (upstream crashed)"), "{err}");
@@ -214,25 +229,10 @@ fn retries_429_with_retry_after_and_500() {
 #[test]
 fn a_body_that_is_not_a_chat_completion_stops_the_run_and_keeps_the_answers() {
     let dir = tempdir("malformed");
-    let server = ChatServer::start(|seen, _| {
-        if seen.prompt == "prompt 3" {
-            Reply::Raw(
-                200,
-                vec![],
-                "<html><body>Welcome to nginx</body></html>".into(),
-            )
-        } else {
-            Reply::Answer(format!("answer to {}", seen.prompt))
-        }
-    });
-    let prompts = prompt_file(&dir, 6);
-    let out = dir.join("out.jsonl");
-    let (code, err) = run(&mut collect(
-        &server.endpoint,
-        &prompts,
-        &out,
-        &["--concurrency", "1"],
-    ));
+    let nginx = "<html><body>Welcome to nginx</body></html>";
+    let server = ChatServer::start(fails_on("prompt 3", 200, nginx));
+    let (prompts, out) = prompts_and_out(&dir, 6);
+    let (code, err) = collect_run(&server, &prompts, &out, &["--concurrency", "1"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a chat completion"), "{err}");
     assert!(err.contains("Welcome to nginx"), "{err}");
@@ -244,7 +244,7 @@ fn a_body_that_is_not_a_chat_completion_stops_the_run_and_keeps_the_answers() {
     // Once the server is fixed, the same command finishes the job and asks
     // nothing twice that was written.
     server.set_handler(echo());
-    let (code, err) = run(&mut collect(&server.endpoint, &prompts, &out, &[]));
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(ids(&records(&out)), ["p0", "p1", "p2", "p3", "p4", "p5"]);
     let asked = server.asked();
@@ -270,8 +270,7 @@ fn unauthorized_and_not_found_stop_at_once() {
             Reply::Answer("ok".into())
         }
     });
-    let prompts = prompt_file(&dir, 20);
-    let out = dir.join("out.jsonl");
+    let (prompts, out) = prompts_and_out(&dir, 20);
     let wrong_path = server.endpoint.replace("/v1", "/v2");
     // (key, endpoint, fragment on stderr)
     let cases: &[(Option<&str>, &str, &str)] = &[
@@ -310,20 +309,10 @@ fn unauthorized_and_not_found_stop_at_once() {
 #[test]
 fn a_rejected_prompt_fails_alone() {
     let dir = tempdir("rejected");
-    let server = ChatServer::start(|seen, _| {
-        if seen.prompt == "prompt 1" {
-            Reply::Raw(
-                400,
-                vec![],
-                r#"{"error":{"message":"prompt too long"}}"#.into(),
-            )
-        } else {
-            Reply::Answer(format!("answer to {}", seen.prompt))
-        }
-    });
-    let prompts = prompt_file(&dir, 4);
-    let out = dir.join("out.jsonl");
-    let (code, err) = run(&mut collect(&server.endpoint, &prompts, &out, &[]));
+    let too_long = r#"{"error":{"message":"prompt too long"}}"#;
+    let server = ChatServer::start(fails_on("prompt 1", 400, too_long));
+    let (prompts, out) = prompts_and_out(&dir, 4);
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("prompt p1: status 400 (prompt too long)"),
@@ -332,7 +321,7 @@ fn a_rejected_prompt_fails_alone() {
     assert!(err.contains("1 prompt(s) failed"), "{err}");
     assert_eq!(ids(&records(&out)), ["p0", "p2", "p3"]);
     server.set_handler(echo());
-    let (code, err) = run(&mut collect(&server.endpoint, &prompts, &out, &[]));
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(ids(&records(&out)), ["p0", "p1", "p2", "p3"]);
     assert_eq!(server.seen().len(), 5);
@@ -347,8 +336,7 @@ fn a_killed_run_resumes_without_asking_again() {
             Box::new(Reply::Answer(format!("answer to {}", seen.prompt))),
         )
     });
-    let prompts = prompt_file(&dir, 14);
-    let out = dir.join("out.jsonl");
+    let (prompts, out) = prompts_and_out(&dir, 14);
     let mut child = collect(&server.endpoint, &prompts, &out, &["--concurrency", "2"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -367,7 +355,7 @@ fn a_killed_run_resumes_without_asking_again() {
     let first = std::fs::read_to_string(&out).unwrap();
     let cut = format!("{first}{{\"source\":\"m\",\"prompt_id\":\"p1");
     std::fs::write(&out, cut).unwrap();
-    let (code, err) = run(&mut collect(&server.endpoint, &prompts, &out, &[]));
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("incomplete record"), "{err}");
     let all = records(&out);

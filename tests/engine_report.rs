@@ -119,12 +119,7 @@ fn refusals_name_the_problem() {
 
 #[test]
 fn odd_inputs_give_reports_not_panics() {
-    let mk = |src: &str, id: Option<&str>, text: &str| Sample {
-        source: src.into(),
-        text: text.into(),
-        prompt_id: id.map(str::to_string),
-        prompt: None,
-    };
+    let mk = |src: &str, id: Option<&str>, text: &str| Sample::new(src, id, text);
     // (description, samples)
     let cases: Vec<(&str, Vec<Sample>)> = vec![
         (

@@ -161,62 +161,37 @@ fn cross_validation_measures_separability() {
 fn errors_name_the_problem() {
     let texts = ["a", "b", "c", "d"];
     let opts = ClassifierOptions::default();
-    // (name, labels, n_classes, options, expected message)
-    let bad_c = ClassifierOptions {
-        c: 0.0,
-        ..Default::default()
-    };
-    let reversed = ClassifierOptions {
-        word_ngrams: (3, 1),
-        ..Default::default()
-    };
-    let cases: Vec<(&str, Vec<usize>, usize, &ClassifierOptions, &str)> = vec![
+    // Labels that do not make a training set: (labels, n_classes, message).
+    let labels: [(&[usize], usize, &str); 4] = [
+        (&[0, 1], 2, "4 texts but 2 labels"),
+        (&[0, 0, 0, 0], 1, "need at least 2 classes, got 1"),
+        (&[0, 1, 2, 0], 2, "label 2 is out of range for 2 classes"),
+        (&[0, 0, 2, 2], 3, "class 1 has no training texts"),
+    ];
+    for (labels, n_classes, message) in labels {
+        let e = TextClassifier::train(&texts, labels, n_classes, &opts).unwrap_err();
+        assert_eq!(e.to_string(), message, "{labels:?}");
+    }
+    // Options out of range, with good labels: (options, message).
+    let options = [
         (
-            "length mismatch",
-            vec![0, 1],
-            2,
-            &opts,
-            "4 texts but 2 labels",
-        ),
-        (
-            "one class",
-            vec![0, 0, 0, 0],
-            1,
-            &opts,
-            "need at least 2 classes, got 1",
-        ),
-        (
-            "label out of range",
-            vec![0, 1, 2, 0],
-            2,
-            &opts,
-            "label 2 is out of range for 2 classes",
-        ),
-        (
-            "empty class",
-            vec![0, 0, 2, 2],
-            3,
-            &opts,
-            "class 1 has no training texts",
-        ),
-        (
-            "bad c",
-            vec![0, 1, 0, 1],
-            2,
-            &bad_c,
+            ClassifierOptions {
+                c: 0.0,
+                ..Default::default()
+            },
             "invalid option: c must be positive and finite",
         ),
         (
-            "reversed range",
-            vec![0, 1, 0, 1],
-            2,
-            &reversed,
+            ClassifierOptions {
+                word_ngrams: (3, 1),
+                ..Default::default()
+            },
             "invalid option: an n-gram range is reversed",
         ),
     ];
-    for (name, labels, n_classes, o, message) in cases {
-        let e = TextClassifier::train(&texts, &labels, n_classes, o).unwrap_err();
-        assert_eq!(e.to_string(), message, "{name}");
+    for (o, message) in options {
+        let e = TextClassifier::train(&texts, &[0, 1, 0, 1], 2, &o).unwrap_err();
+        assert_eq!(e.to_string(), message);
     }
     let e = cross_validate(&texts, &[0, 1, 0, 1], 2, 3, &opts).unwrap_err();
     assert_eq!(e.to_string(), "class 0 has 2 texts, fewer than the 3 folds");

@@ -182,12 +182,19 @@ fn bad_panels_name_the_line() {
     }
 }
 
+/// The sample panel and its file, gzip-compressed.
 #[cfg(not(target_arch = "wasm32"))]
-#[test]
-fn gzip_round_trip_and_damage() {
+fn sample_panel_gz() -> (Panel, Vec<u8>) {
     let (panel, _) = sample_panel();
     let mut gz = Vec::new();
     write_gz(&panel, &mut gz).unwrap();
+    (panel, gz)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn gzip_round_trip_and_damage() {
+    let (panel, gz) = sample_panel_gz();
     assert_eq!(read_gz("p", gz.as_slice()).unwrap(), panel);
     // (name, bytes, kind)
     // The trailer's CRC-32 (the 8th byte from the end) no longer matches.
@@ -258,9 +265,7 @@ impl std::io::Read for ByteAtATime<'_> {
 #[cfg(not(target_arch = "wasm32"))]
 #[test]
 fn gzip_read_a_byte_at_a_time() {
-    let (panel, _) = sample_panel();
-    let mut gz = Vec::new();
-    write_gz(&panel, &mut gz).unwrap();
+    let (panel, gz) = sample_panel_gz();
     assert_eq!(read_gz("p", ByteAtATime(&gz)).unwrap(), panel);
     let plain = panel.to_jsonl().into_bytes();
     let e = read_gz("p", ByteAtATime(&plain)).unwrap_err();

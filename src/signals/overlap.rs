@@ -68,7 +68,7 @@ pub struct Fingerprint {
     pub span: Span,
 }
 
-/// Options of `sharedSpans` in the JS package; every field may be left out.
+/// Options of `sharedSpans`; every field may be left out.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]

@@ -157,12 +157,8 @@ pub fn outputs(source: &str, style: &Style, prompts: usize, seed: u64) -> Vec<Sa
     (0..prompts)
         .map(|p| {
             let sentences = rng.gen_range(2..6);
-            Sample {
-                source: source.into(),
-                text: answer(&mut rng, style, p, sentences),
-                prompt_id: Some(format!("p{p:03}")),
-                prompt: None,
-            }
+            let id = format!("p{p:03}");
+            Sample::new(source, Some(&id), answer(&mut rng, style, p, sentences))
         })
         .collect()
 }
