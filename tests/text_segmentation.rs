@@ -352,6 +352,20 @@ fn mixed_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    /// The matching key is the case fold with each homoglyph replaced,
+    /// except for the four Greek capitals that map by their own shape.
+    #[test]
+    fn matching_key_is_the_case_fold_with_homoglyphs_replaced(raw in mixed_text()) {
+        use lineage::text::fold::{confusable_latin, fold_case, fold_for_matching};
+        let word: String = raw.chars().filter(|c| !"ΗΜΝΥ".contains(*c)).collect();
+        let want: String = fold_case(&word)
+            .chars()
+            .map(|l| confusable_latin(l).unwrap_or(l))
+            .collect();
+        prop_assert_eq!(fold_for_matching(&word), want);
+        prop_assert_eq!(fold_for_matching("ΟΔΟΣ οδος Ηλιος"), "oδoc oδoc hλioc");
+    }
+
     #[test]
     fn word_pieces_rejoin_and_partition(raw in mixed_text()) {
         let text = normalize(&raw, &NormalizeOptions::default());

@@ -10,13 +10,20 @@
 /// counting words: both sides of every comparison fold the same way.
 pub fn fold_case_into(word: &str, out: &mut String) {
     for c in word.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if c == 'ς' {
-            out.push('σ');
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        fold_char(c, |l| out.push(l));
+    }
+}
+
+/// The case fold of one character (see [`fold_case_into`]), given to
+/// `push` one character at a time (a lowercase form may be longer).
+#[inline]
+fn fold_char(c: char, mut push: impl FnMut(char)) {
+    if c.is_ascii() {
+        push(c.to_ascii_lowercase());
+    } else if c == 'ς' {
+        push('σ');
+    } else {
+        c.to_lowercase().for_each(push);
     }
 }
 
@@ -117,15 +124,13 @@ pub fn confusable_latin(c: char) -> Option<char> {
 pub fn fold_for_matching_into(word: &str, out: &mut String) {
     for c in word.chars() {
         if c.is_ascii() {
+            // No Latin letter is a homoglyph: the fast path of the fold.
             out.push(c.to_ascii_lowercase());
-        } else if c == 'ς' {
-            out.push('c');
         } else if let Some(&(_, latin)) = CAPITAL_CONFUSABLES.iter().find(|p| p.0 == c) {
             out.push(latin);
         } else {
-            for l in c.to_lowercase() {
-                out.push(confusable_latin(l).unwrap_or(l));
-            }
+            // Final sigma folds to σ, which maps to c like the lunate sigma.
+            fold_char(c, |l| out.push(confusable_latin(l).unwrap_or(l)));
         }
     }
 }
