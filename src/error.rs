@@ -127,17 +127,13 @@ impl Error {
         )
     }
 
-    /// The `PANIC` error for a panic caught by a hook: the panic's message
-    /// (its `&str` or `String` payload) and where it happened.
+    /// The `PANIC` error of the wasm module's panic hook: the panic's
+    /// message ([`panic_message`]) and where it happened.
     pub fn panic(
         payload: &(dyn std::any::Any + Send),
         location: Option<&std::panic::Location<'_>>,
     ) -> Self {
-        let message = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
+        let message = panic_message(payload);
         let location = location
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
@@ -163,6 +159,15 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The message of a panic: its `&str` or `String` payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
 
 /// `Result` with the crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

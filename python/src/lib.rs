@@ -20,7 +20,8 @@ use serde::de::DeserializeOwned;
 
 use lineage::analysis::{self, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
-use lineage::options::Roles;
+use lineage::error::panic_message;
+use lineage::options::{self, JsonMap};
 use lineage::passages::{self, PassageOptions};
 use lineage::{Error, ErrorKind};
 
@@ -57,11 +58,7 @@ fn detached<T: Send>(
 ) -> PyResult<T> {
     py.detach(|| {
         catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
+            let message = panic_message(payload.as_ref());
             Err(Error::new(
                 ErrorKind::Panic,
                 format!("internal error: {message} (please report it with the input)"),
@@ -105,8 +102,6 @@ fn text_arg(label: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
     }
 }
 
-type JsonMap = serde_json::Map<String, serde_json::Value>;
-
 /// A Python value as JSON, through Python's own `json` (so a value JSON
 /// cannot hold, such as a set or NaN, is refused by name).
 fn to_json(label: &str, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
@@ -138,19 +133,11 @@ fn options_map(label: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<JsonMa
     Ok(map)
 }
 
-/// `map` as a `T`; a field that is wrong on its own is named in the error
-/// ("sketch: options.minWords: invalid type ...").
+/// `map` as a `T` through the core's [`options::from_map`]: a field that
+/// is wrong on its own is named in the error ("sketch: options.minWords:
+/// invalid type ...").
 fn from_map<T: DeserializeOwned>(py: Python<'_>, label: &str, map: JsonMap) -> PyResult<T> {
-    for (key, v) in &map {
-        let one = serde_json::json!({ key.as_str(): v });
-        if let Err(e) = serde_json::from_value::<T>(one) {
-            if !e.to_string().starts_with("missing field") {
-                return Err(bad_argument(py, format!("{label}.{key}: {e}")));
-            }
-        }
-    }
-    serde_json::from_value(serde_json::Value::Object(map))
-        .map_err(|e| bad_argument(py, format!("{label}: {e}")))
+    options::from_map(label, map).map_err(|e| py_error(py, e))
 }
 
 /// The passage options of `sketch` and `verify`, validated by the core.
@@ -341,15 +328,11 @@ fn analyze<'py>(
         ));
     }
     let label = "analyze: options";
-    let (roles, params): (JsonMap, JsonMap) = options_map(label, Some(options))?
-        .into_iter()
-        .partition(|(k, _)| matches!(k.as_str(), "suspect" | "candidates" | "control"));
-    let roles: Roles = from_map(py, label, roles)?;
-    let opts: AnalysisOptions = from_map(py, label, params)?;
+    // The options first, validated: `analyze([], options)` checks them
+    // alone (the profiles job does, before it starts), ending in EMPTY_INPUT.
+    let (roles, opts) = options::analysis_args(label, options_map(label, Some(options))?)
+        .map_err(|e| py_error(py, e))?;
     let json = detached(py, move || {
-        // The options first: `analyze([], options)` checks them alone (the
-        // profiles job does, before it starts), ending in EMPTY_INPUT.
-        opts.validate().map_err(|e| e.context(label))?;
         if samples.is_empty() {
             return Err(Error::new(
                 ErrorKind::EmptyInput,
