@@ -4,11 +4,11 @@
 //! `addFile` reads a `.gz`: the `Blob`'s stream through the browser's
 //! `DecompressionStream("gzip")`, here fed by hand so that a stream that
 //! ends early (all the file given, no gzip trailer) is told from damaged
-//! data. The decompressed lines go one at a time to the core's
-//! `panel::Reader`, so every error names the file and the line as the
-//! CLI's `lineage panel show` does. `panelText(samples, options)` is the
-//! file a page saves: the core's `panel::build`, header then records,
-//! which the page compresses with `CompressionStream`.
+//! data. The decompressed chunks go to the core's `panel::Reader`, which
+//! cuts them into lines, so every error names the file and the line as
+//! the CLI's `lineage panel show` does. `panelText(samples, options)` is
+//! the file a page saves: the core's `panel::build_from_samples`, header
+//! then records, which the page compresses with `CompressionStream`.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
