@@ -196,38 +196,24 @@ pub fn t1(
     let Ok(model) = TextClassifier::train(&texts, &labels, candidates.len(), &copts) else {
         return t1_centroid(samples, candidates, first, second, opts);
     };
-    let (mut n_single, mut ok_single, mut n_batches, mut ok_batches) = (0, 0, 0, 0);
-    let mut per_candidate = Vec::new();
+    let mut tally = Tally::default();
     for (c, list) in probes.iter_mut().enumerate() {
         crate::sort::stable_sort_by(list, |a, b| a.prompt_id.cmp(&b.prompt_id));
         let preds: Vec<usize> = stats::par_map(list, |s| model.predict(&s.text));
-        let ok = preds.iter().filter(|&&p| p == c).count();
-        per_candidate.push(if preds.is_empty() {
-            0.0
-        } else {
-            ok as f64 / preds.len() as f64
-        });
-        n_single += preds.len();
-        ok_single += ok;
+        tally.singles(preds.iter().filter(|&&p| p == c).count(), preds.len());
         let chunks: Vec<Vec<&str>> = list
             .chunks(10)
             .filter(|ch| ch.len() == 10)
             .map(|ch| ch.iter().map(|s| s.text.as_str()).collect())
             .collect();
         let batch_preds = stats::par_map(&chunks, |ch| model.predict_batch(ch));
-        n_batches += chunks.len();
-        ok_batches += batch_preds.iter().filter(|p| **p == Some(c)).count();
+        let ok = batch_preds.iter().filter(|p| **p == Some(c)).count();
+        tally.batches(ok, chunks.len());
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    T1 {
-        candidates: candidates.to_vec(),
-        single_accuracy: ratio(ok_single, n_single),
-        batch10_accuracy: ratio(ok_batches, n_batches),
-        n_single,
-        n_batches,
-        method: "linear classifier (signals::classifier), batches by summed calibrated log-probabilities".into(),
-        per_candidate,
-    }
+    tally.t1(
+        candidates,
+        "linear classifier (signals::classifier), batches by summed calibrated log-probabilities",
+    )
 }
 
 /// T1 by nearest centroid over character n-gram tf-idf profiles built from
@@ -251,11 +237,7 @@ pub fn t1_centroid(
     let space = Space::build(&groups, opts);
     let k = candidates.len();
     let centroids: Vec<&SparseVec> = (0..k).map(|c| &space.profiles[c].chars).collect();
-    let mut n_single = 0usize;
-    let mut correct_single = 0usize;
-    let mut per_candidate = Vec::new();
-    let mut n_batches = 0usize;
-    let mut correct_batches = 0usize;
+    let mut tally = Tally::default();
     for (c, _) in candidates.iter().enumerate() {
         let probes = &space.members[k + c];
         let sims: Vec<Vec<f64>> = stats::par_map(probes, |&i| {
@@ -273,14 +255,7 @@ pub fn t1_centroid(
             }
             best
         };
-        let ok = sims.iter().filter(|v| argmax(v) == c).count();
-        per_candidate.push(if sims.is_empty() {
-            0.0
-        } else {
-            ok as f64 / sims.len() as f64
-        });
-        n_single += sims.len();
-        correct_single += ok;
+        tally.singles(sims.iter().filter(|v| argmax(v) == c).count(), sims.len());
         // Batches: consecutive groups of 10 in prompt-id order (the members
         // are in file order; sort by id so the batches do not depend on it).
         let mut order: Vec<usize> = (0..probes.len()).collect();
@@ -296,21 +271,56 @@ pub fn t1_centroid(
                     mean[j] += sims[u][j];
                 }
             }
-            n_batches += 1;
-            if argmax(&mean) == c {
-                correct_batches += 1;
-            }
+            tally.batches(usize::from(argmax(&mean) == c), 1);
         }
     }
-    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    T1 {
-        candidates: candidates.to_vec(),
-        single_accuracy: ratio(correct_single, n_single),
-        batch10_accuracy: ratio(correct_batches, n_batches),
-        n_single,
-        n_batches,
-        method: "nearest centroid, character n-gram tf-idf".into(),
-        per_candidate,
+    tally.t1(candidates, "nearest centroid, character n-gram tf-idf")
+}
+
+/// T1's counts as the candidates are gone through: right attributions of
+/// single outputs and of batches, and each candidate's single accuracy.
+#[derive(Default)]
+struct Tally {
+    n_single: usize,
+    ok_single: usize,
+    n_batches: usize,
+    ok_batches: usize,
+    per_candidate: Vec<f64>,
+}
+
+impl Tally {
+    /// The next candidate's single outputs: `ok` of `n` attributed right.
+    fn singles(&mut self, ok: usize, n: usize) {
+        self.per_candidate.push(ratio(ok, n));
+        self.n_single += n;
+        self.ok_single += ok;
+    }
+
+    /// `ok` of `n` batches attributed right.
+    fn batches(&mut self, ok: usize, n: usize) {
+        self.n_batches += n;
+        self.ok_batches += ok;
+    }
+
+    fn t1(self, candidates: &[String], method: &str) -> T1 {
+        T1 {
+            candidates: candidates.to_vec(),
+            single_accuracy: ratio(self.ok_single, self.n_single),
+            batch10_accuracy: ratio(self.ok_batches, self.n_batches),
+            n_single: self.n_single,
+            n_batches: self.n_batches,
+            method: method.into(),
+            per_candidate: self.per_candidate,
+        }
+    }
+}
+
+/// `a / b`, 0 when `b` is 0.
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
     }
 }
 
