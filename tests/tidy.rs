@@ -78,6 +78,10 @@ const RULES: &[Rule] = &[
 const MAX_LINES: usize = 600;
 const LONG_FILES: &[&str] = &["src/profile.rs"];
 
+/// The wasm boundary is glue: its files together stay under this many
+/// lines (logic it would hold belongs in the core, natively tested).
+const MAX_WASM_LINES: usize = 800;
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -105,6 +109,7 @@ fn the_architecture_invariants_hold() {
     rust_files(&root.join("src"), &mut files);
     files.sort();
     let mut broken = Vec::new();
+    let mut wasm_lines = 0;
     for path in &files {
         let rel = path
             .strip_prefix(root)
@@ -113,6 +118,9 @@ fn the_architecture_invariants_hold() {
             .replace('\\', "/");
         let text = std::fs::read_to_string(path).unwrap();
         let lines = text.lines().count();
+        if rel.starts_with("src/wasm/") {
+            wasm_lines += lines;
+        }
         if lines > MAX_LINES && !LONG_FILES.contains(&rel.as_str()) {
             broken.push(format!(
                 "{rel}: {lines} lines (split it, at most {MAX_LINES})"
@@ -138,6 +146,12 @@ fn the_architecture_invariants_hold() {
                 }
             }
         }
+    }
+    if wasm_lines >= MAX_WASM_LINES {
+        broken.push(format!(
+            "src/wasm/: {wasm_lines} lines (at most {} for the boundary: move logic to the core)",
+            MAX_WASM_LINES - 1
+        ));
     }
     assert!(
         broken.is_empty(),
