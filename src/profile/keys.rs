@@ -1,10 +1,10 @@
 //! The keys of the n-gram tables: a cheap rolling hash for character
-//! n-grams, xxh3 for words and word n-grams, and the hasher of the maps
-//! whose keys are already hashes.
+//! n-grams, xxh3 of the case-folded words ([`crate::features::word_key`])
+//! combined for word n-grams.
 
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::text::fold_case_into;
+pub(super) use crate::features::word_key as word_key_with;
 
 /// Seed of the character n-gram hash.
 pub(super) const CHAR_SEED: u64 = 0x243F_6A88_85A3_08D3;
@@ -40,21 +40,6 @@ pub(super) fn char_finish(mut k: u64) -> u64 {
 /// It is platform-independent, like every key here.
 pub fn char_ngram_key(ngram: &str) -> u64 {
     char_finish(ngram.chars().rev().fold(CHAR_SEED, char_step))
-}
-
-/// Key of one word: xxh3 of its case-folded form. `buf` is scratch space,
-/// so that only words that need folding pay for it.
-pub(super) fn word_key_with(word: &str, buf: &mut String) -> u64 {
-    if word
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-    {
-        xxh3_64(word.as_bytes())
-    } else {
-        buf.clear();
-        fold_case_into(word, buf);
-        xxh3_64(buf.as_bytes())
-    }
 }
 
 /// Key of a word n-gram from the keys of its words.

@@ -12,7 +12,7 @@ use super::{
     SENTENCE_LENGTH_BUCKETS, WORD_LENGTH_BUCKETS,
 };
 use crate::features::mattr;
-use crate::text::markdown::{self, Block};
+use crate::features::structure::for_each_content_line;
 use crate::text::{
     fold_case_into, for_each_sentence_bound, for_each_word_bound, is_emoji, normalize_cow,
     piece_kind, PieceKind,
@@ -34,58 +34,6 @@ fn is_simple_char(c: char) -> bool {
             | 0x3000..=0x3029 | 0x3030..=0x303F
             | 0x3041..=0x3096 | 0x309B..=0x30FF
             | 0x4E00..=0x9FFF | 0xFF01..=0xFF9D)
-}
-
-/// Calls `f` with every sentence (a `&str` of a line's content) of a
-/// normalised text, and with the Markdown structure along the way.
-fn for_each_content_line<'t>(
-    text: &'t str,
-    md: &mut Markdown,
-    mut f: impl FnMut(&'t str),
-) -> usize {
-    let mut in_code = false;
-    let mut paragraphs = 0;
-    let mut in_paragraph = false;
-    for raw in text.split_inclusive('\n') {
-        let blank = raw.trim().is_empty();
-        if blank {
-            in_paragraph = false;
-        } else if !in_paragraph {
-            in_paragraph = true;
-            paragraphs += 1;
-        }
-        let line = markdown::line(raw);
-        if line.block == Block::Fence {
-            if !in_code {
-                md.code_fences += 1;
-            }
-            in_code = !in_code;
-            continue;
-        }
-        if in_code {
-            f(raw.trim_end_matches('\n'));
-            continue;
-        }
-        md.quoted_lines += usize::from(line.quoted);
-        match line.block {
-            Block::Heading => md.headings += 1,
-            Block::Bullet => md.bullet_items += 1,
-            Block::Numbered => md.numbered_items += 1,
-            Block::TableDelimiter => md.tables += 1,
-            Block::TableRow => md.table_rows += 1,
-            Block::Rule => md.rules += 1,
-            Block::Fence | Block::Plain => {}
-        }
-        if !line.content.is_empty() {
-            let inline = markdown::inline(line.content);
-            md.bold += inline.bold;
-            md.italic += inline.italic;
-            md.links += inline.links;
-            md.inline_code += inline.inline_code;
-            f(line.content);
-        }
-    }
-    paragraphs
 }
 
 fn truncate_at_char(s: &str, max: usize) -> &str {
@@ -124,7 +72,7 @@ impl Profile {
         let mut last_sentence: Option<&str> = None;
         let mut buf = String::new();
 
-        let paragraphs = for_each_content_line(text, &mut md, |content| {
+        let lines = for_each_content_line(text, &mut md, |content| {
             for_each_sentence_bound(content, |_, sentence| {
                 let mut in_sentence = 0usize;
                 for_each_word_bound(sentence, |_, piece| {
@@ -278,7 +226,7 @@ impl Profile {
             graphemes,
             words: word_keys.len(),
             sentences,
-            paragraphs,
+            paragraphs: lines.paragraphs,
             word_ngrams: [
                 items_to_btree(&word_items[0]),
                 items_to_btree(&word_items[1]),
