@@ -224,9 +224,15 @@ fn markdown_table() {
         ("# H1\n## H2\n###### H6\n####### not", &[("headings", 3)]),
         ("#hashtag is not a heading", &[]),
         ("- a\n* b\n+ c\n• d\n-not a bullet", &[("bulletItems", 4)]),
-        ("1. a\n2) b\n10. c\n1.5 is a number", &[("numberedItems", 3)]),
+        (
+            "1. a\n2) b\n10. c\n1.5 is a number",
+            &[("numberedItems", 3)],
+        ),
         ("**bold** and __bold__ and **open", &[("bold", 2)]),
-        ("*it* and _it_ but snake_case_name and 2 * 3 * 4", &[("italic", 2)]),
+        (
+            "*it* and _it_ but snake_case_name and 2 * 3 * 4",
+            &[("italic", 2)],
+        ),
         ("***both***", &[("bold", 1), ("italic", 1)]),
         ("* **Bold item:** text", &[("bulletItems", 1), ("bold", 1)]),
         (
@@ -235,12 +241,21 @@ fn markdown_table() {
         ),
         ("```\nunclosed\n# still code", &[("codeFences", 1)]),
         ("~~~\na\n~~~\n```py\nb\n```", &[("codeFences", 2)]),
-        ("| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 | 4 |", &[("tables", 1), ("tableRows", 3)]),
-        ("see [docs](https://x.org) or https://y.org/z.", &[("links", 2)]),
+        (
+            "| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 | 4 |",
+            &[("tables", 1), ("tableRows", 3)],
+        ),
+        (
+            "see [docs](https://x.org) or https://y.org/z.",
+            &[("links", 2)],
+        ),
         ("[not a link] (x)", &[]),
         ("use `cargo` and ``a ` b``", &[("inlineCode", 2)]),
         ("> quoted\n> > nested", &[("quotedLines", 2)]),
-        ("> - quoted bullet", &[("quotedLines", 1), ("bulletItems", 1)]),
+        (
+            "> - quoted bullet",
+            &[("quotedLines", 1), ("bulletItems", 1)],
+        ),
         ("---\n***\n_ _ _", &[("rules", 3)]),
     ];
     for (text, nonzero) in cases {
@@ -251,7 +266,10 @@ fn markdown_table() {
             let want = nonzero.iter().find(|(n, _)| n == name).map_or(0, |c| c.1);
             assert_eq!(count.as_u64(), Some(want as u64), "{text:?}: {name}");
         }
-        assert!(nonzero.iter().all(|(n, _)| got.contains_key(*n)), "{text:?}");
+        assert!(
+            nonzero.iter().all(|(n, _)| got.contains_key(*n)),
+            "{text:?}"
+        );
     }
 }
 
