@@ -6,19 +6,16 @@
 //!
 //! The JSON form of a profile (what `profile()` and `Profile.to_dict()`
 //! return, the same as the JS package's) reduces the hashed tables to their
-//! sizes, so it cannot be merged. Pickling uses [`State`]: every field of
-//! the core's `Profile`, written with postcard. The conversions destructure
-//! the core struct with no `..`, so a field added to it fails to compile
-//! here instead of being dropped silently.
-
-use std::collections::BTreeMap;
+//! sizes, so it cannot be merged. Pickling uses [`State`]: the core's
+//! lossless form (`lineage::profile::Lossless`, every field), written with
+//! postcard.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde::{Deserialize, Serialize};
 
 use lineage::profile::json::ProfileArgs;
-use lineage::profile::{Markdown, Profile, ProfileOptions, Richness};
+use lineage::profile::{Profile, ProfileOptions};
 use lineage::{Error, ErrorKind};
 
 use crate::{
@@ -27,7 +24,8 @@ use crate::{
 };
 
 /// Version of the pickled form; bytes of another version are refused.
-const STATE_VERSION: u8 = 1;
+/// 2: the core's `Lossless` field order (1 packed counts into arrays).
+const STATE_VERSION: u8 = 2;
 
 /// The stylometric profile of a text or of a source (many texts merged).
 #[pyclass(module = "lineage._lineage", name = "Profile")]
@@ -175,7 +173,7 @@ impl PyProfile {
         let inner = &self.inner;
         let bytes = detached(py, move || {
             let out = vec![STATE_VERSION];
-            postcard::to_extend(&State::from(inner), out)
+            postcard::to_extend(&State(inner.clone()), out)
                 .map_err(|e| Error::new(ErrorKind::Internal, format!("Profile.to_bytes: {e}")))
         })?;
         Ok(PyBytes::new(py, &bytes))
@@ -196,7 +194,7 @@ impl PyProfile {
         let data = data.as_bytes();
         let inner = detached(py, move || match data.split_first() {
             Some((&STATE_VERSION, rest)) => postcard::from_bytes::<State>(rest)
-                .map(Profile::from)
+                .map(|s| s.0)
                 .map_err(|e| {
                     Error::new(
                         ErrorKind::BadArgument,
@@ -241,165 +239,9 @@ impl PyProfile {
     }
 }
 
-/// Every field of the core's `Profile`, serialisable both ways.
+/// The pickled form: the core's lossless serde form of a `Profile`.
 #[derive(Serialize, Deserialize)]
-struct State {
-    counts: [usize; 7],
-    word_ngrams: [BTreeMap<u64, u32>; 3],
-    top_word_ngrams: [Vec<(String, u32)>; 3],
-    char_ngrams: Vec<BTreeMap<u64, u32>>,
-    word_lengths: Vec<u32>,
-    sentence_lengths: Vec<u32>,
-    richness: [f64; 4],
-    punctuation_per_1000: BTreeMap<String, f64>,
-    markdown: [usize; 12],
-    emoji: usize,
-    emoji_per_1000_words: f64,
-    opening_words: Vec<(String, u32)>,
-    closing_sentences: Vec<(String, u32)>,
-    punctuation_counts: BTreeMap<String, u32>,
-    punctuation_tokens: usize,
-    top_k: usize,
-    pruned: bool,
-    max_table_entries: usize,
-}
-
-impl From<&Profile> for State {
-    fn from(p: &Profile) -> State {
-        let Profile {
-            texts,
-            bytes,
-            chars,
-            graphemes,
-            words,
-            sentences,
-            paragraphs,
-            word_ngrams,
-            top_word_ngrams,
-            char_ngrams,
-            word_lengths,
-            sentence_lengths,
-            richness,
-            punctuation_per_1000,
-            markdown,
-            emoji,
-            emoji_per_1000_words,
-            opening_words,
-            closing_sentences,
-            punctuation_counts,
-            punctuation_tokens,
-            top_k,
-            pruned,
-            max_table_entries,
-        } = p.clone();
-        let Richness {
-            type_token_ratio,
-            mattr,
-            hapax_ratio,
-            yules_k,
-        } = richness;
-        let Markdown {
-            headings,
-            bullet_items,
-            numbered_items,
-            bold,
-            italic,
-            code_fences,
-            table_rows,
-            links,
-            tables,
-            inline_code,
-            quoted_lines,
-            rules,
-        } = markdown;
-        State {
-            counts: [texts, bytes, chars, graphemes, words, sentences, paragraphs],
-            word_ngrams,
-            top_word_ngrams,
-            char_ngrams,
-            word_lengths,
-            sentence_lengths,
-            richness: [type_token_ratio, mattr, hapax_ratio, yules_k],
-            punctuation_per_1000,
-            markdown: [
-                headings,
-                bullet_items,
-                numbered_items,
-                bold,
-                italic,
-                code_fences,
-                table_rows,
-                links,
-                tables,
-                inline_code,
-                quoted_lines,
-                rules,
-            ],
-            emoji,
-            emoji_per_1000_words,
-            opening_words,
-            closing_sentences,
-            punctuation_counts,
-            punctuation_tokens,
-            top_k,
-            pruned,
-            max_table_entries,
-        }
-    }
-}
-
-impl From<State> for Profile {
-    fn from(s: State) -> Profile {
-        let [texts, bytes, chars, graphemes, words, sentences, paragraphs] = s.counts;
-        let [type_token_ratio, mattr, hapax_ratio, yules_k] = s.richness;
-        let [headings, bullet_items, numbered_items, bold, italic, code_fences, table_rows, links, tables, inline_code, quoted_lines, rules] =
-            s.markdown;
-        Profile {
-            texts,
-            bytes,
-            chars,
-            graphemes,
-            words,
-            sentences,
-            paragraphs,
-            word_ngrams: s.word_ngrams,
-            top_word_ngrams: s.top_word_ngrams,
-            char_ngrams: s.char_ngrams,
-            word_lengths: s.word_lengths,
-            sentence_lengths: s.sentence_lengths,
-            richness: Richness {
-                type_token_ratio,
-                mattr,
-                hapax_ratio,
-                yules_k,
-            },
-            punctuation_per_1000: s.punctuation_per_1000,
-            markdown: Markdown {
-                headings,
-                bullet_items,
-                numbered_items,
-                bold,
-                italic,
-                code_fences,
-                table_rows,
-                links,
-                tables,
-                inline_code,
-                quoted_lines,
-                rules,
-            },
-            emoji: s.emoji,
-            emoji_per_1000_words: s.emoji_per_1000_words,
-            opening_words: s.opening_words,
-            closing_sentences: s.closing_sentences,
-            punctuation_counts: s.punctuation_counts,
-            punctuation_tokens: s.punctuation_tokens,
-            top_k: s.top_k,
-            pruned: s.pruned,
-            max_table_entries: s.max_table_entries,
-        }
-    }
-}
+struct State(#[serde(with = "lineage::profile::Lossless")] Profile);
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProfile>()?;

@@ -1,5 +1,6 @@
-//! Per-text feature extraction shared by the stylometric signals: word
-//! tokens, hashed character n-gram counts and structure/format rates.
+//! The paired signals' view of one text: sparse vectors, case-folded word
+//! tokens, hashed character n-gram counts of the case-folded text, and the
+//! paired structure vector (all built on [`crate::features`]).
 //!
 //! Every feature is a *rate* or a normalised vector, except the one
 //! explicit length feature (log words), so that no signal silently reduces
@@ -7,6 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::features::for_each_char_ngram;
+use crate::features::structure::Survey;
 use crate::text;
 
 /// A sparse vector: (index, value) pairs sorted by index, no duplicates.
@@ -124,26 +129,16 @@ pub fn char_ngram_counts(text: &str, max_n: usize) -> BTreeMap<u32, f32> {
         }
         s
     };
-    let chars: Vec<(usize, char)> = folded.char_indices().collect();
     let mask = (1u64 << CHAR_HASH_BITS) - 1;
     // Buckets are collected, sorted and counted by runs: several times
     // faster than a map insertion per n-gram, and the counts are the same
     // (whole numbers, exact in f32 below 2^24).
-    let mut keys: Vec<u32> = Vec::with_capacity(chars.len() * max_n);
-    for start in 0..chars.len() {
-        for n in 1..=max_n {
-            let end_idx = start + n;
-            if end_idx > chars.len() {
-                break;
-            }
-            let b0 = chars[start].0;
-            let b1 = chars.get(end_idx).map(|c| c.0).unwrap_or(folded.len());
-            // The n is mixed into the seed so "a" as a 1-gram and as part
-            // of a longer gram never share a bucket by construction.
-            let h = xxhash_rust::xxh3::xxh3_64_with_seed(&folded.as_bytes()[b0..b1], n as u64);
-            keys.push((h & mask) as u32);
-        }
-    }
+    let mut keys: Vec<u32> = Vec::with_capacity(folded.len() * max_n);
+    // The n is mixed into the seed so "a" as a 1-gram and as part of a
+    // longer gram never share a bucket by construction.
+    for_each_char_ngram(&folded, (1, max_n), |n, gram| {
+        keys.push((xxh3_64_with_seed(gram, n as u64) & mask) as u32)
+    });
     keys.sort_unstable();
     // Inserted in key order (each insertion lands at the map's right
     // edge); `collect` would pull a second sort into the wasm module.
@@ -162,130 +157,15 @@ pub fn word_tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Names of the structure features, in the order of [`structure_features`].
-pub const STRUCTURE_NAMES: [&str; 16] = [
-    "log_words",
-    "words_per_sentence",
-    "paragraphs_per_100_words",
-    "bullet_lines_share",
-    "numbered_lines_share",
-    "heading_lines_share",
-    "bold_per_100_words",
-    "code_fence_present",
-    "commas_per_word",
-    "colons_per_word",
-    "exclamations_per_word",
-    "questions_per_word",
-    "parentheses_per_word",
-    "quotes_per_word",
-    "mean_word_length",
-    "type_token_ratio_50",
-];
+/// Names of the paired structure features, in the order of
+/// [`structure_features`].
+pub use crate::features::structure::PAIRED_NAMES as STRUCTURE_NAMES;
 
-/// Structure and format features of one text. Length enters once, as
-/// `log_words`; everything else is a rate or a share.
+/// Structure and format features of one text (see
+/// [`Survey::paired`]): length enters once, as `log_words`; everything
+/// else is a rate or a share.
 pub fn structure_features(text: &str, words: &[String]) -> Vec<f64> {
-    let n_words = words.len() as f64;
-    let per_word = |count: usize| {
-        if n_words > 0.0 {
-            count as f64 / n_words
-        } else {
-            0.0
-        }
-    };
-    let sentences = text::sentences(text).len().max(1) as f64;
-    let paragraphs = text::paragraphs(text).len() as f64;
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let n_lines = lines.len().max(1) as f64;
-    let bullet = lines
-        .iter()
-        .filter(|l| {
-            let t = l.trim_start();
-            t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ")
-        })
-        .count() as f64;
-    let numbered = lines
-        .iter()
-        .filter(|l| {
-            let t = l.trim_start();
-            let digits = t.chars().take_while(char::is_ascii_digit).count();
-            digits > 0 && matches!(t[digits..].chars().next(), Some('.') | Some(')'))
-        })
-        .count() as f64;
-    let heading = lines
-        .iter()
-        .filter(|l| l.trim_start().starts_with('#'))
-        .count() as f64;
-    let count = |pat: &str| text.matches(pat).count();
-    let quotes = text
-        .chars()
-        .filter(|c| matches!(c, '"' | '“' | '”' | '«' | '»'))
-        .count();
-    let mean_word_len = if words.is_empty() {
-        0.0
-    } else {
-        words.iter().map(|w| w.chars().count()).sum::<usize>() as f64 / n_words
-    };
-    // Type-token ratio over windows of 50 words (MATTR), so it does not
-    // fall mechanically with length as the plain TTR does.
-    let ttr = mattr(words, 50);
-    vec![
-        crate::detmath::ln(n_words + 1.0),
-        n_words / sentences,
-        if n_words > 0.0 {
-            100.0 * paragraphs / n_words
-        } else {
-            0.0
-        },
-        bullet / n_lines,
-        numbered / n_lines,
-        heading / n_lines,
-        if n_words > 0.0 {
-            100.0 * (count("**") / 2) as f64 / n_words
-        } else {
-            0.0
-        },
-        if count("```") > 0 { 1.0 } else { 0.0 },
-        per_word(count(",")),
-        per_word(count(":")),
-        per_word(count("!")),
-        per_word(count("?")),
-        per_word(count("(")),
-        per_word(quotes),
-        mean_word_len,
-        ttr,
-    ]
-}
-
-/// Moving-average type-token ratio over windows of `w` words; the plain
-/// TTR for shorter texts; 0 for no words.
-pub fn mattr(words: &[String], w: usize) -> f64 {
-    if words.is_empty() {
-        return 0.0;
-    }
-    let w = w.max(1);
-    if words.len() <= w {
-        let distinct: std::collections::BTreeSet<&String> = words.iter().collect();
-        return distinct.len() as f64 / words.len() as f64;
-    }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for t in &words[..w] {
-        *counts.entry(t.as_str()).or_insert(0) += 1;
-    }
-    let mut total = counts.len() as f64;
-    let windows = words.len() - w + 1;
-    for i in 1..windows {
-        let out = words[i - 1].as_str();
-        if let Some(c) = counts.get_mut(out) {
-            *c -= 1;
-            if *c == 0 {
-                counts.remove(out);
-            }
-        }
-        *counts.entry(words[i + w - 1].as_str()).or_insert(0) += 1;
-        total += counts.len() as f64;
-    }
-    total / windows as f64 / w as f64
+    Survey::of(text, words).paired().to_vec()
 }
 
 /// Everything the signals need from one text, computed once.
@@ -339,13 +219,5 @@ mod tests {
             let i = STRUCTURE_NAMES.iter().position(|n| n == name).unwrap();
             assert!((f[i] - want).abs() < 1e-9, "{text:?} {name}: {}", f[i]);
         }
-    }
-
-    #[test]
-    fn mattr_cases() {
-        let w = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
-        assert_eq!(mattr(&w("a a a a"), 2), 0.5);
-        assert_eq!(mattr(&w("a b c d"), 2), 1.0);
-        assert_eq!(mattr(&[], 2), 0.0);
     }
 }

@@ -7,12 +7,14 @@
 //! collide in one bucket cancel on average instead of adding up.
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::hash::BuildHasherDefault;
 
-use crate::text;
-use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::features::structure::Survey;
+use crate::features::{for_each_char_ngram, mask_topic};
+use crate::text;
 
 /// SipHash with fixed keys: the same on every platform and never asks the
 /// OS for entropy (wasm32 has none to give). The maps using it are only
@@ -61,28 +63,7 @@ pub(crate) const N_STRUCTURE: usize = 20;
 pub(crate) const N_LENGTH: usize = 2;
 
 /// Names of the structure features, in the order [`structure`] returns them.
-pub const STRUCTURE_NAMES: [&str; N_STRUCTURE] = [
-    "paragraphs per 100 words",
-    "bullet lines per 100 words",
-    "numbered lines per 100 words",
-    "heading lines per 100 words",
-    "bold markers per 100 words",
-    "code fences per 100 words",
-    "table rows per 100 words",
-    "line breaks per 100 words",
-    "sentences per 100 words",
-    "commas per 100 words",
-    "colons per 100 words",
-    "exclamation marks per 100 words",
-    "question marks per 100 words",
-    "parentheses per 100 words",
-    "quotation marks per 100 words",
-    "digits per 100 words",
-    "mean word length (characters)",
-    "share of capitalised words",
-    "share of list lines among non-blank lines",
-    "moving-average type-token ratio (window 50)",
-];
+pub use crate::features::structure::DAMPED_NAMES as STRUCTURE_NAMES;
 
 /// A text's raw features before idf weighting and normalisation.
 #[derive(Clone, Debug)]
@@ -130,32 +111,6 @@ pub(crate) fn frequent_words(texts: &[&str], n: usize) -> HashSet<String, FixedS
     ranked.into_iter().take(n).map(|(w, _)| w).collect()
 }
 
-/// Text distortion (Stamatatos 2017, "DV-MA"): every word that is not among
-/// the frequent words has its letters replaced by `*` and its digits by
-/// `#`; punctuation, spacing, markdown and frequent words stay. What is left
-/// is how a text is written, not what it is about, which is what carries
-/// over to prompts the model was not seen answering.
-pub(crate) fn mask_topic(text: &str, frequent: &HashSet<String, FixedState>) -> String {
-    let mut out = String::with_capacity(text.len());
-    for piece in text.split_word_bounds() {
-        let is_word = piece.chars().any(char::is_alphanumeric);
-        if is_word && !frequent.contains(&piece.to_lowercase()) {
-            out.extend(piece.chars().map(|c| {
-                if c.is_numeric() {
-                    '#'
-                } else if c.is_alphabetic() {
-                    '*'
-                } else {
-                    c
-                }
-            }));
-        } else {
-            out.push_str(piece);
-        }
-    }
-    out
-}
-
 impl FeatureConfig {
     /// Extracts the raw features of one text.
     pub fn extract(&self, text: &str) -> RawDoc {
@@ -172,7 +127,7 @@ impl FeatureConfig {
             push(h, CHAR_BLOCK)
         });
         if self.masked_ngrams.1 > 0 {
-            let masked = mask_topic(text, &self.frequent);
+            let masked = mask_topic(text, |w| self.frequent.contains(w));
             char_ngrams(&masked, self.masked_ngrams, MASKED_SEED, &mut |h| {
                 push(h, MASKED_BLOCK)
             });
@@ -289,21 +244,9 @@ fn char_ngrams(text: &str, (min, max): (usize, usize), seed: u64, sink: &mut dyn
     padded.push(TEXT_START);
     padded.push_str(text);
     padded.push(TEXT_END);
-    let bounds: Vec<usize> = padded
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(padded.len()))
-        .collect();
-    let n_chars = bounds.len() - 1;
-    for start in 0..n_chars {
-        for n in min.max(1)..=max {
-            if start + n > n_chars {
-                break;
-            }
-            let gram = &padded.as_bytes()[bounds[start]..bounds[start + n]];
-            sink(xxh3_64_with_seed(gram, seed));
-        }
-    }
+    for_each_char_ngram(&padded, (min, max), |_, gram| {
+        sink(xxh3_64_with_seed(gram, seed))
+    });
 }
 
 /// Order-dependent combination of two 64-bit hashes (a multiply-xorshift
@@ -315,133 +258,11 @@ fn mix(h: u64, x: u64) -> u64 {
     z ^ (z >> 29)
 }
 
-/// Length-robust structure features of a text: rates per 100 words,
-/// shares and means, never raw lengths, because answer length differs up
-/// to tenfold between models and must not decide an attribution alone.
-/// Rates are compressed with ln(1 + rate) so one list-heavy answer does not
-/// dominate. The order is that of [`STRUCTURE_NAMES`].
+/// Length-robust structure features of a text ([`Survey::damped`]):
+/// rates per 100 words, shares and means, never raw lengths, because
+/// answer length differs up to tenfold between models and must not decide
+/// an attribution alone. The order is that of [`STRUCTURE_NAMES`].
 pub fn structure(text: &str) -> [f64; N_STRUCTURE] {
-    let words = text::words(text);
-    let n_words = words.len();
-    let per100 = |count: usize| -> f64 {
-        let rate = count as f64 * 100.0 / n_words.max(1) as f64;
-        crate::detmath::ln(1.0 + rate)
-    };
-
-    let mut bullets = 0;
-    let mut numbered = 0;
-    let mut headings = 0;
-    let mut table_rows = 0;
-    let mut fences = 0;
-    let mut non_blank = 0;
-    for line in text.lines() {
-        let t = line.trim_start();
-        if t.is_empty() {
-            continue;
-        }
-        non_blank += 1;
-        if t.starts_with("```") {
-            fences += 1;
-        } else if t.starts_with('#') {
-            headings += 1;
-        } else if t.starts_with('|') {
-            table_rows += 1;
-        } else if ["- ", "* ", "+ ", "• "].iter().any(|p| t.starts_with(p)) {
-            bullets += 1;
-        } else {
-            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-            let rest = &t.as_bytes()[digits..];
-            if digits > 0 && digits <= 3 && matches!(rest.first(), Some(b'.' | b')')) {
-                numbered += 1;
-            }
-        }
-    }
-    let count_char = |pred: &dyn Fn(char) -> bool| text.chars().filter(|&c| pred(c)).count();
-    let line_breaks = count_char(&|c| c == '\n');
-    let commas = count_char(&|c| c == ',' || c == '，' || c == '、');
-    let colons = count_char(&|c| c == ':' || c == '：');
-    let exclamations = count_char(&|c| c == '!' || c == '！');
-    let questions = count_char(&|c| c == '?' || c == '？');
-    let parentheses = count_char(&|c| c == '(' || c == '（');
-    let quotes = count_char(&|c| matches!(c, '"' | '“' | '”' | '«' | '»' | '„'));
-    let digits = count_char(&|c| c.is_ascii_digit());
-    let bold = text.matches("**").count() / 2;
-
-    let mean_word_len = if n_words == 0 {
-        0.0
-    } else {
-        words.iter().map(|w| w.text.chars().count()).sum::<usize>() as f64 / n_words as f64
-    };
-    let capitalised = if n_words == 0 {
-        0.0
-    } else {
-        words
-            .iter()
-            .filter(|w| w.text.chars().next().is_some_and(char::is_uppercase))
-            .count() as f64
-            / n_words as f64
-    };
-    let list_share = if non_blank == 0 {
-        0.0
-    } else {
-        (bullets + numbered) as f64 / non_blank as f64
-    };
-
-    [
-        per100(text::paragraphs(text).len()),
-        per100(bullets),
-        per100(numbered),
-        per100(headings),
-        per100(bold),
-        per100(fences),
-        per100(table_rows),
-        per100(line_breaks),
-        per100(text::sentences(text).len()),
-        per100(commas),
-        per100(colons),
-        per100(exclamations),
-        per100(questions),
-        per100(parentheses),
-        per100(quotes),
-        per100(digits),
-        mean_word_len,
-        capitalised,
-        list_share,
-        mattr(&words, 50),
-    ]
-}
-
-/// Moving-average type-token ratio (Covington & McFall 2010): the mean TTR
-/// of all windows of `window` words, which unlike plain TTR does not fall
-/// as a text grows longer. Texts shorter than the window use their TTR.
-fn mattr(words: &[text::Token<'_>], window: usize) -> f64 {
-    if words.is_empty() {
-        return 0.0;
-    }
-    // Words as hashes of their case-folded form; the map of the current
-    // window's counts is only looked up and measured, never iterated, so
-    // its order cannot matter.
-    let folded: Vec<u64> = words
-        .iter()
-        .map(|w| xxh3_64_with_seed(w.text.to_lowercase().as_bytes(), WORD_SEED))
-        .collect();
-    let w = window.min(folded.len());
-    let mut counts: HashMap<u64, usize, FixedState> = HashMap::default();
-    for &f in &folded[..w] {
-        *counts.entry(f).or_insert(0) += 1;
-    }
-    let mut total = counts.len() as f64;
-    let n_windows = folded.len() - w + 1;
-    for i in 1..n_windows {
-        let out = folded[i - 1];
-        if let Some(c) = counts.get_mut(&out) {
-            *c -= 1;
-            if *c == 0 {
-                counts.remove(&out);
-            }
-        }
-        *counts.entry(folded[i + w - 1]).or_insert(0) += 1;
-        total += counts.len() as f64;
-    }
-    total / (n_windows as f64 * w as f64)
+    let words: Vec<&str> = text::words(text).into_iter().map(|w| w.text).collect();
+    Survey::of(text, &words).damped()
 }

@@ -9,6 +9,7 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::{column_stats, is_capitalised, sorted_hashes, PairedSignal, TextRepr, OPENING_WORDS};
 use crate::detmath::ln;
+use crate::features::mask_topic;
 use crate::signals::features::{
     char_ngram_counts, structure_features, word_tokens, SparseVec, CHAR_HASH_BITS,
 };
@@ -222,24 +223,7 @@ impl Embedder {
     /// Text distortion: letters of words outside the frequent words become
     /// `*`, their digits `#`; punctuation, layout and frequent words stay.
     fn mask(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        text::for_each_word_bound(text, |_, piece| {
-            let is_word = piece.chars().any(char::is_alphanumeric);
-            if is_word && !self.frequent.contains_key(&piece.to_lowercase()) {
-                out.extend(piece.chars().map(|c| {
-                    if c.is_numeric() {
-                        '#'
-                    } else if c.is_alphabetic() {
-                        '*'
-                    } else {
-                        c
-                    }
-                }));
-            } else {
-                out.push_str(piece);
-            }
-        });
-        out
+        mask_topic(text, |w| self.frequent.contains_key(w))
     }
 
     /// The representation of a new text under the fitted statistics.
