@@ -10,7 +10,15 @@
 // readPanel, the same with Workspace.addPanel (with the panel's header).
 import init, * as lineage from "./index.js";
 
-const ready = init();
+// A browser without WebAssembly SIMD (before Chrome 91, Firefox 89,
+// Safari 16.4) cannot compile the module: say so instead of passing on the
+// compiler's message.
+const ready = init().catch((err) => {
+  if (err instanceof WebAssembly.CompileError) {
+    throw new Error(`this browser cannot run the Lineage engine: it needs WebAssembly SIMD (Chrome 91, Firefox 89, Safari 16.4 or later). ${err.message}`);
+  }
+  throw err;
+});
 
 /** The functions a caller may run in the worker; the last argument of analyze and readFile is the progress callback. */
 const METHODS = {

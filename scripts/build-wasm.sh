@@ -18,9 +18,9 @@ say "cargo build --profile wasm-release --lib --target wasm32-unknown-unknown"
 cargo build --profile wasm-release --lib --target wasm32-unknown-unknown
 raw="$target_dir/wasm32-unknown-unknown/wasm-release/lineage.wasm"
 
-# Rust's wasm32 target emits these post-MVP features by default; wasm-opt
-# must be told it may keep them.
-opt_flags=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+# Rust's wasm32 target emits these post-MVP features by default (and SIMD,
+# which .cargo/config.toml turns on); wasm-opt must be told it may keep them.
+opt_flags=(-Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
     --enable-mutable-globals --enable-reference-types --enable-multivalue)
 stamp="$target_dir/lineage-pkg.stamp"
 key="$(sha256sum "$raw" | cut -d' ' -f1) $(wasm-bindgen --version) reset-state ${opt_flags[*]}"

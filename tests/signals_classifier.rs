@@ -3,7 +3,9 @@
 //! attribution, batches, calibration, cross-validation, determinism and
 //! input errors.
 
-use lineage::signals::classifier::{cross_validate, ClassifierOptions, TextClassifier};
+use lineage::signals::classifier::{
+    cross_validate, cross_validate_and_train, ClassifierOptions, TextClassifier,
+};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -155,6 +157,43 @@ fn cross_validation_measures_separability() {
     let halves: Vec<usize> = (0..40).map(|i| i % 2).collect();
     let cv = cross_validate(&refs(&same), &halves, 2, 5, &fast()).unwrap();
     assert!(cv.accuracy < 0.8, "{cv:?}");
+}
+
+/// The combined call is the two calls it replaces: the same folds'
+/// predictions and a model that scores every text bit for bit alike, with
+/// calibration on (the final model's temperature) and off.
+#[test]
+fn cross_validate_and_train_equals_the_two_calls() {
+    let (texts, labels) = dataset(10, 7);
+    let probes = [
+        "It could be argued that bees are rather like kites. Sure!",
+        "Certainly! Here is a list:\n\n- one\n- two",
+        "",
+    ];
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for calibration_folds in [0, 3] {
+        let opts = ClassifierOptions {
+            calibration_folds,
+            ..fast()
+        };
+        let (cv, model) = cross_validate_and_train(&refs(&texts), &labels, 3, 5, &opts).unwrap();
+        let alone = TextClassifier::train(&refs(&texts), &labels, 3, &opts).unwrap();
+        assert_eq!(
+            cv,
+            cross_validate(&refs(&texts), &labels, 3, 5, &opts).unwrap()
+        );
+        assert_eq!(model.temperature().to_bits(), alone.temperature().to_bits());
+        for probe in probes {
+            assert_eq!(
+                bits(&model.scores(probe)),
+                bits(&alone.scores(probe)),
+                "{probe:?}"
+            );
+        }
+    }
+    // And it refuses what cross_validate refuses.
+    let e = cross_validate_and_train(&refs(&texts), &labels, 3, 11, &fast()).unwrap_err();
+    assert!(e.to_string().contains("fold"), "{e}");
 }
 
 #[test]

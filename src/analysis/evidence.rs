@@ -13,7 +13,7 @@ use super::{AnalysisOptions, Space};
 use crate::report::{
     r6, CandidateScore, ClaimedName, Evidence, IdentityProbeSummary, LeakEvidence, SignalResult,
 };
-use crate::signals::classifier::{self, ClassifierOptions, TextClassifier};
+use crate::signals::classifier::{self, ClassifierOptions};
 use crate::signals::features::STRUCTURE_NAMES;
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
 use crate::signals::paired::PairedSignal;
@@ -185,9 +185,14 @@ pub fn classifier_signal(
         seed: stats::sub_seed(opts.seed, "classifier"),
         ..ClassifierOptions::default()
     };
-    let cv =
-        classifier::cross_validate(&texts, &labels, n_cand, opts.classifier_folds, &copts).ok()?;
-    let model = TextClassifier::train(&texts, &labels, n_cand, &copts).ok()?;
+    let (cv, model) = classifier::cross_validate_and_train(
+        &texts,
+        &labels,
+        n_cand,
+        opts.classifier_folds,
+        &copts,
+    )
+    .ok()?;
     let suspect = &space.members[Cast::SUSPECT];
     let preds: Vec<usize> = stats::par_map(suspect, |&i| model.predict(&space.texts[i].text));
     let n = preds.len();

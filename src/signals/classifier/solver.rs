@@ -2,11 +2,12 @@
 //! by dual coordinate descent with shrinking (Hsieh, Chang, Lin, Keerthi &
 //! Sundararajan, ICML 2008: the default solver of LIBLINEAR).
 //!
-//! Each class's machine is trained on its own dense weight vector, which
-//! stays in cache, and shrinking drops the samples that are clearly on the
-//! right side of the margin, so a pass costs only the support vectors.
-//! The visiting order is a seeded ChaCha permutation and every sum runs in
-//! a fixed order, so results are bit-identical natively and in wasm.
+//! The machines advance together, one pass over each training row serving
+//! all of them (see [`train`]), and shrinking drops the samples that are
+//! clearly on the right side of a machine's margin, so a pass costs only
+//! the support vectors. The visiting order is a seeded ChaCha permutation
+//! and every sum runs in a fixed order, so results are bit-identical
+//! natively and in wasm.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -32,6 +33,15 @@ pub(crate) struct SolverParams {
 /// `[column * n_classes + class]`, so scoring one text reads each of its
 /// columns' weights for all classes at once. Classes without samples get
 /// weights that score every sample as negative.
+///
+/// The machines advance together: each visit of a training row computes
+/// its margin under every machine and updates each machine's coordinate
+/// for that row. The machines are still independent problems (each has its
+/// own duals, gradient bounds, shrinking and stopping test); what they
+/// share is the visiting order and the pass over the row. The training
+/// rows are far larger than the cache, so one pass over them per epoch
+/// instead of one per class is what makes training fast, and the weights a
+/// row needs are `n_classes` contiguous values per column.
 pub(crate) fn train(
     rows: &[SparseRow],
     labels: &[usize],
@@ -45,21 +55,192 @@ pub(crate) fn train(
         return w;
     }
     let matrix = Csr::of(rows);
-    let sq_norms: Vec<f64> = (0..rows.len())
+    let n = labels.len();
+    let machines: Vec<Machine> = (0..k).map(|c| Machine::new(labels, c, params)).collect();
+    let sq_norms: Vec<f64> = (0..n)
         .map(|i| matrix.row(i).1.iter().map(|v| v * v).sum())
         .collect();
-    // The one-vs-rest machines are independent (each has its own seeded
-    // order): trained in parallel natively, bit-identical either way.
-    let classes: Vec<usize> = (0..k).collect();
-    let per_class = crate::stats::par_map(&classes, |&c| {
-        train_binary(&matrix, labels, c, n_cols, &sq_norms, params)
-    });
-    for (c, wc) in per_class.iter().enumerate() {
-        for (col, &v) in wc.iter().enumerate() {
-            w[col * k + c] = v;
+    let mut state = State::new(n, k);
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    let mut margins = vec![0.0f64; k];
+    let mut steps = vec![0.0f64; k];
+    for _epoch in 0..params.max_epochs {
+        if state.done.iter().all(|&d| d) {
+            break;
         }
+        state.pg_max.fill(f64::NEG_INFINITY);
+        state.pg_min.fill(f64::INFINITY);
+        crate::stats::shuffle(&mut rng, &mut state.order[..state.rows_active]);
+        let mut s = 0;
+        while s < state.rows_active {
+            let i = state.order[s];
+            let (cols, vals) = matrix.row(i);
+            margins.fill(0.0);
+            for (&col, &v) in cols.iter().zip(vals) {
+                let base = col as usize * k;
+                for (m, &wc) in margins.iter_mut().zip(&w[base..base + k]) {
+                    *m += wc * v;
+                }
+            }
+            let mut any_active = false;
+            let mut any_step = false;
+            for c in 0..k {
+                steps[c] = 0.0;
+                let slot = i * k + c;
+                if state.done[c] || !state.active[slot] {
+                    continue;
+                }
+                let m = &machines[c];
+                let alpha = state.alpha[slot];
+                let g = m.y[i] * margins[c] - 1.0 + m.diag[i] * alpha;
+                let mut pg = 0.0;
+                if alpha == 0.0 {
+                    if g > state.pg_max_old[c] {
+                        // Shrink: at the bound and likely to stay there.
+                        state.active[slot] = false;
+                        state.shrunk[c] += 1;
+                        continue;
+                    }
+                    if g < 0.0 {
+                        pg = g;
+                    }
+                } else {
+                    pg = g;
+                }
+                any_active = true;
+                state.pg_max[c] = state.pg_max[c].max(pg);
+                state.pg_min[c] = state.pg_min[c].min(pg);
+                if pg.abs() > 1e-12 {
+                    let new = (alpha - g / (sq_norms[i] + m.diag[i])).max(0.0);
+                    state.alpha[slot] = new;
+                    steps[c] = (new - alpha) * m.y[i];
+                    any_step |= steps[c] != 0.0;
+                }
+            }
+            if any_step {
+                for (&col, &v) in cols.iter().zip(vals) {
+                    let base = col as usize * k;
+                    for (wc, &step) in w[base..base + k].iter_mut().zip(&steps) {
+                        *wc += step * v;
+                    }
+                }
+            }
+            if !any_active {
+                // Shrunk (or finished) for every machine: out of the order.
+                state.rows_active -= 1;
+                state.order.swap(s, state.rows_active);
+                continue;
+            }
+            s += 1;
+        }
+        state.end_epoch(params.tolerance);
     }
     w
+}
+
+/// One one-vs-rest problem: the labels as ±1 and the dual's diagonal.
+struct Machine {
+    y: Vec<f64>,
+    /// L2-loss SVM dual: `D_ii = 1 / (2 C_i)`, no upper bound on alpha.
+    diag: Vec<f64>,
+}
+
+impl Machine {
+    fn new(labels: &[usize], positive: usize, params: &SolverParams) -> Self {
+        let n = labels.len();
+        let n_pos = labels.iter().filter(|&&y| y == positive).count();
+        let y: Vec<f64> = labels
+            .iter()
+            .map(|&l| if l == positive { 1.0 } else { -1.0 })
+            .collect();
+        let diag = y
+            .iter()
+            .map(|&yi| {
+                let cost = if params.balanced {
+                    let side = if yi > 0.0 { n_pos } else { n - n_pos };
+                    params.c * n as f64 / (2.0 * side.max(1) as f64)
+                } else {
+                    params.c
+                };
+                0.5 / cost
+            })
+            .collect();
+        Machine { y, diag }
+    }
+}
+
+/// The solvers' moving parts, laid out `[row * n_classes + class]` where
+/// per row and class.
+struct State {
+    k: usize,
+    alpha: Vec<f64>,
+    /// Whether the row is still visited for the class (not shrunk).
+    active: Vec<bool>,
+    /// Rows shrunk per class.
+    shrunk: Vec<usize>,
+    /// Classes whose machine has met the stopping test on every row.
+    done: Vec<bool>,
+    /// Visiting order; its first `rows_active` rows are active for at
+    /// least one class.
+    order: Vec<usize>,
+    rows_active: usize,
+    /// The epoch's projected-gradient bounds per class, and the shrinking
+    /// threshold (LIBLINEAR's PGmax_old; the lower one is only needed when
+    /// alpha has an upper bound, which L2 loss has not).
+    pg_max: Vec<f64>,
+    pg_min: Vec<f64>,
+    pg_max_old: Vec<f64>,
+}
+
+impl State {
+    fn new(n: usize, k: usize) -> Self {
+        State {
+            k,
+            alpha: vec![0.0; n * k],
+            active: vec![true; n * k],
+            shrunk: vec![0; k],
+            done: vec![false; k],
+            order: (0..n).collect(),
+            rows_active: n,
+            pg_max: vec![f64::NEG_INFINITY; k],
+            pg_min: vec![f64::INFINITY; k],
+            pg_max_old: vec![f64::INFINITY; k],
+        }
+    }
+
+    /// Each machine's stopping test, as LIBLINEAR's: converged on all rows
+    /// ends it; converged on its active rows only brings the shrunk ones
+    /// back for one more check.
+    fn end_epoch(&mut self, tolerance: f64) {
+        let mut reactivated = false;
+        for c in 0..self.k {
+            if self.done[c] {
+                continue;
+            }
+            if self.pg_max[c] - self.pg_min[c] <= tolerance {
+                if self.shrunk[c] == 0 {
+                    self.done[c] = true;
+                    continue;
+                }
+                for slot in self.active.iter_mut().skip(c).step_by(self.k) {
+                    *slot = true;
+                }
+                self.shrunk[c] = 0;
+                self.pg_max_old[c] = f64::INFINITY;
+                reactivated = true;
+                continue;
+            }
+            self.pg_max_old[c] = if self.pg_max[c] <= 0.0 {
+                f64::INFINITY
+            } else {
+                self.pg_max[c]
+            };
+        }
+        if reactivated {
+            // Every row is active again for the class brought back.
+            self.rows_active = self.order.len();
+        }
+    }
 }
 
 /// The training rows in one block (compressed sparse rows): every
@@ -92,94 +273,4 @@ impl Csr {
         let (a, b) = (self.starts[i], self.starts[i + 1]);
         (&self.cols[a..b], &self.vals[a..b])
     }
-}
-
-/// One machine: class `positive` against the rest.
-fn train_binary(
-    rows: &Csr,
-    labels: &[usize],
-    positive: usize,
-    n_cols: usize,
-    sq_norms: &[f64],
-    params: &SolverParams,
-) -> Vec<f64> {
-    let n = labels.len();
-    let n_pos = labels.iter().filter(|&&y| y == positive).count();
-    let y: Vec<f64> = labels
-        .iter()
-        .map(|&l| if l == positive { 1.0 } else { -1.0 })
-        .collect();
-    // L2-loss SVM dual: D_ii = 1 / (2 C_i), no upper bound on alpha.
-    let diag: Vec<f64> = y
-        .iter()
-        .map(|&yi| {
-            let cost = if params.balanced {
-                let side = if yi > 0.0 { n_pos } else { n - n_pos };
-                params.c * n as f64 / (2.0 * side.max(1) as f64)
-            } else {
-                params.c
-            };
-            0.5 / cost
-        })
-        .collect();
-    let mut w = vec![0.0f64; n_cols];
-    let mut alpha = vec![0.0f64; n];
-    let mut index: Vec<usize> = (0..n).collect();
-    let mut active = n;
-    let mut rng =
-        ChaCha8Rng::seed_from_u64(params.seed ^ (positive as u64).wrapping_mul(0x9e37_79b9));
-    // The shrinking threshold (LIBLINEAR's PGmax_old); the lower one is
-    // only needed when alpha has an upper bound, which L2 loss has not.
-    let mut pg_max_old = f64::INFINITY;
-    for _epoch in 0..params.max_epochs {
-        let (mut pg_max, mut pg_min) = (f64::NEG_INFINITY, f64::INFINITY);
-        crate::stats::shuffle(&mut rng, &mut index[..active]);
-        let mut s = 0;
-        while s < active {
-            let i = index[s];
-            let (cols, vals) = rows.row(i);
-            let dot: f64 = cols
-                .iter()
-                .zip(vals)
-                .map(|(&col, &v)| w[col as usize] * v)
-                .sum();
-            let g = y[i] * dot - 1.0 + diag[i] * alpha[i];
-            let mut pg = 0.0;
-            if alpha[i] == 0.0 {
-                if g > pg_max_old {
-                    // Shrink: at the bound and likely to stay there.
-                    active -= 1;
-                    index.swap(s, active);
-                    continue;
-                }
-                if g < 0.0 {
-                    pg = g;
-                }
-            } else {
-                pg = g;
-            }
-            pg_max = pg_max.max(pg);
-            pg_min = pg_min.min(pg);
-            if pg.abs() > 1e-12 {
-                let old = alpha[i];
-                alpha[i] = (old - g / (sq_norms[i] + diag[i])).max(0.0);
-                let step = (alpha[i] - old) * y[i];
-                for (&col, &v) in cols.iter().zip(vals) {
-                    w[col as usize] += step * v;
-                }
-            }
-            s += 1;
-        }
-        if pg_max - pg_min <= params.tolerance {
-            if active == n {
-                break;
-            }
-            // Converged on the active set: check all samples once more.
-            active = n;
-            pg_max_old = f64::INFINITY;
-            continue;
-        }
-        pg_max_old = if pg_max <= 0.0 { f64::INFINITY } else { pg_max };
-    }
-    w
 }
