@@ -159,33 +159,37 @@ fn in_half(samples: &[Sample], source: &str, half: &BTreeSet<String>) -> Vec<Sam
         .collect()
 }
 
+/// The T1 task: the candidates' outputs, with the prompts split in two
+/// halves (references come from the first, probes from the second).
+#[derive(Clone, Copy)]
+pub struct T1Task<'a> {
+    pub samples: &'a [Sample],
+    pub candidates: &'a [String],
+    pub first: &'a BTreeSet<String>,
+    pub second: &'a BTreeSet<String>,
+}
+
 /// T1 closed-set attribution with the learned classifier trained on the
 /// candidates' first-half outputs; each second-half output is attributed
 /// by its most likely class, and each batch of 10 outputs of one source
 /// (consecutive in prompt-id order) by the sum of calibrated
 /// log-probabilities. Falls back to nearest centroid when the classifier
 /// cannot be trained.
-pub fn t1(
-    samples: &[Sample],
-    candidates: &[String],
-    first: &BTreeSet<String>,
-    second: &BTreeSet<String>,
-    opts: &AnalysisOptions,
-) -> T1 {
+pub fn t1(task: &T1Task, opts: &AnalysisOptions) -> T1 {
     let mut texts: Vec<&str> = Vec::new();
     let mut labels: Vec<usize> = Vec::new();
-    let mut probes: Vec<Vec<&Sample>> = vec![Vec::new(); candidates.len()];
-    for s in samples {
-        let Some(c) = candidates.iter().position(|c| *c == s.source) else {
+    let mut probes: Vec<Vec<&Sample>> = vec![Vec::new(); task.candidates.len()];
+    for s in task.samples {
+        let Some(c) = task.candidates.iter().position(|c| *c == s.source) else {
             continue;
         };
         let Some(id) = s.prompt_id.as_ref() else {
             continue;
         };
-        if first.contains(id) {
+        if task.first.contains(id) {
             texts.push(&s.text);
             labels.push(c);
-        } else if second.contains(id) {
+        } else if task.second.contains(id) {
             probes[c].push(s);
         }
     }
@@ -193,8 +197,8 @@ pub fn t1(
         seed: stats::sub_seed(opts.seed, "t1"),
         ..ClassifierOptions::default()
     };
-    let Ok(model) = TextClassifier::train(&texts, &labels, candidates.len(), &copts) else {
-        return t1_centroid(samples, candidates, first, second, opts);
+    let Ok(model) = TextClassifier::train(&texts, &labels, task.candidates.len(), &copts) else {
+        return t1_centroid(task, opts);
     };
     let mut tally = Tally::default();
     for (c, list) in probes.iter_mut().enumerate() {
@@ -211,34 +215,31 @@ pub fn t1(
         tally.batches(ok, chunks.len());
     }
     tally.t1(
-        candidates,
+        task.candidates,
         "linear classifier (signals::classifier), batches by summed calibrated log-probabilities",
     )
 }
 
 /// T1 by nearest centroid over character n-gram tf-idf profiles built from
 /// the first half; batches by the mean of their similarity vectors.
-pub fn t1_centroid(
-    samples: &[Sample],
-    candidates: &[String],
-    first: &BTreeSet<String>,
-    second: &BTreeSet<String>,
-    opts: &AnalysisOptions,
-) -> T1 {
+pub fn t1_centroid(task: &T1Task, opts: &AnalysisOptions) -> T1 {
     // One space over references and probes, so idf and z-scores are
     // computed on the same corpus; the centroids use first-half texts only.
     let mut groups: Vec<(String, Vec<Sample>)> = Vec::new();
-    for c in candidates {
-        groups.push((c.clone(), in_half(samples, c, first)));
+    for c in task.candidates {
+        groups.push((c.clone(), in_half(task.samples, c, task.first)));
     }
-    for c in candidates {
-        groups.push((format!("{c}\u{0}probe"), in_half(samples, c, second)));
+    for c in task.candidates {
+        groups.push((
+            format!("{c}\u{0}probe"),
+            in_half(task.samples, c, task.second),
+        ));
     }
     let space = Space::build(&groups, opts);
-    let k = candidates.len();
+    let k = task.candidates.len();
     let centroids: Vec<&SparseVec> = (0..k).map(|c| &space.profiles[c].chars).collect();
     let mut tally = Tally::default();
-    for (c, _) in candidates.iter().enumerate() {
+    for (c, _) in task.candidates.iter().enumerate() {
         let probes = &space.members[k + c];
         let sims: Vec<Vec<f64>> = stats::par_map(probes, |&i| {
             centroids
@@ -274,7 +275,7 @@ pub fn t1_centroid(
             tally.batches(usize::from(argmax(&mean) == c), 1);
         }
     }
-    tally.t1(candidates, "nearest centroid, character n-gram tf-idf")
+    tally.t1(task.candidates, "nearest centroid, character n-gram tf-idf")
 }
 
 /// T1's counts as the candidates are gone through: right attributions of
@@ -416,12 +417,18 @@ pub fn run(
         return Err("at least two candidates are needed".into());
     }
     let (first, second) = split_prompts(samples, opts.seed);
+    let task = T1Task {
+        samples,
+        candidates,
+        first: &first,
+        second: &second,
+    };
     // T1 and the T2 cases are independent: run them all in parallel
     // (rayon shares one pool; each analysis is parallel inside too).
     // Results keep the order of the cases.
     progress("t1 and t2", 0.0);
     let (t1, t2) = stats::join(
-        || with_t1.then(|| t1(samples, candidates, &first, &second, opts)),
+        || with_t1.then(|| t1(&task, opts)),
         || stats::par_map(cases, |case| t2_case(samples, candidates, case, opts)),
     );
     progress("done", 1.0);
