@@ -50,6 +50,15 @@ fn check_spans(text: &str, tokens: &[Token<'_>]) {
     }
 }
 
+type Segmenter = fn(&str) -> Vec<Token<'_>>;
+
+/// A segmenter's pieces of `text` are `expected`, and their spans are right.
+fn check_pieces(segment: Segmenter, text: &str, expected: &[&str], label: &str) {
+    let pieces = segment(text);
+    assert_eq!(texts(&pieces), expected, "{label}");
+    check_spans(text, &pieces);
+}
+
 struct Case {
     name: &'static str,
     text: &'static str,
@@ -162,15 +171,15 @@ const CASES: &[Case] = &[
 #[test]
 fn segmentation_table() {
     for case in CASES {
-        let w = words(case.text);
-        let p = punctuation(case.text);
-        let s = sentences(case.text);
-        assert_eq!(texts(&w), case.words, "words: {}", case.name);
-        assert_eq!(texts(&p), case.punctuation, "punctuation: {}", case.name);
-        assert_eq!(texts(&s), case.sentences, "sentences: {}", case.name);
-        check_spans(case.text, &w);
-        check_spans(case.text, &p);
-        check_spans(case.text, &s);
+        let segmenters: [(&str, Segmenter, &[&str]); 3] = [
+            ("words", words, case.words),
+            ("punctuation", punctuation, case.punctuation),
+            ("sentences", sentences, case.sentences),
+        ];
+        for (what, segment, expected) in segmenters {
+            let label = format!("{what}: {}", case.name);
+            check_pieces(segment, case.text, expected, &label);
+        }
     }
 }
 
@@ -220,9 +229,7 @@ fn graphemes_table() {
         ("a\r\nb", &["a", "\r\n", "b"]),
     ];
     for (text, expected) in cases {
-        let g = graphemes(text);
-        assert_eq!(texts(&g), *expected, "{text:?}");
-        check_spans(text, &g);
+        check_pieces(graphemes, text, expected, &format!("{text:?}"));
     }
 }
 
@@ -237,9 +244,7 @@ fn paragraphs_table() {
         ("\n\n\n", &[]),
     ];
     for (text, expected) in cases {
-        let p = paragraphs(text);
-        assert_eq!(texts(&p), *expected, "{text:?}");
-        check_spans(text, &p);
+        check_pieces(paragraphs, text, expected, &format!("{text:?}"));
     }
 }
 
