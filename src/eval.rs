@@ -244,7 +244,7 @@ pub fn t1_centroid(task: &T1Task, opts: &AnalysisOptions) -> T1 {
         let sims: Vec<Vec<f64>> = stats::par_map(probes, |&i| {
             centroids
                 .iter()
-                .map(|cv| space.reprs[i].chars.dot(cv))
+                .map(|cv| space.reprs[i].vectors.chars.dot(cv))
                 .collect()
         });
         let argmax = |v: &[f64]| {

@@ -328,14 +328,18 @@ impl<'a> Scorer<'a> {
 
     fn similarity(&self, signal: PairedSignal, a: Answer<'_>, b: Answer<'_>) -> f64 {
         if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(self.delta, &a.repr.function_words, &b.repr.function_words);
+            return delta(
+                self.delta,
+                &a.repr.vectors.function_words,
+                &b.repr.vectors.function_words,
+            );
         }
         signal.similarity(a, b)
     }
 
     fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {
         if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(self.delta, &a.function_words, &p.function_words);
+            return delta(self.delta, &a.vectors.function_words, &p.function_words);
         }
         signal.profile_similarity(a, p)
     }

@@ -82,7 +82,8 @@ impl Space {
 
     /// Whether masked n-grams were computed (the signal was asked for).
     pub fn has(&self, signal: PairedSignal) -> bool {
-        signal != PairedSignal::MaskedChars || self.reprs.iter().any(|r| !r.masked.0.is_empty())
+        signal != PairedSignal::MaskedChars
+            || self.reprs.iter().any(|r| !r.vectors.masked.0.is_empty())
     }
 
     /// The most frequent (function) words, most frequent first.
@@ -121,8 +122,11 @@ impl Space {
             .iter()
             .map(|&s| {
                 let m = &self.members[s];
-                let mut v =
-                    SparseVec::mean(&m.iter().map(|&i| &self.reprs[i].chars).collect::<Vec<_>>());
+                let mut v = SparseVec::mean(
+                    &m.iter()
+                        .map(|&i| &self.reprs[i].vectors.chars)
+                        .collect::<Vec<_>>(),
+                );
                 let n = m.len() as f32;
                 v.0.iter_mut().for_each(|x| x.1 *= n);
                 v
@@ -134,7 +138,7 @@ impl Space {
             .flat_map(|(c, &s)| self.members[s].iter().map(move |&i| (c, i)))
             .collect();
         let correct: Vec<bool> = stats::par_map(&items, |&(c, i)| {
-            let x = &self.reprs[i].chars;
+            let x = &self.reprs[i].vectors.chars;
             let mut best = (f64::NEG_INFINITY, usize::MAX);
             for (k, sum) in sums.iter().enumerate() {
                 // cos(x, sum − x·[k == c]) from dot products alone.

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use super::{column_stats, is_capitalised, sorted_hashes, PairedSignal, TextRepr, OPENING_WORDS};
+use super::{
+    column_stats, is_capitalised, sorted_hashes, PairedSignal, TextRepr, Vectors, OPENING_WORDS,
+};
 use crate::detmath::ln;
 use crate::features::mask_topic;
 use crate::signals::features::{
@@ -267,19 +269,22 @@ impl Embedder {
                 .enumerate()
                 .map(|(i, w)| xxh3_64_with_seed(w.as_bytes(), OPENING_SEED + i as u64)),
         );
-        TextRepr {
+        let vectors = Vectors {
             chars: self.char_idf.weigh(&raw.chars),
             words: self.word_idf.weigh(&raw.word_counts),
             masked: match (&self.masked_idf, masked) {
                 (Some(idf), Some(m)) => idf.weigh(m),
                 _ => SparseVec::default(),
             },
-            pairs,
-            names,
-            opening,
             function_words: z(rates, &self.fw_mean, &self.fw_sd),
             structure: z(&raw.structure[1..], &self.struct_mean, &self.struct_sd),
             log_len: ln(raw.words.len() as f64 + 1.0),
+        };
+        TextRepr {
+            vectors,
+            pairs,
+            names,
+            opening,
         }
     }
 }

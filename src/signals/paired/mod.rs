@@ -163,35 +163,18 @@ impl PairedSignal {
     pub fn similarity(self, a: Answer<'_>, b: Answer<'_>) -> f64 {
         let (x, y) = (a.repr, b.repr);
         match self {
-            PairedSignal::CharNgrams => x.chars.dot(&y.chars),
-            PairedSignal::Words => x.words.dot(&y.words),
             PairedSignal::WordPairs => overlap_coefficient(&x.pairs, &y.pairs),
             PairedSignal::Names => overlap_coefficient(&x.names, &y.names),
             PairedSignal::Opening => jaccard(&x.opening, &y.opening),
-            PairedSignal::FunctionWords => {
-                crate::stats::cosine(&x.function_words, &y.function_words)
-            }
-            PairedSignal::Structure => -rms_diff(&x.structure, &y.structure),
-            PairedSignal::Length => -(x.log_len - y.log_len).abs(),
-            PairedSignal::MaskedChars => x.masked.dot(&y.masked),
             PairedSignal::VerbatimOverlap => a.grams.containment_in(b.grams),
+            _ => x.vectors.similarity(self, &y.vectors).unwrap_or(0.0),
         }
     }
 
     /// Similarity of an answer to a source profile (signals with
     /// [`has_profile`](Self::has_profile); 0 for the others).
     pub fn profile_similarity(self, a: &TextRepr, p: &SourceProfile) -> f64 {
-        match self {
-            PairedSignal::CharNgrams => a.chars.dot(&p.chars),
-            PairedSignal::Words => a.words.dot(&p.words),
-            PairedSignal::FunctionWords => {
-                crate::stats::cosine(&a.function_words, &p.function_words)
-            }
-            PairedSignal::Structure => -rms_diff(&a.structure, &p.structure),
-            PairedSignal::Length => -(a.log_len - p.log_len).abs(),
-            PairedSignal::MaskedChars => a.masked.dot(&p.masked),
-            _ => 0.0,
-        }
+        a.vectors.similarity(self, p).unwrap_or(0.0)
     }
 }
 
@@ -210,18 +193,26 @@ pub struct Answer<'a> {
 /// What the paired signals need from one text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TextRepr {
-    /// Unit-length damped-rate tf-idf vector of character n-grams.
-    pub chars: SparseVec,
-    /// Unit-length damped-rate tf-idf vector of case-folded words.
-    pub words: SparseVec,
-    /// Unit-length tf-idf vector of the topic-masked text's character n-grams.
-    pub masked: SparseVec,
+    /// The vectors, which also average into a [`SourceProfile`].
+    pub vectors: Vectors,
     /// Sorted distinct hashes of case-folded word bigrams.
     pub pairs: Vec<u64>,
     /// Sorted distinct hashes of capitalised words (as written).
     pub names: Vec<u64>,
     /// Sorted distinct hashes of the first [`OPENING_WORDS`] case-folded words.
     pub opening: Vec<u64>,
+}
+
+/// The part of a text's representation that has a mean: of one text in a
+/// [`TextRepr`], of a source's texts in a [`SourceProfile`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Vectors {
+    /// Unit-length damped-rate tf-idf vector of character n-grams.
+    pub chars: SparseVec,
+    /// Unit-length damped-rate tf-idf vector of case-folded words.
+    pub words: SparseVec,
+    /// Unit-length tf-idf vector of the topic-masked text's character n-grams.
+    pub masked: SparseVec,
     /// z-scored relative frequencies of the embedder's most frequent words.
     pub function_words: Vec<f64>,
     /// z-scored structure features without the length feature.
@@ -230,43 +221,53 @@ pub struct TextRepr {
     pub log_len: f64,
 }
 
-/// The profile of a source for unpaired designs: centroids and means of its
-/// texts' representations.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SourceProfile {
-    pub chars: SparseVec,
-    pub words: SparseVec,
-    pub masked: SparseVec,
-    pub function_words: Vec<f64>,
-    pub structure: Vec<f64>,
-    pub log_len: f64,
-}
+/// The profile of a source for unpaired designs: the centroids and means
+/// of its texts' [`Vectors`] ([`Vectors::of`]).
+pub type SourceProfile = Vectors;
 
-impl SourceProfile {
+impl Vectors {
     /// Centroid (renormalised mean of unit vectors) and mean rates of `reprs`.
     pub fn of(reprs: &[&TextRepr]) -> SourceProfile {
-        let centroid = |f: fn(&TextRepr) -> &SparseVec| {
-            SparseVec::mean(&reprs.iter().map(|r| f(r)).collect::<Vec<_>>()).normalized()
+        let centroid = |f: fn(&Vectors) -> &SparseVec| {
+            SparseVec::mean(&reprs.iter().map(|r| f(&r.vectors)).collect::<Vec<_>>()).normalized()
         };
-        let mean_vec = |f: fn(&TextRepr) -> &Vec<f64>| {
-            let len = reprs.first().map(|r| f(r).len()).unwrap_or(0);
+        let mean_vec = |f: fn(&Vectors) -> &Vec<f64>| {
+            let len = reprs.first().map(|r| f(&r.vectors).len()).unwrap_or(0);
             let mut out = vec![0.0; len];
             for r in reprs {
-                for (o, x) in out.iter_mut().zip(f(r)) {
+                for (o, x) in out.iter_mut().zip(f(&r.vectors)) {
                     *o += x;
                 }
             }
             let n = reprs.len().max(1) as f64;
             out.iter().map(|x| x / n).collect::<Vec<f64>>()
         };
-        SourceProfile {
-            chars: centroid(|r| &r.chars),
-            words: centroid(|r| &r.words),
-            masked: centroid(|r| &r.masked),
-            function_words: mean_vec(|r| &r.function_words),
-            structure: mean_vec(|r| &r.structure),
-            log_len: crate::stats::mean(&reprs.iter().map(|r| r.log_len).collect::<Vec<_>>()),
+        let log_lens: Vec<f64> = reprs.iter().map(|r| r.vectors.log_len).collect();
+        Vectors {
+            chars: centroid(|v| &v.chars),
+            words: centroid(|v| &v.words),
+            masked: centroid(|v| &v.masked),
+            function_words: mean_vec(|v| &v.function_words),
+            structure: mean_vec(|v| &v.structure),
+            log_len: crate::stats::mean(&log_lens),
         }
+    }
+
+    /// Similarity on a signal that reads these vectors (higher = more
+    /// alike); None for the others.
+    fn similarity(&self, signal: PairedSignal, other: &Vectors) -> Option<f64> {
+        let (x, y) = (self, other);
+        Some(match signal {
+            PairedSignal::CharNgrams => x.chars.dot(&y.chars),
+            PairedSignal::Words => x.words.dot(&y.words),
+            PairedSignal::FunctionWords => {
+                crate::stats::cosine(&x.function_words, &y.function_words)
+            }
+            PairedSignal::Structure => -rms_diff(&x.structure, &y.structure),
+            PairedSignal::Length => -(x.log_len - y.log_len).abs(),
+            PairedSignal::MaskedChars => x.masked.dot(&y.masked),
+            _ => return None,
+        })
     }
 }
 
