@@ -59,6 +59,7 @@
 //! ```
 
 use crate::detmath;
+mod cv;
 mod error;
 pub mod features;
 mod solver;
@@ -67,10 +68,11 @@ mod vectorize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+pub use cv::{cross_validate, cross_validate_and_train, CrossValidation};
 pub use error::ClassifierError;
 use error::{err, ErrorKind};
 use features::{FeatureConfig, RawDoc};
-use solver::{SolverParams, SparseRow};
+use solver::SolverParams;
 use vectorize::Vectorizer;
 
 /// Options of [`TextClassifier::train`] and [`cross_validate`].
@@ -176,21 +178,6 @@ pub struct TextClassifier {
     temperature: f64,
 }
 
-/// Cross-validated separability of the classes.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CrossValidation {
-    /// Share of texts whose predicted class is their label.
-    pub accuracy: f64,
-    /// Per class: share of its texts predicted correctly.
-    pub per_class_accuracy: Vec<f64>,
-    /// `confusion[true][predicted]` counts.
-    pub confusion: Vec<Vec<usize>>,
-    /// Out-of-fold prediction of every text, in input order.
-    pub predictions: Vec<usize>,
-    /// Number of folds used.
-    pub folds: usize,
-}
-
 impl TextClassifier {
     /// Trains on `texts[i]` labelled `labels[i]` in `0..n_classes`.
     ///
@@ -222,7 +209,7 @@ impl TextClassifier {
         config: FeatureConfig,
     ) -> Self {
         let vectorizer = Vectorizer::fit(raws, opts);
-        let rows: Vec<SparseRow> = crate::stats::par_map(raws, |r| vectorizer.transform(r));
+        let rows = vectorizer.transform_all(raws);
         let params = solver_params(opts);
         let weights = solver::train(&rows, labels, n_classes, vectorizer.n_cols(), &params);
 
@@ -240,8 +227,7 @@ impl TextClassifier {
                 // The vectorizer of the whole training set is reused: the
                 // held-out texts' influence on idf is negligible, and
                 // refitting it per fold would double the cost.
-                let fold_rows: Vec<SparseRow> =
-                    train_idx.iter().map(|&i| rows[i].clone()).collect();
+                let fold_rows = rows.select(&train_idx);
                 let fold_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
                 let w = solver::train(
                     &fold_rows,
@@ -251,7 +237,7 @@ impl TextClassifier {
                     &params,
                 );
                 for &i in &test_idx {
-                    margins[i] = margins_of(&w, &rows[i], n_classes);
+                    margins[i] = margins_of(&w, &rows.pairs(i), n_classes);
                 }
             }
             let pairs: Vec<(&[f64], usize)> = margins
@@ -334,70 +320,6 @@ impl TextClassifier {
     }
 }
 
-/// Stratified, seeded k-fold cross-validation: every text is predicted by a
-/// model trained without its fold. Measures how separable the classes are
-/// (if the candidates cannot be told apart, no attribution is possible).
-///
-/// Errors as [`TextClassifier::train`] does, when `k < 2`, or when a class
-/// has fewer than `k` texts.
-pub fn cross_validate(
-    texts: &[&str],
-    labels: &[usize],
-    n_classes: usize,
-    k: usize,
-    opts: &ClassifierOptions,
-) -> Result<CrossValidation, ClassifierError> {
-    check_folds(texts.len(), labels, n_classes, k, opts)?;
-    let (config, raws) = extracted(texts, opts);
-    let refs: Vec<&RawDoc> = raws.iter().collect();
-    Ok(cross_validate_extracted(
-        &refs, labels, n_classes, k, opts, &config,
-    ))
-}
-
-/// [`cross_validate`] and [`TextClassifier::train`] on the same texts, as
-/// one call: the texts' features are extracted once for both, and the
-/// final model trains while the folds do (on native targets).
-pub fn cross_validate_and_train(
-    texts: &[&str],
-    labels: &[usize],
-    n_classes: usize,
-    k: usize,
-    opts: &ClassifierOptions,
-) -> Result<(CrossValidation, TextClassifier), ClassifierError> {
-    check_folds(texts.len(), labels, n_classes, k, opts)?;
-    let (config, raws) = extracted(texts, opts);
-    let refs: Vec<&RawDoc> = raws.iter().collect();
-    Ok(crate::stats::join(
-        || cross_validate_extracted(&refs, labels, n_classes, k, opts, &config),
-        || TextClassifier::fit(&refs, labels, n_classes, opts, config.clone()),
-    ))
-}
-
-/// The checks of [`cross_validate`]: those of training, and enough texts
-/// in every class for `k` folds.
-fn check_folds(
-    n_texts: usize,
-    labels: &[usize],
-    n_classes: usize,
-    k: usize,
-    opts: &ClassifierOptions,
-) -> Result<(), ClassifierError> {
-    check_inputs(n_texts, labels, n_classes, opts)?;
-    if k < 2 {
-        return Err(err(ErrorKind::TooFewFolds(k)));
-    }
-    let counts = class_counts(labels, n_classes);
-    if let Some(class) = counts.iter().position(|&n| n < k) {
-        return Err(err(ErrorKind::ClassSmallerThanFolds {
-            class,
-            count: counts[class],
-            folds: k,
-        }));
-    }
-    Ok(())
-}
-
 /// The feature configuration of a training set and its texts' features.
 /// The topic mask's frequent words come from all texts: they are
 /// label-free, so cross-validation on them leaks nothing about the
@@ -406,63 +328,6 @@ fn extracted(texts: &[&str], opts: &ClassifierOptions) -> (FeatureConfig, Vec<Ra
     let config = feature_config(texts, opts);
     let raws = crate::stats::par_map(texts, |t| config.extract(t));
     (config, raws)
-}
-
-fn cross_validate_extracted(
-    raws: &[&RawDoc],
-    labels: &[usize],
-    n_classes: usize,
-    k: usize,
-    opts: &ClassifierOptions,
-    config: &FeatureConfig,
-) -> CrossValidation {
-    let folds = stratified_folds(labels, n_classes, k, opts.seed);
-    // Argmax predictions do not depend on the temperature: skip calibration.
-    let fold_opts = ClassifierOptions {
-        calibration_folds: 0,
-        ..opts.clone()
-    };
-    let fold_ids: Vec<usize> = (0..k).collect();
-    let per_fold: Vec<Vec<(usize, usize)>> = crate::stats::par_map(&fold_ids, |&fold| {
-        let train_idx: Vec<usize> = (0..raws.len()).filter(|&i| folds[i] != fold).collect();
-        let train_raws: Vec<&RawDoc> = train_idx.iter().map(|&i| raws[i]).collect();
-        let train_labels: Vec<usize> = train_idx.iter().map(|&i| labels[i]).collect();
-        let model = TextClassifier::fit(
-            &train_raws,
-            &train_labels,
-            n_classes,
-            &fold_opts,
-            config.clone(),
-        );
-        let w: Vec<f64> = model.weights.iter().map(|&x| f64::from(x)).collect();
-        (0..raws.len())
-            .filter(|&i| folds[i] == fold)
-            .map(|i| {
-                let row = model.vectorizer.transform(raws[i]);
-                (i, argmax(&margins_of(&w, &row, n_classes)))
-            })
-            .collect()
-    });
-    let mut predictions = vec![0usize; raws.len()];
-    for (i, p) in per_fold.into_iter().flatten() {
-        predictions[i] = p;
-    }
-    let counts = class_counts(labels, n_classes);
-    let mut confusion = vec![vec![0usize; n_classes]; n_classes];
-    for (&y, &p) in labels.iter().zip(&predictions) {
-        confusion[y][p] += 1;
-    }
-    let correct: usize = (0..n_classes).map(|c| confusion[c][c]).sum();
-    let per_class_accuracy = (0..n_classes)
-        .map(|c| confusion[c][c] as f64 / counts[c].max(1) as f64)
-        .collect();
-    CrossValidation {
-        accuracy: correct as f64 / raws.len().max(1) as f64,
-        per_class_accuracy,
-        confusion,
-        predictions,
-        folds: k,
-    }
 }
 
 fn check_inputs(

@@ -43,7 +43,7 @@ pub(crate) struct SolverParams {
 /// instead of one per class is what makes training fast, and the weights a
 /// row needs are `n_classes` contiguous values per column.
 pub(crate) fn train(
-    rows: &[SparseRow],
+    matrix: &Csr,
     labels: &[usize],
     n_classes: usize,
     n_cols: usize,
@@ -51,10 +51,9 @@ pub(crate) fn train(
 ) -> Vec<f64> {
     let k = n_classes;
     let mut w = vec![0.0f64; n_cols * k];
-    if rows.is_empty() || k == 0 {
+    if matrix.is_empty() || k == 0 {
         return w;
     }
-    let matrix = Csr::of(rows);
     let n = labels.len();
     let machines: Vec<Machine> = (0..k).map(|c| Machine::new(labels, c, params)).collect();
     let sq_norms: Vec<f64> = (0..n)
@@ -243,30 +242,68 @@ impl State {
     }
 }
 
-/// The training rows in one block (compressed sparse rows): every
-/// machine walks them many times, and contiguous columns and values take
-/// fewer cache lines than a vector of pairs per row.
-struct Csr {
+/// The training rows in one block (compressed sparse rows): the solver
+/// walks them many times, and contiguous columns and values take fewer
+/// cache lines than a vector of pairs per row. Rows are written straight
+/// into it, so a training set is held once, not also as one vector per row.
+pub(crate) struct Csr {
     starts: Vec<usize>,
     cols: Vec<u32>,
     vals: Vec<f64>,
 }
 
 impl Csr {
-    fn of(rows: &[SparseRow]) -> Csr {
-        let nnz = rows.iter().map(Vec::len).sum();
-        let mut m = Csr {
-            starts: Vec::with_capacity(rows.len() + 1),
+    /// An empty block with room for `rows` rows of `nnz` values in all.
+    pub(crate) fn with_capacity(rows: usize, nnz: usize) -> Csr {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        Csr {
+            starts,
             cols: Vec::with_capacity(nnz),
             vals: Vec::with_capacity(nnz),
-        };
-        m.starts.push(0);
-        for r in rows {
-            m.cols.extend(r.iter().map(|&(c, _)| c));
-            m.vals.extend(r.iter().map(|&(_, v)| v));
-            m.starts.push(m.cols.len());
         }
-        m
+    }
+
+    pub(crate) fn push_row(&mut self, row: &[(u32, f64)]) {
+        self.cols.extend(row.iter().map(|&(c, _)| c));
+        self.vals.extend(row.iter().map(|&(_, v)| v));
+        self.starts.push(self.cols.len());
+    }
+
+    /// Gives back the room reserved beyond the rows written.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.cols.shrink_to_fit();
+        self.vals.shrink_to_fit();
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows `picked`, in that order, as a block of their own.
+    pub(crate) fn select(&self, picked: &[usize]) -> Csr {
+        let nnz = picked
+            .iter()
+            .map(|&i| self.starts[i + 1] - self.starts[i])
+            .sum();
+        let mut out = Csr::with_capacity(picked.len(), nnz);
+        for &i in picked {
+            let (cols, vals) = self.row(i);
+            out.cols.extend_from_slice(cols);
+            out.vals.extend_from_slice(vals);
+            out.starts.push(out.cols.len());
+        }
+        out
+    }
+
+    /// Row `i` as a (column, value) vector.
+    pub(crate) fn pairs(&self, i: usize) -> SparseRow {
+        let (cols, vals) = self.row(i);
+        cols.iter().copied().zip(vals.iter().copied()).collect()
     }
 
     fn row(&self, i: usize) -> (&[u32], &[f64]) {

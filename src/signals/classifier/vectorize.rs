@@ -9,7 +9,7 @@ use super::features::{
     RawDoc, BLOCK_SHIFT, CHAR_BLOCK, EDGE_BLOCK, MASKED_BLOCK, MASKED_WORD_BLOCK, N_BLOCKS,
     N_LENGTH, N_STRUCTURE, WORD_BLOCK,
 };
-use super::solver::SparseRow;
+use super::solver::{Csr, SparseRow};
 use super::ClassifierOptions;
 use crate::detmath;
 
@@ -131,7 +131,34 @@ impl Vectorizer {
     }
 
     pub(crate) fn transform(&self, raw: &RawDoc) -> SparseRow {
-        let mut row: SparseRow = Vec::with_capacity(raw.sparse.len() + raw.dense.len() + 1);
+        let mut row = SparseRow::new();
+        self.transform_into(raw, &mut row);
+        row
+    }
+
+    /// Every text's row, written straight into one block.
+    pub(crate) fn transform_all(&self, raws: &[&RawDoc]) -> Csr {
+        // An upper bound (n-grams under min_df are dropped), given back
+        // after: the block never reallocates while it is filled.
+        let bound = raws
+            .iter()
+            .map(|r| r.sparse.len() + r.dense.len() + 1)
+            .sum();
+        let mut matrix = Csr::with_capacity(raws.len(), bound);
+        let mut row = SparseRow::new();
+        for r in raws {
+            self.transform_into(r, &mut row);
+            matrix.push_row(&row);
+        }
+        matrix.shrink_to_fit();
+        matrix
+    }
+
+    /// The row of one text into `row` (cleared first), so one buffer serves
+    /// every text.
+    pub(crate) fn transform_into(&self, raw: &RawDoc, row: &mut SparseRow) {
+        row.clear();
+        row.reserve(raw.sparse.len() + raw.dense.len() + 1);
         // Keys are sorted with the block in their top bits, so each block
         // is one contiguous run; each is normalised to its own weight.
         let mut block_start = 0;
@@ -183,7 +210,6 @@ impl Vectorizer {
         row.push(((self.n_cols() - 1) as u32, 1.0));
         // Ascending columns: the solver then walks its weights forwards.
         row.sort_unstable_by_key(|&(col, _)| col);
-        row
     }
 }
 
