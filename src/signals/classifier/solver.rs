@@ -168,8 +168,8 @@ impl Machine {
     }
 }
 
-/// The solvers' moving parts, laid out `[row * n_classes + class]` where
-/// per row and class.
+/// The machines' moving parts; what is kept per row and class (`alpha`,
+/// `active`) is laid out `[row * n_classes + class]`.
 struct State {
     k: usize,
     alpha: Vec<f64>,
