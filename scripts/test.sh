@@ -10,6 +10,11 @@ cd "$ROOT"
 
 "$ROOT/scripts/setup.sh" || die "setup failed"
 
+# A run builds the crate for several targets and profiles; their
+# incremental caches took another gigabyte of disk for no gain on a clean
+# machine (a CI run once ran out of space). CARGO_INCREMENTAL=1 keeps them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 # The browser wasm tests find chromedriver here and the browser in
 # webdriver.json; both are the Debian packages setup.sh installs.
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
