@@ -56,6 +56,48 @@ fn csv_cases() {
     assert_eq!(bad.errors.len(), 1);
 }
 
+/// A header without the needed columns is one error on line 1 that names
+/// what the header holds (at most 12 columns of 40 characters), so a file
+/// exported with other names is easy to fix.
+#[test]
+fn csv_header_errors_name_the_columns_found() {
+    let long = format!("{},text\n1,2\n", "x".repeat(100));
+    let many: String = (0..20).map(|i| format!("c{i},")).collect::<String>() + "\n";
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "other names",
+            b"Model,QID,Question,Answer\na,1,q,t\n",
+            "; it has model, qid, question, answer",
+        ),
+        ("text but no source", b"text\nhello\n", "; it has text"),
+        ("blank column names", b" , \n1,2\n", "; it names no column"),
+        (
+            "a long column name",
+            long.as_bytes(),
+            &format!("; it has {}, text", "x".repeat(40)),
+        ),
+        (
+            "many columns",
+            many.as_bytes(),
+            "; it has c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11",
+        ),
+    ];
+    for (name, bytes, tail) in cases {
+        let read = read_csv("f.csv", bytes, None);
+        assert!(read.samples.is_empty(), "{name}");
+        assert_eq!(read.errors.len(), 1, "{name}: {:?}", read.errors);
+        let e = &read.errors[0];
+        assert_eq!(e.line, 1, "{name}");
+        assert!(
+            e.message
+                .starts_with("csv header must name the columns \"source\" and \"text\""),
+            "{name}: {}",
+            e.message
+        );
+        assert!(e.message.ends_with(tail), "{name}: {}", e.message);
+    }
+}
+
 #[test]
 fn hostile_files_table() {
     // (name, file bytes, texts read, error lines, warning lines and

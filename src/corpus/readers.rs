@@ -436,9 +436,24 @@ impl Reader {
         let (c_id, c_prompt) = (col(&["prompt_id", "promptid"]), col(&["prompt"]));
         let default_source = self.default_source.clone();
         if c_text.is_none() || (c_source.is_none() && default_source.is_none()) {
+            // Name what the header holds: a file exported with other
+            // column names ("model", "answer") is then easy to fix.
+            let shown: Vec<String> = header
+                .iter()
+                .take(12)
+                .map(|h| h.chars().take(40).collect())
+                .collect();
+            let found = if shown.iter().all(String::is_empty) {
+                "it names no column".to_string()
+            } else {
+                format!("it has {}", shown.join(", "))
+            };
             self.errors.push(error(
                 1,
-                "csv header must name the columns \"source\" and \"text\"".into(),
+                format!(
+                    "csv header must name the columns \"source\" and \"text\" \
+                     (optionally \"prompt_id\" and \"prompt\"); {found}"
+                ),
             ));
             return;
         }
