@@ -13,11 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::error::{Error, ErrorKind};
 
 mod readers;
+mod records;
 
-pub use readers::{
-    hex, parse_jsonl_line, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed,
-    Reader,
-};
+pub use readers::{hex, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed, Reader};
+pub use records::parse_jsonl_line;
 
 /// One model output. JS callers pass it as `{source, text, promptId?,
 /// prompt?}`; a numeric `promptId` is read as the JSONL reader reads one.

@@ -296,6 +296,57 @@ fn json_array_cases() {
     assert_eq!(Format::from_name("X.JSON"), Format::Json);
 }
 
+/// A record without its source or text is an error that names the fields
+/// it does have (at most 12, each cut to 40 characters), in JSON Lines and
+/// in a JSON array alike: records exported with other names are then easy
+/// to fix.
+#[test]
+fn missing_field_errors_name_the_fields_found() {
+    let alpaca = r#"{"instruction":"q","output":"a","generator":"m","dataset":"d"}"#;
+    let long = format!(r#"{{"text":"x","{}":1}}"#, "k".repeat(100));
+    let cases: Vec<(&str, Format, String, String)> = vec![
+        (
+            "AlpacaEval's names, JSON Lines",
+            Format::Jsonl,
+            format!("{alpaca}\n"),
+            "record has no \"source\" (its fields: dataset, generator, instruction, output)".into(),
+        ),
+        (
+            "AlpacaEval's names, JSON array",
+            Format::Json,
+            format!("[{alpaca}]"),
+            "record has no \"source\" (its fields: dataset, generator, instruction, output)".into(),
+        ),
+        (
+            "no text",
+            Format::Jsonl,
+            "{\"source\":\"a\",\"answer\":\"x\"}\n".into(),
+            "record has no \"text\" (its fields: answer, source)".into(),
+        ),
+        (
+            "no field at all",
+            Format::Jsonl,
+            "{}\n".into(),
+            "record has no \"source\" (the record has no field)".into(),
+        ),
+        (
+            "a long field name",
+            Format::Jsonl,
+            format!("{long}\n"),
+            format!(
+                "record has no \"source\" (its fields: {}, text)",
+                "k".repeat(40)
+            ),
+        ),
+    ];
+    for (name, format, input, message) in cases {
+        let p = read("f", input.as_bytes(), format, None);
+        assert!(p.samples.is_empty(), "{name}");
+        let messages: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(messages, [message.as_str()], "{name}");
+    }
+}
+
 /// Law: however an input is cut into chunks (inside a CRLF, a BOM, a
 /// multi-byte character, a record), the reader gives what one whole read
 /// gives: samples, line errors, UTF-8 warnings and SHA-256.

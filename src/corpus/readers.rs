@@ -17,10 +17,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{prompt_id_value, Sample};
+use super::records::{parse_jsonl_line, value_sample};
+use super::Sample;
 use crate::error::{Error, ErrorKind};
 use crate::report::{InputFile, Warning};
 
@@ -154,45 +154,6 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Lower-case hex of a digest.
 pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[derive(Deserialize)]
-struct JsonRecord {
-    source: Option<String>,
-    text: Option<String>,
-    prompt_id: Option<serde_json::Value>,
-    #[serde(rename = "promptId")]
-    prompt_id_camel: Option<serde_json::Value>,
-    prompt: Option<String>,
-}
-
-/// One JSON Lines record (a non-blank line) as a sample, or what is wrong
-/// with it. [`Reader`] reads whole inputs with it; the CLI's `passages`
-/// calls it line by line.
-pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
-    let rec =
-        serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
-    record_sample(rec, default_source)
-}
-
-fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample, String> {
-    let source = rec
-        .source
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| default_source.map(str::to_string));
-    match (source, rec.text) {
-        (None, _) => Err("record has no \"source\"".into()),
-        (_, None) => Err("record has no \"text\"".into()),
-        (Some(source), Some(text)) => Ok(Sample {
-            source,
-            text,
-            prompt_id: rec
-                .prompt_id
-                .or(rec.prompt_id_camel)
-                .and_then(|v| prompt_id_value(&v)),
-            prompt: rec.prompt,
-        }),
-    }
 }
 
 /// An input read a chunk at a time (see the module documentation).
@@ -391,10 +352,8 @@ impl Reader {
             _ => return self.jsonl_lines(true),
         };
         self.pending.clear();
-        for (i, item) in list.into_iter().enumerate() {
-            let sample = serde_json::from_value::<JsonRecord>(item)
-                .map_err(|e| format!("malformed record: {e}"))
-                .and_then(|rec| record_sample(rec, self.default_source.as_deref()));
+        for (i, item) in list.iter().enumerate() {
+            let sample = value_sample(item, self.default_source.as_deref());
             match sample {
                 Ok(sample) => self.samples.push(sample),
                 Err(message) => self.errors.push(LineError {
