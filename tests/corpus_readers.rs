@@ -324,6 +324,12 @@ fn missing_field_errors_name_the_fields_found() {
             "record has no \"text\" (its fields: answer, source)".into(),
         ),
         (
+            "a blank source, JSON array",
+            Format::Json,
+            r#"[{"source":" ","text":"x"}]"#.into(),
+            "record has no \"source\" (its fields: source, text)".into(),
+        ),
+        (
             "no field at all",
             Format::Jsonl,
             "{}\n".into(),

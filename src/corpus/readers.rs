@@ -352,7 +352,7 @@ impl Reader {
             _ => return self.jsonl_lines(true),
         };
         self.pending.clear();
-        for (i, item) in list.iter().enumerate() {
+        for (i, item) in list.into_iter().enumerate() {
             let sample = value_sample(item, self.default_source.as_deref());
             match sample {
                 Ok(sample) => self.samples.push(sample),

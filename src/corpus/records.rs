@@ -27,35 +27,47 @@ pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Samp
         // Only on this error path is the line read a second time, for
         // the names of its fields.
         match serde_json::from_str::<Map<String, Value>>(line) {
-            Ok(fields) => with_field_names(e, &fields),
+            Ok(fields) => with_field_names(e, &field_names(fields.keys())),
             Err(_) => e,
         }
     })
 }
 
+/// One element of a JSON array of records as a sample, or what is wrong
+/// with it. The element is taken by value so that its texts move into the
+/// sample instead of being copied.
+pub(super) fn value_sample(item: Value, default_source: Option<&str>) -> Result<Sample, String> {
+    // The field names, for an error, before the record is consumed; only
+    // a record that lacks a usable source or text needs them.
+    let names = match &item {
+        Value::Object(fields) if !has_source_and_text(fields) => field_names(fields.keys()),
+        _ => Vec::new(),
+    };
+    let rec =
+        serde_json::from_value::<JsonRecord>(item).map_err(|e| format!("malformed record: {e}"))?;
+    record_sample(rec, default_source).map_err(|e| with_field_names(e, &names))
+}
+
+fn has_source_and_text(fields: &Map<String, Value>) -> bool {
+    let source = fields.get("source").and_then(Value::as_str);
+    source.is_some_and(|s| !s.trim().is_empty()) && fields.get("text").is_some_and(Value::is_string)
+}
+
+/// Up to 12 of a record's field names, each cut to 40 characters.
+fn field_names<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<String> {
+    keys.take(12)
+        .map(|k| k.chars().take(40).collect())
+        .collect()
+}
+
 /// `message` followed by the fields the record does have, so that
 /// records exported with other names (AlpacaEval's `output` and
 /// `generator`, say) show at once what to rename.
-/// One element of a JSON array of records as a sample, or what is wrong
-/// with it.
-pub(super) fn value_sample(item: &Value, default_source: Option<&str>) -> Result<Sample, String> {
-    let rec = JsonRecord::deserialize(item).map_err(|e| format!("malformed record: {e}"))?;
-    record_sample(rec, default_source).map_err(|e| match item {
-        Value::Object(fields) => with_field_names(e, fields),
-        _ => e,
-    })
-}
-
-fn with_field_names(message: String, fields: &Map<String, Value>) -> String {
-    let shown: Vec<String> = fields
-        .keys()
-        .take(12)
-        .map(|k| k.chars().take(40).collect())
-        .collect();
-    if shown.is_empty() {
+fn with_field_names(message: String, names: &[String]) -> String {
+    if names.is_empty() {
         format!("{message} (the record has no field)")
     } else {
-        format!("{message} (its fields: {})", shown.join(", "))
+        format!("{message} (its fields: {})", names.join(", "))
     }
 }
 
