@@ -19,7 +19,7 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use super::records::{parse_jsonl_line, value_sample};
+use super::records::{parse_jsonl_line, shown_names, value_sample};
 use super::Sample;
 use crate::error::{Error, ErrorKind};
 use crate::report::{InputFile, Warning};
@@ -397,11 +397,7 @@ impl Reader {
         if c_text.is_none() || (c_source.is_none() && default_source.is_none()) {
             // Name what the header holds: a file exported with other
             // column names ("model", "answer") is then easy to fix.
-            let shown: Vec<String> = header
-                .iter()
-                .take(12)
-                .map(|h| h.chars().take(40).collect())
-                .collect();
+            let shown = shown_names(header.iter());
             let found = if shown.iter().all(String::is_empty) {
                 "it names no column".to_string()
             } else {

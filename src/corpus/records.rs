@@ -27,7 +27,7 @@ pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Samp
         // Only on this error path is the line read a second time, for
         // the names of its fields.
         match serde_json::from_str::<Map<String, Value>>(line) {
-            Ok(fields) => with_field_names(e, &field_names(fields.keys())),
+            Ok(fields) => with_field_names(e, &shown_names(fields.keys())),
             Err(_) => e,
         }
     })
@@ -35,12 +35,11 @@ pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Samp
 
 /// One element of a JSON array of records as a sample, or what is wrong
 /// with it. The element is taken by value so that its texts move into the
-/// sample instead of being copied.
+/// sample instead of being copied; its field names (a few short strings)
+/// are taken first, for an error.
 pub(super) fn value_sample(item: Value, default_source: Option<&str>) -> Result<Sample, String> {
-    // The field names, for an error, before the record is consumed; only
-    // a record that lacks a usable source or text needs them.
     let names = match &item {
-        Value::Object(fields) if !has_source_and_text(fields) => field_names(fields.keys()),
+        Value::Object(fields) => shown_names(fields.keys()),
         _ => Vec::new(),
     };
     let rec =
@@ -48,13 +47,10 @@ pub(super) fn value_sample(item: Value, default_source: Option<&str>) -> Result<
     record_sample(rec, default_source).map_err(|e| with_field_names(e, &names))
 }
 
-fn has_source_and_text(fields: &Map<String, Value>) -> bool {
-    let source = fields.get("source").and_then(Value::as_str);
-    source.is_some_and(|s| !s.trim().is_empty()) && fields.get("text").is_some_and(Value::is_string)
-}
-
-/// Up to 12 of a record's field names, each cut to 40 characters.
-fn field_names<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<String> {
+/// Up to 12 names (of a record's fields or a CSV header's columns), each
+/// cut to 40 characters: enough for an error message to show what an
+/// input holds, however wide it is.
+pub(super) fn shown_names<'a>(keys: impl Iterator<Item = &'a String>) -> Vec<String> {
     keys.take(12)
         .map(|k| k.chars().take(40).collect())
         .collect()
