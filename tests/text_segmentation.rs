@@ -10,6 +10,9 @@ use lineage::text::{
 };
 use proptest::prelude::*;
 
+mod common;
+use common::fragments::{joined, script_run};
+
 fn texts<'a>(tokens: &[Token<'a>]) -> Vec<&'a str> {
     tokens.iter().map(|t| t.text).collect()
 }
@@ -329,31 +332,29 @@ fn normalisation_table() {
 /// scripts, emoji sequences, combining marks, astral characters, line
 /// breaks of every kind, punctuation and control characters.
 fn fragment() -> impl Strategy<Value = String> {
+    const CLUSTERS: &[&str] = &[
+        "🇺🇦",
+        "👍🏽",
+        "❤\u{fe0f}",
+        "e\u{301}\u{301}",
+        "\u{feff}",
+        "\u{200b}",
+        "𝒜",
+        "\0\u{7}",
+    ];
     prop_oneof![
-        "[a-zA-Z]{1,6}",
-        "[a-z]{1,5}( [a-z]{1,5}){0,4}\n",
-        "[a-z0-9.,:;'_\" ]{1,8}",
-        "[а-яА-ЯіїєґІЇЄҐ']{1,6}",
-        "[一-龥ぁ-んァ-ン]{1,4}",
-        "[ء-ي]{1,5}",
-        "[ \t\n\r]{1,3}",
-        "[.,!?;:()\\-—«»“”。！？،؟*#|`_\\[\\]]{1,3}",
-        "[0-9]{1,4}",
-        Just("👨\u{200d}👩\u{200d}👧".to_owned()),
-        Just("🇺🇦".to_owned()),
-        Just("👍🏽".to_owned()),
-        Just("❤\u{fe0f}".to_owned()),
-        Just("e\u{301}\u{301}".to_owned()),
-        Just("\u{feff}".to_owned()),
-        Just("\u{200b}".to_owned()),
-        Just("𝒜".to_owned()),
-        Just("\0\u{7}".to_owned()),
-        any::<char>().prop_map(String::from),
+        7 => script_run(),
+        1 => "[a-z]{1,5}( [a-z]{1,5}){0,4}\n",
+        1 => "[a-z0-9.,:;'_\" ]{1,8}",
+        1 => "[ \t\n\r]{1,3}",
+        1 => "[.,!?;:()\\-—«»“”。！？،؟*#|`_\\[\\]]{1,3}",
+        4 => prop::sample::select(CLUSTERS).prop_map(str::to_owned),
+        1 => any::<char>().prop_map(String::from),
     ]
 }
 
 fn mixed_text() -> impl Strategy<Value = String> {
-    proptest::collection::vec(fragment(), 0..40).prop_map(|v| v.concat())
+    joined(fragment(), 40)
 }
 
 proptest! {

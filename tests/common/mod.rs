@@ -1,6 +1,8 @@
 //! Synthetic corpora with a known truth, shared by the engine tests.
 #![allow(dead_code)]
 
+pub mod fragments;
+
 use lineage::analysis::AnalysisRequest;
 use lineage::corpus::Sample;
 use lineage::report::{Report, VerdictKind};
