@@ -133,6 +133,58 @@ impl AnalysisOptions {
     }
 }
 
+/// Checks a whole-number option against `min..=max` (`max` =
+/// `usize::MAX`: no upper bound); the error names the option and the
+/// range in the words every front end shows ("k must be between 1 and 5,
+/// got 10", "maxBucket must be at least 2, got 1").
+pub fn check_count(name: &str, value: usize, min: usize, max: usize) -> Result<(), Error> {
+    if (min..=max).contains(&value) {
+        return Ok(());
+    }
+    let range = if max == usize::MAX {
+        format!("at least {min}")
+    } else {
+        format!("between {min} and {max}")
+    };
+    Err(Error::new(
+        ErrorKind::BadArgument,
+        format!("{name} must be {range}, got {value}"),
+    ))
+}
+
+/// Puts a given whole-number option into `into` after [`check_count`];
+/// a left-out one (`None`) keeps the default already there.
+pub fn set_count(
+    into: &mut usize,
+    name: &str,
+    given: Option<usize>,
+    (min, max): (usize, usize),
+) -> Result<(), Error> {
+    if let Some(value) = given {
+        check_count(name, value, min, max)?;
+        *into = value;
+    }
+    Ok(())
+}
+
+/// An options object as a front end (the wasm module, the Python
+/// package) takes it, every field optional, and the core's options it
+/// stands for: defaults filled in, every value checked. Each front end
+/// reads such objects through [`options_from_map`], so a default, a
+/// range or an error's wording lives in the core alone.
+pub trait OptionArgs: DeserializeOwned {
+    type Options;
+    /// The options, or a `BAD_ARGUMENT` naming the first value out of range.
+    fn to_options(&self) -> Result<Self::Options, Error>;
+}
+
+/// `map` read as `A` ([`from_map`]) and made into its options; every
+/// error starts with `label` ("profile: options: topK must be ...").
+pub fn options_from_map<A: OptionArgs>(label: &str, map: JsonMap) -> Result<A::Options, Error> {
+    let args: A = from_map(label, map)?;
+    args.to_options().map_err(|e| e.context(label))
+}
+
 /// A JS or Python options object as JSON values, its `null` fields dropped.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 

@@ -31,16 +31,16 @@
 //! distributed engine (README, "Performance"). A sketch costs 8 bytes per
 //! selected k-gram, about `2 / (window + 1)` of the words.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use crate::options::{check_count, OptionArgs};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions, SharedSpan};
 use crate::text;
 
-/// Options of the passage finder. Serialisable (camelCase: `minWords`,
-/// `k`, `maxBucket`; a field left out keeps its default) so that a front
-/// end other than the CLI (the Python package) takes them as one object;
-/// [`PassageOptions::validate`] checks the ranges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+/// Options of the passage finder. Front ends other than the CLI (the
+/// Python package) take them as a [`PassageArgs`] object; they serialise
+/// (camelCase: `minWords`, `k`, `maxBucket`) to show the defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PassageOptions {
     /// Shortest passage that must be found, in words.
     pub min_words: usize,
@@ -70,28 +70,11 @@ pub const MAX_MIN_WORDS: usize = 10_000;
 impl PassageOptions {
     /// Checks the ranges: `min_words` 1..=[`MAX_MIN_WORDS`], `k`
     /// 1..=`min_words`, `max_bucket` at least 2 (a bucket of one text
-    /// pairs nothing). The CLI clamps instead; other callers get a
-    /// `BAD_ARGUMENT` naming the field.
+    /// pairs nothing); the error is a `BAD_ARGUMENT` naming the field.
     pub fn validate(&self) -> Result<(), Error> {
-        let checks = [
-            ("minWords", self.min_words, 1, MAX_MIN_WORDS),
-            ("k", self.k, 1, self.min_words.max(1)),
-            ("maxBucket", self.max_bucket, 2, usize::MAX),
-        ];
-        for (name, value, min, max) in checks {
-            if !(min..=max).contains(&value) {
-                let range = if max == usize::MAX {
-                    format!("at least {min}")
-                } else {
-                    format!("between {min} and {max}")
-                };
-                return Err(Error::new(
-                    ErrorKind::BadArgument,
-                    format!("{name} must be {range}, got {value}"),
-                ));
-            }
-        }
-        Ok(())
+        check_count("minWords", self.min_words, 1, MAX_MIN_WORDS)?;
+        check_count("k", self.k, 1, self.min_words)?;
+        check_count("maxBucket", self.max_bucket, 2, usize::MAX)
     }
 
     /// k-gram length and window actually used (k clamped to 1..=min_words).
@@ -102,6 +85,34 @@ impl PassageOptions {
             k,
             window: min_words - k + 1,
         }
+    }
+}
+
+/// The passage options as the CLI and the Python package take them,
+/// every field optional (camelCase: `minWords`, `k`, `maxBucket`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PassageArgs {
+    pub min_words: Option<usize>,
+    /// Left out: the default k, shortened to `minWords` when that is
+    /// shorter (a 5-word passage is found with 5-word k-grams).
+    pub k: Option<usize>,
+    pub max_bucket: Option<usize>,
+}
+
+impl OptionArgs for PassageArgs {
+    type Options = PassageOptions;
+
+    fn to_options(&self) -> Result<PassageOptions, Error> {
+        let d = PassageOptions::default();
+        let min_words = self.min_words.unwrap_or(d.min_words);
+        let opts = PassageOptions {
+            min_words,
+            k: self.k.unwrap_or(d.k.min(min_words.max(1))),
+            max_bucket: self.max_bucket.unwrap_or(d.max_bucket),
+        };
+        opts.validate()?;
+        Ok(opts)
     }
 }
 
@@ -238,7 +249,7 @@ mod tests {
     }
 
     #[test]
-    fn options_read_from_json_and_validate() {
+    fn options_read_from_json_fill_defaults_and_validate() {
         // (JSON object, Ok(options) or Err(message fragment))
         let d = PassageOptions::default();
         let cases: &[(&str, Result<PassageOptions, &str>)] = &[
@@ -257,6 +268,14 @@ mod tests {
             ),
             (
                 r#"{"minWords": 8}"#,
+                Ok(PassageOptions {
+                    min_words: 8,
+                    k: 8,
+                    ..d
+                }),
+            ),
+            (
+                r#"{"minWords": 8, "k": 10}"#,
                 Err("k must be between 1 and 8, got 10"),
             ),
             (
@@ -267,9 +286,9 @@ mod tests {
             (r#"{"k": -1}"#, Err("invalid value: integer `-1`")),
         ];
         for (json, want) in cases {
-            let got = serde_json::from_str::<PassageOptions>(json)
+            let got = serde_json::from_str::<PassageArgs>(json)
                 .map_err(|e| e.to_string())
-                .and_then(|o| o.validate().map(|()| o).map_err(|e| e.to_string()));
+                .and_then(|a| a.to_options().map_err(|e| e.to_string()));
             match (got, want) {
                 (Ok(o), Ok(w)) => assert_eq!(o, *w, "{json}"),
                 (Err(e), Err(w)) => assert!(e.contains(w), "{json}: {e}"),

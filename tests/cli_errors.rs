@@ -420,6 +420,18 @@ fn passages_finds_verified_shared_passages() {
         ),
         (vec!["passages", d], 0, 1, "b.jsonl:1: malformed json"),
         (
+            vec!["passages", d, "--min-words", "0"],
+            2,
+            0,
+            "passages: minWords must be between 1 and 10000, got 0",
+        ),
+        (
+            vec!["passages", d, "--max-bucket", "1"],
+            2,
+            0,
+            "passages: maxBucket must be at least 2, got 1",
+        ),
+        (
             vec!["passages", "/nonexistent/lineage"],
             2,
             0,

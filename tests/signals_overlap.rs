@@ -2,6 +2,7 @@
 //! Verbatim overlap: containment, winnowing fingerprints, shared spans and
 //! boilerplate discounting, on hand-made cases with known answers.
 
+use lineage::options::OptionArgs;
 use lineage::signals::overlap::{
     containment, containment_with, fingerprints, kgram_hashes, shared_spans, Boilerplate,
     OverlapOptions, SharedSpansOptions,
@@ -241,15 +242,15 @@ fn shared_spans_options_of_the_package() {
         ),
         (
             o(Some(0), None),
-            Err("options.minWords must be between 1 and 64, got 0"),
+            Err("minWords must be between 1 and 64, got 0"),
         ),
         (
             o(Some(65), None),
-            Err("options.minWords must be between 1 and 64, got 65"),
+            Err("minWords must be between 1 and 64, got 65"),
         ),
         (
             o(None, Some(0)),
-            Err("options.window must be between 1 and 64, got 0"),
+            Err("window must be between 1 and 64, got 0"),
         ),
     ];
     for (options, want) in cases {

@@ -51,7 +51,7 @@ from typing import Any, Iterable, Iterator
 
 from pyspark.accumulators import AccumulatorParam
 
-from . import LineageError, Profile, analyze, candidate_pairs, parse_record, sketch, verify
+from . import LineageError, Profile, analyze, candidate_pairs, parse_record, passage_defaults, sketch, verify
 
 # A record's doc id: its shard's index above these bits, its byte offset
 # in the shard below (shards up to 1 TiB, 8 million shards).
@@ -272,7 +272,7 @@ def find_passages(
     to ``out`` (a directory that must not exist). Returns its counts and
     times, which ``main`` prints as the CLI prints its summary."""
     sc = spark.sparkContext
-    options = {"minWords": 20, "maxBucket": 64, **(options or {})}
+    options = dict(options or {})
     sketch("", options)  # checks the options here, before any task runs
     if partitions is not None and partitions < 1:
         raise _error("BAD_ARGUMENT", f"partitions must be at least 1, got {partitions}")
@@ -285,7 +285,7 @@ def find_passages(
     start = time.perf_counter()
 
     entries = _read(sc, shards).flatMap(lambda item: _entries(item, options, malformed, texts, n_entries))
-    max_bucket = options["maxBucket"]
+    max_bucket = options.get("maxBucket", passage_defaults()["maxBucket"])
     pairs = (
         entries.partitionBy(partitions)
         .mapPartitions(lambda part: _pairs(part, max_bucket, same_source, dropped))

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from . import LineageError, sketch
+from . import LineageError, passage_defaults, sketch
 from . import spark as jobs
 from .spark import (
     MALFORMED_SHOWN,
@@ -81,8 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("passages", help="verbatim passages shared by two texts (lineage passages)")
     p.add_argument("inputs", nargs="+")
     p.add_argument("--out", required=True, help="directory of JSONL hits to create")
-    p.add_argument("--min-words", type=int, default=20)
-    p.add_argument("--max-bucket", type=int, default=64)
+    defaults = passage_defaults()
+    p.add_argument("--min-words", type=int, default=defaults["minWords"])
+    p.add_argument("--max-bucket", type=int, default=defaults["maxBucket"])
     p.add_argument("--same-source", action="store_true")
     p.add_argument("--partitions", type=int, help="shuffle partitions (default: 2 per core)")
     q = sub.add_parser("profiles", help="per-source profiles and the analysis of a sample of prompts")

@@ -21,8 +21,8 @@ use serde::de::DeserializeOwned;
 use lineage::analysis::{self, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
 use lineage::error::panic_message;
-use lineage::options::{self, JsonMap};
-use lineage::passages::{self, PassageOptions};
+use lineage::options::{self, JsonMap, OptionArgs};
+use lineage::passages::{self, PassageArgs, PassageOptions};
 use lineage::{Error, ErrorKind};
 
 mod profile;
@@ -140,24 +140,17 @@ fn from_map<T: DeserializeOwned>(py: Python<'_>, label: &str, map: JsonMap) -> P
     options::from_map(label, map).map_err(|e| py_error(py, e))
 }
 
-/// The passage options of `sketch` and `verify`, validated by the core.
-fn passage_options(
-    func: &str,
+/// The `options` argument of `func` (`None` or a dict) as the core's
+/// options: defaults, ranges and messages are the core's
+/// ([`options::options_from_map`]), as in the JS package.
+fn options_arg<A: OptionArgs>(
     py: Python<'_>,
+    func: &str,
     options: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PassageOptions> {
+) -> PyResult<A::Options> {
     let label = format!("{func}: options");
     let map = options_map(&label, options)?;
-    let k_given = map.contains_key("k");
-    let mut opts: PassageOptions = from_map(py, &label, map)?;
-    if !k_given {
-        // As the CLI does: a shorter passage than the default k-gram takes
-        // k-grams of its own length.
-        opts.k = opts.k.min(opts.min_words.max(1));
-    }
-    opts.validate()
-        .map_err(|e| py_error(py, e.context(&label)))?;
-    Ok(opts)
+    options::options_from_map::<A>(&label, map).map_err(|e| py_error(py, e))
 }
 
 /// The local MinHash sketch of a text (see `lineage passages`): the
@@ -170,7 +163,7 @@ fn sketch(
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<u64>> {
     let text = text_arg("sketch: text", text)?;
-    let opts = passage_options("sketch", py, options)?;
+    let opts = options_arg::<PassageArgs>(py, "sketch", options)?;
     detached(py, move || Ok(passages::sketch(&text, &opts)))
 }
 
@@ -223,7 +216,7 @@ fn verify<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let a = text_arg("verify: text_a", text_a)?;
     let b = text_arg("verify: text_b", text_b)?;
-    let opts = passage_options("verify", py, options)?;
+    let opts = options_arg::<PassageArgs>(py, "verify", options)?;
     let json = detached(py, move || {
         let chars = |text: &str, byte: usize| text[..byte].chars().count();
         let side = |text: &str, span: lineage::text::Span| Side {

@@ -15,12 +15,11 @@ use pyo3::types::PyBytes;
 use serde::{Deserialize, Serialize};
 
 use lineage::profile::json::ProfileArgs;
-use lineage::profile::{Profile, ProfileOptions};
+use lineage::profile::Profile;
 use lineage::{Error, ErrorKind};
 
 use crate::{
-    bad_argument, detached, from_json, from_map, list_arg, options_map, py_error, text_arg,
-    type_name,
+    bad_argument, detached, from_json, list_arg, options_arg, py_error, text_arg, type_name,
 };
 
 /// Version of the pickled form; bytes of another version are refused.
@@ -32,17 +31,6 @@ const STATE_VERSION: u8 = 2;
 #[derive(Default)]
 pub struct PyProfile {
     inner: Profile,
-}
-
-fn profile_options(
-    func: &str,
-    py: Python<'_>,
-    options: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ProfileOptions> {
-    let label = format!("{func}: options");
-    let args: ProfileArgs = from_map(py, &label, options_map(&label, options)?)?;
-    args.to_options()
-        .map_err(|e| py_error(py, e.context(&label)))
 }
 
 fn json_of<'py>(py: Python<'py>, p: &Profile) -> PyResult<Bound<'py, PyAny>> {
@@ -61,7 +49,7 @@ fn profile<'py>(
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = text_arg("profile: text", text)?;
-    let opts = profile_options("profile", py, options)?;
+    let opts = options_arg::<ProfileArgs>(py, "profile", options)?;
     let p = detached(py, move || Ok(Profile::of_text(&text, &opts)))?;
     json_of(py, &p)
 }
@@ -83,7 +71,7 @@ impl PyProfile {
         options: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let text = text_arg("Profile.of_text: text", text)?;
-        let opts = profile_options("Profile.of_text", py, options)?;
+        let opts = options_arg::<ProfileArgs>(py, "Profile.of_text", options)?;
         let inner = detached(py, move || Ok(Profile::of_text(&text, &opts)))?;
         Ok(Self { inner })
     }
@@ -102,7 +90,7 @@ impl PyProfile {
             .enumerate()
             .map(|(i, t)| text_arg(&format!("Profile.of_texts: texts[{i}]"), &t))
             .collect::<PyResult<_>>()?;
-        let opts = profile_options("Profile.of_texts", py, options)?;
+        let opts = options_arg::<ProfileArgs>(py, "Profile.of_texts", options)?;
         let inner = detached(py, move || {
             Ok(Profile::of_texts(texts.iter().map(String::as_str), &opts))
         })?;

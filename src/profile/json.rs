@@ -11,7 +11,8 @@ use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{ProfileOptions, MAX_CHAR_NGRAM};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use crate::options::{set_count, OptionArgs};
 use crate::text::NormalForm;
 
 /// A string with the number of times it occurred.
@@ -89,51 +90,38 @@ pub struct ProfileArgs {
     pub max_table_entries: Option<usize>,
 }
 
-impl ProfileArgs {
+impl OptionArgs for ProfileArgs {
+    type Options = ProfileOptions;
+
     /// The profile options, each given value checked against its range.
-    pub fn to_options(&self) -> Result<ProfileOptions, Error> {
+    fn to_options(&self) -> Result<ProfileOptions, Error> {
         let mut out = ProfileOptions::default();
-        let range = |name: &str, v: Option<usize>, min: usize, max: usize, into: &mut usize| match v
-        {
-            Some(v) if !(min..=max).contains(&v) => Err(Error::new(
-                ErrorKind::BadArgument,
-                format!("{name} must be between {min} and {max}, got {v}"),
-            )),
-            Some(v) => {
-                *into = v;
-                Ok(())
-            }
-            None => Ok(()),
-        };
-        let max_char = self.max_char_ngram;
-        range(
+        let o = &mut out;
+        set_count(
+            &mut o.max_char_ngram,
             "maxCharNgram",
-            max_char,
-            0,
-            MAX_CHAR_NGRAM,
-            &mut out.max_char_ngram,
+            self.max_char_ngram,
+            (0, MAX_CHAR_NGRAM),
         )?;
-        range(
+        set_count(
+            &mut o.mattr_window,
             "mattrWindow",
             self.mattr_window,
-            1,
-            100_000,
-            &mut out.mattr_window,
+            (1, 100_000),
         )?;
-        range("topK", self.top_k, 0, 10_000, &mut out.top_k)?;
+        set_count(&mut o.top_k, "topK", self.top_k, (0, 10_000))?;
         let max_table = self.max_table_entries;
-        range(
+        set_count(
+            &mut o.max_table_entries,
             "maxTableEntries",
             max_table,
-            1,
-            1 << 24,
-            &mut out.max_table_entries,
+            (1, 1 << 24),
         )?;
         if let Some(form) = self.normalization {
-            out.normalize.form = form;
+            o.normalize.form = form;
         }
         if let Some(strip) = self.strip_zero_width {
-            out.normalize.strip_zero_width = strip;
+            o.normalize.strip_zero_width = strip;
         }
         Ok(out)
     }

@@ -33,7 +33,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+use crate::options::{set_count, OptionArgs};
 
 use crate::text::fold::fold_for_matching_into;
 use crate::text::{self, NormalForm, NormalizeOptions, Span};
@@ -81,27 +82,16 @@ pub struct SharedSpansOptions {
     pub window: Option<usize>,
 }
 
-impl SharedSpansOptions {
+impl OptionArgs for SharedSpansOptions {
+    type Options = OverlapOptions;
+
     /// The matcher's options; a value out of range is a `BAD_ARGUMENT`
     /// naming it (longer k-grams or wider windows would only slow the
     /// matcher down).
-    pub fn to_options(&self) -> Result<OverlapOptions, Error> {
+    fn to_options(&self) -> Result<OverlapOptions, Error> {
         let mut opts = OverlapOptions::default();
-        for (name, value, into) in [
-            ("minWords", self.min_words, &mut opts.k),
-            ("window", self.window, &mut opts.window),
-        ] {
-            match value {
-                Some(v @ 1..=64) => *into = v,
-                Some(v) => {
-                    return Err(Error::new(
-                        ErrorKind::BadArgument,
-                        format!("options.{name} must be between 1 and 64, got {v}"),
-                    ))
-                }
-                None => {}
-            }
-        }
+        set_count(&mut opts.k, "minWords", self.min_words, (1, 64))?;
+        set_count(&mut opts.window, "window", self.window, (1, 64))?;
         Ok(opts)
     }
 }

@@ -123,10 +123,7 @@ pub fn profile(
     >,
 ) -> Result<JsValue, JsValue> {
     let text = string_arg("profile: text", &text)?;
-    let args: crate::profile::json::ProfileArgs = from_js("profile", "options", options)?;
-    let options = args
-        .to_options()
-        .map_err(|e| js_error(e.context("profile: options")))?;
+    let options = options_arg::<crate::profile::json::ProfileArgs>("profile", options)?;
     to_js(&crate::profile::Profile::of_text(&text, &options))
 }
 
@@ -156,6 +153,17 @@ fn from_js<T: DeserializeOwned>(
 ) -> Result<T, JsValue> {
     let value = value.unwrap_or(JsValue::UNDEFINED);
     options::from_map(&format!("{func}: {arg}"), js_object(func, arg, value)?).map_err(js_error)
+}
+
+/// The `options` argument of `func` as the core's options (defaults,
+/// ranges and messages are the core's, [`options::options_from_map`]).
+fn options_arg<A: options::OptionArgs>(
+    func: &str,
+    value: Option<JsValue>,
+) -> Result<A::Options, JsValue> {
+    let value = value.unwrap_or(JsValue::UNDEFINED);
+    let label = format!("{func}: options");
+    options::options_from_map::<A>(&label, js_object(func, "options", value)?).map_err(js_error)
 }
 
 /// A JS object as a JSON map without its `null`/`undefined` fields.

@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_error, string_arg, to_js};
+use super::{options_arg, string_arg, to_js};
 use crate::signals::identity;
 use crate::signals::overlap::{self, SharedSpansOptions};
 
@@ -19,10 +19,7 @@ pub fn shared_spans(
 ) -> Result<JsValue, JsValue> {
     let a = string_arg("sharedSpans: a", &a)?;
     let b = string_arg("sharedSpans: b", &b)?;
-    let o: SharedSpansOptions = from_js("sharedSpans", "options", options)?;
-    let opts = o
-        .to_options()
-        .map_err(|e| js_error(e.context("sharedSpans")))?;
+    let opts = options_arg::<SharedSpansOptions>("sharedSpans", options)?;
     let spans = overlap::shared_spans(&a, &b, &opts, &overlap::Boilerplate::none());
     to_js(&spans)
 }

@@ -324,8 +324,8 @@ fn shared_spans_index_js_strings_in_utf16() {
         }
     }
     for (options, expected) in [
-        (r#"{"minWords": 0}"#, "sharedSpans: options.minWords must be between 1 and 64, got 0"),
-        (r#"{"window": 65}"#, "options.window must be between 1 and 64"),
+        (r#"{"minWords": 0}"#, "sharedSpans: options: minWords must be between 1 and 64, got 0"),
+        (r#"{"window": 65}"#, "sharedSpans: options: window must be between 1 and 64"),
         (r#"{"k": 3}"#, "options.k: unknown field `k`, expected `minWords` or `window`"),
     ] {
         let thrown = wasm::shared_spans("a".into(), "b".into(), Some(json(options))).expect_err(options);

@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use lineage::corpus::{self, Sample};
-use lineage::passages::{self, PassageOptions};
+use lineage::options::OptionArgs;
+use lineage::passages::{self, PassageArgs, PassageOptions};
 use lineage::{Error, ErrorKind};
 
 /// Find verbatim passages shared by any two texts of the inputs.
@@ -25,11 +26,13 @@ pub struct PassagesArgs {
     /// JSONL files or directories of .jsonl files.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Shortest passage reported, in words (always found when shared).
-    #[arg(long, default_value_t = 20)]
+    /// Shortest passage reported, in words (always found when shared),
+    /// 1 to 10000.
+    #[arg(long, default_value_t = PassageOptions::default().min_words)]
     min_words: usize,
-    /// Buckets with more texts than this are stock phrases and dropped.
-    #[arg(long, default_value_t = 64)]
+    /// Buckets with more texts than this are stock phrases and dropped;
+    /// at least 2.
+    #[arg(long, default_value_t = PassageOptions::default().max_bucket)]
     max_bucket: usize,
     /// Also report passages shared by two texts of the same source.
     #[arg(long)]
@@ -37,11 +40,13 @@ pub struct PassagesArgs {
 }
 
 pub fn run(args: PassagesArgs) -> Result<(), Error> {
-    let opts = PassageOptions {
-        min_words: args.min_words.max(1),
-        max_bucket: args.max_bucket.max(2),
-        ..Default::default()
-    };
+    let opts = PassageArgs {
+        min_words: Some(args.min_words),
+        k: None,
+        max_bucket: Some(args.max_bucket),
+    }
+    .to_options()
+    .map_err(|e| e.context("passages"))?;
     let files = jsonl_files(&args.inputs)?;
     // Past this point an error is a file that could not be (re-)read.
     find(&files, &opts, args.same_source).map_err(|m| Error::new(ErrorKind::ReadFailed, m))
