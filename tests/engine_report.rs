@@ -39,6 +39,51 @@ fn same_input_and_seed_give_identical_json() {
     assert!(a.to_markdown().contains("Lineage report"));
 }
 
+/// The split a page with two workers makes (the classifier's
+/// cross-validation in one, everything else in the other) gives the very
+/// report `analyze` gives: with and without a control, with the
+/// cross-validation handed over or run by `finish` itself, and where
+/// there is no classifier at all (fewer outputs per candidate than folds).
+#[test]
+fn the_two_worker_split_gives_the_same_report() {
+    use lineage::analysis::{begin, cross_validation, CrossValidate};
+    let few = common::world(3, 4, 0.7).samples;
+    // (case, samples, with a control, a classifier to cross-validate)
+    let cases: [(&str, Vec<Sample>, bool, bool); 3] = [
+        (
+            "with a control",
+            common::world(5, 40, 0.7).samples,
+            true,
+            true,
+        ),
+        (
+            "without a control",
+            common::world(6, 30, 0.6).samples,
+            false,
+            true,
+        ),
+        ("4 outputs a candidate, 5 folds", few, true, false),
+    ];
+    for (case, samples, control, classified) in cases {
+        let req = request(samples, control);
+        let opts = quick(11);
+        let whole = analyze(&req, &opts, &mut |_, _| {}).unwrap().to_json();
+        let cv = cross_validation(&req, &opts).unwrap();
+        assert_eq!(cv.is_some(), classified, "{case}");
+        for handed in [cv, None] {
+            let pending = begin(&req, &opts, CrossValidate::Elsewhere, &mut |_, _| {}).unwrap();
+            assert_eq!(pending.awaits_cross_validation(), classified, "{case}");
+            let split = pending.finish(handed, &mut |_, _| {}).to_json();
+            assert_eq!(
+                split,
+                whole,
+                "{case}, cross-validation handed over: {}",
+                handed.is_some()
+            );
+        }
+    }
+}
+
 /// Pads every suspect output with a copy of itself, or truncates it to its
 /// first half: the suspect's style is unchanged, only its length moves.
 fn reshape(samples: &[Sample], f: impl Fn(&str) -> String) -> Vec<Sample> {

@@ -13,7 +13,6 @@ use super::{AnalysisOptions, Space};
 use crate::report::{
     r6, CandidateScore, ClaimedName, Evidence, IdentityProbeSummary, LeakEvidence, SignalResult,
 };
-use crate::signals::classifier::{self, ClassifierOptions};
 use crate::signals::features::STRUCTURE_NAMES;
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
 use crate::signals::paired::PairedSignal;
@@ -155,101 +154,6 @@ fn shared_passages(
         }
     }
     out
-}
-
-/// The learned classifier: trained on the candidates' outputs,
-/// cross-validated for separability, then applied to every suspect output;
-/// the score of a candidate is the share of suspect outputs assigned to it
-/// (minus the control's share, when there is a control), with a bootstrap
-/// interval over outputs. Descriptive: it is not in the combined score (a
-/// closed-set classifier also picks up whatever the suspect and control
-/// differ in, see `docs/METHOD.md`). Returns None when it cannot be
-/// trained (a candidate with fewer outputs than folds).
-pub fn classifier_signal(
-    space: &Space,
-    cast: &Cast,
-    opts: &AnalysisOptions,
-) -> Option<(SignalResult, f64)> {
-    let n_cand = cast.n_candidates();
-    let mut texts: Vec<&str> = Vec::new();
-    let mut labels: Vec<usize> = Vec::new();
-    for c in 0..n_cand {
-        for &i in &space.members[cast.candidate(c)] {
-            texts.push(&space.texts[i].text);
-            labels.push(c);
-        }
-    }
-    // Only the argmax is used here, so the softmax temperature is not fitted.
-    let copts = ClassifierOptions {
-        calibration_folds: 0,
-        seed: stats::sub_seed(opts.seed, "classifier"),
-        ..ClassifierOptions::default()
-    };
-    let (cv, model) = classifier::cross_validate_and_train(
-        &texts,
-        &labels,
-        n_cand,
-        opts.classifier_folds,
-        &copts,
-    )
-    .ok()?;
-    let suspect = &space.members[Cast::SUSPECT];
-    let preds: Vec<usize> = stats::par_map(suspect, |&i| model.predict(&space.texts[i].text));
-    let n = preds.len();
-    let control_share: Vec<f64> = match cast.control_source() {
-        Some(cs) => {
-            let cp: Vec<usize> =
-                stats::par_map(&space.members[cs], |&i| model.predict(&space.texts[i].text));
-            (0..n_cand)
-                .map(|c| cp.iter().filter(|&&p| p == c).count() as f64 / cp.len().max(1) as f64)
-                .collect()
-        }
-        None => vec![0.0; n_cand],
-    };
-    let scores: Vec<CandidateScore> = (0..n_cand)
-        .map(|c| {
-            let hits: Vec<f64> = preds
-                .iter()
-                .map(|&p| if p == c { 1.0 } else { 0.0 } - control_share[c])
-                .collect();
-            let iv = stats::bootstrap_mean(
-                &hits,
-                opts.bootstrap_reps,
-                opts.alpha,
-                stats::sub_seed(opts.seed, &format!("classifier/{c}")),
-            );
-            CandidateScore {
-                candidate: cast.candidates[c].clone(),
-                score: r6(stats::mean(&hits)),
-                low: r6(iv.low),
-                high: r6(iv.high),
-            }
-        })
-        .collect();
-    let order = order_desc(&scores.iter().map(|s| s.score).collect::<Vec<_>>());
-    let evidence = order
-        .iter()
-        .map(|&c| Evidence::Assignment {
-            candidate: cast.candidates[c].clone(),
-            outputs: preds.iter().filter(|&&p| p == c).count(),
-            of: n,
-        })
-        .collect();
-    let sig = SignalResult {
-        name: "classifier".into(),
-        description: "Linear classifier (hashed character and word n-grams plus structure rates) trained on the candidates: share of suspect outputs assigned to each (minus the control's share, with a control)".into(),
-        ranking: order.iter().map(|&c| cast.candidates[c].clone()).collect(),
-        scores,
-        in_combined: false,
-        evidence,
-        note: Some(format!(
-            "{}-fold cross-validated accuracy among candidates {:.3} (chance {:.3}); descriptive: a closed-set classifier also picks up a shared base model and whatever else the suspect and control differ in",
-            cv.folds,
-            cv.accuracy,
-            1.0 / n_cand as f64
-        )),
-    };
-    Some((sig, cv.accuracy))
 }
 
 /// Distinctive habits (Monroe, Colaresi & Quinn 2008): correlation of the

@@ -18,10 +18,12 @@
 //!
 //! The statistics are described in `docs/METHOD.md`; comments here say why.
 
+mod classifier;
 mod decision;
 mod design;
 mod evidence;
 pub mod inference;
+mod pending;
 mod robustness;
 mod roles;
 mod scores;
@@ -36,6 +38,8 @@ use crate::report::{
 use crate::signals::paired::PairedSignal;
 use crate::stats;
 
+pub use classifier::{CrossValidate, Separability};
+pub use pending::Pending;
 pub use space::Space;
 
 /// Which Delta measure the `function_words` signal uses.
@@ -159,6 +163,32 @@ pub fn analyze(
     opts: &AnalysisOptions,
     progress: Progress<'_>,
 ) -> Result<Report, AnalysisError> {
+    let pending = begin(req, opts, CrossValidate::Here, progress)?;
+    Ok(pending.finish(None, progress))
+}
+
+/// The classifier's cross-validation alone, on the same request and
+/// options as [`begin`] (what a page's second worker runs meanwhile).
+/// `Ok(None)`: there is no classifier (a candidate with fewer outputs than
+/// folds); an error is one [`analyze`] would give too.
+pub fn cross_validation(
+    req: &AnalysisRequest,
+    opts: &AnalysisOptions,
+) -> Result<Option<Separability>, AnalysisError> {
+    opts.validate()?;
+    let cast = roles::Cast::of(req)?;
+    Ok(classifier::cross_validation(&cast, opts))
+}
+
+/// Everything of an analysis but what waits for the classifier's
+/// cross-validation (with [`CrossValidate::Elsewhere`]); [`analyze`] is
+/// `begin` with [`CrossValidate::Here`], then [`Pending::finish`].
+pub fn begin(
+    req: &AnalysisRequest,
+    opts: &AnalysisOptions,
+    plan: CrossValidate,
+    progress: Progress<'_>,
+) -> Result<Pending, AnalysisError> {
     opts.validate()?;
     progress("reading", 0.0);
     let cast = roles::Cast::of(req)?;
@@ -173,25 +203,32 @@ pub fn analyze(
 
     progress("tests", 0.6);
     let inferred = decision::Inferred::of(&scored, opts, "");
+    let stripped = (opts.robustness && cast.control.is_some())
+        .then(|| robustness::stripped_inference(&scorer, opts));
 
     progress("classifier", 0.7);
-    let classifier = evidence::classifier_signal(&space, &cast, opts);
-
-    progress("decision", 0.85);
-    let separability = classifier
-        .as_ref()
-        .map(|c| c.1)
-        .unwrap_or_else(|| space.nearest_centroid_loo(&cast.candidate_sources()));
-    let robustness = (opts.robustness && cast.control.is_some()).then(|| {
-        let (kind, attributed, _) = decision::outcome(&inferred, &cast, separability);
-        robustness::check(&scorer, &cast, opts, separability, (kind, &attributed))
-    });
+    let trained = classifier::train(&space, &cast, opts, plan);
     let mut signals = scores::signal_results(&scorer, &cast, &scored, opts);
-    signals.extend(classifier.map(|c| c.0));
+    let (classifier_at, separability) = match trained {
+        Some(t) => {
+            signals.push(t.signal);
+            (Some(signals.len() - 1), t.separability)
+        }
+        // Without a classifier the separability is the nearest-centroid one.
+        None => {
+            let loo = space.nearest_centroid_loo(&cast.candidate_sources());
+            (
+                None,
+                Some(Separability {
+                    accuracy: loo,
+                    folds: 0,
+                }),
+            )
+        }
+    };
     signals.push(evidence::habits_signal(&space, &cast, opts));
-    let verdict = decision::verdict(&inferred, &cast, &signals, separability, robustness, opts);
 
-    progress("kinship", 0.95);
+    progress("kinship", 0.85);
     let all = cast.all_sources();
     let kin = space.kinship(&all);
     let names: Vec<String> = all.iter().map(|&s| space.sources[s].clone()).collect();
@@ -209,51 +246,69 @@ pub fn analyze(
         warns.push(warnings::size_limits_raised(&req.size_limits));
     }
 
-    let report = Report {
+    let (sources, identity_leaks) = (
+        source_summaries(&space, &cast),
+        evidence::leaks(&space, &all),
+    );
+    let identity_probes = evidence::identity_probes(&space, &all);
+    let (inputs, seed) = (req.inputs.clone(), opts.seed);
+    let parameters = Parameters {
+        alpha: opts.alpha,
+        bootstrap_reps: opts.bootstrap_reps,
+        permutation_reps: opts.permutation_reps,
+        most_frequent_words: opts.mfw,
+        delta: opts.delta.as_str().into(),
+        max_char_ngram: opts.max_char_ngram,
+        log_odds_prior: opts.log_odds_prior,
+        classifier_folds: opts.classifier_folds,
+        overlap_ngram: opts.overlap_ngram,
+        signals: opts.signals.iter().map(|s| s.name().to_string()).collect(),
+    };
+    let design = ReportDesign {
+        paired: units.paired,
+        shared_prompts: units.shared_prompts,
+        unit: if units.paired {
+            "prompt"
+        } else {
+            "suspect output"
+        }
+        .into(),
+        units: units.suspect.len(),
+    };
+    let kinship = Kinship {
+        sources: names,
+        similarity: kin
+            .iter()
+            .map(|r| r.iter().map(|v| r6(*v)).collect())
+            .collect(),
+        newick,
+    };
+    // The report around what waits for the cross-validation.
+    let assemble = move |signals, verdict| Report {
         schema_version: SCHEMA_VERSION,
         lineage_version: crate::VERSION.into(),
-        seed: opts.seed,
-        parameters: Parameters {
-            alpha: opts.alpha,
-            bootstrap_reps: opts.bootstrap_reps,
-            permutation_reps: opts.permutation_reps,
-            most_frequent_words: opts.mfw,
-            delta: opts.delta.as_str().into(),
-            max_char_ngram: opts.max_char_ngram,
-            log_odds_prior: opts.log_odds_prior,
-            classifier_folds: opts.classifier_folds,
-            overlap_ngram: opts.overlap_ngram,
-            signals: opts.signals.iter().map(|s| s.name().to_string()).collect(),
-        },
-        inputs: req.inputs.clone(),
-        sources: source_summaries(&space, &cast),
-        design: ReportDesign {
-            paired: units.paired,
-            shared_prompts: units.shared_prompts,
-            unit: if units.paired {
-                "prompt"
-            } else {
-                "suspect output"
-            }
-            .into(),
-            units: units.suspect.len(),
-        },
+        seed,
+        parameters,
+        inputs,
+        sources,
+        design,
         signals,
         verdict,
-        kinship: Kinship {
-            sources: names,
-            similarity: kin
-                .iter()
-                .map(|r| r.iter().map(|v| r6(*v)).collect())
-                .collect(),
-            newick,
-        },
-        identity_leaks: evidence::leaks(&space, &all),
-        identity_probes: evidence::identity_probes(&space, &all),
+        kinship,
+        identity_leaks,
+        identity_probes,
         warnings: warns,
     };
-    progress("done", 1.0);
-    Ok(report)
+    Ok(Pending {
+        assemble: Box::new(assemble),
+        signals,
+        opts: opts.clone(),
+        cast,
+        inferred,
+        stripped,
+        classifier_at,
+        separability,
+    })
 }
 
 fn source_summaries(space: &Space, cast: &roles::Cast) -> Vec<SourceSummary> {

@@ -38,13 +38,10 @@ pub fn strip_formatting(text: &str) -> String {
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub fn check(
-    scorer: &Scorer<'_>,
-    cast: &Cast,
-    opts: &AnalysisOptions,
-    separability: f64,
-    original: (VerdictKind, &[String]),
-) -> Robustness {
+/// The inference on the suspect's and the control's texts with their
+/// formatting stripped (the costly half of the check; it does not depend
+/// on the candidates' separability).
+pub fn stripped_inference(scorer: &Scorer<'_>, opts: &AnalysisOptions) -> Inferred {
     let (space, units) = (scorer.space(), scorer.units());
     // Verbatim overlap reads the stripped words only when it is combined.
     let overlap = opts.signals.contains(&PairedSignal::VerbatimOverlap);
@@ -63,8 +60,18 @@ pub fn check(
     let (s, c) = (strip(&units.suspect), strip(&units.control));
     // Only the combined score is tested: the other signals are not scored.
     let scored = scorer.score(&answers(&s), &answers(&c), Wanted::Combined);
-    let inf = Inferred::of(&scored, opts, "robust/");
-    let (kind, attributed, closest) = outcome(&inf, cast, separability);
+    Inferred::of(&scored, opts, "robust/")
+}
+
+/// Whether the verdict survives: the stripped inference's outcome against
+/// the original's (`kind`, `attributed`).
+pub fn judge(
+    inf: &Inferred,
+    cast: &Cast,
+    separability: f64,
+    original: (VerdictKind, &[String]),
+) -> Robustness {
+    let (kind, attributed, closest) = outcome(inf, cast, separability);
     let survives = match original.0 {
         VerdictKind::Attribution => {
             kind == VerdictKind::Attribution && attributed.iter().any(|a| original.1.contains(a))

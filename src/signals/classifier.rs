@@ -68,7 +68,7 @@ mod vectorize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-pub use cv::{cross_validate, cross_validate_and_train, CrossValidation};
+pub use cv::{check_cross_validation, cross_validate, cross_validate_and_train, CrossValidation};
 pub use error::ClassifierError;
 use error::{err, ErrorKind};
 use features::{FeatureConfig, RawDoc};

@@ -64,6 +64,19 @@ pub fn cross_validate_and_train(
     ))
 }
 
+/// The checks of [`cross_validate`] without its work: training's, and
+/// enough texts in every class for `k` folds. An analysis that leaves the
+/// folds to another worker asks this before it trains the final model
+/// alone, so both workers agree on whether there is a classifier.
+pub fn check_cross_validation(
+    labels: &[usize],
+    n_classes: usize,
+    k: usize,
+    opts: &ClassifierOptions,
+) -> Result<(), ClassifierError> {
+    check_folds(labels.len(), labels, n_classes, k, opts)
+}
+
 /// The checks of [`cross_validate`]: those of training, and enough texts
 /// in every class for `k` folds.
 fn check_folds(
