@@ -60,6 +60,12 @@ function recover(err) {
 export function analyze(samples, options, onProgress) {
   return call(() => glue.analyze(samples, options, onProgress));
 }
+export function analyzeWith(samples, options, crossValidation, onProgress) {
+  return callAsync(() => glue.analyzeWith(samples, options, crossValidation, onProgress));
+}
+export function crossValidation(samples, options) {
+  return call(() => glue.crossValidation(samples, options));
+}
 export function profile(text, options) {
   return call(() => glue.profile(text, options));
 }

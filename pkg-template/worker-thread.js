@@ -4,7 +4,9 @@
 //
 // Methods: every function the package exports (analyze, sharedSpans,
 // identityLeaks, profile, reportMarkdown, panelText, preflight,
-// countItems, analysisDefaults, optionRanges, version, schemaVersion),
+// countItems, crossValidation, analysisDefaults, optionRanges, version,
+// schemaVersion), analyzeWith (whose cross-validation arrives later, as a
+// { id, type: "crossValidation", value } message from the main thread),
 // readFile, which reads a File/Blob into a fresh Workspace
 // (Workspace.addFile) and returns what it added with the records, and
 // readPanel, the same with Workspace.addPanel (with the panel's header).
@@ -23,6 +25,7 @@ const ready = init().catch((err) => {
 /** The functions a caller may run in the worker; the last argument of analyze and readFile is the progress callback. */
 const METHODS = {
   analyze: (samples, options, progress) => lineage.analyze(samples, options, progress),
+  analyzeWith: (samples, options, progress, crossValidation) => lineage.analyzeWith(samples, options, crossValidation, progress),
   readFile: (file, options, progress) => intoWorkspace((ws) => ws.addFile(file, options, progress)),
   readPanel: (file, options, progress) => intoWorkspace((ws) => ws.addPanel(file, options, progress)),
 };
@@ -37,18 +40,29 @@ async function intoWorkspace(add) {
     ws.free();
   }
 }
-for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
+for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "crossValidation", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
   METHODS[name] = (...args) => lineage[name](...args);
 }
 
-self.onmessage = async ({ data: { id, method, args } }) => {
+/** The cross-validation each running analyzeWith waits for, by job id. */
+const handovers = new Map();
+
+self.onmessage = async ({ data }) => {
+  if (data.type === "crossValidation") {
+    handovers.get(data.id)?.(data.value ?? null);
+    handovers.delete(data.id);
+    return;
+  }
+  const { id, method, args } = data;
+  // Made before any await: the handover may arrive while the module loads.
+  const handover = method === "analyzeWith" ? new Promise((resolve) => handovers.set(id, resolve)) : undefined;
   try {
     await ready;
     const run = METHODS[method];
     if (!run) throw Object.assign(new Error(`lineage/worker: no method ${method}`), { code: "BAD_ARGUMENT" });
     const progress = (stage, fraction) => self.postMessage({ id, type: "progress", stage, fraction });
-    const withProgress = method === "analyze" || method === "readFile" || method === "readPanel";
-    const value = await (withProgress ? run(...args, progress) : run(...args));
+    const withProgress = method === "analyze" || method === "analyzeWith" || method === "readFile" || method === "readPanel";
+    const value = await (withProgress ? run(...args, progress, handover) : run(...args));
     self.postMessage({ id, type: "result", value });
   } catch (err) {
     // Errors cross postMessage as plain data; the code is rebuilt on the
@@ -59,5 +73,7 @@ self.onmessage = async ({ data: { id, method, args } }) => {
       code: typeof err?.code === "string" ? err.code : "INTERNAL",
       message: String(err?.message ?? err),
     });
+  } finally {
+    handovers.delete(id);
   }
 };

@@ -12,11 +12,18 @@ export interface AnalysisControl {
 export interface LineageWorkerOptions {
     /** Where `worker-thread.js` is served (default: beside `worker.js`). */
     url?: string | URL;
+    /**
+     * Whether `analyze` runs the classifier's cross-validation (over half
+     * of the work) in a second, short-lived worker meanwhile (default: when
+     * `navigator.hardwareConcurrency` is above 1). The report is the same.
+     */
+    parallel?: boolean;
 }
 
 /** The package's functions that `LineageWorker.call` runs in the worker. */
 export type WorkerMethod = "analyze" | "sharedSpans" | "identityLeaks" | "profile" | "reportMarkdown"
-    | "panelText" | "preflight" | "countItems" | "analysisDefaults" | "optionRanges" | "version" | "schemaVersion";
+    | "panelText" | "preflight" | "countItems" | "crossValidation" | "analysisDefaults" | "optionRanges" | "version"
+    | "schemaVersion";
 
 /** What `readFile` resolves with: what `Workspace.addFile` added, and the records read. */
 export interface ReadFileResult extends AddResult {

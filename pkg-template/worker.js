@@ -11,26 +11,39 @@
 // signal terminates the worker (the core cannot be interrupted midway,
 // and terminating is the only way to stop it at once) and rejects with a
 // DOMException named "AbortError"; the next call starts a fresh worker.
+//
+// analyze uses two workers on a device with more than one core: the
+// classifier's cross-validation (over half of an analysis's work) runs in
+// a second, short-lived one while the first does the rest
+// (`crossValidation` and `analyzeWith`); the report is the one a single
+// worker gives. If the second worker fails, the first does it all.
 
 export class LineageWorker {
   #url;
+  #parallel;
   #worker = null;
+  #helpers = new Set();
   #nextId = 0;
   #pending = new Map();
 
-  /** @param {{ url?: string | URL }} [options] where worker-thread.js is served (default: beside this file) */
+  /** @param {{ url?: string | URL, parallel?: boolean }} [options] where worker-thread.js is served (default: beside this file); whether analyze may use a second worker (default: when the device has more than one core) */
   constructor(options = {}) {
     this.#url = options.url ?? null;
+    this.#parallel = options.parallel ?? (globalThis.navigator?.hardwareConcurrency ?? 1) > 1;
+  }
+
+  #spawn() {
+    // The default is written out literally: bundlers (Vite, webpack,
+    // Rollup, esbuild) find and emit worker-thread.js only from exactly
+    // `new Worker(new URL("./worker-thread.js", import.meta.url), ...)`.
+    return this.#url
+      ? new Worker(this.#url, { type: "module" })
+      : new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" });
   }
 
   #start() {
     if (this.#worker) return this.#worker;
-    // The default is written out literally: bundlers (Vite, webpack,
-    // Rollup, esbuild) find and emit worker-thread.js only from exactly
-    // `new Worker(new URL("./worker-thread.js", import.meta.url), ...)`.
-    const worker = this.#url
-      ? new Worker(this.#url, { type: "module" })
-      : new Worker(new URL("./worker-thread.js", import.meta.url), { type: "module" });
+    const worker = this.#spawn();
     worker.onmessage = ({ data }) => {
       const job = this.#pending.get(data.id);
       if (!job) return; // an answer to a cancelled job
@@ -62,6 +75,8 @@ export class LineageWorker {
   #fail(error) {
     this.#worker?.terminate();
     this.#worker = null;
+    for (const helper of this.#helpers) helper.terminate();
+    this.#helpers.clear();
     for (const id of [...this.#pending.keys()]) this.#settle(id).reject(error);
   }
 
@@ -72,7 +87,26 @@ export class LineageWorker {
    * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
    */
   analyze(samples, options, control) {
-    return this.call("analyze", [samples, options], control);
+    if (!this.#parallel) return this.call("analyze", [samples, options], control);
+    const { id, done } = this.#post("analyzeWith", [samples, options], control);
+    // The second worker's answer, or null (the first then cross-validates
+    // itself), is handed to the job if it is still running.
+    const helper = this.#spawn();
+    this.#helpers.add(helper);
+    const handOver = (value) => {
+      if (!this.#helpers.delete(helper)) return;
+      helper.terminate();
+      if (this.#pending.has(id)) this.#worker?.postMessage({ id, type: "crossValidation", value });
+    };
+    helper.onmessage = ({ data }) => {
+      if (data.type !== "progress") handOver(data.type === "result" ? data.value : null);
+    };
+    helper.onerror = (event) => {
+      event.preventDefault?.();
+      handOver(null);
+    };
+    helper.postMessage({ id: 0, method: "crossValidation", args: [samples, options] });
+    return done.finally(() => handOver(null));
   }
 
   /**
@@ -104,11 +138,16 @@ export class LineageWorker {
    * "profile", "reportMarkdown", "preflight", ...) with `args`; resolves
    * with its result. Calls run one at a time, in order.
    */
-  call(method, args = [], { onProgress, signal } = {}) {
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+  call(method, args = [], control = {}) {
+    return this.#post(method, args, control).done;
+  }
+
+  /** Posts a job to the worker; its id, and the promise of its answer. */
+  #post(method, args, { onProgress, signal } = {}) {
+    if (signal?.aborted) return { id: -1, done: Promise.reject(abortError(signal)) };
     const worker = this.#start();
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    const done = new Promise((resolve, reject) => {
       const onAbort = () => {
         // Jobs queued behind this one die with the worker too; they are
         // told why rather than left waiting.
@@ -120,6 +159,7 @@ export class LineageWorker {
       signal?.addEventListener("abort", onAbort, { once: true });
       worker.postMessage({ id, method, args });
     });
+    return { id, done };
   }
 
   /** Stops the worker; pending calls reject with an AbortError. */

@@ -16,7 +16,7 @@ mod readers;
 mod records;
 
 pub use readers::{hex, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed, Reader};
-pub use records::parse_jsonl_line;
+pub use records::{loose_sample, loose_samples, parse_jsonl_line};
 
 /// One model output. JS callers pass it as `{source, text, promptId?,
 /// prompt?}`; a numeric `promptId` is read as the JSONL reader reads one.

@@ -185,6 +185,19 @@ pub fn options_from_map<A: OptionArgs>(label: &str, map: JsonMap) -> Result<A::O
     args.to_options().map_err(|e| e.context(label))
 }
 
+/// The JSON name of a value's type, for "must be ..., got {name}".
+pub fn json_type(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 /// A JS or Python options object as JSON values, its `null` fields dropped.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 
@@ -203,6 +216,28 @@ pub fn from_map<T: DeserializeOwned>(label: &str, map: JsonMap) -> Result<T, Err
         }
     }
     serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| bad(format!("{label}: {e}")))
+}
+
+/// A front end's optional options object as a map without its `null`
+/// fields: `null` itself (JS `undefined`, Python `None`) is an empty one,
+/// anything else but an object a `BAD_ARGUMENT`.
+pub fn object_of(label: &str, value: serde_json::Value) -> Result<JsonMap, Error> {
+    match value {
+        serde_json::Value::Null => Ok(JsonMap::new()),
+        serde_json::Value::Object(mut map) => {
+            map.retain(|_, v| !v.is_null());
+            Ok(map)
+        }
+        other => Err(Error::new(
+            ErrorKind::BadArgument,
+            format!("{label} must be an object, got {}", json_type(&other)),
+        )),
+    }
+}
+
+/// [`object_of`], then [`from_map`].
+pub fn from_value<T: DeserializeOwned>(label: &str, value: serde_json::Value) -> Result<T, Error> {
+    from_map(label, object_of(label, value)?)
 }
 
 /// The roles and the parameters of one options object: `suspect`,

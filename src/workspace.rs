@@ -9,11 +9,14 @@
 //! keeps a browser tab's memory safe; everything it refuses leaves it
 //! unchanged.
 
-use crate::analysis::{self, AnalysisRequest, Progress};
+use crate::analysis::{
+    self, AnalysisOptions, AnalysisRequest, CrossValidate, Pending, Progress, Separability,
+};
 use crate::corpus::{self, AddResult, Format, InputOptions, LineError, Parsed, Sample};
 use crate::error::{Error, ErrorKind};
-use crate::options::{self, JsonMap};
+use crate::options;
 use crate::report::{InputFile, Report, Warning};
+use serde_json::Value;
 
 /// Most text (UTF-8 bytes) one analysis or one workspace may hold. The
 /// analysis keeps several feature tables per text, a few times the text's
@@ -75,6 +78,13 @@ impl Workspace {
         self.bytes += sample.text.len();
         self.samples.push(sample);
         Ok(())
+    }
+
+    /// A workspace holding `samples`, refused whole past the limit.
+    pub fn of_samples(samples: Vec<Sample>) -> Result<Workspace, Error> {
+        let mut ws = Workspace::new();
+        samples.into_iter().try_for_each(|s| ws.push(s))?;
+        Ok(ws)
     }
 
     /// Adds one sample and says what the workspace now holds.
@@ -159,8 +169,41 @@ impl Workspace {
     /// Analyses the samples with the roles and parameters of one options
     /// object (read by [`options::analysis_args`], named "options" in
     /// errors). The workspace keeps its samples.
-    pub fn analyze(&mut self, options: JsonMap, progress: Progress<'_>) -> Result<Report, Error> {
+    pub fn analyze(&mut self, options: Value, progress: Progress<'_>) -> Result<Report, Error> {
+        self.with_request(options, |req, opts| analysis::analyze(req, opts, progress))
+    }
+
+    /// [`analysis::begin`] on the samples, leaving the classifier's
+    /// cross-validation to [`Workspace::cross_validation`] elsewhere.
+    pub fn begin(&mut self, options: Value, progress: Progress<'_>) -> Result<Pending, Error> {
+        let plan = CrossValidate::Elsewhere;
+        self.with_request(options, |req, opts| {
+            analysis::begin(req, opts, plan, progress)
+        })
+    }
+
+    /// [`analysis::cross_validation`] on the samples.
+    pub fn cross_validation(&mut self, options: Value) -> Result<Option<Separability>, Error> {
+        self.with_request(options, analysis::cross_validation)
+    }
+
+    /// Runs `f` on the request of these samples with the roles and
+    /// parameters of `options` (a JSON object; its `null` fields are left
+    /// out).
+    fn with_request<T>(
+        &mut self,
+        options: Value,
+        f: impl FnOnce(&AnalysisRequest, &AnalysisOptions) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         self.check_not_empty()?;
+        let Value::Object(mut options) = options else {
+            let got = options::json_type(&options);
+            let message = format!(
+                "options must be an object naming the suspect and the candidates, got {got}"
+            );
+            return Err(Error::new(ErrorKind::BadArgument, message));
+        };
+        options.retain(|_, v| !v.is_null());
         let (roles, opts) = options::analysis_args("options", options)?;
         let mut request = AnalysisRequest {
             // Moved in and back, so the texts are never copied.
@@ -172,9 +215,9 @@ impl Workspace {
             input_warnings: self.warnings.clone(),
             size_limits: corpus::SizeLimits::default(),
         };
-        let report = analysis::analyze(&request, &opts, progress);
+        let result = f(&request, &opts);
         self.samples = std::mem::take(&mut request.samples);
-        report
+        result
     }
 }
 
@@ -220,10 +263,10 @@ mod tests {
     #[test]
     fn analyze_checks_samples_then_options_and_keeps_the_samples() {
         let mut ws = Workspace::new();
-        let none = ws.analyze(JsonMap::new(), &mut |_, _| {});
+        let none = ws.analyze(serde_json::json!({}), &mut |_, _| {});
         assert_eq!(none.unwrap_err().kind(), ErrorKind::EmptyInput);
         ws.push(sample("a", "text")).unwrap();
-        let bad = ws.analyze(JsonMap::new(), &mut |_, _| {});
+        let bad = ws.analyze(serde_json::json!({}), &mut |_, _| {});
         let e = bad.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::BadArgument);
         assert!(e.message().starts_with("options: missing field"), "{e}");

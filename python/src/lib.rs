@@ -16,7 +16,6 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use serde::de::DeserializeOwned;
 
 use lineage::analysis::{self, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
@@ -126,18 +125,7 @@ fn options_map(label: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<JsonMa
             format!("{label} must be a dict, got {}", type_name(value)),
         ));
     }
-    let serde_json::Value::Object(mut map) = to_json(label, value)? else {
-        return Err(bad_argument(value.py(), format!("{label} must be a dict")));
-    };
-    map.retain(|_, v| !v.is_null());
-    Ok(map)
-}
-
-/// `map` as a `T` through the core's [`options::from_map`]: a field that
-/// is wrong on its own is named in the error ("sketch: options.minWords:
-/// invalid type ...").
-fn from_map<T: DeserializeOwned>(py: Python<'_>, label: &str, map: JsonMap) -> PyResult<T> {
-    options::from_map(label, map).map_err(|e| py_error(py, e))
+    options::object_of(label, to_json(label, value)?).map_err(|e| py_error(value.py(), e))
 }
 
 /// The `options` argument of `func` (`None` or a dict) as the core's
@@ -346,26 +334,12 @@ fn analyze<'py>(
     from_json(py, &json)
 }
 
-/// The samples of a list, each checked (the error names its index).
+/// The samples of a list, each checked by the core (an error names its
+/// index and field).
 fn samples_of(py: Python<'_>, samples: &Bound<'_, PyAny>) -> PyResult<Vec<Sample>> {
-    let list = list_arg("analyze: samples", "", samples)?;
-    let mut out = Vec::with_capacity(list.len());
-    for (i, item) in list.iter().enumerate() {
-        let label = format!("analyze: samples[{i}]");
-        if !item.is_instance_of::<PyDict>() {
-            return Err(bad_argument(
-                py,
-                format!(
-                    "{label} must be a dict {{source, text, promptId?, prompt?}}, got {}",
-                    type_name(&item)
-                ),
-            ));
-        }
-        let mut map = options_map(&label, Some(&item))?;
-        map.retain(|_, v| !v.is_null());
-        out.push(from_map(py, &label, map)?);
-    }
-    Ok(out)
+    let label = "analyze: samples";
+    list_arg(label, "", samples)?;
+    corpus::loose_samples(label, "a dict", to_json(label, samples)?).map_err(|e| py_error(py, e))
 }
 
 /// The analysis parameters' defaults (camelCase, as `analyze` takes them).

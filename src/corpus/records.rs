@@ -6,6 +6,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{prompt_id_value, Sample};
+use crate::error::{Error, ErrorKind};
+use crate::options;
 
 #[derive(Deserialize)]
 struct JsonRecord {
@@ -85,4 +87,32 @@ fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample
             prompt: rec.prompt,
         }),
     }
+}
+
+/// A front end's loose sample (a JS object, a Python dict, as a JSON
+/// value) read like an options object ([`options::from_map`]): an error
+/// names the field ("analyze: samples[3].text: invalid type ..."). `kind`
+/// is what the front end calls such a value ("an object", "a dict").
+pub fn loose_sample(label: &str, kind: &str, value: Value) -> Result<Sample, Error> {
+    let Value::Object(mut map) = value else {
+        let got = options::json_type(&value);
+        return Err(Error::new(
+            ErrorKind::BadArgument,
+            format!("{label} must be {kind} {{source, text, promptId?, prompt?}}, got {got}"),
+        ));
+    };
+    map.retain(|_, v| !v.is_null());
+    options::from_map(label, map)
+}
+
+/// An array of [`loose_sample`]s (`label`: the array's name); an error
+/// names the index (`label[i]`).
+pub fn loose_samples(label: &str, kind: &str, values: Value) -> Result<Vec<Sample>, Error> {
+    let Value::Array(values) = values else {
+        let got = options::json_type(&values);
+        let message = format!("{label} must be an array, got {got}");
+        return Err(Error::new(ErrorKind::BadArgument, message));
+    };
+    let read = |(i, v)| loose_sample(&format!("{label}[{i}]"), kind, v);
+    values.into_iter().enumerate().map(read).collect()
 }

@@ -1,13 +1,10 @@
 //! The boundary: the only module that names `wasm_bindgen` / `JsValue`.
-//!
-//! - this file: the module's life (start, panic recovery), `version`,
-//!   `schemaVersion`, `profile`, `reportMarkdown`, the options' defaults
-//!   and ranges, and the two conversions every export uses: JS values in
-//!   ([`from_js`]) and out ([`to_js`]), errors out ([`js_error`]);
-//! - [`workspace`]: `analyze`, `Workspace` (samples, files, records);
-//! - [`text`]: `sharedSpans` and `identityLeaks`;
-//! - [`panel`]: `Workspace.addPanel` (a `.lineage.jsonl.gz` streamed into
-//!   the core's `panel::Reader`) and `panelText` (the file a page saves).
+//! This file holds the module's life (start, panic recovery), `version`,
+//! `schemaVersion`, `profile`, `reportMarkdown`, the options' defaults and
+//! ranges, and the conversions every export uses: JS values in
+//! ([`from_js`]) and out ([`to_js`]), errors out ([`js_error`]); then
+//! [`workspace`] (`analyze`, `Workspace`), [`text`] (`sharedSpans`,
+//! `identityLeaks`) and [`panel`] (`Workspace.addPanel`, `panelText`).
 //!
 //! Every export is a thin forward to the core. The values that cross are
 //! the core's own types (`Report`, `Sample`, `AnalysisOptions`, `Profile`,
@@ -22,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{Error, ErrorKind};
-use crate::options::{self, JsonMap};
+use crate::options;
 
 mod panel;
 mod text;
@@ -30,7 +27,7 @@ mod workspace;
 
 pub use panel::panel_text;
 pub use text::{identity_leaks, shared_spans};
-pub use workspace::{analyze, count_items, preflight, Workspace};
+pub use workspace::{analyze, analyze_with, count_items, cross_validation, preflight, Workspace};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EXTRA: &'static str = r#"
@@ -132,11 +129,6 @@ pub fn profile(
 pub fn report_markdown(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> Result<String, JsValue> {
-    if !report.is_object() {
-        return Err(bad_argument(
-            "reportMarkdown: report must be a report object",
-        ));
-    }
     let report: crate::report::Report = from_js("reportMarkdown", "report", Some(report))?;
     Ok(report.to_markdown())
 }
@@ -151,36 +143,27 @@ fn from_js<T: DeserializeOwned>(
     arg: &str,
     value: Option<JsValue>,
 ) -> Result<T, JsValue> {
-    let value = value.unwrap_or(JsValue::UNDEFINED);
-    options::from_map(&format!("{func}: {arg}"), js_object(func, arg, value)?).map_err(js_error)
+    let label = format!("{func}: {arg}");
+    let value = json_of(&label, value.unwrap_or(JsValue::NULL))?;
+    options::from_value(&label, value).map_err(js_error)
 }
 
 /// The `options` argument of `func` as the core's options (defaults,
-/// ranges and messages are the core's, [`options::options_from_map`]).
+/// ranges and messages are the core's [`options::OptionArgs`]).
 fn options_arg<A: options::OptionArgs>(
     func: &str,
-    value: Option<JsValue>,
+    v: Option<JsValue>,
 ) -> Result<A::Options, JsValue> {
-    let value = value.unwrap_or(JsValue::UNDEFINED);
-    let label = format!("{func}: options");
-    options::options_from_map::<A>(&label, js_object(func, "options", value)?).map_err(js_error)
+    let context = |e: Error| js_error(e.context(&format!("{func}: options")));
+    from_js::<A>(func, "options", v)?
+        .to_options()
+        .map_err(context)
 }
 
-/// A JS object as a JSON map without its `null`/`undefined` fields.
-fn js_object(func: &str, arg: &str, value: JsValue) -> Result<JsonMap, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(JsonMap::new());
-    }
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(bad_argument(&format!(
-            "{func}: {arg} must be an object, got {}",
-            js_type_name(&value)
-        )));
-    }
-    let mut map: JsonMap = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| bad_argument(&format!("{func}: {arg}: {}", js_message(e.into()))))?;
-    map.retain(|_, v| !v.is_null());
-    Ok(map)
+/// A JS value as JSON values (`undefined` as `null`).
+fn json_of<T: DeserializeOwned>(label: &str, value: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| bad_argument(&format!("{label}: {}", js_message(e.into()))))
 }
 
 /// Serialises a core value the way its tsify type declares it: `None` as

@@ -19,10 +19,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::workspace::{
-    file_args, file_name, next_chunk, reading, samples_of, DecompressionStream, Workspace,
+    file_name, next_chunk, reading, samples_of, DecompressionStream, Workspace,
 };
-use super::{from_js, js_error, js_message, to_js};
-use crate::corpus;
+use super::{from_js, js_error, js_message, progress_fn, to_js};
+use crate::corpus::{self, InputOptions};
 use crate::error::Error;
 use crate::panel::{self, BuildOptions, PanelError};
 
@@ -57,7 +57,8 @@ impl Workspace {
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let func = "Workspace.addPanel";
-        let (opts, on_progress) = file_args(func, options, on_progress)?;
+        let opts: InputOptions = from_js(func, "options", options)?;
+        let on_progress = progress_fn(func, on_progress)?;
         let name = file_name(&file, opts.name, "panel.lineage.jsonl.gz");
         let fail = |e: PanelError| js_error(Error::from(e).context(func));
 

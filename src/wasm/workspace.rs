@@ -1,25 +1,22 @@
-//! `analyze(samples, options, onProgress?)` and the incremental
-//! `Workspace`: samples, texts and files in, the core's `Report` out.
-//!
-//! Both forward to the core's `workspace::Workspace` (samples, inputs,
-//! the size limit, the analysis); files are read by the core's
-//! `corpus::Reader`, the same reader as the CLI's, fed here from a `Blob`
-//! stream a chunk at a time. What lives here is only the JS side: loose
-//! arguments checked (each mistake named, with its index or field) and
-//! the stream read.
+//! `analyze`, `analyzeWith` and `crossValidation` (the same analysis with
+//! the classifier's cross-validation in a second worker), and the
+//! incremental `Workspace`: samples, texts and files in, the core's
+//! `Report` out. All forward to the core's `workspace::Workspace`; files
+//! are read by the core's `corpus::Reader` (the CLI's), fed here from a
+//! `Blob` stream a chunk at a time. What lives here is only the JS side:
+//! loose arguments checked (each mistake named) and the stream read.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::{
-    bad_argument, from_js, js_error, js_message, js_object, js_type_name, progress_fn, string_arg,
-    to_js,
-};
+use super::{from_js, js_error, js_message, json_of, progress_fn, string_arg, to_js};
+use crate::analysis::{Progress, Separability};
 use crate::checks;
-use crate::corpus::{AddResult, Format, InputOptions, Reader, Sample};
+use crate::corpus::{self, AddResult, Format, InputOptions, Reader, Sample};
 use crate::error::Error;
 use crate::workspace;
+use serde_json::Value;
 
 // web-sys has DecompressionStream only behind `--cfg web_sys_unstable_apis`
 // (a flag for every build); the three members used are declared here.
@@ -48,13 +45,52 @@ pub fn analyze(
     #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
     on_progress: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let mut ws = Workspace::new();
-    for sample in samples_of("analyze", samples)? {
-        ws.core
-            .push(sample)
-            .map_err(|e| js_error(e.context("analyze")))?;
-    }
-    ws.run("analyze", options, progress_fn("analyze", on_progress)?)
+    let (func, on_progress) = ("analyze", progress_fn("analyze", on_progress)?);
+    let report =
+        workspace_of(func, samples)?.run(func, options, on_progress, |c, o, p| c.analyze(o, p));
+    to_js(&report?)
+}
+
+/// `analyze` with the classifier's cross-validation (over half the work)
+/// run elsewhere meanwhile, by `crossValidation(samples, options)` in a
+/// second worker: `crossValidation` here is the promise of its result
+/// (`null`: run it here). The report is `analyze`'s, to the bit.
+#[wasm_bindgen(js_name = analyzeWith, unchecked_return_type = "Report")]
+pub async fn analyze_with(
+    #[wasm_bindgen(unchecked_param_type = "Sample[]")] samples: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeOptions")] options: JsValue,
+    #[wasm_bindgen(js_name = crossValidation, unchecked_param_type = "Promise<Separability | null>")]
+    cross_validation: js_sys::Promise,
+    #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
+    on_progress: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let (func, on_progress) = ("analyzeWith", progress_fn("analyzeWith", on_progress)?);
+    let mut ws = workspace_of(func, samples)?;
+    let pending = ws.run(func, options, on_progress.clone(), |c, o, p| c.begin(o, p))?;
+    let cv = JsFuture::from(cross_validation).await?;
+    let cv: Option<Separability> = json_of(&format!("{func}: crossValidation"), cv)?;
+    let report = with_progress(func, on_progress, |p| Ok(pending.finish(cv, p)));
+    to_js(&report?)
+}
+
+/// The classifier's cross-validation for `analyzeWith`; `null` when
+/// there is no classifier.
+#[wasm_bindgen(js_name = crossValidation, unchecked_return_type = "Separability | null")]
+pub fn cross_validation(
+    #[wasm_bindgen(unchecked_param_type = "Sample[]")] samples: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "AnalyzeOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut ws = workspace_of("crossValidation", samples)?;
+    to_js(&ws.run("crossValidation", options, None, |c, o, _| {
+        c.cross_validation(o)
+    })?)
+}
+
+/// A workspace holding `samples` (each checked).
+fn workspace_of(func: &str, samples: JsValue) -> Result<Workspace, JsValue> {
+    let core = workspace::Workspace::of_samples(samples_of(func, samples)?);
+    core.map(|core| Workspace { core })
+        .map_err(|e| js_error(e.context(func)))
 }
 
 /// Counts per source (samples, words, paired prompts) and the warnings
@@ -77,10 +113,8 @@ pub fn count_items(
     #[wasm_bindgen(unchecked_param_type = "Sample[]")] samples: JsValue,
     items: Vec<String>,
 ) -> Result<JsValue, JsValue> {
-    to_js(&checks::count_items(
-        &samples_of("countItems", samples)?,
-        &items,
-    ))
+    let samples = samples_of("countItems", samples)?;
+    to_js(&checks::count_items(&samples, &items))
 }
 
 /// Samples collected a few at a time (pasted texts, files read one by
@@ -113,7 +147,9 @@ impl Workspace {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Sample")] sample: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let added = self.core.add(sample_of(sample, "Workspace.add: sample")?);
+        let label = "Workspace.add: sample";
+        let sample = corpus::loose_sample(label, "an object", json_of(label, sample)?);
+        let added = self.core.add(sample.map_err(js_error)?);
         done("Workspace.add", added)
     }
 
@@ -160,7 +196,8 @@ impl Workspace {
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let func = "Workspace.addFile";
-        let (opts, on_progress) = file_args(func, options, on_progress)?;
+        let opts: InputOptions = from_js(func, "options", options)?;
+        let on_progress = progress_fn(func, on_progress)?;
         let name = file_name(&file, opts.name, &self.core.input_name(None, "jsonl"));
         let lower = name.to_ascii_lowercase();
         let format = Format::from_name(lower.trim_end_matches(".gz"));
@@ -202,8 +239,11 @@ impl Workspace {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let on_progress = progress_fn("Workspace.analyze", on_progress)?;
-        self.run("Workspace.analyze", options, on_progress)
+        let (func, on_progress) = (
+            "Workspace.analyze",
+            progress_fn("Workspace.analyze", on_progress)?,
+        );
+        to_js(&self.run(func, options, on_progress, |c, o, p| c.analyze(o, p))?)
     }
 }
 
@@ -226,55 +266,46 @@ impl Workspace {
         done(func, self.core.add_text(format, &text, opts))
     }
 
-    /// Runs the core on the samples and converts its report. A throwing
-    /// `onProgress` is not called again and its exception is rethrown once
-    /// the core has finished (the core offers no way to stop early).
-    fn run(
+    /// Runs `call` on the core's workspace with the options object and
+    /// `on_progress`; errors are named after `func`.
+    fn run<T>(
         &mut self,
         func: &str,
         options: JsValue,
         on_progress: Option<js_sys::Function>,
-    ) -> Result<JsValue, JsValue> {
-        let fail = |e: Error| js_error(e.context(func));
-        self.core.check_not_empty().map_err(fail)?;
-        if !options.is_object() || js_sys::Array::is_array(&options) {
-            return Err(bad_argument(&format!(
-                "{func}: options must be an object naming the suspect and the candidates, got {}",
-                js_type_name(&options)
-            )));
-        }
-        let options = js_object(func, "options", options)?;
-        let mut thrown: Option<JsValue> = None;
-        let mut progress = |stage: &str, fraction: f64| {
-            if let (Some(f), None) = (&on_progress, &thrown) {
-                if let Err(e) = f.call2(&JsValue::NULL, &stage.into(), &fraction.into()) {
-                    thrown = Some(e);
-                }
+        call: impl FnOnce(&mut workspace::Workspace, Value, Progress<'_>) -> Result<T, Error>,
+    ) -> Result<T, JsValue> {
+        let options = json_of(&format!("{func}: options"), options)?;
+        with_progress(func, on_progress, |p| call(&mut self.core, options, p))
+    }
+}
+
+/// Runs `f` with `on_progress` as the core's progress. A throwing
+/// `onProgress` is not called again and its exception is rethrown once
+/// the core has finished (the core offers no way to stop early).
+fn with_progress<T>(
+    func: &str,
+    on_progress: Option<js_sys::Function>,
+    f: impl FnOnce(Progress<'_>) -> Result<T, Error>,
+) -> Result<T, JsValue> {
+    let mut thrown: Option<JsValue> = None;
+    let mut progress = |stage: &str, fraction: f64| {
+        if let (Some(f), None) = (&on_progress, &thrown) {
+            if let Err(e) = f.call2(&JsValue::NULL, &stage.into(), &fraction.into()) {
+                thrown = Some(e);
             }
-        };
-        let report = self.core.analyze(options, &mut progress).map_err(fail)?;
-        match thrown {
-            Some(e) => Err(e),
-            None => to_js(&report),
         }
+    };
+    let result = f(&mut progress).map_err(|e| js_error(e.context(func)))?;
+    match thrown {
+        Some(e) => Err(e),
+        None => Ok(result),
     }
 }
 
 /// What an `add…` call returns: its `AddResult`, or its error named after it.
 fn done(func: &str, added: Result<AddResult, Error>) -> Result<JsValue, JsValue> {
     to_js(&added.map_err(|e| js_error(e.context(func)))?)
-}
-
-/// The options and the progress callback of `addFile` and `addPanel`.
-pub(super) fn file_args(
-    func: &str,
-    options: Option<JsValue>,
-    on_progress: Option<JsValue>,
-) -> Result<(InputOptions, Option<js_sys::Function>), JsValue> {
-    Ok((
-        from_js(func, "options", options)?,
-        progress_fn(func, on_progress)?,
-    ))
 }
 
 /// How an input read from `file` is named: `name` if given, else the
@@ -304,31 +335,9 @@ pub(super) async fn next_chunk(
     Ok(Some(js_sys::Uint8Array::new(&chunk.get_value()).to_vec()))
 }
 
-/// The samples of a JS array, each checked (the error names its index).
+/// The samples of a JS array, each checked by the core (an error names
+/// its index and field).
 pub(super) fn samples_of(func: &str, samples: JsValue) -> Result<Vec<Sample>, JsValue> {
-    if !js_sys::Array::is_array(&samples) {
-        return Err(bad_argument(&format!(
-            "{func}: samples must be an array, got {}",
-            js_type_name(&samples)
-        )));
-    }
-    let array = js_sys::Array::from(&samples);
-    let label = |i| format!("{func}: samples[{i}]");
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, v)| sample_of(v, &label(i)))
-        .collect()
-}
-
-/// One sample from a JS value, or a `BAD_ARGUMENT` naming it (`label`).
-fn sample_of(value: JsValue, label: &str) -> Result<Sample, JsValue> {
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        return Err(bad_argument(&format!(
-            "{label} must be an object {{source, text, promptId?, prompt?}}, got {}",
-            js_type_name(&value)
-        )));
-    }
-    let (label, arg) = label.rsplit_once(": ").unwrap_or(("", label));
-    from_js(label, arg, Some(value))
+    let label = format!("{func}: samples");
+    corpus::loose_samples(&label, "an object", json_of(&label, samples)?).map_err(js_error)
 }

@@ -372,3 +372,29 @@ fn identity_leaks_name_the_claims() {
     let thrown = wasm::identity_leaks(JsValue::UNDEFINED).expect_err("text must be a string");
     assert_eq!(code_and_message(thrown).0, "BAD_ARGUMENT");
 }
+
+/// `analyzeWith` given `crossValidation`'s result (as a second worker
+/// would hand it over) or `null` (computed there) returns `analyze`'s very
+/// report; a malformed handover is refused by name.
+#[wasm_bindgen_test]
+async fn analyze_with_a_handed_over_cross_validation_is_analyze() {
+    let whole = JSON::stringify(&analyze_ok(corpus_samples(), FAST)).unwrap();
+    let cv = wasm::cross_validation(corpus_samples(), json(FAST))
+        .unwrap_or_else(|e| panic!("crossValidation threw {:?}", code_and_message(e)));
+    assert_eq!(num(&cv, "folds"), 5.0);
+    assert!((0.0..=1.0).contains(&num(&cv, "accuracy")));
+    for handed in [cv, JsValue::NULL] {
+        let promise = js_sys::Promise::resolve(&handed);
+        let report = wasm::analyze_with(corpus_samples(), json(FAST), promise, None)
+            .await
+            .unwrap_or_else(|e| panic!("analyzeWith threw {:?}", code_and_message(e)));
+        assert_eq!(JSON::stringify(&report).unwrap(), whole, "handed over {handed:?}");
+    }
+    let bad = js_sys::Promise::resolve(&json(r#"{"accuracy": "high", "folds": 5}"#));
+    let thrown = wasm::analyze_with(corpus_samples(), json(FAST), bad, None)
+        .await
+        .expect_err("a malformed handover is refused");
+    let (code, message) = code_and_message(thrown);
+    assert_eq!(code, "BAD_ARGUMENT");
+    assert!(message.starts_with("analyzeWith: crossValidation"), "{message}");
+}
