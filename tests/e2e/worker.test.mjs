@@ -105,3 +105,50 @@ test("aborting the signal stops the analysis with an AbortError; the next call w
   assert.equal(out.already, "AbortError");
   assert.equal(out.top, "teacher_a");
 });
+
+test("analyze hands the cross-validation to a second worker, and gives the one-worker report even when that worker fails", async () => {
+  const out = await page.evaluate(async ({ samples, options }) => {
+    const { LineageWorker } = await import("/pkg/worker.js");
+    const RealWorker = globalThis.Worker;
+    let spawned = 0;
+    let failHelpers = false;
+    globalThis.Worker = class extends RealWorker {
+      constructor(...args) {
+        super(...args);
+        spawned++;
+        // A helper that dies at once, as a worker whose script fails does.
+        if (failHelpers && spawned > 1) setTimeout(() => this.onerror?.(new ErrorEvent("error", { message: "boom" })));
+      }
+    };
+    try {
+      const one = new LineageWorker({ parallel: false });
+      const single = await one.analyze(samples, options);
+      one.terminate();
+      const afterOne = spawned;
+      const two = new LineageWorker({ parallel: true });
+      const first = await two.analyze(samples, options);
+      const second = await two.analyze(samples, options);
+      two.terminate();
+      const afterTwo = spawned - afterOne;
+      spawned = 0;
+      failHelpers = true;
+      const three = new LineageWorker({ parallel: true });
+      const fallback = await three.analyze(samples, options);
+      three.terminate();
+      const json = (r) => JSON.stringify(r);
+      return {
+        afterOne,
+        afterTwo,
+        same: [first, second, fallback].map((r) => json(r) === json(single)),
+        note: single.signals.find((s) => s.name === "classifier")?.note,
+      };
+    } finally {
+      globalThis.Worker = RealWorker;
+    }
+  }, { samples: corpus(), options: OPTIONS });
+  assert.equal(out.afterOne, 1);
+  // The analysing worker once, and a short-lived helper per analysis.
+  assert.equal(out.afterTwo, 3);
+  assert.deepEqual(out.same, [true, true, true]);
+  assert.match(out.note, /^5-fold cross-validated accuracy/);
+});
