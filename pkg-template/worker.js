@@ -81,13 +81,15 @@ export class LineageWorker {
   }
 
   /**
-   * Analyses `samples` in the worker; resolves with the report.
+   * Analyses `samples` in the worker (the cross-validation in a second one
+   * unless `parallel` is off, see the head of this file); resolves with the
+   * report.
    * @param {import("./index.js").Sample[]} samples
    * @param {import("./index.js").AnalyzeOptions} options
    * @param {{ onProgress?: import("./index.js").ProgressCallback, signal?: AbortSignal }} [control]
    */
   analyze(samples, options, control) {
-    if (!this.#parallel) return this.call("analyze", [samples, options], control);
+    if (!this.#parallel || control?.signal?.aborted) return this.call("analyze", [samples, options], control);
     const { id, done } = this.#post("analyzeWith", [samples, options], control);
     // The second worker's answer, or null (the first then cross-validates
     // itself), is handed to the job if it is still running.

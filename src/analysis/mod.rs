@@ -1,7 +1,8 @@
 //! The analysis: from samples with roles to a [`Report`].
 //!
-//! [`analyze`] reads as the pipeline, one stage per module, each handing a
-//! typed value to the next:
+//! [`begin`] reads as the pipeline, one stage per module, each handing a
+//! typed value to the next, and [`Pending::finish`] ends it ([`analyze`]
+//! is the two):
 //!
 //! 1. [`roles`]: which source plays which role, checked, in canonical order;
 //! 2. [`space`]: every text embedded once under statistics of all texts;
@@ -11,10 +12,14 @@
 //!    answer (and the control's, through the very same computation) is to
 //!    the candidate's, combined into one score per unit and candidate;
 //! 5. [`inference`]: the excess test and the confidence set of the closest;
-//! 6. [`decision`]: attribution, resemblance or abstention, power
-//!    guidance, and the robustness check;
-//! 7. [`evidence`]: what a person can read (shared words, passages, leaks,
-//!    the classifier, habits), then kinship, the tree and warnings.
+//! 6. [`evidence`] and [`classifier`]: what a person can read (shared
+//!    words, passages, leaks, the classifier, habits), then kinship, the
+//!    tree and warnings;
+//! 7. [`decision`] (in [`Pending::finish`]): attribution, resemblance or
+//!    abstention, power guidance, and the robustness check. It alone reads
+//!    the classifier's cross-validated separability, so that
+//!    cross-validation, over half the work, can run elsewhere meanwhile
+//!    ([`cross_validation`], [`CrossValidate::Elsewhere`]).
 //!
 //! The statistics are described in `docs/METHOD.md`; comments here say why.
 
@@ -216,14 +221,8 @@ pub fn begin(
         }
         // Without a classifier the separability is the nearest-centroid one.
         None => {
-            let loo = space.nearest_centroid_loo(&cast.candidate_sources());
-            (
-                None,
-                Some(Separability {
-                    accuracy: loo,
-                    folds: 0,
-                }),
-            )
+            let accuracy = space.nearest_centroid_loo(&cast.candidate_sources());
+            (None, Some(Separability { accuracy, folds: 0 }))
         }
     };
     signals.push(evidence::habits_signal(&space, &cast, opts));
@@ -246,12 +245,11 @@ pub fn begin(
         warns.push(warnings::size_limits_raised(&req.size_limits));
     }
 
-    let (sources, identity_leaks) = (
-        source_summaries(&space, &cast),
-        evidence::leaks(&space, &all),
-    );
+    let sources = source_summaries(&space, &cast);
+    let identity_leaks = evidence::leaks(&space, &all);
     let identity_probes = evidence::identity_probes(&space, &all);
-    let (inputs, seed) = (req.inputs.clone(), opts.seed);
+    let inputs = req.inputs.clone();
+    let seed = opts.seed;
     let parameters = Parameters {
         alpha: opts.alpha,
         bootstrap_reps: opts.bootstrap_reps,

@@ -45,7 +45,8 @@ pub fn analyze(
     #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
     on_progress: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let (func, on_progress) = ("analyze", progress_fn("analyze", on_progress)?);
+    let func = "analyze";
+    let on_progress = progress_fn(func, on_progress)?;
     let report =
         workspace_of(func, samples)?.run(func, options, on_progress, |c, o, p| c.analyze(o, p));
     to_js(&report?)
@@ -64,7 +65,8 @@ pub async fn analyze_with(
     #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
     on_progress: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let (func, on_progress) = ("analyzeWith", progress_fn("analyzeWith", on_progress)?);
+    let func = "analyzeWith";
+    let on_progress = progress_fn(func, on_progress)?;
     let mut ws = workspace_of(func, samples)?;
     let pending = ws.run(func, options, on_progress.clone(), |c, o, p| c.begin(o, p))?;
     let cv = JsFuture::from(cross_validation).await?;
@@ -239,10 +241,8 @@ impl Workspace {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let (func, on_progress) = (
-            "Workspace.analyze",
-            progress_fn("Workspace.analyze", on_progress)?,
-        );
+        let func = "Workspace.analyze";
+        let on_progress = progress_fn(func, on_progress)?;
         to_js(&self.run(func, options, on_progress, |c, o, p| c.analyze(o, p))?)
     }
 }
