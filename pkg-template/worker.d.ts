@@ -14,7 +14,7 @@ export interface LineageWorkerOptions {
     url?: string | URL;
     /**
      * Whether `analyze` runs the classifier's cross-validation (over half
-     * of the work) in a second, short-lived worker meanwhile (default: when
+     * of the work) in a second worker meanwhile, started with the first (default: when
      * `navigator.hardwareConcurrency` is above 1). The report is the same.
      */
     parallel?: boolean;

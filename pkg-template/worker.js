@@ -14,15 +14,19 @@
 //
 // analyze uses two workers on a device with more than one core: the
 // classifier's cross-validation (over half of an analysis's work) runs in
-// a second, short-lived one while the first does the rest
-// (`crossValidation` and `analyzeWith`); the report is the one a single
-// worker gives. If the second worker fails, the first does it all.
+// a second one while the first does the rest (`crossValidation` and
+// `analyzeWith`); the report is the one a single worker gives. Both start
+// together and live as long as each other, so that nothing is fetched
+// while an analysis runs. If the second worker fails, the first does it
+// all.
 
 export class LineageWorker {
   #url;
   #parallel;
   #worker = null;
-  #helpers = new Set();
+  #helper = null;
+  /** Cross-validations asked of the helper, by the id of the analysis waiting for each. */
+  #handovers = new Set();
   #nextId = 0;
   #pending = new Map();
 
@@ -62,7 +66,31 @@ export class LineageWorker {
       this.#fail(coded("INTERNAL", `the Lineage worker failed: ${event.message ?? "unknown error"}`));
     };
     this.#worker = worker;
+    if (this.#parallel) this.#startHelper();
     return worker;
+  }
+
+  /** The second worker, which only cross-validates for analyze. */
+  #startHelper() {
+    const helper = this.#spawn();
+    helper.onmessage = ({ data }) => {
+      if (data.type !== "progress") this.#handOver(data.id, data.type === "result" ? data.value : null);
+    };
+    helper.onerror = (event) => {
+      // Its script did not load: the analyses waiting on it go on alone,
+      // and the next one tries a fresh helper.
+      event.preventDefault?.();
+      helper.terminate();
+      if (this.#helper === helper) this.#helper = null;
+      for (const id of [...this.#handovers]) this.#handOver(id, null);
+    };
+    this.#helper = helper;
+  }
+
+  /** Gives analysis `id` its cross-validation (null: it runs its own), once. */
+  #handOver(id, value) {
+    if (!this.#handovers.delete(id)) return;
+    if (this.#pending.has(id)) this.#worker?.postMessage({ id, type: "crossValidation", value });
   }
 
   #settle(id) {
@@ -75,8 +103,9 @@ export class LineageWorker {
   #fail(error) {
     this.#worker?.terminate();
     this.#worker = null;
-    for (const helper of this.#helpers) helper.terminate();
-    this.#helpers.clear();
+    this.#helper?.terminate();
+    this.#helper = null;
+    this.#handovers.clear();
     for (const id of [...this.#pending.keys()]) this.#settle(id).reject(error);
   }
 
@@ -91,24 +120,10 @@ export class LineageWorker {
   analyze(samples, options, control) {
     if (!this.#parallel || control?.signal?.aborted) return this.call("analyze", [samples, options], control);
     const { id, done } = this.#post("analyzeWith", [samples, options], control);
-    // The second worker's answer, or null (the first then cross-validates
-    // itself), is handed to the job if it is still running.
-    const helper = this.#spawn();
-    this.#helpers.add(helper);
-    const handOver = (value) => {
-      if (!this.#helpers.delete(helper)) return;
-      helper.terminate();
-      if (this.#pending.has(id)) this.#worker?.postMessage({ id, type: "crossValidation", value });
-    };
-    helper.onmessage = ({ data }) => {
-      if (data.type !== "progress") handOver(data.type === "result" ? data.value : null);
-    };
-    helper.onerror = (event) => {
-      event.preventDefault?.();
-      handOver(null);
-    };
-    helper.postMessage({ id: 0, method: "crossValidation", args: [samples, options] });
-    return done.finally(() => handOver(null));
+    if (!this.#helper) this.#startHelper();
+    this.#handovers.add(id);
+    this.#helper.postMessage({ id, method: "crossValidation", args: [samples, options] });
+    return done.finally(() => this.#handovers.delete(id));
   }
 
   /**
