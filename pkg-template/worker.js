@@ -156,6 +156,10 @@ export class LineageWorker {
    * with its result. Calls run one at a time, in order.
    */
   call(method, args = [], control = {}) {
+    if (method === "analyzeWith") {
+      // It would wait for a cross-validation only analyze hands over.
+      return Promise.reject(coded("BAD_ARGUMENT", "lineage/worker: call analyze, which runs analyzeWith itself"));
+    }
     return this.#post(method, args, control).done;
   }
 
