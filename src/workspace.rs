@@ -196,14 +196,14 @@ impl Workspace {
         f: impl FnOnce(&AnalysisRequest, &AnalysisOptions) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.check_not_empty()?;
-        let Value::Object(mut options) = options else {
+        if !options.is_object() {
             let got = options::json_type(&options);
             let message = format!(
                 "options must be an object naming the suspect and the candidates, got {got}"
             );
             return Err(Error::new(ErrorKind::BadArgument, message));
-        };
-        options.retain(|_, v| !v.is_null());
+        }
+        let options = options::object_of("options", options)?;
         let (roles, opts) = options::analysis_args("options", options)?;
         let mut request = AnalysisRequest {
             // Moved in and back, so the texts are never copied.

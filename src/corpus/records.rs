@@ -94,15 +94,14 @@ fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample
 /// names the field ("analyze: samples[3].text: invalid type ..."). `kind`
 /// is what the front end calls such a value ("an object", "a dict").
 pub fn loose_sample(label: &str, kind: &str, value: Value) -> Result<Sample, Error> {
-    let Value::Object(mut map) = value else {
+    if !value.is_object() {
         let got = options::json_type(&value);
         return Err(Error::new(
             ErrorKind::BadArgument,
             format!("{label} must be {kind} {{source, text, promptId?, prompt?}}, got {got}"),
         ));
-    };
-    map.retain(|_, v| !v.is_null());
-    options::from_map(label, map)
+    }
+    options::from_value(label, value)
 }
 
 /// An array of [`loose_sample`]s (`label`: the array's name); an error
