@@ -40,6 +40,10 @@ pub struct Sample {
     pub prompt_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
+    /// The vendor family of the source ("openai"), when the records say
+    /// it; the user's word and the built-in table are in `crate::family`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
 }
 
 fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -92,6 +96,7 @@ impl Sample {
             text: text.into(),
             prompt_id: prompt_id.map(str::to_string),
             prompt: None,
+            family: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod corpus;
 pub(crate) mod detmath;
 pub mod error;
 pub mod eval;
+pub mod family;
 pub mod features;
 pub mod import;
 pub mod options;

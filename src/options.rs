@@ -6,6 +6,8 @@
 //! The struct itself lives in `analysis.rs` beside the code that reads
 //! it; its defaults are documented in `docs/METHOD.md`.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,16 @@ pub struct Roles {
     /// A source known to be unrelated to every candidate (a baseline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control: Option<String>,
+    /// Vendor families as the user gives them: source name → family
+    /// ("gpt4_0314": "openai"). Sources left out get the family of their
+    /// records, of the built-in table of well-known names, or their own
+    /// name (`crate::family`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, string>")
+    )]
+    pub families: BTreeMap<String, String>,
 }
 
 /// The allowed values of one numeric option.
@@ -244,9 +256,12 @@ pub fn from_value<T: DeserializeOwned>(label: &str, value: serde_json::Value) ->
 /// `candidates` and `control` are the roles, every other key must be an
 /// [`AnalysisOptions`] field, in range ([`AnalysisOptions::validate`]).
 pub fn analysis_args(label: &str, map: JsonMap) -> Result<(Roles, AnalysisOptions), Error> {
-    let (roles, params): (JsonMap, JsonMap) = map
-        .into_iter()
-        .partition(|(k, _)| matches!(k.as_str(), "suspect" | "candidates" | "control"));
+    let (roles, params): (JsonMap, JsonMap) = map.into_iter().partition(|(k, _)| {
+        matches!(
+            k.as_str(),
+            "suspect" | "candidates" | "control" | "families"
+        )
+    });
     let roles: Roles = from_map(label, roles)?;
     let opts: AnalysisOptions = from_map(label, params)?;
     opts.validate().map_err(|e| e.context(label))?;

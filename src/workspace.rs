@@ -211,6 +211,7 @@ impl Workspace {
             suspect: roles.suspect,
             candidates: roles.candidates,
             control: roles.control,
+            families: roles.families,
             inputs: self.inputs.clone(),
             input_warnings: self.warnings.clone(),
             size_limits: corpus::SizeLimits::default(),

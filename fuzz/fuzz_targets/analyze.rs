@@ -65,6 +65,7 @@ fn sample(line: &str) -> Option<Sample> {
         prompt_id: (prompt != '-').then(|| format!("p{}", u32::from(prompt) % 8)),
         text,
         prompt: None,
+        family: None,
     })
 }
 

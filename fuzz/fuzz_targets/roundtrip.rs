@@ -40,6 +40,7 @@ fuzz_target!(|rows: Vec<Row>| {
             // An empty id is no id, in every format.
             prompt_id: r.prompt_id.filter(|id| !id.is_empty()),
             prompt: r.prompt,
+            family: None,
         })
         .collect();
 

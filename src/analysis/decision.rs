@@ -172,6 +172,7 @@ fn reason(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>, separabilit
             "No confident attribution: the suspect is not significantly closer than the control {control} to any candidate (excess test p = {:.4}, α = {}). The teacher may be none of the candidates, or the data too few to tell.",
             inf.max_t.p_value, inf.alpha
         ),
+        Some(AbstentionCode::FamiliesMixed) | Some(AbstentionCode::NotSpecific) => String::new(),
         Some(AbstentionCode::SetTooLarge) => format!(
             "No confident attribution: the suspect is closer than the control {control} to some candidate (p = {:.4}), but the closest cannot be narrowed below {} of {k} candidates ({set}).",
             inf.max_t.p_value,
@@ -258,6 +259,7 @@ pub fn verdict(
         .iter()
         .map(|&c| RankedCandidate {
             candidate: cast.candidates[c].clone(),
+            family: cast.families[c].0.clone(),
             score: r6(inf.scores[c]),
             low: r6(inf.intervals[c].0),
             high: r6(inf.intervals[c].1),
@@ -305,6 +307,11 @@ pub fn verdict(
         Some(_) => VerdictKind::Abstention,
     };
     Verdict {
+        headline: String::new(),
+        level: None,
+        family: None,
+        tentative: false,
+        specificity: None,
         kind,
         attributed: if code.is_none() {
             set_names.clone()

@@ -146,6 +146,10 @@ pub struct AnalysisRequest {
     pub suspect: String,
     pub candidates: Vec<String>,
     pub control: Option<String>,
+    /// The user's word on vendor families: source name → family. Sources
+    /// not named here get their family from their records, the built-in
+    /// table of well-known names, or their own name (`crate::family`).
+    pub families: std::collections::BTreeMap<String, String>,
     /// Files the samples came from (for the report); may be empty.
     pub inputs: Vec<InputFile>,
     /// Warnings collected while reading (malformed lines), passed through.
@@ -317,7 +321,11 @@ fn source_summaries(space: &Space, cast: &roles::Cast) -> Vec<SourceSummary> {
                 .iter()
                 .map(|&i| space.words[i].len() as f64)
                 .collect();
+            let family =
+                (cast.role_of(s) == corpus::Role::Candidate).then(|| cast.families[s - 1].clone());
             SourceSummary {
+                family: family.as_ref().map(|f| f.0.clone()),
+                family_from: family.map(|f| f.1),
                 name: space.sources[s].clone(),
                 role: cast.role_of(s).as_str().into(),
                 samples: lens.len(),

@@ -8,11 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{AnalysisError, AnalysisRequest};
 use crate::corpus::{self, Role, Sample};
 use crate::error::ErrorKind;
+use crate::family::{self, FamilySource};
 use crate::report::Warning;
 
 /// The sources of one analysis, in role order, with their samples.
 pub struct Cast {
     pub candidates: Vec<String>,
+    /// Each candidate's vendor family and where it came from
+    /// (`crate::family::resolve`), in candidate order.
+    pub families: Vec<(String, FamilySource)>,
     pub control: Option<String>,
     /// (name, samples) in role order: suspect, candidates..., control.
     pub groups: Vec<(String, Vec<Sample>)>,
@@ -74,7 +78,16 @@ impl Cast {
                 (n.to_string(), v)
             })
             .collect();
+        let families = req
+            .candidates
+            .iter()
+            .map(|c| {
+                let said = groups[c.as_str()].iter().find_map(|s| s.family.as_deref());
+                family::resolve(c, &req.families, said)
+            })
+            .collect();
         Ok(Cast {
+            families,
             candidates: req.candidates.clone(),
             control: req.control.clone(),
             groups: ordered,

@@ -393,6 +393,7 @@ impl Reader {
         let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
         let (c_source, c_text) = (col(&["source"]), col(&["text"]));
         let (c_id, c_prompt) = (col(&["prompt_id", "promptid"]), col(&["prompt"]));
+        let c_family = col(&["family"]);
         let default_source = self.default_source.clone();
         if c_text.is_none() || (c_source.is_none() && default_source.is_none()) {
             // Name what the header holds: a file exported with other
@@ -467,6 +468,7 @@ impl Reader {
                         text,
                         prompt_id: get(c_id).filter(|s| !s.is_empty()),
                         prompt: get(c_prompt),
+                        family: get(c_family).filter(|s| !s.trim().is_empty()),
                     }),
                     _ => self
                         .errors

@@ -17,6 +17,7 @@ struct JsonRecord {
     #[serde(rename = "promptId")]
     prompt_id_camel: Option<Value>,
     prompt: Option<String>,
+    family: Option<String>,
 }
 
 /// One JSON Lines record (a non-blank line) as a sample, or what is wrong
@@ -85,6 +86,7 @@ fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample
                 .or(rec.prompt_id_camel)
                 .and_then(|v| prompt_id_value(&v)),
             prompt: rec.prompt,
+            family: rec.family.filter(|s| !s.trim().is_empty()),
         }),
     }
 }

@@ -131,6 +131,7 @@ impl Panel {
                 text: r.text.clone(),
                 prompt_id: r.prompt_id.clone(),
                 prompt: r.prompt.clone(),
+                family: None,
             })
             .collect()
     }

@@ -89,6 +89,11 @@ pub struct InputFile {
 pub struct SourceSummary {
     pub name: String,
     pub role: String,
+    /// The source's vendor family (candidates only; `crate::family`).
+    pub family: Option<String>,
+    /// Where the family came from: the user's word, the records, the
+    /// built-in table of well-known names, or the source's own name.
+    pub family_from: Option<crate::family::FamilySource>,
     pub samples: usize,
     pub median_words: f64,
     pub mean_words: f64,
@@ -260,6 +265,8 @@ pub struct ClaimedName {
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RankedCandidate {
     pub candidate: String,
+    /// The candidate's vendor family.
+    pub family: String,
     /// Mean excess over the control of the combined per-prompt score (with
     /// a control), or mean impostor-normalised similarity (without).
     pub score: f64,
@@ -306,6 +313,43 @@ pub enum VerdictKind {
     Abstention,
 }
 
+/// The level of a teacher claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub enum ClaimLevel {
+    /// "The teacher is a model of family F."
+    Family,
+    /// "The teacher is model X (of family F)."
+    Model,
+}
+
+/// The specificity test of a teacher claim (`docs/METHOD.md` §4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct SpecificityTest {
+    /// The family the test is about (the closest family).
+    pub family: String,
+    pub hypothesis: String,
+    pub method: String,
+    /// Per other family: its name, the statistic and the p-value.
+    pub against: Vec<SpecificityComparison>,
+    /// The largest p-value over the other families (the claim needs all).
+    pub p_value: f64,
+    /// Whether the test holds at level alpha.
+    pub holds: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct SpecificityComparison {
+    pub family: String,
+    pub statistic: f64,
+    pub p_value: f64,
+}
+
 /// Why no attribution was made: a stable code for programs, and the
 /// message a person reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,6 +364,12 @@ pub enum AbstentionCode {
     NoExcess,
     /// The confidence set holds more than half of the candidates.
     SetTooLarge,
+    /// The confidence set holds candidates of more than one family.
+    FamiliesMixed,
+    /// The suspect's resemblance is not specific to the closest family:
+    /// the candidates' resemblance to each other explains it (a teacher
+    /// absent from the candidates looks like this).
+    NotSpecific,
 }
 
 impl AbstentionCode {
@@ -329,6 +379,8 @@ impl AbstentionCode {
             AbstentionCode::CandidatesInseparable => "candidates_inseparable",
             AbstentionCode::NoExcess => "no_excess",
             AbstentionCode::SetTooLarge => "set_too_large",
+            AbstentionCode::FamiliesMixed => "families_mixed",
+            AbstentionCode::NotSpecific => "not_specific",
         }
     }
 }
@@ -379,7 +431,25 @@ pub struct Robustness {
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Verdict {
+    /// The claim and its scope in one line: the first line of every
+    /// rendering (terminal, Markdown, HTML, the page, exports).
+    pub headline: String,
     pub kind: VerdictKind,
+    /// What an attribution names: a vendor family, or one model of it
+    /// when the family's members separate; None unless `kind` is
+    /// attribution.
+    pub level: Option<ClaimLevel>,
+    /// The attributed family (an attribution), or the family of the
+    /// closest candidates (a resemblance or an abstention, when they
+    /// form one family).
+    pub family: Option<String>,
+    /// An attribution whose robustness check failed or whose signals
+    /// mostly disagree: stated, but marked tentative in the headline.
+    pub tentative: bool,
+    /// The test that the suspect's resemblance is specific to the named
+    /// family, beyond what the candidates' resemblance to each other
+    /// explains (with a control; see `docs/METHOD.md`).
+    pub specificity: Option<SpecificityTest>,
     /// The candidates the teacher is attributed to (the confidence set), in
     /// ranking order; empty unless `kind` is attribution.
     pub attributed: Vec<String>,
