@@ -82,6 +82,41 @@ pub fn builtin(source: &str) -> Option<&'static str> {
         .map(|&(_, family)| family)
 }
 
+/// How a family is written in a sentence ("openai" → "OpenAI"): the
+/// vendors of the built-in table by their own spelling, any other as
+/// given.
+pub fn display(family: &str) -> String {
+    const SPELLING: &[(&str, &str)] = &[
+        ("openai", "OpenAI"),
+        ("anthropic", "Anthropic"),
+        ("google", "Google"),
+        ("meta", "Meta"),
+        ("mistral", "Mistral AI"),
+        ("alibaba", "Alibaba (Qwen)"),
+        ("deepseek", "DeepSeek"),
+        ("cohere", "Cohere"),
+        ("xai", "xAI"),
+        ("microsoft", "Microsoft"),
+        ("01-ai", "01.AI"),
+        ("zhipu", "Zhipu AI"),
+        ("baidu", "Baidu"),
+    ];
+    SPELLING
+        .iter()
+        .find(|(key, _)| *key == family)
+        .map_or_else(|| family.to_string(), |(_, shown)| shown.to_string())
+}
+
+/// "an OpenAI model", "a Google model": a family named in a claim.
+pub fn model_phrase(family: &str) -> String {
+    let shown = display(family);
+    let vowel = shown
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {shown} model", if vowel { "an" } else { "a" })
+}
+
 /// Where a source's family came from (the report says which).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

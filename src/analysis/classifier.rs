@@ -22,12 +22,68 @@ use crate::stats;
 
 /// How separable the candidates are by the classifier: its
 /// cross-validated accuracy among them, and over how many folds.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct Separability {
     pub accuracy: f64,
     pub folds: usize,
+    /// `confusion[true][predicted]` out-of-fold counts (empty for the
+    /// nearest-centroid fallback): what the family-level gates read.
+    #[serde(default)]
+    pub confusion: Vec<Vec<usize>>,
+}
+
+impl Separability {
+    /// Accuracy when a prediction counts as right if it names a candidate
+    /// of the true candidate's family, with its chance level (a uniform
+    /// guess among candidates, weighted by the rows of each family). None
+    /// without a confusion matrix.
+    pub fn family_accuracy(&self, family_of: &[usize]) -> Option<(f64, f64)> {
+        let total: usize = self.confusion.iter().flatten().sum();
+        if total == 0 || self.confusion.len() != family_of.len() {
+            return None;
+        }
+        let k = family_of.len();
+        let mut right = 0;
+        for (t, row) in self.confusion.iter().enumerate() {
+            for (p, &n) in row.iter().enumerate() {
+                if family_of[t] == family_of[p] {
+                    right += n;
+                }
+            }
+        }
+        // A uniform guess among the k candidates names the true family
+        // with probability |F| / k for a row of family F.
+        let chance = self
+            .confusion
+            .iter()
+            .enumerate()
+            .map(|(t, row)| {
+                let members = family_of.iter().filter(|&&f| f == family_of[t]).count();
+                row.iter().sum::<usize>() as f64 * members as f64 / k as f64
+            })
+            .sum::<f64>()
+            / total as f64;
+        Some((right as f64 / total as f64, chance))
+    }
+
+    /// Among rows of the given candidates that were predicted as one of
+    /// them, the share predicted exactly: whether one family's members
+    /// separate. None without a confusion matrix or such rows.
+    pub fn within_accuracy(&self, members: &[usize]) -> Option<f64> {
+        let (mut right, mut total) = (0, 0);
+        for &t in members {
+            for &p in members {
+                let n = *self.confusion.get(t)?.get(p)?;
+                total += n;
+                if t == p {
+                    right += n;
+                }
+            }
+        }
+        (total > 0).then(|| right as f64 / total as f64)
+    }
 }
 
 /// Where the classifier's cross-validation runs.
@@ -72,6 +128,7 @@ pub fn cross_validation(cast: &Cast, opts: &AnalysisOptions) -> Option<Separabil
     Some(Separability {
         accuracy: cv.accuracy,
         folds: cv.folds,
+        confusion: cv.confusion,
     })
 }
 
@@ -101,6 +158,7 @@ pub fn train(
             let s = Separability {
                 accuracy: cv.accuracy,
                 folds: cv.folds,
+                confusion: cv.confusion,
             };
             (Some(s), model)
         }
@@ -170,7 +228,7 @@ pub fn train(
 }
 
 /// The classifier signal's note, once its cross-validation is known.
-pub fn note(separability: Separability, n_candidates: usize) -> String {
+pub fn note(separability: &Separability, n_candidates: usize) -> String {
     format!(
         "{}-fold cross-validated accuracy among candidates {:.3} (chance {:.3}); descriptive: a closed-set classifier also picks up a shared base model and whatever else the suspect and control differ in",
         separability.folds,

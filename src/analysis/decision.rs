@@ -1,20 +1,27 @@
 //! Stages 5 and 6: the tests on the combined score, and the decision.
 //!
-//! With a control the verdict attributes to the confidence set of the
-//! closest candidates when (1) the candidates can be told apart, (2) the
-//! suspect is significantly closer than the control to some candidate
-//! (max-T excess test) and (3) the set holds at most half the candidates.
+//! With a control the verdict attributes when (1) the candidates' families
+//! can be told apart, (2) the suspect is significantly closer than the
+//! control to some candidate (max-T excess test), (3) exactly one family
+//! of the confidence set passes the specificity test (`specific`): the
+//! suspect writes more like its member than every other family's
+//! candidates do, and (4) the set's members of that family are fewer than
+//! half the candidates. The claim names the family, and one model of it
+//! when the set holds one member and the family's members separate.
 //! Without a control it is a resemblance, never an attribution. Each
 //! abstention has a stable code, and power guidance says how many prompts
 //! the observed effect would need.
 
+use super::classifier::Separability;
 use super::inference::{self, MaxT};
 use super::roles::Cast;
 use super::scores::{order_desc, Scored};
+use super::specific::{self, FamilyTest, Impostors};
+use super::words;
 use super::AnalysisOptions;
 use crate::report::{
-    r6, Abstention, AbstentionCode, PowerGuidance, RankedCandidate, Robustness, SignalResult,
-    TestResult, Verdict, VerdictKind,
+    r6, Abstention, AbstentionCode, ClaimLevel, RankedCandidate, Robustness, SignalResult,
+    SpecificityComparison, SpecificityTest, TestResult, Verdict, VerdictKind,
 };
 use crate::stats;
 
@@ -44,10 +51,36 @@ pub struct Inferred {
     pub positive: usize,
     pub negative: usize,
     pub alpha: f64,
+    /// Each candidate's family (an index into `Cast::family_names`).
+    pub family_of: Vec<usize>,
+    /// The specificity test of each family with a member in the set
+    /// (empty without a control or in an unpaired design).
+    pub family_tests: Vec<FamilyTest>,
+    /// The candidate each tested (combined) signal ranks first.
+    pub signal_tops: Vec<usize>,
+}
+
+/// What the decision rules conclude.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    pub code: Option<AbstentionCode>,
+    /// The claimed family (an attribution), else the family of the closest
+    /// candidates when they form one.
+    pub family: Option<usize>,
+    /// The attributed candidates (the set's members of the claimed
+    /// family), in ranking order; empty unless an attribution.
+    pub attributed: Vec<usize>,
+    pub level: Option<ClaimLevel>,
 }
 
 impl Inferred {
-    pub fn of(scored: &Scored, opts: &AnalysisOptions, label: &str) -> Inferred {
+    pub fn of(
+        scored: &Scored,
+        opts: &AnalysisOptions,
+        label: &str,
+        family_of: &[usize],
+        impostors: Option<&Impostors>,
+    ) -> Inferred {
         let k = scored.n_cand;
         let comb = &scored.combined;
         let scores = comb.scores(k);
@@ -92,7 +125,23 @@ impl Inferred {
                 }
             })
             .collect();
+        // The specificity test reads the set; it is run only where a claim
+        // could follow (a control, an excess), as the decision reads it.
+        let family_tests = match impostors {
+            Some(imp) if scored.has_control && max_t.p_value < opts.alpha => {
+                specific::family_tests(scored, imp, family_of, &set, opts, label)
+            }
+            _ => Vec::new(),
+        };
+        let signal_tops = scored
+            .signals
+            .iter()
+            .zip(&scored.scaled)
+            .filter(|(m, _)| m.in_combined)
+            .map(|(_, s)| order_desc(&s.scores(k))[0])
+            .collect();
         Inferred {
+            signal_tops,
             scored_paired: scored.paired,
             has_control: scored.has_control,
             units: top_col.len(),
@@ -107,6 +156,8 @@ impl Inferred {
             positive: centred.iter().filter(|&&x| x > 0.0).count(),
             negative: centred.iter().filter(|&&x| x < 0.0).count(),
             alpha: opts.alpha,
+            family_of: family_of.to_vec(),
+            family_tests,
         }
     }
 
@@ -114,121 +165,160 @@ impl Inferred {
         self.order[0]
     }
 
+    /// The family shared by every member of the set, if one.
+    fn set_family(&self) -> Option<usize> {
+        let f = self.family_of[self.top()];
+        self.set
+            .iter()
+            .all(|&c| self.family_of[c] == f)
+            .then_some(f)
+    }
+
+    /// How many tested signals rank a member of `family` first.
+    pub fn agreeing_signals(&self, family: usize) -> usize {
+        self.signal_tops
+            .iter()
+            .filter(|&&c| self.family_of[c] == family)
+            .count()
+    }
+
+    /// The families whose specificity test holds at level α.
+    pub fn specific_families(&self) -> Vec<&FamilyTest> {
+        self.family_tests
+            .iter()
+            .filter(|t| t.p_value < self.alpha)
+            .collect()
+    }
+
     /// The decision rules, in order (see the module docs).
-    pub fn decide(&self, separability: f64) -> Option<AbstentionCode> {
+    pub fn decide(&self, sep: &Separability) -> Decision {
         let k = self.scores.len();
-        let chance = 1.0 / k as f64;
+        let abstain = |code| Decision {
+            code: Some(code),
+            family: self.set_family(),
+            attributed: Vec::new(),
+            level: None,
+        };
         if !self.has_control {
-            Some(AbstentionCode::NoControl)
-        } else if separability < separability_floor(k) && k > 1 && chance < 1.0 {
-            Some(AbstentionCode::CandidatesInseparable)
-        } else if self.max_t.p_value >= self.alpha || self.scores[self.top()] <= 0.0 {
-            Some(AbstentionCode::NoExcess)
-        } else if 2 * self.set.len() > k {
-            Some(AbstentionCode::SetTooLarge)
+            return abstain(AbstentionCode::NoControl);
+        }
+        if !families_separate(sep, &self.family_of) {
+            return abstain(AbstentionCode::CandidatesInseparable);
+        }
+        if self.max_t.p_value >= self.alpha || self.scores[self.top()] <= 0.0 {
+            return abstain(AbstentionCode::NoExcess);
+        }
+        let specific = self.specific_families();
+        let family = match specific.as_slice() {
+            [] => return abstain(AbstentionCode::NotSpecific),
+            [one] => one.family,
+            _ => return abstain(AbstentionCode::FamiliesMixed),
+        };
+        // Signals that disagree: most tested signals put another family
+        // first, so the combined score's verdict rests on a minority.
+        if 2 * self.agreeing_signals(family) < self.signal_tops.len() {
+            return Decision {
+                family: Some(family),
+                ..abstain(AbstentionCode::SignalsDisagree)
+            };
+        }
+        let attributed: Vec<usize> = self
+            .set
+            .iter()
+            .copied()
+            .filter(|&c| self.family_of[c] == family)
+            .collect();
+        // One model is the narrowest claim there is; two or more must be
+        // fewer than half the candidates to say anything.
+        if attributed.len() > 1 && 2 * attributed.len() >= k {
+            return Decision {
+                family: Some(family),
+                ..abstain(AbstentionCode::SetTooLarge)
+            };
+        }
+        let members: Vec<usize> = (0..k).filter(|&c| self.family_of[c] == family).collect();
+        let level = if attributed.len() == 1 && members_separate(sep, &members) {
+            ClaimLevel::Model
         } else {
-            None
+            ClaimLevel::Family
+        };
+        Decision {
+            code: None,
+            family: Some(family),
+            attributed,
+            level: Some(level),
         }
     }
 }
 
-/// A quarter of the way from chance to perfect cross-validated accuracy.
-fn separability_floor(k: usize) -> f64 {
-    let chance = 1.0 / k as f64;
+/// A quarter of the way from `chance` to perfect accuracy.
+fn floor_above(chance: f64) -> f64 {
     chance + (1.0 - chance) / 4.0
 }
 
-fn names(cast: &Cast, idx: &[usize]) -> Vec<String> {
+/// The separability floor of `k` equally likely candidates.
+fn separability_floor(k: usize) -> f64 {
+    floor_above(1.0 / k as f64)
+}
+
+/// Whether the candidates' families can be told apart: the classifier's
+/// cross-validated accuracy at the level of families, a quarter of the
+/// way from chance to perfect. With one family (or no confusion matrix:
+/// the nearest-centroid fallback) the candidates themselves must separate.
+fn families_separate(sep: &Separability, family_of: &[usize]) -> bool {
+    let k = family_of.len();
+    let n_families = {
+        let mut f = family_of.to_vec();
+        f.sort_unstable();
+        f.dedup();
+        f.len()
+    };
+    match sep.family_accuracy(family_of) {
+        Some((acc, chance)) if n_families > 1 => acc >= floor_above(chance),
+        _ => k < 2 || sep.accuracy >= separability_floor(k),
+    }
+}
+
+/// Whether one family's members separate among themselves (a model-level
+/// claim needs it); a family of one always does.
+fn members_separate(sep: &Separability, members: &[usize]) -> bool {
+    members.len() < 2
+        || sep
+            .within_accuracy(members)
+            .is_some_and(|acc| acc >= separability_floor(members.len()))
+}
+
+pub(super) fn names(cast: &Cast, idx: &[usize]) -> Vec<String> {
     idx.iter().map(|&c| cast.candidates[c].clone()).collect()
 }
 
-/// "X" or "one of {X, Y}".
-fn set_phrase(names: &[String]) -> String {
-    match names {
-        [one] => one.clone(),
-        many => format!("one of {{{}}}", many.join(", ")),
-    }
-}
-
-/// The verdict in plain words.
-fn reason(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>, separability: f64) -> String {
-    let set = set_phrase(&names(cast, &inf.set));
-    let pct = (1.0 - inf.alpha) * 100.0;
-    let control = cast.control.as_deref().unwrap_or("");
-    let k = inf.scores.len();
-    match code {
-        None => format!(
-            "The suspect is closer than the control {control} to the candidates' answers (excess test p = {:.4}); at {pct:.0}% confidence the teacher is {set}. Resemblance beyond a control is evidence of distillation, not proof.",
-            inf.max_t.p_value
+/// The specificity test as the report shows it: the claimed family's, or
+/// else the one of the closest family tested.
+fn specificity(inf: &Inferred, cast: &Cast, decision: &Decision) -> Option<SpecificityTest> {
+    let families = cast.family_names();
+    let test = decision
+        .family
+        .and_then(|f| inf.family_tests.iter().find(|t| t.family == f))
+        .or_else(|| inf.family_tests.first())?;
+    let family = families[test.family].clone();
+    let member = &cast.candidates[test.member];
+    Some(SpecificityTest {
+        hypothesis: format!(
+            "the suspect writes more like {member} ({family}) than every candidate of another family does"
         ),
-        Some(AbstentionCode::NoControl) => format!(
-            "The suspect writes most like {set} (at {pct:.0}% confidence the closest candidate is in this set). Without a control this is resemblance, not a teacher attribution: resemblance inherited from a shared base model is not ruled out. A control is a model that shares the suspect's base model but was not trained on any candidate's outputs — the suspect's base model itself, or a sibling fine-tune of that base trained on human-written data; give one (--control) with answers to the same prompts to test for a teacher."
-        ),
-        Some(AbstentionCode::CandidatesInseparable) => format!(
-            "No confident attribution: the candidates cannot be told apart well enough (cross-validated accuracy {separability:.3} < {:.3}, a quarter of the way from chance to perfect).",
-            separability_floor(k)
-        ),
-        Some(AbstentionCode::NoExcess) => format!(
-            "No confident attribution: the suspect is not significantly closer than the control {control} to any candidate (excess test p = {:.4}, α = {}). The teacher may be none of the candidates, or the data too few to tell.",
-            inf.max_t.p_value, inf.alpha
-        ),
-        Some(AbstentionCode::FamiliesMixed) | Some(AbstentionCode::NotSpecific) => String::new(),
-        Some(AbstentionCode::SetTooLarge) => format!(
-            "No confident attribution: the suspect is closer than the control {control} to some candidate (p = {:.4}), but the closest cannot be narrowed below {} of {k} candidates ({set}).",
-            inf.max_t.p_value,
-            inf.set.len()
-        ),
-    }
-}
-
-/// How many units the observed effect would need, when the analysis
-/// abstained for lack of evidence.
-fn power(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>) -> Option<PowerGuidance> {
-    let k = inf.scores.len();
-    let unit = if inf.scored_paired {
-        "paired prompts"
-    } else {
-        "suspect outputs"
-    };
-    let top = &cast.candidates[inf.top()];
-    let (goal, effect, tests) = match code {
-        Some(AbstentionCode::NoExcess) => (
-            format!("the excess over the control for {top}"),
-            inf.effect,
-            k,
-        ),
-        Some(AbstentionCode::SetTooLarge) => {
-            // The set holds at most half the candidates once the one ranked
-            // just past half is ruled out.
-            let b = inf.order[k / 2];
-            (
-                format!("{top} beating {}", cast.candidates[b]),
-                inf.gap_effects[b],
-                k - 1,
-            )
-        }
-        _ => return None,
-    };
-    let needed = inference::units_needed(effect, inf.alpha, tests, 0.8);
-    let message = match needed {
-        Some(n) if n > inf.units => format!(
-            "{goal}: the observed effect ({effect:.2} sd per unit) would need about {n} {unit} to reach α = {} with 80% power (this analysis had {}); collect more answers if that is feasible",
-            inf.alpha, inf.units
-        ),
-        Some(n) => format!(
-            "{goal}: the observed effect ({effect:.2} sd per unit) would reach α = {} with about {n} {unit} at 80% power, and this analysis had {}: the effect is too variable or too small to rely on; more answers may still help",
-            inf.alpha, inf.units
-        ),
-        None => format!(
-            "{goal}: the observed effect points the wrong way ({effect:.2} sd per unit); more answers would not help"
-        ),
-    };
-    Some(PowerGuidance {
-        goal,
-        effect: r6(effect),
-        units: inf.units,
-        units_needed: needed,
-        message,
+        method: "impostors: per prompt, the suspect's combined similarity to the candidate minus each other-family candidate's, one-sided sign-flip permutation of whole prompts (studentised); every impostor must be beaten (intersection-union), Bonferroni over the family's members in the confidence set".into(),
+        against: test
+            .against
+            .iter()
+            .map(|&(g, t, p)| SpecificityComparison {
+                family: families[g].clone(),
+                statistic: r6(t),
+                p_value: r6(p),
+            })
+            .collect(),
+        p_value: r6(test.p_value),
+        holds: test.p_value < inf.alpha,
+        family,
     })
 }
 
@@ -237,11 +327,12 @@ pub fn verdict(
     inf: &Inferred,
     cast: &Cast,
     signals: &[SignalResult],
-    separability: f64,
+    sep: &Separability,
     robustness: Option<Robustness>,
     opts: &AnalysisOptions,
 ) -> Verdict {
-    let code = inf.decide(separability);
+    let decision = inf.decide(sep);
+    let code = decision.code;
     let top = inf.top();
     let set_names = names(cast, &inf.set);
     let first_counts: Vec<usize> = cast
@@ -306,27 +397,38 @@ pub fn verdict(
         Some(AbstentionCode::NoControl) => VerdictKind::Resemblance,
         Some(_) => VerdictKind::Abstention,
     };
+    let family_names = cast.family_names();
+    let attributed = names(cast, &decision.attributed);
+    // Tentative: the claim rests on formatting (signals that disagree
+    // are an abstention, `SignalsDisagree`).
+    let agreeing = decision.family.map_or(0, |f| inf.agreeing_signals(f));
+    let robust_fails = robustness.as_ref().is_some_and(|r| !r.survives);
+    let tentative = code.is_none() && robust_fails;
+    let words = words::Words {
+        inf,
+        cast,
+        decision: &decision,
+        sep,
+        agreeing: (agreeing, inf.signal_tops.len()),
+        robust_fails,
+    };
     Verdict {
-        headline: String::new(),
-        level: None,
-        family: None,
-        tentative: false,
-        specificity: None,
+        headline: words.headline(),
+        level: decision.level,
+        family: decision.family.map(|f| family_names[f].clone()),
+        tentative,
+        specificity: specificity(inf, cast, &decision),
         kind,
-        attributed: if code.is_none() {
-            set_names.clone()
-        } else {
-            Vec::new()
-        },
+        attributed,
         closest: set_names,
         confidence: r6(1.0 - opts.alpha),
         top: Some(cast.candidates[top].clone()),
         abstained: code.is_some(),
         abstention: code.map(|c| Abstention {
             code: c,
-            message: reason(inf, cast, Some(c), separability),
+            message: words.reason(),
         }),
-        reason: reason(inf, cast, code, separability),
+        reason: words.reason(),
         p_value: inf.has_control.then(|| r6(inf.max_t.p_value)),
         effect: r6(inf.effect),
         ranking,
@@ -334,23 +436,28 @@ pub fn verdict(
         ranked_signals: signals.len(),
         tests: vec![test],
         control: cast.control.clone(),
-        separability: Some(r6(separability)),
-        power: power(inf, cast, code),
+        separability: Some(r6(sep.accuracy)),
+        power: words::power(inf, cast, code),
         robustness,
     }
 }
 
 /// The kind of verdict and the set that a decision gives, for comparing
-/// the robustness check with the main analysis.
+/// the robustness check with the main analysis: (kind, attributed,
+/// closest).
 pub fn outcome(
     inf: &Inferred,
     cast: &Cast,
-    separability: f64,
+    sep: &Separability,
 ) -> (VerdictKind, Vec<String>, Vec<String>) {
-    let code = inf.decide(separability);
+    let decision = inf.decide(sep);
     let set = names(cast, &inf.set);
-    match code {
-        None => (VerdictKind::Attribution, set.clone(), set),
+    match decision.code {
+        None => (
+            VerdictKind::Attribution,
+            names(cast, &decision.attributed),
+            set,
+        ),
         Some(AbstentionCode::NoControl) => (VerdictKind::Resemblance, Vec::new(), set),
         Some(_) => (VerdictKind::Abstention, Vec::new(), set),
     }

@@ -33,7 +33,9 @@ mod robustness;
 mod roles;
 mod scores;
 pub mod space;
+mod specific;
 mod warnings;
+mod words;
 
 use crate::corpus::{self, Sample};
 use crate::report::{
@@ -211,9 +213,16 @@ pub fn begin(
     let scored = scorer.score_units();
 
     progress("tests", 0.6);
-    let inferred = decision::Inferred::of(&scored, opts, "");
+    // The specificity test's other side: every candidate's answers scored
+    // against every candidate's (with a control, paired).
+    let impostors = cast
+        .control
+        .as_ref()
+        .and_then(|_| specific::Impostors::of(&scorer));
+    let family_of = cast.family_of();
+    let inferred = decision::Inferred::of(&scored, opts, "", &family_of, impostors.as_ref());
     let stripped = (opts.robustness && cast.control.is_some())
-        .then(|| robustness::stripped_inference(&scorer, opts));
+        .then(|| robustness::stripped_inference(&scorer, opts, &family_of, impostors.as_ref()));
 
     progress("classifier", 0.7);
     let trained = classifier::train(&space, &cast, opts, plan);
@@ -226,7 +235,14 @@ pub fn begin(
         // Without a classifier the separability is the nearest-centroid one.
         None => {
             let accuracy = space.nearest_centroid_loo(&cast.candidate_sources());
-            (None, Some(Separability { accuracy, folds: 0 }))
+            (
+                None,
+                Some(Separability {
+                    accuracy,
+                    folds: 0,
+                    confusion: Vec::new(),
+                }),
+            )
         }
     };
     signals.push(evidence::habits_signal(&space, &cast, opts));
@@ -241,7 +257,12 @@ pub fn begin(
         .collect();
     let newick = stats::upgma_newick(&names, &dist);
 
+    // Inputs and their reading warnings in canonical order too: the same
+    // files given in another order make the same report.
     let mut warns: Vec<Warning> = req.input_warnings.clone();
+    crate::sort::stable_sort_by(&mut warns, |a, b| {
+        (&a.code, &a.message).cmp(&(&b.code, &b.message))
+    });
     warns.extend(units.warning.clone());
     warns.extend(warnings::data_warnings(&space, &cast, &units, &kin));
     warns.extend(cast.warnings.clone());
@@ -252,7 +273,10 @@ pub fn begin(
     let sources = source_summaries(&space, &cast);
     let identity_leaks = evidence::leaks(&space, &all);
     let identity_probes = evidence::identity_probes(&space, &all);
-    let inputs = req.inputs.clone();
+    let mut inputs = req.inputs.clone();
+    crate::sort::stable_sort_by(&mut inputs, |a, b| {
+        (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256))
+    });
     let seed = opts.seed;
     let parameters = Parameters {
         alpha: opts.alpha,

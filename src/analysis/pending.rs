@@ -53,20 +53,24 @@ impl Pending {
         let cv = known.or_else(|| classifier::cross_validation(&cast, &opts));
         let separability = match (cv, classifier_at) {
             (Some(cv), Some(at)) => {
-                signals[at].note = Some(classifier::note(cv, cast.n_candidates()));
-                cv.accuracy
+                signals[at].note = Some(classifier::note(&cv, cast.n_candidates()));
+                cv
             }
-            (Some(cv), None) => cv.accuracy,
+            (Some(cv), None) => cv,
             // Unreachable: a classifier was trained only where its
             // cross-validation can run. Chance, not a made-up accuracy.
-            (None, _) => 1.0 / cast.n_candidates() as f64,
+            (None, _) => Separability {
+                accuracy: 1.0 / cast.n_candidates() as f64,
+                folds: 0,
+                confusion: Vec::new(),
+            },
         };
         let robustness = stripped.map(|inf| {
-            let (kind, attributed, _) = decision::outcome(&inferred, &cast, separability);
-            robustness::judge(&inf, &cast, separability, (kind, &attributed))
+            let (kind, attributed, _) = decision::outcome(&inferred, &cast, &separability);
+            robustness::judge(&inf, &cast, &separability, (kind, &attributed))
         });
         let verdict =
-            decision::verdict(&inferred, &cast, &signals, separability, robustness, &opts);
+            decision::verdict(&inferred, &cast, &signals, &separability, robustness, &opts);
         let report = assemble(signals, verdict);
         progress("done", 1.0);
         report

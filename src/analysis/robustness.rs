@@ -6,9 +6,11 @@
 //! statistics; the candidates are left as written, so format signals lose
 //! what they measured and the rest must carry the verdict.
 
+use super::classifier::Separability;
 use super::decision::{outcome, Inferred};
 use super::roles::Cast;
 use super::scores::{Scorer, Wanted};
+use super::specific::Impostors;
 use super::AnalysisOptions;
 use crate::report::{r6, Robustness, VerdictKind};
 use crate::signals::overlap::NgramSets;
@@ -41,7 +43,12 @@ pub fn strip_formatting(text: &str) -> String {
 /// The inference on the suspect's and the control's texts with their
 /// formatting stripped (the costly half of the check; it does not depend
 /// on the candidates' separability).
-pub fn stripped_inference(scorer: &Scorer<'_>, opts: &AnalysisOptions) -> Inferred {
+pub fn stripped_inference(
+    scorer: &Scorer<'_>,
+    opts: &AnalysisOptions,
+    family_of: &[usize],
+    impostors: Option<&Impostors>,
+) -> Inferred {
     let (space, units) = (scorer.space(), scorer.units());
     // Verbatim overlap reads the stripped words only when it is combined.
     let overlap = opts.signals.contains(&PairedSignal::VerbatimOverlap);
@@ -60,7 +67,7 @@ pub fn stripped_inference(scorer: &Scorer<'_>, opts: &AnalysisOptions) -> Inferr
     let (s, c) = (strip(&units.suspect), strip(&units.control));
     // Only the combined score is tested: the other signals are not scored.
     let scored = scorer.score(&answers(&s), &answers(&c), Wanted::Combined);
-    Inferred::of(&scored, opts, "robust/")
+    Inferred::of(&scored, opts, "robust/", family_of, impostors)
 }
 
 /// Whether the verdict survives: the stripped inference's outcome against
@@ -68,7 +75,7 @@ pub fn stripped_inference(scorer: &Scorer<'_>, opts: &AnalysisOptions) -> Inferr
 pub fn judge(
     inf: &Inferred,
     cast: &Cast,
-    separability: f64,
+    separability: &Separability,
     original: (VerdictKind, &[String]),
 ) -> Robustness {
     let (kind, attributed, closest) = outcome(inf, cast, separability);

@@ -29,8 +29,13 @@ impl Cast {
     /// then text, so the report does not depend on the order of the lines.
     pub fn of(req: &AnalysisRequest) -> Result<Cast, AnalysisError> {
         let groups = corpus::group_by_source(&req.samples);
+        // Candidates in canonical (name) order: every later stage indexes
+        // them so, and the random streams follow the indices, so the order
+        // in which a user gives them must not change a number.
+        let mut candidates = req.candidates.clone();
+        candidates.sort();
         let mut wanted: Vec<(&str, Role)> = vec![(req.suspect.as_str(), Role::Suspect)];
-        wanted.extend(req.candidates.iter().map(|c| (c.as_str(), Role::Candidate)));
+        wanted.extend(candidates.iter().map(|c| (c.as_str(), Role::Candidate)));
         if let Some(c) = &req.control {
             wanted.push((c.as_str(), Role::Control));
         }
@@ -78,8 +83,7 @@ impl Cast {
                 (n.to_string(), v)
             })
             .collect();
-        let families = req
-            .candidates
+        let families = candidates
             .iter()
             .map(|c| {
                 let said = groups[c.as_str()].iter().find_map(|s| s.family.as_deref());
@@ -88,7 +92,7 @@ impl Cast {
             .collect();
         Ok(Cast {
             families,
-            candidates: req.candidates.clone(),
+            candidates,
             control: req.control.clone(),
             groups: ordered,
             warnings,
@@ -96,6 +100,26 @@ impl Cast {
     }
 
     pub const SUSPECT: usize = 0;
+
+    /// Each candidate's family as an index into [`Cast::family_names`].
+    pub fn family_of(&self) -> Vec<usize> {
+        let names = self.family_names();
+        self.families
+            .iter()
+            .map(|(f, _)| names.iter().position(|n| n == f).unwrap_or(0))
+            .collect()
+    }
+
+    /// The distinct families of the candidates, in candidate order.
+    pub fn family_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for (f, _) in &self.families {
+            if !names.contains(f) {
+                names.push(f.clone());
+            }
+        }
+        names
+    }
 
     pub fn n_candidates(&self) -> usize {
         self.candidates.len()

@@ -366,6 +366,9 @@ pub enum AbstentionCode {
     SetTooLarge,
     /// The confidence set holds candidates of more than one family.
     FamiliesMixed,
+    /// Fewer than half of the tested signals rank the claimed family
+    /// first: the combined score's verdict rests on a minority.
+    SignalsDisagree,
     /// The suspect's resemblance is not specific to the closest family:
     /// the candidates' resemblance to each other explains it (a teacher
     /// absent from the candidates looks like this).
@@ -381,6 +384,7 @@ impl AbstentionCode {
             AbstentionCode::SetTooLarge => "set_too_large",
             AbstentionCode::FamiliesMixed => "families_mixed",
             AbstentionCode::NotSpecific => "not_specific",
+            AbstentionCode::SignalsDisagree => "signals_disagree",
         }
     }
 }

@@ -1,0 +1,209 @@
+//! The claim must be about the teacher: the specificity test.
+//!
+//! The excess test shows that the suspect is closer than the control to
+//! *some* candidate, and the confidence set says which candidates are the
+//! closest. Neither says that the resemblance is *about* them: a student
+//! of a teacher absent from the candidates is closer than the control to
+//! every look-alike of that teacher, and the closest look-alike then tops
+//! the ranking. The test here asks, for a candidate X of family F, whether
+//! the suspect writes more like X than every candidate of *another* family
+//! does (the impostors of authorship verification, Koppel & Winter 2014):
+//! if the suspect's resemblance to X were only that of some other model
+//! that resembles X, the candidates that resemble X — the absent teacher's
+//! relatives among them — would match it.
+//!
+//! Per unit u (a prompt), with M the combined signals and rms_m each
+//! signal's scale (the root mean square of the suspect's excess over the
+//! control, as in the combined score):
+//!
+//!   d_XY(u) = (1/M) Σ_m (sim_m(S_u, X_u) − sim_m(Y_u, X_u)) / rms_m,
+//!
+//! the suspect's excess toward X minus candidate Y's excess toward X over
+//! the same control (the control's term cancels). The null "the suspect is
+//! no more like X than Y is" is tested by a one-sided sign-flip
+//! permutation of whole units (studentised). X is specific when every
+//! other-family Y is beaten (an intersection-union test: each at level α,
+//! the claim "all beaten" has level α); a family is specific when one of
+//! its members in the confidence set is, Bonferroni-corrected over those
+//! members.
+
+use super::inference::{self, Design};
+use super::scores::{Scored, Scorer, Wanted};
+use super::AnalysisOptions;
+use crate::stats;
+
+/// Every candidate's answers scored against every candidate's, with the
+/// combined signals (raw similarities): what the impostors' side of the
+/// test reads. Computed once per analysis; the robustness check reuses it
+/// (it strips the suspect's and the control's texts, not the candidates').
+pub struct Impostors {
+    /// `sims[m][y][u][x]`: similarity of candidate y's answer on unit u to
+    /// candidate x's, for the m-th combined signal.
+    sims: Vec<Vec<Vec<Vec<f64>>>>,
+}
+
+impl Impostors {
+    /// None in an unpaired design (there is no answer of one candidate to
+    /// compare with another's on the same prompt).
+    pub fn of(scorer: &Scorer<'_>) -> Option<Impostors> {
+        let units = scorer.units();
+        if !units.paired || units.candidates.is_empty() {
+            return None;
+        }
+        let k = units.candidates[0].len();
+        let per_y: Vec<Vec<Vec<Vec<f64>>>> = (0..k)
+            .map(|y| {
+                let answers: Vec<_> = units
+                    .candidates
+                    .iter()
+                    .map(|row| scorer.answer(row[y]))
+                    .collect();
+                let scored = scorer.score(&answers, &[], Wanted::Combined);
+                scored.signals.into_iter().map(|m| m.suspect).collect()
+            })
+            .collect();
+        let n_signals = per_y.first().map(Vec::len).unwrap_or(0);
+        let mut sims = vec![Vec::with_capacity(k); n_signals];
+        for y_signals in per_y {
+            for (m, rows) in y_signals.into_iter().enumerate() {
+                sims[m].push(rows);
+            }
+        }
+        Some(Impostors { sims })
+    }
+}
+
+/// The specificity test of one family.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FamilyTest {
+    /// The family (an index into the analysis's families).
+    pub family: usize,
+    /// The member tested (the one with the smallest p-value).
+    pub member: usize,
+    /// p-value of "the suspect writes more like `member` than every
+    /// other-family candidate does", Bonferroni-corrected over the members
+    /// tried; 1 when there is no candidate of another family.
+    pub p_value: f64,
+    /// Per other family: the smallest t and the largest p over its
+    /// candidates (the impostor that comes closest).
+    pub against: Vec<(usize, f64, f64)>,
+}
+
+/// The suspect's per-unit combined similarity to candidate x minus
+/// candidate y's, each signal on the suspect's scale.
+fn differences(scored: &Scored, imp: &Impostors, x: usize, y: usize) -> Vec<f64> {
+    let combined: Vec<_> = scored.signals.iter().filter(|m| m.in_combined).collect();
+    let n_units = scored.signals.first().map_or(0, |m| m.suspect.len());
+    let mut d = vec![0.0; n_units];
+    for (m, signal) in combined.iter().enumerate() {
+        let Some(control) = &signal.control else {
+            return Vec::new();
+        };
+        let rms = root_mean_square(&signal.suspect, control);
+        if rms <= 0.0 {
+            continue;
+        }
+        for (u, out) in d.iter_mut().enumerate() {
+            *out += (signal.suspect[u][x] - imp.sims[m][y][u][x]) / rms;
+        }
+    }
+    let n = combined.len().max(1) as f64;
+    d.iter().map(|v| v / n).collect()
+}
+
+/// The root mean square of the suspect's excess over the control (the
+/// scale of `scores::scale`).
+fn root_mean_square(suspect: &[Vec<f64>], control: &[Vec<f64>]) -> f64 {
+    let (mut ss, mut n) = (0.0, 0usize);
+    for (s, c) in suspect.iter().zip(control) {
+        for (a, b) in s.iter().zip(c) {
+            ss += (a - b) * (a - b);
+            n += 1;
+        }
+    }
+    if n == 0 {
+        0.0
+    } else {
+        (ss / n as f64).sqrt()
+    }
+}
+
+/// The specificity test of every family with a member in `set` (candidate
+/// indices in ranking order); `family_of[c]` is candidate c's family.
+pub fn family_tests(
+    scored: &Scored,
+    imp: &Impostors,
+    family_of: &[usize],
+    set: &[usize],
+    opts: &AnalysisOptions,
+    label: &str,
+) -> Vec<FamilyTest> {
+    let mut families: Vec<usize> = set.iter().map(|&c| family_of[c]).collect();
+    families.dedup();
+    let mut seen = Vec::new();
+    families.retain(|f| {
+        let new = !seen.contains(f);
+        seen.push(*f);
+        new
+    });
+    let k = family_of.len();
+    families
+        .into_iter()
+        .map(|f| {
+            let members: Vec<usize> = set.iter().copied().filter(|&c| family_of[c] == f).collect();
+            let others: Vec<usize> = (0..k).filter(|&y| family_of[y] != f).collect();
+            let tried: Vec<(usize, f64, Vec<(usize, f64, f64)>)> = members
+                .iter()
+                .map(|&x| {
+                    let per_y: Vec<(usize, f64, f64)> = others
+                        .iter()
+                        .map(|&y| {
+                            let d = differences(scored, imp, x, y);
+                            let rows: Vec<Vec<f64>> = d.iter().map(|&v| vec![v]).collect();
+                            let seed =
+                                stats::sub_seed(opts.seed, &format!("{label}specific/{x}/{y}"));
+                            let t = inference::excess_test(
+                                Design::OneSample(&rows),
+                                opts.permutation_reps,
+                                seed,
+                            );
+                            (y, t.statistic, t.p_value)
+                        })
+                        .collect();
+                    let p = per_y.iter().map(|r| r.2).fold(0.0, f64::max);
+                    let p = if per_y.is_empty() { 1.0 } else { p };
+                    (x, p, per_y)
+                })
+                .collect();
+            // The member with the smallest p (ties: the better ranked).
+            let best = tried
+                .iter()
+                .fold(
+                    None::<&(usize, f64, Vec<(usize, f64, f64)>)>,
+                    |b, t| match b {
+                        Some(b) if b.1 <= t.1 => Some(b),
+                        _ => Some(t),
+                    },
+                )
+                .expect("a family in the set has a member in it");
+            let p_value = (best.1 * members.len() as f64).min(1.0);
+            let mut against: Vec<(usize, f64, f64)> = Vec::new();
+            for &(y, t, p) in &best.2 {
+                let g = family_of[y];
+                match against.iter_mut().find(|a| a.0 == g) {
+                    Some(a) => {
+                        a.1 = a.1.min(t);
+                        a.2 = a.2.max(p);
+                    }
+                    None => against.push((g, t, p)),
+                }
+            }
+            FamilyTest {
+                family: f,
+                member: best.0,
+                p_value,
+                against,
+            }
+        })
+        .collect()
+}
