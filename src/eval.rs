@@ -13,7 +13,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::analysis::{self, AnalysisOptions, AnalysisRequest, Space};
+mod t2;
+
+pub use t2::{summarise, t2_runs, ModeSummary, Outcome, T2Plan, T2};
+
+use crate::analysis::{AnalysisOptions, Space};
 use crate::corpus::Sample;
 use crate::signals::classifier::{ClassifierOptions, TextClassifier};
 use crate::signals::features::SparseVec;
@@ -79,36 +83,14 @@ pub struct T1 {
     pub per_candidate: Vec<f64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct T2 {
-    /// The case as given (its fields first in the JSON).
-    #[serde(flatten)]
-    pub case: SuspectCase,
-    pub ranking: Vec<String>,
-    pub teacher_rank: Option<usize>,
-    /// The excess test's p-value (None without a control).
-    pub p_value: Option<f64>,
-    pub abstained: bool,
-    /// The candidates the teacher was attributed to (empty when abstained).
-    pub attributed: Vec<String>,
-    /// The confidence set of the closest candidates, whatever the decision.
-    pub closest: Vec<String>,
-    /// The abstention code, when abstained.
-    pub abstention: Option<String>,
-    /// Paired prompts the case was analysed on.
-    pub units: usize,
-    pub reason: String,
-    /// True when the outcome is what the documented lineage says: an
-    /// attribution to a set inside the teacher's family, or no attribution
-    /// when no teacher is expected.
-    pub correct: bool,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvalResult {
     /// None when T1 was skipped (`lineage eval --skip-t1`).
     pub t1: Option<T1>,
     pub t2: Vec<T2>,
+    /// T2's outcomes counted per mode (all prompts, teacher family left
+    /// out, resampled), separately for runs with and without a teacher.
+    pub summary: Vec<ModeSummary>,
     pub seconds: f64,
     pub seed: u64,
 }
@@ -325,75 +307,14 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// T2 for one case: the analysis over every prompt that the suspect, the
-/// control and the candidates share (the analysis pairs them itself).
-pub fn t2_case(
-    samples: &[Sample],
-    candidates: &[String],
-    case: &SuspectCase,
-    opts: &AnalysisOptions,
-) -> T2 {
-    let mut names: Vec<&str> = vec![case.suspect.as_str()];
-    names.extend(candidates.iter().map(String::as_str));
-    if let Some(c) = &case.control {
-        names.push(c);
-    }
-    let wanted: BTreeSet<&str> = names.iter().copied().collect();
-    let involved: Vec<Sample> = samples
-        .iter()
-        .filter(|s| wanted.contains(s.source.as_str()))
-        .cloned()
-        .collect();
-    let req = AnalysisRequest {
-        samples: involved,
-        suspect: case.suspect.clone(),
-        candidates: candidates.to_vec(),
-        control: case.control.clone(),
-        ..Default::default()
-    };
-    let expected = |attributed: &[String]| match &case.teacher {
-        Some(_) => !attributed.is_empty() && attributed.iter().all(|a| case.family.contains(a)),
-        None => attributed.is_empty(),
-    };
-    match analysis::analyze(&req, opts, &mut |_, _| {}) {
-        Ok(report) => {
-            let v = report.verdict;
-            let ranking: Vec<String> = v.ranking.iter().map(|r| r.candidate.clone()).collect();
-            let teacher_rank = case
-                .teacher
-                .as_ref()
-                .and_then(|t| ranking.iter().position(|r| r == t).map(|p| p + 1));
-            T2 {
-                case: case.clone(),
-                ranking,
-                teacher_rank,
-                p_value: v.p_value,
-                abstained: v.abstained,
-                correct: expected(&v.attributed),
-                attributed: v.attributed,
-                closest: v.closest,
-                abstention: v.abstention.map(|a| a.code.as_str().to_string()),
-                units: report.design.units,
-                reason: v.reason,
-            }
-        }
-        Err(e) => T2 {
-            case: case.clone(),
-            abstained: true,
-            reason: format!("analysis failed: {e}"),
-            correct: expected(&[]),
-            ..T2::default()
-        },
-    }
-}
-
 /// Checks the names, then runs T1 (unless `with_t1` is false) and every
-/// T2 case. `progress` gets
-/// (stage, fraction). Timing is left to the caller (no clock in wasm).
+/// T2 run the plan asks for. `progress` gets (stage, fraction). Timing is
+/// left to the caller (no clock in wasm).
 pub fn run(
     samples: &[Sample],
     candidates: &[String],
     cases: &[SuspectCase],
+    plan: &T2Plan,
     opts: &AnalysisOptions,
     with_t1: bool,
     progress: &mut dyn FnMut(&str, f64),
@@ -429,11 +350,12 @@ pub fn run(
     progress("t1 and t2", 0.0);
     let (t1, t2) = stats::join(
         || with_t1.then(|| t1(&task, opts)),
-        || stats::par_map(cases, |case| t2_case(samples, candidates, case, opts)),
+        || t2_runs(samples, candidates, cases, plan, opts),
     );
     progress("done", 1.0);
     Ok(EvalResult {
         t1,
+        summary: summarise(&t2),
         t2,
         seconds: 0.0,
         seed: opts.seed,

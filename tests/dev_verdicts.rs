@@ -15,20 +15,30 @@ use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
 use lineage::report::{Report, VerdictKind};
 
-const OPENAI: [&str; 3] = ["text_davinci_003", "gpt-3.5-turbo-0301", "gpt4_0314"];
-const OTHERS: [&str; 4] = [
+/// The nine candidates of `../shared/data/README.md` (both folders), by
+/// vendor.
+const OPENAI: [&str; 4] = [
+    "text_davinci_003",
+    "gpt-3.5-turbo-0301",
+    "gpt4_0314",
+    "gpt4_0613",
+];
+const OTHERS: [&str; 5] = [
     "claude-2",
+    "claude-2.1",
     "claude-instant-1.2",
     "llama-2-70b-chat-hf",
     "gemini-pro",
 ];
 
+/// The data folder; its sibling `alpaca_eval_dev_more` holds the other
+/// eight models.
 fn dir() -> Option<PathBuf> {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/alpaca_eval_dev");
-    if d.is_dir() {
+    if d.is_dir() && d.with_file_name("alpaca_eval_dev_more").is_dir() {
         Some(d)
     } else {
-        eprintln!("skipped: {} not found", d.display());
+        eprintln!("skipped: {} (and its _more sibling) not found", d.display());
         None
     }
 }
@@ -37,7 +47,14 @@ fn load(dir: &std::path::Path, names: &[&str]) -> Vec<Sample> {
     names
         .iter()
         .flat_map(|name| {
-            let bytes = std::fs::read(dir.join(format!("{name}.jsonl"))).unwrap();
+            let file = format!("{name}.jsonl");
+            let here = dir.join(&file);
+            let path = if here.is_file() {
+                here
+            } else {
+                dir.with_file_name("alpaca_eval_dev_more").join(&file)
+            };
+            let bytes = std::fs::read(path).unwrap();
             corpus::read_jsonl(name, &bytes, None).samples
         })
         .collect()
@@ -64,105 +81,58 @@ fn analyse(
     analyze(&req, &opts, &mut |_, _| {}).unwrap()
 }
 
-/// What a case must give: an attribution to a set holding `must` and
-/// inside `within`, or no attribution.
-enum Want {
-    Attribution {
-        must: &'static [&'static str],
-        within: &'static [&'static str],
-    },
-    NoAttribution,
-}
-
+/// The teacher claims on the development data, as `../shared/data/README.md`
+/// documents the lineage: students of OpenAI models with their controls,
+/// against the nine candidates, then again with every OpenAI model left
+/// out; a human-answer model with a ChatGPT student as its control.
 #[test]
 #[ignore = "reads ../shared/data; minutes in a debug build"]
-fn known_cases() {
+fn teacher_claims() {
     let Some(d) = dir() else { return };
-    let api: Vec<&str> = OPENAI.iter().chain(&OTHERS).copied().collect();
-    let api_vicuna: Vec<&str> = api.iter().copied().chain(["vicuna-13b"]).collect();
-    let others_vicuna: Vec<&str> = OTHERS.iter().copied().chain(["vicuna-13b"]).collect();
-    // (suspect, candidates, control, expected)
-    let cases: Vec<(&str, &[&str], Option<&str>, Want)> = vec![
-        // alpaca-7b was trained on text_davinci_003's answers.
-        (
-            "alpaca-7b",
-            &api_vicuna,
-            Some("guanaco-33b"),
-            Want::Attribution {
-                must: &["text_davinci_003"],
-                within: &OPENAI,
-            },
-        ),
-        // vicuna-13b was trained on shared ChatGPT conversations.
-        (
-            "vicuna-13b",
-            &api,
-            Some("guanaco-33b"),
-            Want::Attribution {
-                must: &[],
-                within: &OPENAI,
-            },
-        ),
-        // guanaco-33b learned from human answers: a control, with a
-        // ChatGPT student as its own control, must abstain.
-        ("guanaco-33b", &api, Some("vicuna-13b"), Want::NoAttribution),
-        // The teacher left out of the candidates: no invented teacher.
-        (
-            "alpaca-7b",
-            &others_vicuna,
-            Some("guanaco-33b"),
-            Want::NoAttribution,
-        ),
-        (
-            "alpaca-7b",
-            &OTHERS,
-            Some("guanaco-33b"),
-            Want::NoAttribution,
-        ),
-        // vicuna-13b's teacher absent: the other assistants resemble
-        // ChatGPT, yet none of them is its teacher.
-        (
-            "vicuna-13b",
-            &OTHERS,
-            Some("guanaco-33b"),
-            Want::NoAttribution,
-        ),
+    let nine: Vec<&str> = OPENAI.iter().chain(&OTHERS).copied().collect();
+    // (student, control) of every OpenAI student there.
+    let students = [
+        ("alpaca-7b", "guanaco-33b"),
+        ("vicuna-13b", "guanaco-33b"),
+        ("nous-hermes-13b", "guanaco-13b"),
+        ("airoboros-33b", "guanaco-33b"),
+        ("OpenHermes-2.5-Mistral-7B", "Mistral-7B-Instruct-v0.2"),
     ];
-    for (suspect, cands, control, want) in cases {
+    let run = |suspect: &str, cands: &[&str], control: &str| {
         let names: Vec<&str> = std::iter::once(suspect)
             .chain(cands.iter().copied())
-            .chain(control)
+            .chain([control])
             .collect();
-        let r = analyse(load(&d, &names), suspect, cands, control, false);
-        let v = &r.verdict;
-        let label = format!(
-            "{suspect} vs {} candidates, control {control:?}: {}",
-            cands.len(),
-            v.reason
-        );
-        match want {
-            Want::Attribution { must, within } => {
-                assert_eq!(v.kind, VerdictKind::Attribution, "{label}");
-                assert!(v.p_value.unwrap() < 0.01, "{label}");
-                assert!(
-                    must.iter().all(|m| v.attributed.iter().any(|a| a == m)),
-                    "{label}"
-                );
-                assert!(
-                    v.attributed.iter().all(|a| within.contains(&a.as_str())),
-                    "{label}"
-                );
-            }
-            Want::NoAttribution => {
-                assert_ne!(v.kind, VerdictKind::Attribution, "{label}");
-                assert!(v.attributed.is_empty(), "{label}");
-                assert!(
-                    v.power.is_some(),
-                    "{label}: abstention without power guidance"
-                );
-            }
+        analyse(load(&d, &names), suspect, cands, Some(control), false)
+    };
+    // Teacher absent: no attribution, at the family or the model level.
+    for (student, control) in students {
+        let v = run(student, &OTHERS, control).verdict;
+        assert_ne!(v.kind, VerdictKind::Attribution, "{student}: {}", v.headline);
+        assert!(v.attributed.is_empty() && v.level.is_none(), "{student}");
+        assert!(v.headline.starts_with("No teacher named"), "{}", v.headline);
+    }
+    // Teacher present (the four LLaMA students): at least three of four
+    // attributed to the OpenAI family, none to another.
+    let mut in_family = 0;
+    for (student, control) in &students[..4] {
+        let v = run(student, &nine, control).verdict;
+        if v.kind == VerdictKind::Attribution {
+            assert_eq!(v.family.as_deref(), Some("openai"), "{student}: {}", v.headline);
+            assert!(
+                v.attributed.iter().all(|a| OPENAI.contains(&a.as_str())),
+                "{student}: {:?}",
+                v.attributed
+            );
+            assert!(v.headline.starts_with("Teacher of"), "{}", v.headline);
+            in_family += 1;
         }
     }
+    assert!(in_family >= 3, "{in_family} of 4 teacher-present cases attributed");
+    // A human-answer model, with a ChatGPT student as its control.
+    let v = run("guanaco-33b", &nine, "vicuna-13b").verdict;
+    assert_eq!(v.kind, VerdictKind::Abstention, "{}", v.headline);
+    assert!(v.power.is_some(), "abstention without power guidance");
 }
 
 /// Padding (each output twice) or truncating (first half of the words)

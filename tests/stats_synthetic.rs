@@ -303,3 +303,47 @@ fn the_control_is_treated_like_the_suspect() {
         Some(AbstentionCode::NoExcess)
     );
 }
+
+#[test]
+fn a_hidden_teachers_student_is_not_attributed() {
+    // The teacher T is not among the candidates; L1, L2 and L3 are its
+    // look-alikes of other vendors (each a closer copy of T than the
+    // student is), C is unrelated. The student is closer than its control
+    // to every look-alike, but not specifically to any: a teacher claim is
+    // false, and must be at most as frequent as alpha allows.
+    let trials = 40;
+    let mut false_claims = 0;
+    for seed in 0..trials as u64 {
+        let w = common::world_hidden_teacher(500 + seed, 40, 0.6, 0.8);
+        let r = run(w.samples, &["L1", "L2", "L3", "C"], true);
+        if r.verdict.kind == VerdictKind::Attribution {
+            false_claims += 1;
+        }
+    }
+    assert!(
+        false_claims <= max_rejections(trials, 0.01),
+        "{false_claims} teacher claims in {trials} with the teacher hidden"
+    );
+}
+
+#[test]
+fn exchangeable_suspect_and_control_are_not_attributed() {
+    // The exact null: a planted student's and its control's answers are
+    // swapped prompt by prompt by a fair coin, so nothing tells them apart
+    // but chance. Any attribution is false; at alpha = 0.01 over 200 runs
+    // at most what a Binomial(200, 0.01) gives with probability 0.999.
+    let trials = 200;
+    let mut false_claims = 0;
+    for seed in 0..trials as u64 {
+        let w = common::world(700 + seed % 20, 30, 0.7);
+        let samples = common::coin_swapped(&w.samples, seed);
+        let r = run(samples, &["A", "B", "C"], true);
+        if r.verdict.kind == VerdictKind::Attribution {
+            false_claims += 1;
+        }
+    }
+    assert!(
+        false_claims <= max_rejections(trials, 0.01),
+        "{false_claims} attributions in {trials} exchangeable runs"
+    );
+}

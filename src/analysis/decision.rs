@@ -2,11 +2,12 @@
 //!
 //! With a control the verdict attributes when (1) the candidates' families
 //! can be told apart, (2) the suspect is significantly closer than the
-//! control to some candidate (max-T excess test), (3) exactly one family
-//! of the confidence set passes the specificity test (`specific`): the
+//! control to some candidate (max-T excess test), (3) the family of the
+//! closest candidate passes the specificity test (`specific`): the
 //! suspect writes more like its member than every other family's
-//! candidates do, and (4) the set's members of that family are fewer than
-//! half the candidates. The claim names the family, and one model of it
+//! candidates do, and no other family of the confidence set does, (4) most
+//! tested signals rank that family first, and (5) the set's members of
+//! that family are fewer than half the candidates. The claim names the family, and one model of it
 //! when the set holds one member and the family's members separate.
 //! Without a control it is a resemblance, never an attribution. Each
 //! abstention has a stable code, and power guidance says how many prompts
@@ -208,12 +209,19 @@ impl Inferred {
         if self.max_t.p_value >= self.alpha || self.scores[self.top()] <= 0.0 {
             return abstain(AbstentionCode::NoExcess);
         }
+        // A student resembles its teacher more than the teacher's
+        // look-alikes: the claim is about the closest candidate's family,
+        // and only when that family is specific. A specific family ranked
+        // below another family's candidate is no teacher: its student
+        // would resemble the other family less than it resembles it.
         let specific = self.specific_families();
-        let family = match specific.as_slice() {
-            [] => return abstain(AbstentionCode::NotSpecific),
-            [one] => one.family,
-            _ => return abstain(AbstentionCode::FamiliesMixed),
-        };
+        let family = self.family_of[self.top()];
+        if !specific.iter().any(|t| t.family == family) {
+            return abstain(AbstentionCode::NotSpecific);
+        }
+        if specific.len() > 1 {
+            return abstain(AbstentionCode::FamiliesMixed);
+        }
         // Signals that disagree: most tested signals put another family
         // first, so the combined score's verdict rests on a minority.
         if 2 * self.agreeing_signals(family) < self.signal_tops.len() {

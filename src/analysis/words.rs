@@ -244,6 +244,26 @@ pub fn power(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>) -> Optio
             inf.effect,
             k,
         ),
+        Some(AbstentionCode::NotSpecific) => {
+            // The closest family's test: its weakest comparison, as a
+            // per-unit effect (t / √n of a one-sample t).
+            let test = inf.family_tests.first()?;
+            let (g, t, _) = test
+                .against
+                .iter()
+                .copied()
+                .fold(None::<(usize, f64, f64)>, |w, a| match w {
+                    Some(w) if w.1 <= a.1 => Some(w),
+                    _ => Some(a),
+                })?;
+            let member = &cast.candidates[test.member];
+            let other = &cast.family_names()[g];
+            (
+                format!("the suspect writing more like {member} than the {other} candidates do"),
+                t / (inf.units.max(1) as f64).sqrt(),
+                test.against.len(),
+            )
+        }
         Some(AbstentionCode::SetTooLarge) => {
             // The set holds fewer than half the candidates once the one
             // ranked at half is ruled out.

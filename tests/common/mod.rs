@@ -268,3 +268,59 @@ pub fn assert_resemblance(r: &Report) {
     assert_eq!(v.kind, VerdictKind::Resemblance, "{}", v.reason);
     assert!(v.attributed.is_empty(), "{:?}", v.attributed);
 }
+
+/// A world whose teacher T is hidden: the student learned `share` of T's
+/// style on its base, and the candidates L1, L2, L3 are T's look-alikes
+/// of other vendors (each `likeness` of T on a style of its own), with
+/// C unrelated. No candidate is the teacher: any attribution is false.
+pub fn world_hidden_teacher(seed: u64, prompts: usize, share: f64, likeness: f64) -> World {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let t = random_style(&mut rng, "Sure thing!");
+    let look_alikes: Vec<Style> = ["Great question.", "Here goes.", "Happy to help."]
+        .into_iter()
+        .map(|opening| mix(&t, &random_style(&mut rng, opening), likeness))
+        .collect();
+    let c = random_style(&mut rng, "Well then.");
+    let base = random_style(&mut rng, "Hello there.");
+    let student = mix(&t, &base, share);
+    let mut samples = Vec::new();
+    let sources = [
+        ("L1", &look_alikes[0]),
+        ("L2", &look_alikes[1]),
+        ("L3", &look_alikes[2]),
+        ("C", &c),
+        ("student", &student),
+        ("control", &base),
+    ];
+    for (i, (name, style)) in sources.into_iter().enumerate() {
+        samples.extend(outputs(
+            name,
+            style,
+            prompts,
+            seed.wrapping_mul(31).wrapping_add(i as u64),
+        ));
+    }
+    World { samples }
+}
+
+/// `samples` with the student's and the control's answers to each prompt
+/// swapped when a fair coin says so: the two are then exchangeable on
+/// every prompt, the exact null of the excess test.
+pub fn coin_swapped(samples: &[Sample], seed: u64) -> Vec<Sample> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut swap = std::collections::BTreeMap::new();
+    samples
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            if s.source == "student" || s.source == "control" {
+                let id = s.prompt_id.clone().unwrap_or_default();
+                let flip = *swap.entry(id).or_insert_with(|| rng.gen::<bool>());
+                if flip {
+                    s.source = if s.source == "student" { "control" } else { "student" }.into();
+                }
+            }
+            s
+        })
+        .collect()
+}

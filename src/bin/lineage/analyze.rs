@@ -32,7 +32,7 @@ where
 }
 
 /// `usize`/`u64` flags, checked against the core's range.
-fn ranged_int(name: &'static str) -> impl Fn(&str) -> Result<u64, String> + Clone {
+pub fn ranged_int(name: &'static str) -> impl Fn(&str) -> Result<u64, String> + Clone {
     move |s: &str| {
         let v: u64 = s
             .parse()

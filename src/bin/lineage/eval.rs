@@ -6,7 +6,7 @@ use std::time::Instant;
 use clap::Args;
 
 use lineage::analysis::AnalysisOptions;
-use lineage::eval::{self, EvalResult, SuspectCase};
+use lineage::eval::{self, EvalResult, SuspectCase, T2Plan};
 use lineage::{Error, ErrorKind};
 
 use crate::input::Loaded;
@@ -40,8 +40,30 @@ pub struct EvalArgs {
     #[arg(long)]
     skip_t1: bool,
     /// Seed of every random choice (the split of prompts, the tests).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = AnalysisOptions::default().seed, value_parser = crate::analyze::ranged_int("seed"))]
     seed: u64,
+    /// Run each teacher case again with every candidate of the teacher's
+    /// family left out: a correct verdict then names no teacher (the
+    /// false-claim rate with the teacher absent).
+    #[arg(long)]
+    drop_family: bool,
+    /// Run every case (and, with --drop-family, its teacher-absent
+    /// variant) on K random subsets of its prompts as well.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    resample: usize,
+    /// Prompts in each resampled subset [default: half of the prompts the
+    /// case's sources share].
+    #[arg(long, value_name = "N", requires = "resample")]
+    subset: Option<usize>,
+    /// Assigns sources to a vendor family: FAMILY=SOURCE[,SOURCE...]
+    /// (repeatable; sources not named get the built-in table's family of
+    /// well-known model names, or their own name).
+    #[arg(long = "family", value_name = "FAMILY=SOURCES", value_parser = family_arg)]
+    families: Vec<Vec<(String, String)>>,
+}
+
+fn family_arg(s: &str) -> Result<Vec<(String, String)>, String> {
+    lineage::family::parse_assignment(s)
 }
 
 pub fn run(args: EvalArgs) -> Result<(), Error> {
@@ -67,11 +89,18 @@ pub fn run(args: EvalArgs) -> Result<(), Error> {
         robustness: false,
         ..AnalysisOptions::default()
     };
+    let plan = T2Plan {
+        drop_family: args.drop_family,
+        resample: args.resample,
+        subset: args.subset,
+        families: args.families.into_iter().flatten().collect(),
+    };
     let progress = Progress::new();
     let result = eval::run(
         &loaded.samples,
         &args.candidates,
         &cases,
+        &plan,
         &opts,
         !args.skip_t1,
         &mut |stage, f| progress.update(stage, f),
@@ -120,27 +149,50 @@ fn tables(result: &EvalResult) -> String {
     );
     let _ = writeln!(
         s,
-        "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  attributed",
-        "suspect", "teacher", "control", "units", "rank", "p", "correct"
+        "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:<10}  attributed",
+        "suspect", "teacher", "control", "units", "rank", "p", "outcome"
     );
     for t in &result.t2 {
         let attributed = if t.attributed.is_empty() {
             format!("none ({})", t.abstention.as_deref().unwrap_or("abstained"))
         } else {
-            format!("{{{}}}", t.attributed.join(", "))
+            let family = t.family.as_deref().unwrap_or("?");
+            format!("{family}: {{{}}}", t.attributed.join(", "))
+        };
+        let teacher = if t.teacher_present {
+            t.case.teacher.as_deref().unwrap_or("-")
+        } else {
+            "(absent)"
         };
         let _ = writeln!(
             s,
-            "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:>7}  {attributed}",
+            "  {:<16} {:<20} {:<16} {:>5} {:>4} {:>8} {:<10}  {attributed}",
             t.case.suspect,
-            t.case.teacher.as_deref().unwrap_or("-"),
+            teacher,
             t.case.control.as_deref().unwrap_or("-"),
             t.units,
             t.teacher_rank.map_or("-".into(), |r| r.to_string()),
             t.p_value.map_or("-".into(), |p| format!("{p:.4}")),
-            t.correct,
+            format!("{:?}", t.outcome).to_lowercase(),
         );
-        let _ = writeln!(s, "      {}", t.reason);
+        let _ = writeln!(s, "      [{}] {}", t.mode, t.headline);
+    }
+    let _ = writeln!(
+        s,
+        "\n  {:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7}",
+        "mode", "runs", "in family", "mixed", "wrong", "abstained", "correct"
+    );
+    for m in &result.summary {
+        let label = format!(
+            "{} ({})",
+            m.mode,
+            if m.teacher_present { "teacher present" } else { "no teacher among the candidates" }
+        );
+        let _ = writeln!(
+            s,
+            "  {label:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7}",
+            m.runs, m.in_family, m.mixed, m.wrong, m.abstained, m.correct
+        );
     }
     let _ = writeln!(s, "\n{:.1} s", result.seconds);
     s
