@@ -77,6 +77,7 @@ pub fn samples() -> Vec<Sample> {
                 text,
                 prompt_id: Some(format!("p{p:02}")),
                 prompt: None,
+                family: None,
             });
         }
     }
