@@ -33,15 +33,20 @@ pub struct Record {
 }
 
 impl From<crate::corpus::Sample> for Record {
-    /// A sample as a record without provenance.
+    /// A sample as a record without provenance; its family, when it has
+    /// one, stays a `family` field as the readers read it.
     fn from(s: crate::corpus::Sample) -> Self {
+        let mut extra = Map::new();
+        if let Some(f) = s.family {
+            extra.insert("family".into(), Value::String(f));
+        }
         Record {
             source: s.source,
             prompt_id: s.prompt_id,
             prompt: s.prompt,
             text: s.text,
             meta: Map::new(),
-            extra: Map::new(),
+            extra,
         }
     }
 }

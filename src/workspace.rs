@@ -15,8 +15,10 @@ use crate::analysis::{
 use crate::corpus::{self, AddResult, Format, InputOptions, LineError, Parsed, Sample};
 use crate::error::{Error, ErrorKind};
 use crate::options;
+use crate::panel::Panel;
 use crate::report::{InputFile, Report, Warning};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// Most text (UTF-8 bytes) one analysis or one workspace may hold. The
 /// analysis keeps several feature tables per text, a few times the text's
@@ -31,6 +33,10 @@ pub struct Workspace {
     inputs: Vec<InputFile>,
     warnings: Vec<Warning>,
     bytes: usize,
+    /// Vendor families from the headers of the panels added (source →
+    /// family): an analysis takes them as the user's word, under its
+    /// options' own `families`, as `lineage analyze --panel` does.
+    families: BTreeMap<String, String>,
 }
 
 impl Workspace {
@@ -139,6 +145,19 @@ impl Workspace {
         self.add_all(input, samples, &[])
     }
 
+    /// Adds a panel's answers, all or nothing, and keeps its header's
+    /// families for the analyses (a later panel's word over an earlier's).
+    pub fn add_panel(&mut self, input: InputFile, panel: &Panel) -> Result<AddResult, Error> {
+        let added = self.add_input(input, panel.samples())?;
+        self.families.extend(panel.families());
+        Ok(added)
+    }
+
+    /// The families the panels added so far name (source → family).
+    pub fn families(&self) -> &BTreeMap<String, String> {
+        &self.families
+    }
+
     fn add_all(
         &mut self,
         input: InputFile,
@@ -205,13 +224,15 @@ impl Workspace {
         }
         let options = options::object_of("options", options)?;
         let (roles, opts) = options::analysis_args("options", options)?;
+        let mut families = self.families.clone();
+        families.extend(roles.families);
         let mut request = AnalysisRequest {
             // Moved in and back, so the texts are never copied.
             samples: std::mem::take(&mut self.samples),
             suspect: roles.suspect,
             candidates: roles.candidates,
             control: roles.control,
-            families: roles.families,
+            families,
             inputs: self.inputs.clone(),
             input_warnings: self.warnings.clone(),
             size_limits: corpus::SizeLimits::default(),
@@ -259,6 +280,71 @@ mod tests {
             e.message(),
             "more than 256 MiB of text (the module's limit)"
         );
+    }
+
+    #[test]
+    fn panel_families_reach_the_analysis_under_the_options_own() {
+        use crate::panel::{build, BuildOptions};
+        let w = |source: &'static str| {
+            (0..6).map(move |i| {
+                let text =
+                    format!("{source} writes answer {i} in its own way, with words of its own.");
+                Sample::new(source, Some(&format!("p{i}")), text)
+            })
+        };
+        let records = ["A", "B", "C"]
+            .into_iter()
+            .flat_map(w)
+            .map(Into::into)
+            .collect();
+        let opts = BuildOptions {
+            families: [("A", "vendor"), ("B", "vendor")]
+                .map(|(s, f)| (s.to_string(), f.to_string()))
+                .into(),
+            ..Default::default()
+        };
+        let (panel, _) = build(records, &opts).unwrap();
+        let mut ws = Workspace::new();
+        let input = panel.input_file("p.lineage.jsonl.gz".into(), String::new());
+        ws.add_panel(input, &panel).unwrap();
+        w("student").for_each(|s| ws.push(s).unwrap());
+        assert_eq!(ws.families(), &panel.families());
+        let quick = serde_json::json!({
+            "suspect": "student", "candidates": ["A", "B", "C"],
+            "bootstrapReps": 10, "permutationReps": 10, "robustness": false,
+        });
+        // (the options' own families; each candidate's family and where it came from)
+        let cases = [
+            (
+                serde_json::json!({}),
+                [("vendor", "user"), ("vendor", "user"), ("C", "own")],
+            ),
+            (
+                serde_json::json!({"B": "Mine"}),
+                [("vendor", "user"), ("mine", "user"), ("C", "own")],
+            ),
+        ];
+        for (said, want) in cases {
+            let mut options = quick.clone();
+            options["families"] = said.clone();
+            let report = ws.analyze(options, &mut |_, _| {}).unwrap();
+            let got: Vec<(String, String)> = report
+                .sources
+                .iter()
+                .filter(|s| s.role == "candidate")
+                .map(|s| {
+                    let from = serde_json::to_value(s.family_from).unwrap();
+                    (
+                        s.family.clone().unwrap(),
+                        from.as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            let want: Vec<(String, String)> = want
+                .map(|(f, from)| (f.to_string(), from.to_string()))
+                .into();
+            assert_eq!(got, want, "{said}");
+        }
     }
 
     #[test]

@@ -405,6 +405,7 @@ fn identity_probe_answers_say_what_each_source_claims_to_be() {
             text: text.into(),
             prompt_id: Some("en-identity-001".into()),
             prompt: Some("Who are you?".into()),
+            family: None,
         });
     }
     let r = analyze(&request(samples, true), &quick(1), &mut |_, _| {}).unwrap();

@@ -106,6 +106,7 @@ fn analysis_holds_or_refuses() {
             text: t,
             prompt_id: Some("p-pathological".into()),
             prompt: None,
+            family: None,
         });
         match analyze(&req, &fixture::options(), &mut |_, _| {}) {
             Ok(report) => {

@@ -10,8 +10,8 @@ import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evid
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
 import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
-import { checks, countsText, newSlot, preflightArgs, renderSlots, slotSamples, sourceOf } from "./js/slots.js";
-import { panelRoles, readPanel, savePanel } from "./js/panel.js";
+import { checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
+import { panelFamilies, panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
 import { verdictCard } from "./js/verdict.js";
 
@@ -122,10 +122,10 @@ function movePasteOut(slot) {
 const slotHandlers = {
   change(slot, what) {
     // The slot restyled itself; a role change needs new checks, typing
-    // waits for a pause.
+    // waits for a pause; a family changes no count or check.
     if (what === "paste" && slot.paste.length > BIG_PASTE) movePasteOut(slot);
     else if (what === "role") updateChecks();
-    else checksSoon();
+    else if (what !== "family") checksSoon();
     markStale();
     persist();
   },
@@ -346,11 +346,14 @@ async function loadPanel(file) {
   }
   const { records, panel } = result;
   const roles = panelRoles(panel);
+  const families = panelFamilies(panel);
   const key = `${file.name}#${Date.now().toString(36)}`;
   const groups = bySource(records);
   for (const { source } of panel.sources) {
     const slot = takeSlot(source, true);
     slot.role = roles.get(source);
+    // The header's family fills an empty field: what the user typed stays.
+    if (families.has(source) && !slot.family?.trim()) slot.family = families.get(source);
     const samples = groups.get(source) ?? [];
     append(slot.fileSamples, samples.map((s) => ({ ...s, file: key })));
     slot.files.push({ key, name: file.name, added: samples.length, malformed: 0, errors: [] });
@@ -375,16 +378,17 @@ async function saveAsPanel() {
   }
   const name = $("panel-name").value.trim() || "panel";
   const samples = kept.flatMap((slot) =>
-    slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => {
+    slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
       const s = { source: sourceOf(slot), text };
       if (promptId !== undefined) s.promptId = promptId;
       if (prompt !== undefined) s.prompt = prompt;
+      if (family !== undefined) s.family = family;
       return s;
     }),
   );
   const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s), "control"]));
   try {
-    const file = await savePanel(worker, samples, name, roles);
+    const file = await savePanel(worker, samples, name, roles, slotFamilies(kept));
     inputsMessage(`Saved ${samples.length} answers of ${kept.length} sources as ${file} (the suspect is not part of a panel).`);
   } catch (err) {
     inputsMessage(`The panel could not be saved: ${plain(err.message)}`, true);
@@ -428,6 +432,8 @@ function options() {
   };
   const control = active.find((s) => s.role === "control");
   if (control) o.control = name(control);
+  const families = slotFamilies(active);
+  if (Object.keys(families).length) o.families = families;
   return o;
 }
 
@@ -435,10 +441,12 @@ async function analyze() {
   performance.mark("lineage:send");
   const active = state.slots.filter((s) => s.role !== "ignore");
   const samples = active.flatMap((slot) =>
-    slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => {
+    slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
       const s = { source: slot.name.trim(), text };
       if (promptId !== undefined) s.promptId = promptId;
       if (prompt !== undefined) s.prompt = prompt;
+      // A record's own family field (a file's), below the slot's field.
+      if (family !== undefined) s.family = family;
       return s;
     }),
   );

@@ -101,6 +101,7 @@ fuzz_target!(|data: &[u8]| {
         created: "2026-01-01T00:00:00Z".into(),
         probe_set: (seed & 2 == 2).then(|| "probes".into()),
         roles: [(first.source.clone(), SuggestedRole::Control)].into(),
+        families: [(first.source.clone(), "fuzz".to_string())].into(),
     };
     if let Ok((p, _notices)) = panel::build(records, &opts) {
         reads_back(&p);

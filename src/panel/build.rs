@@ -32,6 +32,14 @@ pub struct BuildOptions {
         tsify(optional, type = "Record<string, SuggestedRole>")
     )]
     pub roles: BTreeMap<String, SuggestedRole>,
+    /// Vendor families (source → family) to record in the header; a
+    /// source left out keeps the family its records share, if any.
+    #[serde(default)]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "Record<string, string>")
+    )]
+    pub families: BTreeMap<String, String>,
 }
 
 /// The uncompressed panel file built from analysis samples (records
@@ -82,10 +90,12 @@ pub fn build(
             "{s}: {n} repeated answer(s) to a prompt dropped (the first is kept)"
         ));
     }
-    for name in opts.roles.keys() {
+    let roles = opts.roles.keys().map(|n| ("--role", n));
+    let families = opts.families.keys().map(|n| ("--family", n));
+    for (flag, name) in roles.chain(families) {
         if !by_source.contains_key(name) {
             return Err(bad(format!(
-                "--role names {name:?}, which is not a source of the inputs ({})",
+                "{flag} names {name:?}, which is not a source of the inputs ({})",
                 by_source.keys().cloned().collect::<Vec<_>>().join(", ")
             )));
         }
@@ -108,6 +118,7 @@ pub fn build(
                 .unwrap_or(SuggestedRole::Candidate),
             answers: recs.len(),
             collection: collection_of(recs),
+            family: family_of(name, recs, opts),
         });
     }
     let records: Vec<Record> = by_source.into_values().flatten().collect();
@@ -130,6 +141,22 @@ pub fn build(
         sources,
     };
     Ok((Panel { header, records }, notices))
+}
+
+/// A source's family for the header: the builder's word, else the one
+/// `family` field all its records share. The built-in table is left to
+/// the analysis, so that a panel does not freeze an older table's guess.
+fn family_of(source: &str, records: &[Record], opts: &BuildOptions) -> Option<String> {
+    if let Some(f) = opts.families.get(source) {
+        let f = crate::family::normalise(f);
+        return (!f.is_empty()).then_some(f);
+    }
+    // Compared as families ("OpenAI" and "openai " are one).
+    let mut said = records
+        .iter()
+        .map(|r| super::record_family(r).map(|f| crate::family::normalise(&f)));
+    let first = said.next()??;
+    said.all(|f| f.as_ref() == Some(&first)).then_some(first)
 }
 
 /// A string `meta` field every record has with one value.

@@ -6,7 +6,8 @@
 //!
 //! - line 1, the header: `{"lineage_panel": 1, "name", "created",
 //!   "probe_set": {"id", "sha256"} | null, "records", "sources": [{"source",
-//!   "model", "role": "candidate" | "control", "answers", "collection"}]}`;
+//!   "model", "role": "candidate" | "control", "answers", "collection",
+//!   "family"?}]}`;
 //! - then one [`Record`] per line, exactly the JSONL input format
 //!   (`source`, `prompt_id`, `prompt`, `text`, `meta`), every source
 //!   named in the header.
@@ -85,6 +86,14 @@ pub struct PanelSource {
     #[serde(default)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
     pub collection: Map<String, Value>,
+    /// The vendor family the panel's maker gave the source ("openai"),
+    /// or the one its records share; absent when neither said one (the
+    /// built-in table of well-known names is applied at analysis time,
+    /// not frozen into the file). Added within version 1: older readers
+    /// ignore it, and a panel without it reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub family: Option<String>,
 }
 
 /// The role a panel suggests for a source; a user can name others.
@@ -131,8 +140,19 @@ impl Panel {
                 text: r.text.clone(),
                 prompt_id: r.prompt_id.clone(),
                 prompt: r.prompt.clone(),
-                family: None,
+                family: record_family(r),
             })
+            .collect()
+    }
+
+    /// source → family, for the sources whose header entry names one: the
+    /// panel maker's word, which an analysis takes as the user's
+    /// (`AnalysisRequest::families`) unless the user says otherwise.
+    pub fn families(&self) -> BTreeMap<String, String> {
+        self.header
+            .sources
+            .iter()
+            .filter_map(|s| Some((s.source.clone(), s.family.clone()?)))
             .collect()
     }
 
@@ -167,6 +187,13 @@ impl Panel {
             .map(|s| s.source.clone())
             .collect()
     }
+}
+
+/// A record's own `family` field (kept among its other fields), as the
+/// analysis readers read it from any JSONL line.
+pub(crate) fn record_family(r: &Record) -> Option<String> {
+    let f = r.extra.get("family")?.as_str()?;
+    (!f.trim().is_empty()).then(|| f.to_string())
 }
 
 /// What kind of problem a [`PanelError`] is.

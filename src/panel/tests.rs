@@ -35,6 +35,7 @@ fn sample_panel() -> (Panel, Vec<String>) {
         created: "2026-02-01T00:00:00Z".into(),
         probe_set: None,
         roles: [("c".to_string(), SuggestedRole::Control)].into(),
+        families: [("b".to_string(), "Vendor-B".to_string())].into(),
     };
     build(records, &opts).unwrap()
 }
@@ -103,6 +104,67 @@ fn probe_set_from_meta_or_option() {
     };
     let (p, _) = build(records, &opts).unwrap();
     assert_eq!(p.header.probe_set.unwrap().id, "lineage-probes-1");
+}
+
+#[test]
+fn families_come_from_the_builder_or_the_records_and_read_back() {
+    let fam =
+        |f: &str| -> Map<String, Value> { json!({ "family": f }).as_object().unwrap().clone() };
+    let with = |source: &str, id: &str, f: Option<&str>| Record {
+        extra: f.map(fam).unwrap_or_default(),
+        ..rec(source, id, Value::Null)
+    };
+    let records = vec![
+        with("a", "1", Some("OpenAI")),
+        with("a", "2", Some("openai ")),
+        with("b", "1", Some("x")),
+        with("b", "2", Some("y")),
+        with("c", "1", Some("x")),
+        with("d", "1", None),
+        with("gpt-4", "1", None),
+    ];
+    let opts = BuildOptions {
+        families: [("c".to_string(), " Said ".to_string())].into(),
+        ..Default::default()
+    };
+    let (panel, _) = build(records, &opts).unwrap();
+    // (source, family in the header): the builder's word, else the one its
+    // records share; records that disagree, or say nothing, give none, and
+    // the built-in table ("gpt-4") is left to the analysis.
+    let cases = [
+        ("a", Some("openai")),
+        ("b", None),
+        ("c", Some("said")),
+        ("d", None),
+        ("gpt-4", None),
+    ];
+    for (source, want) in cases {
+        let got = panel.header.sources.iter().find(|s| s.source == source);
+        assert_eq!(got.unwrap().family.as_deref(), want, "{source}");
+    }
+    assert_eq!(
+        panel.families(),
+        [("a", "openai"), ("c", "said")]
+            .map(|(s, f)| (s.to_string(), f.to_string()))
+            .into()
+    );
+    // Written and read back the same; an absent family is no field at all,
+    // so a panel without families is the file it always was.
+    let text = panel.to_jsonl();
+    assert_eq!(read_str(&text).unwrap(), panel);
+    let header = text.lines().next().unwrap();
+    assert_eq!(header.matches("\"family\"").count(), 2, "{header}");
+    // Each answer keeps its own family field, which the analysis reads.
+    let families: Vec<Option<String>> = panel.samples().into_iter().map(|s| s.family).collect();
+    assert_eq!(families[0].as_deref(), Some("OpenAI"));
+    assert_eq!(families.last().unwrap(), &None);
+
+    let opts = BuildOptions {
+        families: [("zz".to_string(), "x".to_string())].into(),
+        ..Default::default()
+    };
+    let e = build(vec![rec("a", "1", Value::Null)], &opts).unwrap_err();
+    assert!(e.to_string().contains("--family names \"zz\""), "{e}");
 }
 
 fn read_str(text: &str) -> Result<Panel, PanelError> {

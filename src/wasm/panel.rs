@@ -43,7 +43,9 @@ impl Workspace {
     /// Reads a reference panel (`.lineage.jsonl.gz`, from `lineage panel
     /// build` or a page's "Save as a panel") as a stream and adds its
     /// answers. Resolves with what was added and the panel's header
-    /// (`panel`: its sources with their suggested roles). All or nothing:
+    /// (`panel`: its sources with their suggested roles and families; the
+    /// families go to this workspace's analyses, under the options' own
+    /// `families`). All or nothing:
     /// throws `READ_FAILED` naming the file and line for a file that is
     /// not gzip, a gzip stream cut short or damaged, a first line that is
     /// not a panel header, an unknown schema version, a bad answer line or
@@ -91,7 +93,7 @@ impl Workspace {
         }
         let panel = reader.finish().map_err(fail)?;
         let input = panel.input_file(name, fed.sha256());
-        let added = self.core.add_input(input, panel.samples());
+        let added = self.core.add_panel(input, &panel);
         let added = to_js(&added.map_err(|e| js_error(e.context(func)))?)?;
         js_sys::Reflect::set(&added, &"panel".into(), &to_js(&panel.header)?)?;
         Ok(added)

@@ -2,7 +2,18 @@
 // consumer of the generated package must get precise types, and misuse
 // must be a type error (the @ts-expect-error lines fail the check if the
 // types ever become loose enough to accept them).
-import init, { profile, version, type LineageError, type Profile, type ProfileOptions } from "../../www/pkg/lineage.js";
+import init, { profile, version, type AnalyzeOptions, type FamilySource, type LineageError, type Profile, type ProfileOptions, type Report } from "../../www/pkg/lineage.js";
+
+// Vendor families: a map of source names in the options; the report says
+// each candidate's family, where it came from, and the verdict's headline.
+export function families(report: Report): string {
+  const options: AnalyzeOptions = { suspect: "s", candidates: ["a", "b"], families: { a: "openai" } };
+  // @ts-expect-error: families maps names to strings
+  const wrong: AnalyzeOptions = { suspect: "s", candidates: ["a", "b"], families: { a: 1 } };
+  const from: FamilySource | null = report.sources[0].familyFrom;
+  const family: string = report.verdict.ranking[0].family;
+  return `${report.verdict.headline} ${options.families?.a} ${wrong.suspect} ${from} ${family}`;
+}
 
 export async function demo(): Promise<string> {
   await init();

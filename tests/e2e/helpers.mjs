@@ -169,6 +169,26 @@ export async function waitForVerdict(page, timeout = 60_000) {
   if (!/^Done in/.test(status)) throw new Error(`the analysis did not finish: ${status}`);
 }
 
+/**
+ * The page's verdict headline checked against the report's own
+ * (`verdict.headline`, exported as JSON): shown as it is when the engine
+ * gives one, and then it must also match `mentions` (what the verdict is
+ * about, in any wording); else the page's own words, matched by `legacy`.
+ * Returns the report.
+ */
+export async function assertHeadline(page, { legacy, mentions }) {
+  const report = JSON.parse((await download(page, page.locator("#export-json"))).bytes.toString("utf8"));
+  const shown = plain(await page.locator("#verdict-headline").textContent());
+  const headline = report.verdict.headline?.trim();
+  if (headline) {
+    assert.equal(shown, headline, "the page shows the report's headline");
+    assert.match(shown, mentions);
+  } else {
+    assert.match(shown, legacy);
+  }
+  return report;
+}
+
 /** Pastes `texts[i]` into the page's slot i, answers paired by position. */
 export async function fillPastes(page, texts) {
   await page.locator("#pair-pasted").check();

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { parseNewick } from "../../www/js/charts.js";
 import { bySource, formatOf, splitPaste } from "../../www/js/parse.js";
 import { promptComparison, standardise } from "../../www/js/profiles.js";
+import { slotFamilies } from "../../www/js/slots.js";
+import { summaryText, verdictWords } from "../../www/js/verdict.js";
 
 /** A tree as nested arrays of leaf names, with lengths: "name:len" or [children, len]. */
 const shape = (n) => (n.children.length ? [n.children.map(shape), n.length] : `${n.name}:${n.length}`);
@@ -90,4 +92,59 @@ test("promptComparison: per prompt, the suspect against the control (or the othe
 test("standardise: every column to mean 0 and sd 1, a constant column to 0", () => {
   const z = standardise([[1, 5], [2, 5], [3, 5]]);
   assert.deepEqual(z.map((r) => [...r]), [[-1, 0], [0, 0], [1, 0]]);
+});
+
+/** A report with only what the verdict's words read; `verdict` overrides. */
+const tinyReport = (verdict) => ({
+  lineageVersion: "0.1.0",
+  seed: 1,
+  sources: [
+    { name: "s", role: "suspect", family: null, samples: 10 },
+    { name: "gpt-4", role: "candidate", family: "openai", samples: 10 },
+    { name: "b", role: "candidate", family: "b", samples: 10 },
+    { name: "c", role: "control", family: null, samples: 10 },
+  ],
+  design: { paired: true, sharedPrompts: 10, units: 10, unit: "prompt" },
+  verdict: {
+    kind: "attribution", confidence: 0.99, attributed: ["gpt-4"], closest: ["gpt-4"], control: "c", pValue: 0.001,
+    agreeingSignals: 3, rankedSignals: 4, power: null, robustness: null, reason: "",
+    ranking: [
+      { candidate: "gpt-4", family: "openai", score: 0.5, low: 0.4, high: 0.6, inSet: true },
+      { candidate: "b", family: "b", score: 0.1, low: 0, high: 0.2, inSet: false },
+    ],
+    ...verdict,
+  },
+});
+
+test("verdictWords: the report's headline when it has one, the page's words otherwise; families in the ranking", () => {
+  const strip = (t) => t.replace(/[\u2068\u2069]/g, "");
+  // (the report's headline, the headline shown)
+  const cases = [
+    ["s: teacher an OpenAI model (99% confidence), of the 2 candidates given", "s: teacher an OpenAI model (99% confidence), of the 2 candidates given"],
+    ["  s: padded  ", "s: padded"],
+    ["", "s: the teacher is, at 99% confidence, gpt-4."],
+    [undefined, "s: the teacher is, at 99% confidence, gpt-4."],
+  ];
+  for (const [headline, shown] of cases) {
+    const report = tinyReport({ headline });
+    const words = verdictWords(report);
+    assert.equal(strip(words.headline), shown, String(headline));
+    // The clipboard summary starts with the same line.
+    assert.equal(strip(summaryText(report).split("\n")[0]), shown);
+    // A family other than the candidate's own name is named in the ranking; a family of one is not repeated.
+    const ranking = strip(words.lines.find((l) => l.startsWith("Ranking")));
+    assert.match(ranking, /gpt-4 \(family openai\) \+0\.50/);
+    assert.match(ranking, /· b \+0\.10 \(ruled out\)/);
+  }
+});
+
+test("slotFamilies: what is typed, trimmed, by source name; empty or missing fields are left out", () => {
+  const slot = (name, family) => ({ id: `id-${name}`, name, family });
+  // (slots, the options' families)
+  const cases = [
+    [[slot("a", " OpenAI "), slot("b", ""), slot("c", undefined), slot(" d ", "x")], { a: "OpenAI", d: "x" }],
+    [[slot("", "v")], { "id-": "v" }],
+    [[], {}],
+  ];
+  for (const [slots, want] of cases) assert.deepEqual(slotFamilies(slots), want);
 });

@@ -119,7 +119,8 @@ test("without identity-probe answers the page says why the table is empty", asyn
 
 // Schema-2 verdicts on real data: an attribution with a robustness check,
 // an abstention with power guidance, a resemblance without a control.
-// (suspect, control or null, candidates, the headline it must give)
+// (suspect, control or null, candidates, the page's own headline, used
+// only when the report has none: otherwise the report's is shown)
 const DEV_CASES = [
   ["alpaca-7b", "guanaco-33b", ["text_davinci_003", "gpt-3.5-turbo-0301", "claude-2"], /^alpaca-7b: the teacher is, at 99% confidence, /],
   ["guanaco-33b", "vicuna-13b", ["text_davinci_003", "gpt-3.5-turbo-0301", "gpt4_0314"], /^No confident attribution for guanaco-33b\.$/],
@@ -142,10 +143,13 @@ for (const [suspect, control, candidates, headline] of DEV_CASES) {
     await waitForVerdict(page, 900_000);
     const report = JSON.parse((await download(page, page.locator("#export-json"))).bytes.toString("utf8"));
     const v = report.verdict;
-    assert.match(plain(await page.locator("#verdict-headline").textContent()), headline);
+    const shown = plain(await page.locator("#verdict-headline").textContent());
+    if (v.headline) assert.equal(shown, v.headline.trim(), "the page shows the report's headline");
+    else assert.match(shown, headline);
+    assert.ok(shown.includes(suspect), "the headline names the suspect");
     const card = plain(await page.locator("#verdict").textContent());
     // Each schema-2 field the report holds is put in words.
-    if (v.kind === "attribution") assert.ok(card.includes(`at ${Math.round(v.confidence * 100)}% confidence`));
+    if (v.kind === "attribution") assert.ok(card.includes(`${Math.round(v.confidence * 100)}% confidence`));
     if (v.pValue === null) assert.doesNotMatch(card, /p = /, "no p-value is shown when the report has none");
     else assert.match(card, /excess test p = [01]\.\d+/);
     if (v.robustness) assert.ok(card.includes(`Robustness: ${v.robustness.message}`), "the robustness check");

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { download, isFirefox, openPageIn, pkgDir, plain, requirePkg, root, screenshot, startBrowser, waitForVerdict } from "./helpers.mjs";
+import { assertHeadline, download, isFirefox, openPageIn, pkgDir, plain, requirePkg, root, screenshot, startBrowser, waitForVerdict } from "./helpers.mjs";
 
 const SHOTS = `${root}target/e2e-screenshots/${isFirefox ? "firefox-" : ""}`;
 const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
@@ -42,6 +42,9 @@ before(async () => {
   for (const source of ["heron-large", "osprey-chat", "kestrel-base", "wren-mini"]) writeFileSync(join(work, `${source}.jsonl`), records(source));
   lineage("panel", "build", join(work, "heron-large.jsonl"), join(work, "osprey-chat.jsonl"), join(work, "kestrel-base.jsonl"),
     "-o", join(work, "birds.lineage.jsonl.gz"), "--role", "kestrel-base=control");
+  // The same panel with the candidates' vendor family in its header.
+  lineage("panel", "build", join(work, "heron-large.jsonl"), join(work, "osprey-chat.jsonl"), join(work, "kestrel-base.jsonl"),
+    "-o", join(work, "birds-families.lineage.jsonl.gz"), "--role", "kestrel-base=control", "--family", "BirdCo=heron-large,osprey-chat");
   pkg = await import(`${pkgDir}node.js`);
   ({ server, browser, stop } = await startBrowser());
 });
@@ -88,6 +91,33 @@ test("the package reads a CLI panel with Workspace.addPanel: the header's roles,
   const sha = execFileSync("sha256sum", [join(work, "birds.lineage.jsonl.gz")]).toString().split(" ")[0];
   assert.deepEqual(report.inputs.find((i) => i.name === "birds.lineage.jsonl.gz"), { name: "birds.lineage.jsonl.gz", sha256: sha, samples: 45, malformedLines: 0 });
   ws.free();
+});
+
+/** Each candidate's [name, family, familyFrom] in a report. */
+const candidateFamilies = (report) => report.sources.filter((s) => s.role === "candidate").map((s) => [s.name, s.family, s.familyFrom]);
+
+test("a panel's header families reach Workspace.addPanel's analyses, under the options' own", async () => {
+  const bytes = readFileSync(join(work, "birds-families.lineage.jsonl.gz"));
+  const ws = new pkg.Workspace();
+  const added = await ws.addPanel(new Blob([bytes]), { name: "birds-families.lineage.jsonl.gz" });
+  assert.deepEqual(added.panel.sources.map((s) => [s.source, s.family ?? null]), [["heron-large", "birdco"], ["kestrel-base", null], ["osprey-chat", "birdco"]]);
+  for (const s of EXAMPLE.samples.filter((x) => x.source === "wren-mini")) ws.add({ source: s.source, text: s.text, promptId: s.promptId, prompt: s.prompt });
+  const roles = { suspect: "wren-mini", candidates: ["heron-large", "osprey-chat"], control: "kestrel-base", bootstrapReps: 50, permutationReps: 50, robustness: false };
+  // (the options' families; each candidate's [name, family, familyFrom])
+  const cases = [
+    [undefined, [["heron-large", "birdco", "user"], ["osprey-chat", "birdco", "user"]]],
+    [{ "osprey-chat": "Sea" }, [["heron-large", "birdco", "user"], ["osprey-chat", "sea", "user"]]],
+  ];
+  for (const [families, want] of cases) {
+    const report = ws.analyze(families ? { ...roles, families } : roles);
+    assert.deepEqual(candidateFamilies(report), want, JSON.stringify(families));
+  }
+  ws.free();
+  // panelText keeps the families it is given in the header, as the CLI does.
+  const sample = { source: "a", promptId: "1", text: "An answer." };
+  const [header] = pkg.panelText([sample], { name: "p", created: "2026-01-01T00:00:00Z", families: { a: "Vendor" } }).split("\n").map((l) => l && JSON.parse(l));
+  assert.equal(header.sources[0].family, "vendor");
+  assert.throws(() => pkg.panelText([sample], { name: "p", created: "x", families: { b: "v" } }), (err) => err.code === "BAD_ARGUMENT" && /--family names "b"/.test(err.message));
 });
 
 test("panelText refuses what makes no panel, naming it", () => {
@@ -141,7 +171,33 @@ test("the page loads a CLI panel with the header's roles, and the suspect is ana
   await screenshot(page, `${SHOTS}20-panel-loaded.png`, { fullPage: true });
   await page.locator("#analyze").click();
   await waitForVerdict(page);
-  assert.match(plain(await page.locator("#verdict-headline").textContent()), /^wren-mini: the teacher is, at 99% confidence, heron-large\.$/);
+  await assertHeadline(page, { legacy: /^wren-mini: the teacher is, at 99% confidence, heron-large\.$/, mentions: /^wren-mini\b.*heron-large/ });
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test("the page fills the slots' family fields from a panel's header, analyses with them and saves them back", async () => {
+  const { page, ctx, problems } = await openPageIn(browser, server.url);
+  await page.locator("#panel-file").setInputFiles(join(work, "birds-families.lineage.jsonl.gz"));
+  await page.locator("#inputs-status", { hasText: /^Loaded the panel / }).waitFor({ timeout: 20_000 });
+  const fields = await page.locator("fieldset.slot").evaluateAll((els) => els.map((f) => [f.querySelector(".slot-name").value, f.querySelector(".slot-family").value]));
+  assert.deepEqual(fields, [["suspect", ""], ["heron-large", "birdco"], ["kestrel-base", ""], ["osprey-chat", "birdco"]]);
+  // The user's word over the header's: osprey-chat retyped.
+  await page.locator("fieldset.slot").nth(3).getByLabel("Family (vendor)").fill("Sea");
+  await page.locator("fieldset.slot").nth(0).locator("input[type=file]").setInputFiles(join(work, "wren-mini.jsonl"));
+  await page.locator("#analyze:enabled").waitFor({ timeout: 20_000 });
+  await page.locator("#analyze").click();
+  await waitForVerdict(page);
+  const report = JSON.parse((await download(page, page.locator("#export-json"))).bytes.toString("utf8"));
+  assert.deepEqual(candidateFamilies(report), [["heron-large", "birdco", "user"], ["osprey-chat", "sea", "user"]]);
+  // Saved as a panel, the fields are the header's families, which the CLI lists.
+  await page.locator("#save-panel").click();
+  await page.locator("#panel-name").fill("birds-again");
+  const { name, bytes } = await download(page, page.locator("#save-panel-go"));
+  writeFileSync(join(work, name), bytes);
+  const header = JSON.parse(lineage("panel", "show", join(work, name), "--json"));
+  assert.deepEqual(header.sources.map((s) => [s.source, s.family ?? null]), [["heron-large", "birdco"], ["kestrel-base", null], ["osprey-chat", "sea"]]);
+  assert.match(lineage("panel", "show", join(work, name)), /osprey-chat .*family sea/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });

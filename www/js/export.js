@@ -42,18 +42,20 @@ export function htmlDocument(report, charts) {
   doc.head.prepend(meta, csp);
   const { headline, lines } = verdictWords(report);
   const body = doc.body;
-  body.append(el("h1", "Lineage report"), el("h2", headline));
+  // The headline first, as in every rendering; then what the file is.
+  doc.title = `Lineage report: ${headline}`;
+  body.append(el("h1", headline), el("p", `Lineage report (Lineage ${report.lineageVersion}, seed ${report.seed})`));
   for (const l of lines) body.append(el("p", l));
   const caveat = el("p", CAVEAT);
   caveat.className = "caveat";
   body.append(caveat);
   const table = el("table");
   const head = el("tr");
-  for (const c of ["source", "role", "samples", "median words"]) head.append(el("th", c));
+  for (const c of ["source", "role", "family", "samples", "median words"]) head.append(el("th", c));
   table.append(head);
   for (const s of report.sources) {
     const tr = el("tr");
-    for (const c of [s.name, s.role, String(s.samples), f(s.medianWords, 0)]) tr.append(el("td", c));
+    for (const c of [s.name, s.role, s.family ?? "", String(s.samples), f(s.medianWords, 0)]) tr.append(el("td", c));
     table.append(tr);
   }
   body.append(el("h2", "Sources"), table, el("h2", "Charts"));

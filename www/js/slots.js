@@ -1,6 +1,7 @@
-// Source slots: each has a name, a role and samples from a paste and/or
-// files. This module owns the slot model (pure functions) and its DOM; the
-// counts and the data checks come from the engine (`preflight`).
+// Source slots: each has a name, a role, an optional vendor family and
+// samples from a paste and/or files. This module owns the slot model (pure
+// functions) and its DOM; the counts and the data checks come from the
+// engine (`preflight`).
 import { h } from "./dom.js";
 import { splitPaste } from "./parse.js";
 
@@ -20,7 +21,18 @@ let counter = 0;
  * names it after its source; typing a name makes it the user's.
  */
 export function newSlot(name, role, placeholder = false) {
-  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, placeholder, paste: "", fileSamples: [], files: [] };
+  return { id: `s${Date.now().toString(36)}${(counter++).toString(36)}`, name, role, placeholder, family: "", paste: "", fileSamples: [], files: [] };
+}
+
+/**
+ * The families typed in the slots, as the analysis options' `families`
+ * (source → family): the user's word, over the records' and the engine's
+ * built-in table of well-known names. Slots saved before the field
+ * existed have no `family`.
+ */
+export function slotFamilies(slots) {
+  const typed = slots.filter((s) => s.family?.trim()).map((s) => [sourceOf(s), s.family.trim()]);
+  return Object.fromEntries(typed);
 }
 
 /** The samples of a slot: the paste's pieces (paired by position if asked), then the files' records. */
@@ -142,6 +154,17 @@ function slotView(slot, i, count, total, on) {
       role,
       h("span", {}),
       roleHint,
+      h("label", { for: id("family") }, "Family (vendor)"),
+      h("input", {
+        id: id("family"),
+        class: "slot-family",
+        value: slot.family ?? "",
+        autocomplete: "off",
+        spellcheck: "false",
+        placeholder: "e.g. openai",
+        "aria-describedby": "family-help",
+        oninput: (e) => ((slot.family = e.target.value), on.change(slot, "family")),
+      }),
     ),
     h("label", { for: id("paste") }, "Paste samples"),
     h("textarea", {

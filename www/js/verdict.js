@@ -7,6 +7,8 @@ const pText = (p) => (p < 0.001 ? num(p, 4) : num(p, 3));
 
 const setText = (names) => (names.length === 1 ? iso(names[0]) : `one of {${names.map(iso).join(", ")}}`);
 const pct = (c) => `${Math.round(c * 100)}%`;
+/** " (family openai)" after a ranked candidate; nothing for a family of its own name (or none). */
+const familyNote = (r) => (r.family && r.family !== r.candidate ? ` (family ${iso(r.family)})` : "");
 
 /**
  * An engine message with each source name in it isolated (the engine
@@ -27,7 +29,13 @@ export function isolateNames(message, names) {
   return iso(out);
 }
 
-/** The headline and the detail lines of a report's verdict. */
+/**
+ * The headline and the detail lines of a report's verdict. The headline is
+ * the engine's (`verdict.headline`: the claim and its scope, the first
+ * line of every rendering, so the page, the exports, the CLI and the
+ * Markdown say one thing); only a report without one (an engine before
+ * vendor families) gets the page's own words.
+ */
 export function verdictWords(report) {
   const v = report.verdict;
   const names = report.sources.map((s) => s.name);
@@ -37,17 +45,17 @@ export function verdictWords(report) {
   const control = v.control ? iso(v.control) : null;
   const scoreName = control ? `excess over control (${control})` : "resemblance score";
   const lines = [];
-  let headline;
+  let headline = v.headline?.trim() ? said(v.headline.trim()) : null;
   if (v.kind === "attribution") {
-    headline = `${suspect}: the teacher is, at ${pct(v.confidence)} confidence, ${setText(v.attributed)}.`;
+    headline ??= `${suspect}: the teacher is, at ${pct(v.confidence)} confidence, ${setText(v.attributed)}.`;
     lines.push(
       `${suspect} is closer than the control ${control} to the candidates' answers (excess test p = ${pText(v.pValue)}); ${scoreName} of ${iso(top.candidate)} ${signed(top.score)} [${num(top.low, 2)}, ${num(top.high, 2)}]; ${v.agreeingSignals} of ${v.rankedSignals} signals rank it first.`,
     );
   } else if (v.kind === "resemblance") {
-    headline = `${suspect} writes most like ${setText(v.closest)} (resemblance, no control).`;
+    headline ??= `${suspect} writes most like ${setText(v.closest)} (resemblance, no control).`;
     lines.push(`Why not a teacher: ${said(v.reason)}`);
   } else {
-    headline = `No confident attribution for ${suspect}.`;
+    headline ??= `No confident attribution for ${suspect}.`;
     lines.push(`Why: ${said(v.reason)}`);
     // The confidence set of the closest candidates (schema 2), else the top one.
     const closest = v.closest?.length ? v.closest : v.top ? [v.top] : [];
@@ -58,7 +66,7 @@ export function verdictWords(report) {
   if (v.robustness) lines.push(`Robustness: ${said(v.robustness.message)}.`);
   if (v.ranking.length > 1) {
     lines.push(
-      `Ranking (${scoreName}): ${v.ranking.map((r) => `${iso(r.candidate)} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
+      `Ranking (${scoreName}): ${v.ranking.map((r) => `${iso(r.candidate)}${familyNote(r)} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
     );
   }
   lines.push(
@@ -113,8 +121,9 @@ export function verdictCard(report) {
   ];
 }
 
-/** A short plain-text summary, no links. */
+/** A short plain-text summary, no links; the headline is its first line. */
 export function summaryText(report) {
   const { headline, lines } = verdictWords(report);
-  return [`Lineage ${report.lineageVersion} — ${headline}`, ...lines, CAVEAT, `Seed ${report.seed}; ${report.sources.map((s) => `${iso(s.name)} (${s.role}, ${s.samples})`).join(", ")}.`].join("\n");
+  const source = (s) => `${iso(s.name)} (${s.role}${s.family && s.family !== s.name ? `, family ${iso(s.family)}` : ""}, ${s.samples})`;
+  return [headline, ...lines, CAVEAT, `Lineage ${report.lineageVersion}, seed ${report.seed}; ${report.sources.map(source).join(", ")}.`].join("\n");
 }

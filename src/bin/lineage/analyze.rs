@@ -9,6 +9,7 @@ use lineage::corpus::SizeLimits;
 use lineage::signals::paired::PairedSignal;
 use lineage::{options, Error};
 
+use crate::families::{self, FamilyArgs};
 use crate::input::Loaded;
 use crate::output::{self, OutFormat, Progress};
 
@@ -49,6 +50,12 @@ pub fn ranged_int(name: &'static str) -> impl Fn(&str) -> Result<u64, String> + 
 /// in the INPUTS (files or directories of .jsonl/.csv files) or in the
 /// --panel. With a panel, candidates and control default to the roles
 /// its header suggests. The parameters are described in docs/METHOD.md.
+///
+/// Candidates of one vendor (--family openai=gpt4_0314,gpt-3.5-turbo)
+/// are one family: the verdict names the family when its members cannot
+/// be told apart. Families come from --family, --families, the panel's
+/// header, the records' "family" field, and the built-in table of
+/// well-known model names, in that order.
 #[derive(Args)]
 pub struct AnalyzeArgs {
     /// Extra input files or directories holding sources named by the roles.
@@ -72,6 +79,8 @@ pub struct AnalyzeArgs {
     /// suspect's base model: a source name or a file.
     #[arg(long, value_name = "SOURCE|FILE")]
     control: Option<String>,
+    #[command(flatten)]
+    families: FamilyArgs,
     /// Output format [default: summary on a terminal, json when piped].
     #[arg(long, value_enum)]
     format: Option<OutFormat>,
@@ -182,6 +191,8 @@ pub fn signal_list(s: &str) -> Result<SignalList, String> {
 pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
     let opts = args.options();
     opts.validate()?;
+    // Read before the inputs: a bad families file is refused at once.
+    let said = args.families.map()?;
     let mut loaded = Loaded::default();
     for p in &args.inputs {
         loaded.read_path(p)?;
@@ -210,12 +221,18 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
             control = roles.control;
         }
     }
+    // The panel header's families, under the user's word on the command line.
+    let mut families = panel.as_ref().map(|p| p.families()).unwrap_or_default();
+    let analysed = [&suspect].into_iter().chain(&candidates).chain(&control);
+    families::warn_unknown(&said, analysed.map(String::as_str));
+    families.extend(said);
     let loaded = loaded.deduplicated();
     let request = AnalysisRequest {
         samples: loaded.samples,
         suspect,
         candidates,
         control,
+        families,
         inputs: loaded.files,
         input_warnings: loaded.warnings,
         size_limits: args

@@ -3,8 +3,9 @@
 //! verbatim passages shared across large corpora; `collect` asks a
 //! chat-completions endpoint for answers, `import` converts existing
 //! outputs, `panel` builds and shows reference panels. `input` reads files
-//! and role arguments; `output` chooses the format, draws the progress bar
-//! and writes files whole.
+//! and role arguments, `families` the user's word on vendor families;
+//! `output` chooses the format, draws the progress bar and writes files
+//! whole.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -15,6 +16,8 @@ mod analyze;
 mod collect;
 #[cfg(not(target_arch = "wasm32"))]
 mod eval;
+#[cfg(not(target_arch = "wasm32"))]
+mod families;
 #[cfg(not(target_arch = "wasm32"))]
 mod import;
 #[cfg(not(target_arch = "wasm32"))]

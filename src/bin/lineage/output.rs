@@ -58,9 +58,10 @@ impl Progress {
     }
 }
 
-/// The report in a few lines for a person at a terminal: the verdict and
-/// its reason, the ranking, the tests and the warnings. `--format json`
-/// or `md` gives everything.
+/// The report in a few lines for a person at a terminal: the headline
+/// (the claim and its scope, the first line of every rendering), the
+/// reason, the ranking with each candidate's family, the tests and the
+/// warnings. `--format json` or `md` gives everything.
 pub fn summary(report: &Report) -> String {
     let mut s = String::new();
     let v = &report.verdict;
@@ -69,21 +70,29 @@ pub fn summary(report: &Report) -> String {
         .iter()
         .find(|x| x.role == "suspect")
         .map_or("?", |x| x.name.as_str());
-    let _ = writeln!(s, "Verdict for {suspect}: {}", v.headline());
+    // A report of a core that does not fill the headline yet (older
+    // saved reports too) still gets a first line saying the verdict.
+    if v.headline.trim().is_empty() {
+        let _ = writeln!(s, "Verdict for {suspect}: {}", v.headline());
+    } else {
+        let _ = writeln!(s, "{}", v.headline.trim_end());
+    }
     let _ = writeln!(s, "  {}", v.reason);
     let _ = writeln!(s, "  {}", v.figures());
     let _ = writeln!(
         s,
-        "\nRanking ({} {}s):",
+        "\nRanking ({} {}s; candidate, family, score, interval):",
         report.design.units, report.design.unit
     );
     let width = column_width(v.ranking.iter().map(|r| r.candidate.as_str()));
+    let family_width = column_width(v.ranking.iter().map(|r| r.family.as_str()));
     for (i, r) in v.ranking.iter().enumerate() {
         let _ = writeln!(
             s,
-            "  {}. {:<width$}  {:>7.3}  [{:.3}, {:.3}]  {}  first in {} signal(s)",
+            "  {}. {:<width$}  {:<family_width$}  {:>7.3}  [{:.3}, {:.3}]  {}  first in {} signal(s)",
             i + 1,
             r.candidate,
+            r.family,
             r.score,
             r.low,
             r.high,

@@ -12,6 +12,7 @@ use lineage::panel::{self, BuildOptions, Panel, SuggestedRole};
 use lineage::record::Record;
 use lineage::{Error, ErrorKind};
 
+use crate::families::FamilyArgs;
 use crate::input::{read_failed, Loaded};
 use crate::output::{column_width, write_atomically};
 
@@ -50,9 +51,15 @@ enum PanelCommand {
         /// records' meta, when they share one].
         #[arg(long, value_name = "ID")]
         probe_set: Option<String>,
+        /// Vendor families recorded in the header (an analysis with the
+        /// panel takes them as said by the user). A source not named
+        /// keeps the "family" field its records share, if any.
+        #[command(flatten)]
+        families: FamilyArgs,
     },
     /// Print a panel's header: name, date, probe set, and per source its
-    /// model, role, answer count and how it was collected. Reads the whole
+    /// model, role, answer count, family (when the header records one)
+    /// and how it was collected. Reads the whole
     /// file, so a damaged panel is reported here.
     Show {
         panel: PathBuf,
@@ -70,7 +77,8 @@ pub fn run(args: PanelArgs) -> Result<(), Error> {
             name,
             roles,
             probe_set,
-        } => build(&inputs, &out, name, &roles, probe_set),
+            families,
+        } => build(&inputs, &out, name, &roles, probe_set, families.map()?),
         PanelCommand::Show { panel, json } => show(&panel, json),
     }
 }
@@ -81,6 +89,7 @@ fn build(
     name: Option<String>,
     roles: &[String],
     probe_set: Option<String>,
+    families: std::collections::BTreeMap<String, String>,
 ) -> Result<(), Error> {
     let mut role_map = std::collections::BTreeMap::new();
     for r in roles {
@@ -134,6 +143,7 @@ fn build(
         created: rfc3339_utc(build_time()),
         probe_set,
         roles: role_map,
+        families,
     };
     let (built, notices) = panel::build(records, &opts)?;
     for n in &notices {
@@ -334,11 +344,15 @@ fn show(path: &Path, json: bool) -> Result<(), Error> {
     let width = column_width(h.sources.iter().map(|s| s.source.as_str()));
     for s in &h.sources {
         println!(
-            "  {:<width$}  {:<9}  {:>5} answers  model {}",
+            "  {:<width$}  {:<9}  {:>5} answers  model {}{}",
             s.source,
             s.role.as_str(),
             s.answers,
             s.model.as_deref().unwrap_or("unknown"),
+            s.family
+                .as_deref()
+                .map(|f| format!("  family {f}"))
+                .unwrap_or_default(),
         );
         println!("  {:<width$}  {}", "", how_collected(&s.collection));
     }
