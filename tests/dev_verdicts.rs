@@ -108,9 +108,19 @@ fn teacher_claims() {
     // Teacher absent: no attribution, at the family or the model level.
     for (student, control) in students {
         let v = run(student, &OTHERS, control).verdict;
-        assert_ne!(v.kind, VerdictKind::Attribution, "{student}: {}", v.headline);
+        assert_ne!(
+            v.kind,
+            VerdictKind::Attribution,
+            "{student}: {}",
+            v.headline
+        );
         assert!(v.attributed.is_empty() && v.level.is_none(), "{student}");
-        assert!(v.headline.starts_with("No teacher named"), "{}", v.headline);
+        assert!(
+            v.headline
+                .starts_with(&format!("{student}: no teacher named")),
+            "{}",
+            v.headline
+        );
     }
     // Teacher present (the four LLaMA students): at least three of four
     // attributed to the OpenAI family, none to another.
@@ -118,17 +128,30 @@ fn teacher_claims() {
     for (student, control) in &students[..4] {
         let v = run(student, &nine, control).verdict;
         if v.kind == VerdictKind::Attribution {
-            assert_eq!(v.family.as_deref(), Some("openai"), "{student}: {}", v.headline);
+            assert_eq!(
+                v.family.as_deref(),
+                Some("openai"),
+                "{student}: {}",
+                v.headline
+            );
             assert!(
                 v.attributed.iter().all(|a| OPENAI.contains(&a.as_str())),
                 "{student}: {:?}",
                 v.attributed
             );
-            assert!(v.headline.starts_with("Teacher of"), "{}", v.headline);
+            assert!(
+                v.headline
+                    .starts_with(&format!("{student}: the teacher is")),
+                "{}",
+                v.headline
+            );
             in_family += 1;
         }
     }
-    assert!(in_family >= 3, "{in_family} of 4 teacher-present cases attributed");
+    assert!(
+        in_family >= 3,
+        "{in_family} of 4 teacher-present cases attributed"
+    );
     // A human-answer model, with a ChatGPT student as its control.
     let v = run("guanaco-33b", &nine, "vicuna-13b").verdict;
     assert_eq!(v.kind, VerdictKind::Abstention, "{}", v.headline);

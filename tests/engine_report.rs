@@ -73,12 +73,11 @@ fn the_two_worker_split_gives_the_same_report() {
         for handed in [cv, None] {
             let pending = begin(&req, &opts, CrossValidate::Elsewhere, &mut |_, _| {}).unwrap();
             assert_eq!(pending.awaits_cross_validation(), classified, "{case}");
+            let was_handed = handed.is_some();
             let split = pending.finish(handed, &mut |_, _| {}).to_json();
             assert_eq!(
-                split,
-                whole,
-                "{case}, cross-validation handed over: {}",
-                handed.is_some()
+                split, whole,
+                "{case}, cross-validation handed over: {was_handed}"
             );
         }
     }

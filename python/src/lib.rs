@@ -325,6 +325,7 @@ fn analyze<'py>(
             suspect: roles.suspect,
             candidates: roles.candidates,
             control: roles.control,
+            families: roles.families,
             ..Default::default()
         };
         let report =

@@ -33,7 +33,7 @@ impl Cast {
         // them so, and the random streams follow the indices, so the order
         // in which a user gives them must not change a number.
         let mut candidates = req.candidates.clone();
-        candidates.sort();
+        crate::sort::stable_sort_by(&mut candidates, Ord::cmp);
         let mut wanted: Vec<(&str, Role)> = vec![(req.suspect.as_str(), Role::Suspect)];
         wanted.extend(candidates.iter().map(|c| (c.as_str(), Role::Candidate)));
         if let Some(c) = &req.control {

@@ -89,6 +89,20 @@ pub struct FamilyTest {
     pub against: Vec<(usize, f64, f64)>,
 }
 
+/// One impostor comparison: the suspect against candidate `impostor`.
+struct Comparison {
+    impostor: usize,
+    t: f64,
+    p: f64,
+}
+
+/// One member of a family tried: its comparisons and their largest p.
+struct Member {
+    member: usize,
+    p: f64,
+    per_y: Vec<Comparison>,
+}
+
 /// The suspect's per-unit combined similarity to candidate x minus
 /// candidate y's, each signal on the suspect's scale.
 fn differences(scored: &Scored, imp: &Impostors, x: usize, y: usize) -> Vec<f64> {
@@ -152,10 +166,10 @@ pub fn family_tests(
         .map(|f| {
             let members: Vec<usize> = set.iter().copied().filter(|&c| family_of[c] == f).collect();
             let others: Vec<usize> = (0..k).filter(|&y| family_of[y] != f).collect();
-            let tried: Vec<(usize, f64, Vec<(usize, f64, f64)>)> = members
+            let tried: Vec<Member> = members
                 .iter()
                 .map(|&x| {
-                    let per_y: Vec<(usize, f64, f64)> = others
+                    let per_y: Vec<Comparison> = others
                         .iter()
                         .map(|&y| {
                             let d = differences(scored, imp, x, y);
@@ -167,40 +181,49 @@ pub fn family_tests(
                                 opts.permutation_reps,
                                 seed,
                             );
-                            (y, t.statistic, t.p_value)
+                            Comparison {
+                                impostor: y,
+                                t: t.statistic,
+                                p: t.p_value,
+                            }
                         })
                         .collect();
-                    let p = per_y.iter().map(|r| r.2).fold(0.0, f64::max);
-                    let p = if per_y.is_empty() { 1.0 } else { p };
-                    (x, p, per_y)
+                    // Every impostor must be beaten: the largest p.
+                    let p = if per_y.is_empty() {
+                        1.0
+                    } else {
+                        per_y.iter().map(|c| c.p).fold(0.0, f64::max)
+                    };
+                    Member {
+                        member: x,
+                        p,
+                        per_y,
+                    }
                 })
                 .collect();
             // The member with the smallest p (ties: the better ranked).
             let best = tried
                 .iter()
-                .fold(
-                    None::<&(usize, f64, Vec<(usize, f64, f64)>)>,
-                    |b, t| match b {
-                        Some(b) if b.1 <= t.1 => Some(b),
-                        _ => Some(t),
-                    },
-                )
+                .fold(None::<&Member>, |b, t| match b {
+                    Some(b) if b.p <= t.p => Some(b),
+                    _ => Some(t),
+                })
                 .expect("a family in the set has a member in it");
-            let p_value = (best.1 * members.len() as f64).min(1.0);
+            let p_value = (best.p * members.len() as f64).min(1.0);
             let mut against: Vec<(usize, f64, f64)> = Vec::new();
-            for &(y, t, p) in &best.2 {
-                let g = family_of[y];
+            for c in &best.per_y {
+                let g = family_of[c.impostor];
                 match against.iter_mut().find(|a| a.0 == g) {
                     Some(a) => {
-                        a.1 = a.1.min(t);
-                        a.2 = a.2.max(p);
+                        a.1 = a.1.min(c.t);
+                        a.2 = a.2.max(c.p);
                     }
-                    None => against.push((g, t, p)),
+                    None => against.push((g, c.t, c.p)),
                 }
             }
             FamilyTest {
                 family: f,
-                member: best.0,
+                member: best.member,
                 p_value,
                 against,
             }

@@ -81,15 +81,18 @@ impl Words<'_> {
                 } else {
                     format!("{claim} ({} confidence)", self.pct())
                 };
+                let tentative = if self.robust_fails { " (tentative)" } else { "" };
                 let line = match self.decision.level {
-                    Some(ClaimLevel::Model) => format!("Teacher of {suspect}: {claim} — among the {k} candidates given"),
+                    Some(ClaimLevel::Model) => {
+                        format!("{suspect}{tentative}: the teacher is {claim}, among the {k} candidates given")
+                    }
                     _ => format!(
-                        "Teacher of {suspect}: {claim} — among the {k} candidates given; closest: {}",
+                        "{suspect}{tentative}: the teacher is {claim}, among the {k} candidates given; closest: {}",
                         attributed.join(", ")
                     ),
                 };
                 match self.tentative_because() {
-                    Some(why) => format!("Tentative — {line}; {why}"),
+                    Some(why) => format!("{line}; {why}"),
                     None => line,
                 }
             }
@@ -98,7 +101,7 @@ impl Words<'_> {
                 self.closest()
             ),
             Some(code) => format!(
-                "No teacher named for {suspect}: {}; closest {scope}: {}",
+                "{suspect}: no teacher named — {}; closest {scope}: {}",
                 self.short_reason(code),
                 self.closest()
             ),
@@ -248,14 +251,14 @@ pub fn power(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>) -> Optio
             // The closest family's test: its weakest comparison, as a
             // per-unit effect (t / √n of a one-sample t).
             let test = inf.family_tests.first()?;
-            let (g, t, _) = test
-                .against
-                .iter()
-                .copied()
-                .fold(None::<(usize, f64, f64)>, |w, a| match w {
-                    Some(w) if w.1 <= a.1 => Some(w),
-                    _ => Some(a),
-                })?;
+            let (g, t, _) =
+                test.against
+                    .iter()
+                    .copied()
+                    .fold(None::<(usize, f64, f64)>, |w, a| match w {
+                        Some(w) if w.1 <= a.1 => Some(w),
+                        _ => Some(a),
+                    })?;
             let member = &cast.candidates[test.member];
             let other = &cast.family_names()[g];
             (

@@ -154,7 +154,11 @@ fn runs<'a>(
                     stats::shuffle(&mut r, &mut ids);
                     out.push(Run {
                         case,
-                        mode: format!("{mode}, resample {} of {} ({size} prompts)", i + 1, plan.resample),
+                        mode: format!(
+                            "{mode}, resample {} of {} ({size} prompts)",
+                            i + 1,
+                            plan.resample
+                        ),
                         candidates: cands.clone(),
                         teacher_present: present,
                         prompts: Some(ids.into_iter().take(size).collect()),
@@ -188,7 +192,11 @@ fn shared_prompts(samples: &[Sample], case: &SuspectCase, candidates: &[String])
     let first = per.get(names[0]).unwrap_or(&empty);
     first
         .iter()
-        .filter(|id| names.iter().all(|n| per.get(n).is_some_and(|p| p.contains(*id))))
+        .filter(|id| {
+            names
+                .iter()
+                .all(|n| per.get(n).is_some_and(|p| p.contains(*id)))
+        })
         .map(|id| id.to_string())
         .collect()
 }

@@ -10,30 +10,31 @@ impl Report {
         use std::fmt::Write;
         let mut s = String::new();
         let v = &self.verdict;
-        let _ = writeln!(s, "# Lineage report\n");
+        // The claim and its scope come first, as in every rendering.
+        let _ = writeln!(s, "# {}\n", md_escape(&v.headline));
         let suspect = self
             .sources
             .iter()
             .find(|x| x.role == "suspect")
             .map(|x| x.name.as_str())
             .unwrap_or("?");
-        let _ = writeln!(s, "Suspect: **{}**\n", md_escape(suspect));
-        let heading = md_escape(&v.headline());
-        let _ = writeln!(s, "## Verdict: {heading}\n");
+        let _ = writeln!(s, "Lineage report. Suspect: **{}**\n", md_escape(suspect));
+        let _ = writeln!(s, "## Verdict\n");
         let _ = writeln!(s, "{}\n", md_escape(&v.reason));
         let _ = writeln!(s, "{}.\n", md_escape(&v.figures()));
         let _ = writeln!(s, "_{}_\n", md_escape(CAVEAT));
         let _ = writeln!(
             s,
-            "| rank | candidate | score | interval | p (closest) | in set | signals first |"
+            "| rank | candidate | family | score | interval | p (closest) | in set | signals first |"
         );
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|");
+        let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
         for (i, r) in v.ranking.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "| {} | {} | {:.3} | [{:.3}, {:.3}] | {:.4} | {} | {} |",
+                "| {} | {} | {} | {:.3} | [{:.3}, {:.3}] | {:.4} | {} | {} |",
                 i + 1,
                 md_escape(&r.candidate),
+                md_escape(&r.family),
                 r.score,
                 r.low,
                 r.high,
@@ -47,6 +48,29 @@ impl Report {
         }
         if let Some(r) = &v.robustness {
             let _ = writeln!(s, "\nRobustness: {}.", md_escape(&r.message));
+        }
+        if let Some(t) = &v.specificity {
+            let against: Vec<String> = t
+                .against
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} t = {:.2}, p = {:.4}",
+                        md_escape(&a.family),
+                        a.statistic,
+                        a.p_value
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "\nSpecificity ({}): {} — p = {:.4}, {} ({}).",
+                md_escape(&t.family),
+                md_escape(&t.hypothesis),
+                t.p_value,
+                if t.holds { "holds" } else { "does not hold" },
+                against.join("; ")
+            );
         }
         if !v.tests.is_empty() {
             let _ = writeln!(s, "\n### Tests\n");

@@ -514,24 +514,6 @@ pub const CAVEAT: &str = "Resemblance is evidence, not proof: models trained on 
     or prompted alike, can write alike without one being distilled from the other.";
 
 impl Verdict {
-    /// The verdict in a few words: "teacher X", "teacher one of {X, Y}",
-    /// "writes most like {X} (resemblance)" or "no confident attribution".
-    pub fn headline(&self) -> String {
-        match self.kind {
-            VerdictKind::Attribution if self.attributed.len() == 1 => {
-                format!("teacher {}", self.attributed[0])
-            }
-            VerdictKind::Attribution => {
-                format!("teacher one of {{{}}}", self.attributed.join(", "))
-            }
-            VerdictKind::Resemblance => format!(
-                "writes most like {{{}}} (resemblance, no control)",
-                self.closest.join(", ")
-            ),
-            VerdictKind::Abstention => "no confident attribution".into(),
-        }
-    }
-
     /// The decision's figures in one line: the excess test's p-value (with
     /// a control), effect, agreeing signals, separability, confidence set.
     pub fn figures(&self) -> String {

@@ -317,7 +317,12 @@ pub fn coin_swapped(samples: &[Sample], seed: u64) -> Vec<Sample> {
                 let id = s.prompt_id.clone().unwrap_or_default();
                 let flip = *swap.entry(id).or_insert_with(|| rng.gen::<bool>());
                 if flip {
-                    s.source = if s.source == "student" { "control" } else { "student" }.into();
+                    s.source = if s.source == "student" {
+                        "control"
+                    } else {
+                        "student"
+                    }
+                    .into();
                 }
             }
             s

@@ -238,7 +238,6 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
         size_limits: args
             .size_limit_mib
             .map_or_else(SizeLimits::default, SizeLimits::raised_to_mib),
-        ..Default::default()
     };
     let progress = Progress::new();
     let report = analysis::analyze(&request, &opts, &mut |stage, f| progress.update(stage, f));

@@ -15,8 +15,10 @@ use crate::output::{OutFormat, Progress};
 /// Run the evaluation protocol (T1 attribution, T2 distillation) on a directory.
 #[derive(Args)]
 pub struct EvalArgs {
-    /// A directory of .jsonl/.csv files, one or more sources each.
-    dir: PathBuf,
+    /// Directories of .jsonl/.csv files, one or more sources each (read
+    /// together, as one data set).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
     /// Comma-separated candidate source names.
     #[arg(long, value_delimiter = ',', required = true)]
     candidates: Vec<String>,
@@ -68,11 +70,13 @@ fn family_arg(s: &str) -> Result<Vec<(String, String)>, String> {
 
 pub fn run(args: EvalArgs) -> Result<(), Error> {
     let start = Instant::now();
-    if !args.dir.is_dir() {
-        return Err(crate::input::read_failed(&args.dir, "not a directory"));
-    }
     let mut loaded = Loaded::default();
-    loaded.read_path(&args.dir)?;
+    for dir in &args.dirs {
+        if !dir.is_dir() {
+            return Err(crate::input::read_failed(dir, "not a directory"));
+        }
+        loaded.read_path(dir)?;
+    }
     let cases: Vec<SuspectCase> = args
         .suspects
         .iter()
@@ -186,7 +190,11 @@ fn tables(result: &EvalResult) -> String {
         let label = format!(
             "{} ({})",
             m.mode,
-            if m.teacher_present { "teacher present" } else { "no teacher among the candidates" }
+            if m.teacher_present {
+                "teacher present"
+            } else {
+                "no teacher among the candidates"
+            }
         );
         let _ = writeln!(
             s,

@@ -70,13 +70,8 @@ pub fn summary(report: &Report) -> String {
         .iter()
         .find(|x| x.role == "suspect")
         .map_or("?", |x| x.name.as_str());
-    // A report of a core that does not fill the headline yet (older
-    // saved reports too) still gets a first line saying the verdict.
-    if v.headline.trim().is_empty() {
-        let _ = writeln!(s, "Verdict for {suspect}: {}", v.headline());
-    } else {
-        let _ = writeln!(s, "{}", v.headline.trim_end());
-    }
+    let _ = suspect;
+    let _ = writeln!(s, "{}", v.headline.trim_end());
     let _ = writeln!(s, "  {}", v.reason);
     let _ = writeln!(s, "  {}", v.figures());
     let _ = writeln!(
