@@ -14,9 +14,22 @@
 #   - Java 17 from apt (Spark runs on it) and a virtualenv target/py-venv
 #     with python/requirements-dev.txt (maturin, pyspark, pytest), for the
 #     Python package and its Spark jobs
+#
+# `setup.sh --page` installs only what building and serving the page
+# needs (the wasm target, wasm-bindgen-cli, the npm dev dependencies for
+# wasm-opt): the run command uses it; the test command installs the rest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
+
+page_only=false
+[ "${1:-}" = "--page" ] && page_only=true
+
+# apt-get waits up to ten minutes for another process's lock (an
+# unattended upgrade, a second setup) instead of failing at once.
+apt_get() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
 
 command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
 command -v node >/dev/null || die "node not found: install Node.js 20 or newer"
@@ -48,6 +61,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
     echo "$lock_hash" > "$stamp"
 fi
 
+if $page_only; then
+    exit 0
+fi
+
 # The fuzz stage (scripts/fuzz.sh): cargo-fuzz drives libFuzzer with the
 # machine's own toolchain (RUSTC_BOOTSTRAP=1 for its -Z flags, set by
 # fuzz.sh), so no second toolchain is needed.
@@ -58,8 +75,8 @@ fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     say "installing chromium and chromedriver"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    apt_get update
+    apt_get install -y chromium chromium-driver
 fi
 
 # The Python package (python/) and its Spark jobs: Spark needs a Java
@@ -70,8 +87,8 @@ fi
 java_major="$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1 || true)"
 if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
     say "installing a Java runtime for Spark (openjdk-17-jre-headless)"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless
+    apt_get update
+    apt_get install -y openjdk-17-jre-headless
 fi
 venv="$ROOT/target/py-venv"
 if [ ! -x "$venv/bin/python" ]; then
@@ -92,8 +109,8 @@ fi
 # package of that name downloads a binary, which cannot be fetched here.
 if [ ! -x /usr/bin/firefox-esr ]; then
     say "installing firefox-esr"
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y firefox-esr
+    apt_get update
+    apt_get install -y firefox-esr
 fi
 gecko_want=0.37.1
 gecko_have="$(geckodriver --version 2>/dev/null | awk 'NR==1 {print $2}' || true)"

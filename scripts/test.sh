@@ -8,7 +8,15 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-"$ROOT/scripts/setup.sh" || die "setup failed"
+# A failed setup still ends with the summary line, so that a run that
+# never reached the tests says so in the place every run is read.
+if ! "$ROOT/scripts/setup.sh"; then
+    echo
+    say "summary"
+    printf '  %-28s %-6s\n' "setup" "FAILED"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 
 # A run builds the crate for several targets and profiles; their
 # incremental caches took another gigabyte of disk for no gain on a clean
@@ -27,7 +35,16 @@ logs="$(mktemp -d)"
 trap 'rm -rf "$logs"' EXIT
 passed=0
 failed=0
+skipped=0
 stages=()
+
+# skip NAME REASON: a stage that cannot run here is listed and counted as
+# skipped, never as passed.
+skip() {
+    say "$1: skipped ($2)"
+    skipped=$((skipped + 1))
+    stages+=("$(printf '%-28s %-6s (%s)' "$1" "skipped" "$2")")
+}
 
 # stage NAME COMMAND...: runs the command with its output shown and kept,
 # then adds its test counts to the totals. Counts are read from libtest's
@@ -72,7 +89,11 @@ stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tes
 stage "tests (native)" cargo test
 # The development data's verdicts (tests/dev_verdicts.rs): minutes in a
 # debug build, so in release; they skip with a note when ../shared is absent.
-stage "tests (dev-data verdicts)" cargo test --release --test dev_verdicts -- --ignored
+if [ -d "$ROOT/../shared/data/alpaca_eval_dev" ] && [ -d "$ROOT/../shared/data/alpaca_eval_dev_more" ]; then
+    stage "tests (dev-data verdicts)" cargo test --release --test dev_verdicts -- --ignored
+else
+    skip "tests (dev-data verdicts)" "no ../shared/data/alpaca_eval_dev{,_more} beside the clone"
+fi
 # One cargo invocation runs every wasm test binary; each picks Node or
 # headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
 stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests
@@ -99,5 +120,9 @@ stage "fuzz (short)" "$ROOT/scripts/fuzz.sh" 10
 echo
 say "summary"
 printf '  %s\n' "${stages[@]}"
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" = 0 ]

@@ -492,3 +492,79 @@ fn passages_number_every_line() {
     got.sort_unstable();
     assert_eq!(got, [(1, 3), (2, 3)], "{out}");
 }
+
+#[test]
+fn a_closed_output_pipe_ends_every_command_quietly() {
+    // `lineage ... | head -1`: the reader takes one line and goes away.
+    // Each command must stop with status 0 and nothing on stderr, like a
+    // Unix tool, however much it still had to write.
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempdir("pipes");
+    // Two sources sharing long passages on many prompts: far more output
+    // than a pipe's buffer, so the writer meets the closed pipe.
+    let passage = "the quick brown fox jumps over the lazy dog while the river runs past the old mill and the miller counts his sacks of grain one by one";
+    for source in ["a", "b"] {
+        let body: String = (0..1500)
+            .map(|p| {
+                let text = format!("Answer {p}: {passage} number {p} {passage}.");
+                format!(
+                    "{}\n",
+                    serde_json::json!({"source": source, "prompt_id": format!("p{p}"), "text": text})
+                )
+            })
+            .collect();
+        std::fs::write(dir.join(format!("{source}.jsonl")), body).unwrap();
+    }
+    let panel = dir.join("panel.jsonl.gz");
+    let (code, _, err) = run(bin().args([
+        "panel",
+        "build",
+        cli::s(&dir.join("a.jsonl")),
+        cli::s(&dir.join("b.jsonl")),
+        "-o",
+        cli::s(&panel),
+    ]));
+    assert_eq!(code, 0, "{err}");
+    // (command, arguments)
+    let cases: Vec<(&str, Vec<String>)> = vec![
+        (
+            "passages",
+            vec![
+                "passages".into(),
+                dir.join("a.jsonl").display().to_string(),
+                dir.join("b.jsonl").display().to_string(),
+            ],
+        ),
+        (
+            "panel show",
+            vec!["panel".into(), "show".into(), panel.display().to_string()],
+        ),
+    ];
+    // The reader goes after one line, or before the first (head's race).
+    for (name, args) in cases {
+        for read_first in [true, false] {
+            let mut child = bin()
+                .args(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let reader = child.stdout.take().unwrap();
+            if read_first {
+                let mut first = String::new();
+                BufReader::new(reader).read_line(&mut first).unwrap();
+                assert!(!first.is_empty(), "{name}: no first line");
+            } else {
+                drop(reader);
+            }
+            let out = child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+            assert!(
+                !stderr.contains("error") && !stderr.contains("panicked"),
+                "{name}: {stderr}"
+            );
+        }
+    }
+}

@@ -40,8 +40,20 @@ const persist = store.debounced(() => state, 300, (err) => setStatus(`Could not 
 addEventListener("pagehide", () => persist.flush());
 document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && persist.flush());
 
+// The inputs saved by the last visit. The page is ready (and its slots are
+// shown for editing) only once they are back: an edit typed before the
+// saved state arrived would be overwritten by it, and lost on the next
+// reload (a loaded machine showed it: IndexedDB answered after the worker).
+const restored = store
+  .load()
+  .then((saved) => {
+    if (saved?.slots?.length) state = { ...blank(), ...saved, settings: { ...saved.settings } };
+    for (const slot of state.slots) delete slot.message;
+  })
+  .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true));
+
 const worker = new LineageWorker();
-Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.call("optionRanges")]).then(
+Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.call("optionRanges"), restored]).then(
   ([version, engineDefaults, ranges]) => {
     defaults = engineDefaults;
     for (const [id, key] of SETTINGS) {
@@ -674,11 +686,4 @@ window.addEventListener("drop", (e) => {
   if (e.dataTransfer?.files?.length) addFiles([...e.dataTransfer.files]);
 });
 
-store
-  .load()
-  .then((saved) => {
-    if (saved?.slots?.length) state = { ...blank(), ...saved, settings: { ...saved.settings } };
-    for (const slot of state.slots) delete slot.message;
-  })
-  .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true))
-  .finally(rerender);
+restored.finally(rerender);

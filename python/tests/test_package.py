@@ -258,3 +258,25 @@ def test_the_report_is_the_clis(tmp_path):
     # the report.
     probes = {p["source"]: p for p in mine["identityProbes"]}
     assert sorted(probes) == sorted(IDENTITY_ANSWERS), mine["identityProbes"]
+
+
+def test_families_are_the_users_word_as_in_the_cli(tmp_path):
+    """options["families"] is the CLI's --family: the report names each
+    candidate's family and says it was the user's word."""
+    samples = _samples_with_prompts()
+    families = {"teacher": "vendor-a", "other": "vendor-b"}
+    mine = lineage.analyze(samples, {**ROLES, "families": families, "permutationReps": 199})
+    got = {s["name"]: (s["family"], s["familyFrom"]) for s in mine["sources"] if s["role"] == "candidate"}
+    assert got == {"teacher": ("vendor-a", "user"), "other": ("vendor-b", "user")}
+    data = tmp_path / "samples.jsonl"
+    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
+                                        "text": s["text"]}) + "\n" for s in samples))
+    cli = subprocess.run(
+        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
+         "--candidate", "other", "--control", "base", "--format", "json", "--permutation-reps", "199",
+         "--family", "vendor-a=teacher", "--family", "vendor-b=other"],
+        check=True, capture_output=True, text=True).stdout
+    theirs = json.loads(cli)
+    theirs.pop("inputs")
+    mine.pop("inputs")
+    assert mine == theirs

@@ -244,9 +244,9 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
     progress.finish();
     let report = report?;
     match OutFormat::resolve(args.format) {
-        OutFormat::Json => println!("{}", report.to_json()),
-        OutFormat::Md => print!("{}", report.to_markdown()),
-        OutFormat::Summary => print!("{}", output::summary(&report)),
+        OutFormat::Json => output::print(&format!("{}\n", report.to_json()))?,
+        OutFormat::Md => output::print(&report.to_markdown())?,
+        OutFormat::Summary => output::print(&output::summary(&report))?,
     }
     Ok(())
 }

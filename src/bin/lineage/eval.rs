@@ -121,9 +121,9 @@ pub fn run(args: EvalArgs) -> Result<(), Error> {
     if format == OutFormat::Json {
         let json = serde_json::to_string_pretty(&result)
             .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
-        println!("{json}");
+        crate::output::print(&format!("{json}\n"))?;
     } else {
-        print!("{}", tables(&result));
+        crate::output::print(&tables(&result))?;
     }
     Ok(())
 }

@@ -11,6 +11,29 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use lineage::report::Report;
 
+/// Writes `text` to stdout. When the reader has gone (`lineage ... |
+/// head -1`), the command stops quietly with status 0, as Unix tools do:
+/// the output it was asked for is no longer wanted.
+pub fn print(text: &str) -> Result<(), lineage::Error> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
+/// An error writing stdout: a closed pipe ends the process quietly
+/// (status 0); anything else is an error to report.
+pub fn stdout_error(e: std::io::Error) -> lineage::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    lineage::Error::new(
+        lineage::ErrorKind::Internal,
+        format!("cannot write the output: {e}"),
+    )
+}
+
 /// How a result is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutFormat {

@@ -318,19 +318,22 @@ fn show(path: &Path, json: bool) -> Result<(), Error> {
     let (panel, _) = load(path)?;
     let h = &panel.header;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(h)
-                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?
-        );
-        return Ok(());
+        let text = serde_json::to_string_pretty(h)
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
+        return crate::output::print(&format!("{text}\n"));
     }
-    println!(
+    // Written whole at the end, so that a closed pipe (`| head`) ends
+    // the command quietly (crate::output::print).
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
         "panel {:?} (schema {}), built {}",
         h.name, h.lineage_panel, h.created
     );
-    match &h.probe_set {
-        Some(p) => println!(
+    let _ = match &h.probe_set {
+        Some(p) => writeln!(
+            out,
             "probe set {}{}",
             p.id,
             p.sha256
@@ -338,12 +341,18 @@ fn show(path: &Path, json: bool) -> Result<(), Error> {
                 .map(|s| format!(" (sha256 {})", &s[..s.len().min(12)]))
                 .unwrap_or_default()
         ),
-        None => println!("probe set: not recorded"),
-    }
-    println!("{} answers from {} sources:", h.records, h.sources.len());
+        None => writeln!(out, "probe set: not recorded"),
+    };
+    let _ = writeln!(
+        out,
+        "{} answers from {} sources:",
+        h.records,
+        h.sources.len()
+    );
     let width = column_width(h.sources.iter().map(|s| s.source.as_str()));
     for s in &h.sources {
-        println!(
+        let _ = writeln!(
+            out,
             "  {:<width$}  {:<9}  {:>5} answers  model {}{}",
             s.source,
             s.role.as_str(),
@@ -354,9 +363,9 @@ fn show(path: &Path, json: bool) -> Result<(), Error> {
                 .map(|f| format!("  family {f}"))
                 .unwrap_or_default(),
         );
-        println!("  {:<width$}  {}", "", how_collected(&s.collection));
+        let _ = writeln!(out, "  {:<width$}  {}", "", how_collected(&s.collection));
     }
-    Ok(())
+    crate::output::print(&out)
 }
 
 /// One line on how a source's answers were obtained.

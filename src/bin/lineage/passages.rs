@@ -317,12 +317,15 @@ fn find(files: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(
                 words: span.words,
                 text: &span.text,
             };
-            serde_json::to_writer(&mut out, &hit).map_err(|e| e.to_string())?;
-            out.write_all(b"\n").map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut out, &hit)
+                .map_err(std::io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|e| crate::output::stdout_error(e).to_string())?;
             n_passages += 1;
         }
     }
-    out.flush().map_err(|e| e.to_string())?;
+    out.flush()
+        .map_err(|e| crate::output::stdout_error(e).to_string())?;
     eprintln!(
         "passages: {} texts ({:.1} MB) in {} files, {} sketch entries, {} buckets dropped as stock phrases (> {} texts), {} candidate pairs, {} verified pairs, {} passages of >= {} words; sketch {:.2} s, buckets {:.2} s, verify {:.2} s",
         docs.len(),
