@@ -98,6 +98,13 @@ export function nextSteps(report) {
       "Use candidates from different families, or longer answers: these candidates write too much alike to be told apart.",
       more,
     ],
+    not_specific: [
+      "Add the plausible teachers: the suspect resembles the closest candidate no more than models of other vendors do, which is what a student of a teacher missing from the candidates looks like.",
+      "Give each candidate its vendor in its Family field, so that one vendor's models are judged together.",
+      more,
+    ],
+    families_mixed: ["Add more candidates of each vendor in question, or answers to more prompts: the evidence points to more than one vendor.", more],
+    signals_disagree: [more, "Look at the scores chart: most signals rank another vendor first, so the combined score rests on a minority of them."],
   };
   return (steps[code] ?? [more]).filter(Boolean);
 }
