@@ -216,17 +216,24 @@ pub fn world(seed: u64, prompts: usize, share: f64) -> World {
         },
         ..student
     };
+    world_of(
+        &[
+            ("A", &a),
+            ("B", &b),
+            ("C", &c),
+            ("student", &student),
+            ("control", &control),
+        ],
+        prompts,
+        seed,
+    )
+}
+
+/// The outputs of each (name, style), the i-th drawn with its own seed
+/// derived from `seed`.
+fn world_of(sources: &[(&str, &Style)], prompts: usize, seed: u64) -> World {
     let mut samples = Vec::new();
-    for (i, (name, style)) in [
-        ("A", &a),
-        ("B", &b),
-        ("C", &c),
-        ("student", &student),
-        ("control", &control),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (name, style)) in sources.iter().enumerate() {
         samples.extend(outputs(
             name,
             style,
@@ -283,24 +290,18 @@ pub fn world_hidden_teacher(seed: u64, prompts: usize, share: f64, likeness: f64
     let c = random_style(&mut rng, "Well then.");
     let base = random_style(&mut rng, "Hello there.");
     let student = mix(&t, &base, share);
-    let mut samples = Vec::new();
-    let sources = [
-        ("L1", &look_alikes[0]),
-        ("L2", &look_alikes[1]),
-        ("L3", &look_alikes[2]),
-        ("C", &c),
-        ("student", &student),
-        ("control", &base),
-    ];
-    for (i, (name, style)) in sources.into_iter().enumerate() {
-        samples.extend(outputs(
-            name,
-            style,
-            prompts,
-            seed.wrapping_mul(31).wrapping_add(i as u64),
-        ));
-    }
-    World { samples }
+    world_of(
+        &[
+            ("L1", &look_alikes[0]),
+            ("L2", &look_alikes[1]),
+            ("L3", &look_alikes[2]),
+            ("C", &c),
+            ("student", &student),
+            ("control", &base),
+        ],
+        prompts,
+        seed,
+    )
 }
 
 /// `samples` with the student's and the control's answers to each prompt
