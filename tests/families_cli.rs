@@ -196,13 +196,19 @@ fn the_summary_starts_with_the_headline_and_shows_families() {
     let report: Value = serde_json::from_str(&json_out).unwrap();
     let (code, out, err) = lineage(&args(&format!("{line} --format summary")));
     assert_eq!(code, 0, "{err}");
-    let first = out.lines().next().unwrap_or("");
-    // The report's own headline first; a core that leaves it empty still
-    // gets a verdict line.
-    match report["verdict"]["headline"].as_str().unwrap_or("") {
-        "" => assert!(first.starts_with("Verdict for student: "), "{out}"),
-        headline => assert_eq!(first, headline, "{out}"),
-    }
+    let lines: Vec<&str> = out.lines().collect();
+    // The report's own headline first, then what an auditor checks first:
+    // the signals' agreement (and the robustness check, when it ran), before
+    // the reasons.
+    assert_eq!(
+        lines[0],
+        report["verdict"]["headline"].as_str().unwrap(),
+        "{out}"
+    );
+    assert!(
+        lines[1..4].iter().any(|l| l.starts_with("  signals: ")),
+        "{out}"
+    );
     // (candidate, its family on its ranking line)
     for (candidate, family) in [("A", "vendor"), ("B", "B")] {
         let row = out

@@ -93,8 +93,31 @@ pub fn summary(report: &Report) -> String {
         .iter()
         .find(|x| x.role == "suspect")
         .map_or("?", |x| x.name.as_str());
-    let _ = suspect;
     let _ = writeln!(s, "{}", v.headline.trim_end());
+    // What an auditor checks first, before the reasoning: does the claim
+    // survive formatting, do the signals agree, what does the suspect say
+    // it is.
+    if let Some(r) = &v.robustness {
+        let verdict = if r.survives { "holds" } else { "FAILS" };
+        let _ = writeln!(s, "  robustness check {verdict}: {}", r.message);
+    }
+    if let Some(t) = &v.specificity {
+        let _ = writeln!(
+            s,
+            "  specificity test ({}): p = {:.4}, {}",
+            t.family,
+            t.p_value,
+            if t.holds { "holds" } else { "does not hold" }
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  signals: {} of {} rank the top candidate first",
+        v.agreeing_signals, v.ranked_signals
+    );
+    if let Some(said) = says_it_is(report, suspect) {
+        let _ = writeln!(s, "  {suspect} says it is: {said}");
+    }
     let _ = writeln!(s, "  {}", v.reason);
     let _ = writeln!(s, "  {}", v.figures());
     let _ = writeln!(
@@ -125,14 +148,15 @@ pub fn summary(report: &Report) -> String {
     if let Some(p) = &v.power {
         let _ = writeln!(s, "  power: {}", p.message);
     }
-    if let Some(r) = &v.robustness {
-        let _ = writeln!(s, "  robustness: {}", r.message);
-    }
     for t in &v.tests {
         let _ = writeln!(s, "  test: {} (p = {:.4})", t.hypothesis, t.p_value);
     }
     if !report.identity_leaks.is_empty() {
-        let _ = writeln!(s, "\nIdentity leaks: {}", report.identity_leaks.len());
+        let _ = writeln!(
+            s,
+            "\nIdentity leaks (sentences in which a text presents itself as a model or vendor), by source: {}",
+            leaks_by_source(report)
+        );
     }
     for w in &report.warnings {
         let _ = writeln!(s, "warning: {}", w.message);
@@ -140,6 +164,52 @@ pub fn summary(report: &Report) -> String {
     let _ = writeln!(s, "\n{}", lineage::report::CAVEAT);
     let _ = writeln!(s, "Full report: --format json or --format md.");
     s
+}
+
+/// What the suspect's answers to identity probes claim, deduplicated with
+/// counts ("ChatGPT (12 answers), OpenAI (3)"), or None when it answered
+/// no identity probe.
+fn says_it_is(report: &Report, suspect: &str) -> Option<String> {
+    let p = report
+        .identity_probes
+        .iter()
+        .find(|p| p.source == suspect)?;
+    let mut parts: Vec<String> = p
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let unit = if i == 0 { " answers" } else { "" };
+            format!("{} ({}{unit})", n.entity, n.answers)
+        })
+        .collect();
+    if p.unnamed > 0 {
+        parts.push(format!("no name ({})", p.unnamed));
+    }
+    Some(format!(
+        "{} of {} identity answers: {}",
+        p.answers - p.unnamed,
+        p.answers,
+        parts.join(", ")
+    ))
+}
+
+/// Identity leaks counted per source, the most first ("claude-2 17,
+/// suspect 1").
+fn leaks_by_source(report: &Report) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for l in &report.identity_leaks {
+        match counts.iter_mut().find(|c| c.0 == l.source) {
+            Some(c) => c.1 += 1,
+            None => counts.push((&l.source, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counts
+        .iter()
+        .map(|(name, n)| format!("{name} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The width (in characters) of a column of `names`, for `{:<width$}`.
