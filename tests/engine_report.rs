@@ -424,3 +424,19 @@ fn identity_probe_answers_say_what_each_source_claims_to_be() {
     assert!(by("C").is_none(), "C answered no identity probe");
     assert!(r.to_markdown().contains("What each source says it is"));
 }
+
+#[test]
+fn a_leak_said_again_and_again_is_one_markdown_line_with_its_count() {
+    // Candidate A says the same self-identifying sentence in three answers:
+    // the Markdown lists it once, "(3 times)", not three identical lines.
+    let mut samples = common::world(52, 20, 0.5).samples;
+    let sentence = "I am Claude, an AI assistant made by Anthropic.";
+    for s in samples.iter_mut().filter(|s| s.source == "A").take(3) {
+        s.text = format!("{sentence} {}", s.text);
+    }
+    let r = analyze(&request(samples, true), &quick(1), &mut |_, _| {}).unwrap();
+    let md = r.to_markdown();
+    let lines: Vec<&str> = md.lines().filter(|l| l.contains("I am Claude")).collect();
+    assert_eq!(lines.len(), 1, "{md}");
+    assert!(lines[0].ends_with("(3 times)"), "{}", lines[0]);
+}

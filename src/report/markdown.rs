@@ -118,14 +118,39 @@ impl Report {
         }
         if !self.identity_leaks.is_empty() {
             let _ = writeln!(s, "## Identity leaks\n");
-            for l in self.identity_leaks.iter().take(20) {
+            // One line per source and sentence, with how often it recurs: a
+            // model that says "As Claude, ..." in twenty answers is one
+            // finding, not twenty lines.
+            let mut distinct: Vec<(&LeakEvidence, usize)> = Vec::new();
+            for l in &self.identity_leaks {
+                match distinct
+                    .iter_mut()
+                    .find(|(d, _)| d.source == l.source && d.sentence == l.sentence)
+                {
+                    Some((_, n)) => *n += 1,
+                    None => distinct.push((l, 1)),
+                }
+            }
+            for (l, n) in distinct.iter().take(20) {
+                let times = if *n > 1 {
+                    format!(" ({n} times)")
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     s,
-                    "- {} ({}; names {}): \"{}\"",
+                    "- {} ({}; names {}): \"{}\"{times}",
                     md_escape(&l.source),
                     l.language,
                     md_escape(&l.claims.join(", ")),
                     md_escape(&l.sentence)
+                );
+            }
+            if distinct.len() > 20 {
+                let _ = writeln!(
+                    s,
+                    "- ... and {} more distinct sentences",
+                    distinct.len() - 20
                 );
             }
             let _ = writeln!(s);
