@@ -110,11 +110,7 @@ pub fn summary(report: &Report) -> String {
             if t.holds { "holds" } else { "does not hold" }
         );
     }
-    let _ = writeln!(
-        s,
-        "  signals: {} of {} rank the top candidate first",
-        v.agreeing_signals, v.ranked_signals
-    );
+    let _ = writeln!(s, "  signals: {}", agreement(report));
     if let Some(said) = says_it_is(report, suspect) {
         let _ = writeln!(s, "  {suspect} says it is: {said}");
     }
@@ -192,6 +188,35 @@ fn says_it_is(report: &Report, suspect: &str) -> Option<String> {
         p.answers,
         parts.join(", ")
     ))
+}
+
+/// How many signals agree: the tested (combined) ones on the top
+/// candidate's family, then all of them on the top candidate itself.
+fn agreement(report: &Report) -> String {
+    let v = &report.verdict;
+    let top = v.ranking.first();
+    let family_of = |c: &str| {
+        v.ranking
+            .iter()
+            .find(|r| r.candidate == c)
+            .map(|r| &r.family)
+    };
+    let tested: Vec<_> = report.signals.iter().filter(|s| s.in_combined).collect();
+    let on_family = tested
+        .iter()
+        .filter(|s| {
+            let first = s.ranking.first().and_then(|c| family_of(c));
+            first.is_some() && first == top.map(|t| &t.family)
+        })
+        .count();
+    format!(
+        "{on_family} of the {} tested rank the family {} first; {} of all {} rank {} itself first",
+        tested.len(),
+        top.map_or("?", |t| t.family.as_str()),
+        v.agreeing_signals,
+        v.ranked_signals,
+        top.map_or("?", |t| t.candidate.as_str())
+    )
 }
 
 /// Identity leaks counted per source, the most first ("claude-2 17,
