@@ -4,6 +4,7 @@
 // chart is sized from its measured labels, so nothing is clipped, and a
 // source has one colour in every chart (`sourceColors`).
 import { download, h, iso, num, s, textWidth } from "./dom.js";
+import { byRank, rankedCandidates } from "./verdict.js";
 
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
 
@@ -56,11 +57,15 @@ function figure(key, title, desc, width, height, draw, note = null) {
 
 const text = (x, y, str, attrs = {}) => s("text", { x, y, fill: INK, ...attrs }, str);
 
-/** Per-candidate scores with intervals, one panel per signal (and the combined ranking first). */
+/**
+ * Per-candidate scores with intervals, one panel per signal (and the
+ * combined ranking first), every panel's candidates in one order (the
+ * page's ranking order, rankedCandidates), so a row is found at once.
+ */
 export function scoresChart(report, colors, room = Infinity) {
   const panels = [
-    { name: "combined", rows: report.verdict.ranking.map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
-    ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: sig.scores })),
+    { name: "combined", rows: rankedCandidates(report).map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
+    ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: byRank(report, sig.scores) })),
   ];
   const rowH = 18;
   const names = panels.flatMap((p) => p.rows.map((r) => iso(r.candidate)));
@@ -288,11 +293,25 @@ const BASELINES = {
 };
 
 /**
+ * What the engine's verdict rests on, with the report's own counts
+ * (`ranked`: report.verdict.rankedSignals; `tested`: the names of
+ * report.parameters.signals), so the note says what the verdict says.
+ */
+function engineNote({ ranked, tested } = {}) {
+  const n = (k) => `${k} signal${k === 1 ? "" : "s"}`;
+  const parts = [];
+  if (Number.isInteger(ranked) && ranked > 0) parts.push(`ranks the candidates with ${n(ranked)} (the scores above)`);
+  if (tested?.length) parts.push(`tests the top one prompt by prompt over every shared prompt, with the ${n(tested.length)} of its tested score (${tested.join(", ")})`);
+  return parts.length ? `The engine's verdict ${parts.join(" and ")}.` : "The engine's verdict rests on its own signals (the scores above).";
+}
+
+/**
  * Prompt by prompt (profiles.js promptComparison): one row per candidate,
  * a dot per prompt, the zero line, the mean as a bar, and how many prompts
- * fall on the suspect's side. `cmp.control` names the control, if any.
+ * fall on the suspect's side. `cmp.control` names the control, if any;
+ * `engine` holds the report's counts of signals for the note.
  */
-export function promptsChart(cmp, colors, room = Infinity) {
+export function promptsChart(cmp, colors, room = Infinity, engine = {}) {
   const rowH = 40;
   const names = cmp.rows.map((r) => iso(r.candidate));
   const left = Math.ceil(widest(names) + 24);
@@ -315,7 +334,7 @@ export function promptsChart(cmp, colors, room = Infinity) {
   const desc = `${cmp.prompts} prompts answered by every source; for each, ${what} (cosine of per-text style profiles). ${cmp.rows
     .map((r) => `${iso(r.candidate)}: above zero on ${share(r)}, mean ${num(r.mean, 3)}`)
     .join("; ")}.`;
-  const note = `Each dot is one prompt: ${what}, measured on simple per-text style profiles (frequent-word rates, punctuation, layout, lengths) computed in this page. Dots right of the line are prompts on which ${cmp.baseline === "control" ? "the suspect writes more like the candidate than the control does" : "the suspect writes more like this candidate"}; the bar is their mean. The engine's verdict rests on the same kind of per-prompt comparison, made with its twelve signals over every shared prompt (the scores above); this chart shows how consistent it is from prompt to prompt.`;
+  const note = `Each dot is one prompt: ${what}, measured on simple per-text style profiles (frequent-word rates, punctuation, layout, lengths) computed in this page. Dots right of the line are prompts on which ${cmp.baseline === "control" ? "the suspect writes more like the candidate than the control does" : "the suspect writes more like this candidate"}; the bar is their mean. ${engineNote(engine)} This chart shows how consistent the resemblance is from prompt to prompt.`;
   return figure(
     "prompts",
     `Prompt by prompt: ${cmp.baseline === "control" ? "is the suspect closer to each candidate than the control is?" : "which candidate's answer is the suspect's closest?"}`,
