@@ -11,9 +11,9 @@ import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export
 import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
 import { checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
-import { panelFamilies, panelRoles, readPanel, savePanel } from "./js/panel.js";
+import { panelFamilies, panelKind, panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
-import { verdictCard } from "./js/verdict.js";
+import { rankedCandidates, verdictCard } from "./js/verdict.js";
 
 /** Prompts compared in the prompt-by-prompt chart (the suspect's first ones that every source answered). */
 const CHART_PROMPTS = 150;
@@ -112,7 +112,7 @@ function movePasteOut(slot) {
   slot.files.push({ key, name: `pasted text (${size} million characters)`, added: pieces.length, malformed: 0, errors: [] });
   slot.paste = "";
   inputsMessage(
-    `The pasted text of ${iso(sourceOf(slot))} (${size} million characters, ${pieces.length} sample(s)) was moved out of the text box into its file list: a box that large makes typing slow.`,
+    `The pasted text of ${iso(sourceOf(slot, state.slots))} (${size} million characters, ${pieces.length} sample(s)) was moved out of the text box into its file list: a box that large makes typing slow.`,
     false,
     slot,
   );
@@ -150,7 +150,7 @@ const slotHandlers = {
 /** Each slot's counts from the last preflight, by slot id. */
 function slotCounts() {
   const bySource = new Map((preflight?.sources ?? []).map((c) => [c.source, c]));
-  return new Map(state.slots.map((slot) => [slot.id, bySource.get(sourceOf(slot))]));
+  return new Map(state.slots.map((slot) => [slot.id, bySource.get(sourceOf(slot, state.slots))]));
 }
 
 /** Redraws the slots and settings; resolves once the engine's counts and checks are shown. */
@@ -241,6 +241,14 @@ async function addFiles(files, target = null) {
   try {
     for (const file of files) {
       setStatus(`Reading ${file.name}…`);
+      // A reference panel is known by its first line, whatever the file's name.
+      const panel = await panelKind(file);
+      if (panel) {
+        const { message, failed: notLoaded } = await placePanel(file, panel === "gzip");
+        messages.push(message);
+        failed ||= notLoaded;
+        continue;
+      }
       const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
       if (formatOf(file.name) === "txt") {
         let pieces;
@@ -267,7 +275,9 @@ async function addFiles(files, target = null) {
         // The File itself goes to the worker (no copy of its text here); the engine streams it.
         result = await worker.readFile(file, { name: file.name }, { onProgress: (_, f) => setStatus(`Reading ${file.name}… ${Math.round(100 * f)}%`) });
       } catch (err) {
-        messages.push(`${file.name} was not added: ${plain(err.message)}`);
+        // "x.jsonl is not text: …" reads "x.jsonl was not added: it is not text: …".
+        const said = plain(err.message);
+        messages.push(`${file.name} was not added: ${said.startsWith(`${file.name} is `) ? `it${said.slice(file.name.length)}` : said}`);
         failed = true;
         continue;
       }
@@ -302,7 +312,7 @@ function placeGroups(groups, target, key, fileName, malformed, errors) {
 
 /** Which source got which role when files filled the slots in order. */
 function rolesNote() {
-  const named = (role) => state.slots.filter((s) => s.role === role && !isEmpty(s)).map((s) => iso(sourceOf(s)));
+  const named = (role) => state.slots.filter((s) => s.role === role && !isEmpty(s)).map((s) => iso(sourceOf(s, state.slots)));
   const control = named("control");
   return `Roles were given in file order: suspect ${named("suspect").join(", ")}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `; control ${control.join(", ")}` : ""}. Check them in each source's Role menu.`;
 }
@@ -329,20 +339,37 @@ function takeSlot(name, spareSuspect = false) {
 const plain = (message) => String(message).replace(/^(?:Workspace\.[a-zA-Z]+|[a-z][a-zA-Z]+): /, "");
 
 /**
- * Loads a reference panel: one slot per panel source, with the role its
- * header suggests (candidate or control); the suspect's slot is left for
- * the suspect's own answers.
+ * Loads a reference panel ("Load a panel…", or a panel given to "Add
+ * files" or dropped: see panelKind) and says what it gave.
  */
 async function loadPanel(file) {
+  const { message, failed } = await placePanel(file);
+  if (!failed) {
+    state.example = false;
+    persist();
+    markStale();
+  }
+  inputsMessage(message, failed);
+  await rerender();
+}
+
+/**
+ * Reads a reference panel into slots: one slot per panel source, with the
+ * role its header suggests (candidate or control) and the family it
+ * records; the suspect's slot is left for the suspect's own answers. A
+ * panel that was unpacked (plain JSON Lines) is gzipped again here for the
+ * engine's panel reader. Resolves with `{ message, failed }`.
+ */
+async function placePanel(file, gzipped = true) {
   setStatus(`Reading the panel ${file.name}…`);
   let result;
   try {
-    result = await readPanel(worker, file, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
+    const blob = gzipped ? file : await new Response(file.stream().pipeThrough(new CompressionStream("gzip"))).blob();
+    result = await readPanel(worker, blob, file.name, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
   } catch (err) {
     // The engine's message names the file (and the line) itself.
     const message = plain(err.message);
-    inputsMessage(`The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, true);
-    return;
+    return { message: `The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, failed: true };
   }
   const { records, panel } = result;
   const roles = panelRoles(panel);
@@ -360,13 +387,10 @@ async function loadPanel(file) {
   }
   const named = (role) => panel.sources.filter((s) => s.role === role).map((s) => iso(s.source));
   const control = named("control");
-  state.example = false;
-  persist();
-  markStale();
-  inputsMessage(
-    `Loaded the panel ${iso(panel.name)}: ${records.length} answers of ${panel.sources.length} models${panel.probe_set ? ` to the probe set ${iso(panel.probe_set.id)}` : ""}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `, control ${control.join(", ")}` : ""}, as its header suggests. Now add the suspect's answers to the same prompts.`,
-  );
-  await rerender();
+  return {
+    message: `Loaded the panel ${iso(panel.name)}: ${records.length} answers of ${panel.sources.length} models${panel.probe_set ? ` to the probe set ${iso(panel.probe_set.id)}` : ""}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `, control ${control.join(", ")}` : ""}, as its header suggests. Now add the suspect's answers to the same prompts.`,
+    failed: false,
+  };
 }
 
 /** Saves the candidates and the control (not the suspect) as a panel file. */
@@ -379,16 +403,16 @@ async function saveAsPanel() {
   const name = $("panel-name").value.trim() || "panel";
   const samples = kept.flatMap((slot) =>
     slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
-      const s = { source: sourceOf(slot), text };
+      const s = { source: sourceOf(slot, state.slots), text };
       if (promptId !== undefined) s.promptId = promptId;
       if (prompt !== undefined) s.prompt = prompt;
       if (family !== undefined) s.family = family;
       return s;
     }),
   );
-  const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s), "control"]));
+  const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s, state.slots), "control"]));
   try {
-    const file = await savePanel(worker, samples, name, roles, slotFamilies(kept));
+    const file = await savePanel(worker, samples, name, roles, slotFamilies(kept, state.slots));
     inputsMessage(`Saved ${samples.length} answers of ${kept.length} sources as ${file} (the suspect is not part of a panel).`);
   } catch (err) {
     inputsMessage(`The panel could not be saved: ${plain(err.message)}`, true);
@@ -432,7 +456,7 @@ function options() {
   };
   const control = active.find((s) => s.role === "control");
   if (control) o.control = name(control);
-  const families = slotFamilies(active);
+  const families = slotFamilies(active, state.slots);
   if (Object.keys(families).length) o.families = families;
   return o;
 }
@@ -450,6 +474,11 @@ async function analyze() {
       return s;
     }),
   );
+  // In one canonical order, whatever the order of the slots and of each
+  // slot's files: the engine orders its inputs itself, and the page's own
+  // views (the prompts the prompt-by-prompt chart takes, the texts set side
+  // by side) then do not depend on it either (a panel round trip reorders).
+  samples.sort(canonically);
   running = true;
   aborter = new AbortController();
   const { signal } = aborter;
@@ -470,7 +499,7 @@ async function analyze() {
     const t1 = performance.now();
     setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
     const opts = options();
-    const prompts = await perPrompt(samples, { ...opts, candidates: report.verdict.ranking.map((r) => r.candidate) }, signal);
+    const prompts = await perPrompt(samples, { ...opts, candidates: rankedCandidates(report).map((r) => r.candidate) }, signal);
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
@@ -500,6 +529,12 @@ async function analyze() {
     $("cancel").disabled = true;
     updateChecks();
   }
+}
+
+/** The order of `analyze`'s samples: by source, prompt id, text, prompt (code units, as the engine compares). */
+function canonically(a, b) {
+  const cmp = (x, y) => (x === y ? 0 : x === undefined ? -1 : y === undefined ? 1 : x < y ? -1 : 1);
+  return cmp(a.source, b.source) || cmp(a.promptId === undefined ? undefined : String(a.promptId), b.promptId === undefined ? undefined : String(b.promptId)) || cmp(a.text, b.text) || cmp(a.prompt, b.prompt) || cmp(a.family, b.family);
 }
 
 /** The words and phrases the report lists as shared habits, case-folded. */
@@ -563,7 +598,7 @@ async function showResults() {
     },
     () =>
       prompts
-        ? promptsChart(prompts, colors, room)
+        ? promptsChart(prompts, colors, room, { ranked: report.verdict.rankedSignals, tested: report.parameters.signals })
         : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
   $("charts").replaceChildren();
