@@ -5,7 +5,7 @@
 // User text reaches the DOM only as text nodes, never as HTML.
 import { LineageWorker } from "./pkg/worker.js";
 import { dendrogramChart, heatmapChart, promptsChart, scoresChart, sourceColors } from "./js/charts.js";
-import { $, h, iso } from "./js/dom.js";
+import { $, h, iso, updateScrollCues } from "./js/dom.js";
 import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
 import { profileFeatures, promptComparison } from "./js/profiles.js";
@@ -575,18 +575,16 @@ async function perPrompt(samples, { suspect, control, candidates }, signal) {
 /** Lets the browser paint and handle input between rendering steps. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Renders the results in steps, each its own task, so none blocks the page for long. */
-async function showResults() {
-  const { report, prompts, texts, itemCounts } = current;
-  $("stale").hidden = true;
-  $("results").classList.remove("stale");
+/**
+ * The four charts of the results on screen, each a function drawing it
+ * for the width the charts have now (a phone's is narrow: plots narrow to
+ * fit, and they are drawn again when that width changes).
+ */
+function chartSteps() {
+  const { report, prompts } = current;
   const colors = sourceColors(report.kinship.sources);
-  const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
-  $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
-  $("results").hidden = false;
-  // The width the charts have (a phone's is narrow: plots narrow to fit).
   const room = $("charts").clientWidth || Infinity;
-  const steps = [
+  return [
     () => scoresChart(report, colors, room),
     () => heatmapChart(report.kinship),
     () => {
@@ -601,6 +599,19 @@ async function showResults() {
         ? promptsChart(prompts, colors, room, { ranked: report.verdict.rankedSignals, tested: report.parameters.signals })
         : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
+}
+
+/** Renders the results in steps, each its own task, so none blocks the page for long. */
+async function showResults() {
+  const { report, texts, itemCounts } = current;
+  $("stale").hidden = true;
+  $("results").classList.remove("stale");
+  const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
+  $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
+  $("results").hidden = false;
+  const steps = chartSteps();
+  chartsWidth = $("charts").clientWidth;
+  drawing = report;
   $("charts").replaceChildren();
   $("habits").replaceChildren();
   $("leaks").replaceChildren();
@@ -610,14 +621,42 @@ async function showResults() {
     await nextTask();
     if (current?.report !== report) return;
     $("charts").append(step());
+    updateScrollCues($("charts"));
   }
+  drawing = null;
+  if ($("charts").clientWidth !== chartsWidth) redrawCharts();
   await nextTask();
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
   $("identity-probes").replaceChildren(identityProbesView(report));
+  updateScrollCues($("results"));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }
+
+// The charts are drawn for the width they have: when it changes (a window
+// resized, a phone turned), they are drawn again, and every sideways
+// scroller's cue follows.
+let chartsWidth = 0;
+let drawing = null; // the report whose charts showResults is drawing
+let resizeTimer = null;
+function redrawCharts() {
+  const results = $("results");
+  if (!current || results.hidden || drawing === current.report) return;
+  const width = $("charts").clientWidth;
+  if (width !== chartsWidth) {
+    chartsWidth = width;
+    // Focus on a chart's box stays on the same chart's new box.
+    const focused = document.activeElement?.closest?.("#charts figure")?.id;
+    $("charts").replaceChildren(...chartSteps().map((step) => step()));
+    if (focused) document.querySelector(`#${focused} .chart-scroll`)?.focus();
+  }
+  updateScrollCues(results);
+}
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(redrawCharts, 120);
+});
 
 // ---- wiring ---------------------------------------------------------------
 

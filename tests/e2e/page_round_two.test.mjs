@@ -248,3 +248,58 @@ test("also: the order of the inputs changes nothing the page shows (the report, 
   assert.deepEqual(shown[1].dots, shown[0].dots, "the prompt-by-prompt chart");
   assert.deepEqual(shown[1].prompts, shown[0].prompts, "the side by side's prompts");
 });
+
+test("5. charts are drawn again when the window narrows or a phone turns; sideways scrollers show a cue and scroll from the keyboard", async () => {
+  const { page, ctx, problems } = await openPage({ viewport: { width: 1280, height: 900 } });
+  // Long names make the heatmap wider than a phone.
+  const rename = (s) => `${s}-with-a-rather-long-model-name`;
+  await page.locator("#files-all").setInputFiles({ name: "long.jsonl", mimeType: "application/json", buffer: jsonl(exampleRecords(rename)) });
+  await page.locator("#status", { hasText: /^Added long\.jsonl/ }).waitFor();
+  await setRoles(page, { [rename("kestrel-base")]: "control" });
+  await analyse(page);
+  await page.locator("#habits-table").waitFor();
+  /** [svg width, its box's width] of a chart. */
+  const fit = (key) => page.locator(`#chart-${key} .chart-scroll`).evaluate((box) => [box.querySelector("svg").getBoundingClientRect().width, box.clientWidth]);
+  const wide = await fit("scores");
+  // A phone held upright: every chart is drawn again for the narrow width; the scores fit whole.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForFunction(() => {
+    const box = document.querySelector("#chart-scores .chart-scroll");
+    return box && box.querySelector("svg").getBoundingClientRect().width <= box.clientWidth + 1;
+  }, null, { timeout: 5_000 });
+  const narrow = await fit("scores");
+  assert.ok(narrow[0] < wide[0], `the scores chart narrowed: ${wide[0]} -> ${narrow[0]}`);
+  // Every other chart fits too, or says that it scrolls.
+  for (const key of ["tree", "prompts", "kinship"]) {
+    const [svg, box] = await fit(key);
+    const hint = await page.locator(`#chart-${key} .scroll-hint`).isVisible();
+    assert.ok(svg <= box + 1 || hint, `${key}: ${svg}px in a box of ${box}px, and no hint`);
+  }
+  // The heatmap and the over-use table scroll sideways, and say so.
+  for (const [what, box] of [["heatmap", page.locator("#chart-kinship .chart-scroll")], ["over-use table", page.locator("#habits .table-scroll")]]) {
+    assert.ok(await box.evaluate((el) => el.scrollWidth > el.clientWidth + 1), `${what} overflows at 390 px`);
+    const hint = box.locator("xpath=following-sibling::p[contains(@class, 'scroll-hint')]");
+    assert.equal(await hint.isVisible(), true, `${what}: the hint shows`);
+    assert.match(await hint.textContent(), /Scroll sideways/);
+    assert.match(await box.getAttribute("class"), /\bmore-right\b/, `${what}: a shadow on the right`);
+    const shadow = await box.evaluate((el) => getComputedStyle(el).boxShadow);
+    assert.notEqual(shadow, "none", `${what}: the shadow is drawn`);
+    // Keyboard: focus the box, the arrow keys scroll it.
+    await box.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    await page.waitForFunction((el) => el.scrollLeft > 0, await box.elementHandle(), { timeout: 5_000 });
+    await page.keyboard.press("End");
+    await box.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    await page.waitForFunction((el) => el.classList.contains("more-left") && !el.classList.contains("more-right"), await box.elementHandle(), { timeout: 5_000 });
+  }
+  // The phone turned: drawn again, wider.
+  await page.setViewportSize({ width: 844, height: 390 });
+  await page.waitForFunction((w) => document.querySelector("#chart-scores svg").getBoundingClientRect().width > w, narrow[0], { timeout: 5_000 });
+  // Back on a desktop, nothing scrolls and no hint shows.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.waitForFunction(() => [...document.querySelectorAll("#results .scroll-hint")].every((p) => p.hidden), null, { timeout: 5_000 }).catch(() => {});
+  const hints = await page.locator("#results .scroll-hint").evaluateAll((ps) => ps.map((p) => [p.previousElementSibling.closest("[id]")?.id ?? p.parentElement.id, p.hidden, p.previousElementSibling.scrollWidth, p.previousElementSibling.clientWidth]));
+  for (const [id, hidden, sw, cw] of hints) assert.equal(hidden, sw <= cw + 1, `${id}: hint ${hidden ? "hidden" : "shown"} with ${sw}/${cw}`);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

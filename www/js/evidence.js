@@ -2,7 +2,7 @@
 // sentences, and the side-by-side view of the suspect's and a candidate's
 // answers to the same prompt with the shared passages marked (UTF-16
 // offsets from the engine; the DOM is built from text nodes and <mark>).
-import { h, iso, num } from "./dom.js";
+import { h, iso, num, scrollHint } from "./dom.js";
 import { byRank, rankedCandidates } from "./verdict.js";
 
 const PER_CANDIDATE = 15;
@@ -165,6 +165,7 @@ function scrollTable(id, caption, head, rows) {
       { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": captionId },
       h("table", { id, "aria-labelledby": captionId }, h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows)),
     ),
+    scrollHint(),
   );
 }
 
