@@ -10,7 +10,7 @@ import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evid
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
 import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
-import { checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
+import { BIG_PASTE, checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
 import { panelFamilies, panelKind, panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
 import { rankedCandidates, verdictCard } from "./js/verdict.js";
@@ -87,32 +87,33 @@ function inputsMessage(message, isError = false, slot = null) {
   if (message) setStatus(message, isError);
 }
 
+const STALE =
+  "These results are from before your last change to the sources, roles or settings: press Analyse again to bring them up to date.";
+const STALE_RESTORED =
+  "Your sources, roles or settings have changed since these results were made: press Analyse again to bring them up to date.";
+
 /** Results on screen no longer match the inputs: say so until the next analysis. */
-function markStale() {
+function markStale(message = STALE) {
   if (!current || $("results").hidden) return;
+  if ($("stale").hidden) $("stale").textContent = message;
   $("stale").hidden = false;
   $("results").classList.add("stale");
 }
 
 // ---- inputs ---------------------------------------------------------------
 
-/**
- * Pastes longer than this many characters leave the text box for the
- * slot's file list: a browser edits a text box of megabytes slowly (over a
- * second per key for 3 MB), so it must not stay in one.
- */
-const BIG_PASTE = 256 * 1024;
-
-/** Moves a large paste out of the slot's text box, as if it were a file. */
-function movePasteOut(slot) {
-  const pieces = splitPaste(slot.paste);
+/** Moves a large paste (`text`, else the slot's text box) out of the text box, as if it were a file. */
+function movePasteOut(slot, text = null) {
+  const fromBox = text === null;
+  const pasted = fromBox ? slot.paste : text;
+  const pieces = splitPaste(pasted);
   const key = `pasted#${Date.now().toString(36)}`;
-  const size = (slot.paste.length / 1e6).toFixed(1);
-  append(slot.fileSamples, pieces.map((text, i) => (state.pairPasted ? { text, promptId: `pasted-${i + 1}`, file: key } : { text, file: key })));
+  const size = (pasted.length / 1e6).toFixed(1);
+  append(slot.fileSamples, pieces.map((t, i) => (state.pairPasted ? { text: t, promptId: `pasted-${i + 1}`, file: key } : { text: t, file: key })));
   slot.files.push({ key, name: `pasted text (${size} million characters)`, added: pieces.length, malformed: 0, errors: [] });
-  slot.paste = "";
+  if (fromBox) slot.paste = "";
   inputsMessage(
-    `The pasted text of ${iso(sourceOf(slot, state.slots))} (${size} million characters, ${pieces.length} sample(s)) was moved out of the text box into its file list: a box that large makes typing slow.`,
+    `The pasted text of ${iso(sourceOf(slot, state.slots))} (${size} million characters, ${pieces.length} sample(s)) was ${fromBox ? "moved out of the text box" : "put"} into its file list: a text box that large makes typing slow.`,
     false,
     slot,
   );
@@ -137,6 +138,13 @@ const slotHandlers = {
     $("add-slot").focus();
   },
   files: (slot, files) => addFiles([...files], slot),
+  // A paste too large for a text box never enters it (the browser alone
+  // would take seconds to lay it out): it goes to the file list at once.
+  bigPaste(slot, text) {
+    movePasteOut(slot, text);
+    markStale();
+    persist();
+  },
   removeFile(slot, index) {
     const file = slot.files[index];
     slot.files.splice(index, 1);
@@ -461,8 +469,15 @@ function options() {
   return o;
 }
 
-async function analyze() {
-  performance.mark("lineage:send");
+/**
+ * What an analysis of the inputs as they are now sends to the engine: the
+ * samples of every slot not left out, in one canonical order whatever the
+ * order of the slots and of each slot's files (the engine orders its
+ * inputs itself; the page's own views, the prompts the prompt-by-prompt
+ * chart takes and the texts set side by side, then do not depend on it
+ * either: a panel round trip reorders), and the options.
+ */
+function analysisInputs() {
   const active = state.slots.filter((s) => s.role !== "ignore");
   const samples = active.flatMap((slot) =>
     slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
@@ -474,11 +489,33 @@ async function analyze() {
       return s;
     }),
   );
-  // In one canonical order, whatever the order of the slots and of each
-  // slot's files: the engine orders its inputs itself, and the page's own
-  // views (the prompts the prompt-by-prompt chart takes, the texts set side
-  // by side) then do not depend on it either (a panel round trip reorders).
   samples.sort(canonically);
+  return { samples, options: options() };
+}
+
+/** A fingerprint of an analysis's inputs (SHA-256 of their JSON, options' keys sorted): saved with its report. */
+async function inputsHash({ samples, options: opts }) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v && typeof v === "object" && !Array.isArray(v) ? sorted(v) : v]));
+  const bytes = new TextEncoder().encode(JSON.stringify([samples, sorted(opts)]));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The texts the side-by-side view sets against each other: source -> Map(promptId -> { text, prompt }). */
+function textsOf(samples) {
+  const texts = new Map();
+  for (const s of samples) {
+    if (s.promptId === undefined) continue;
+    if (!texts.has(s.source)) texts.set(s.source, new Map());
+    if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
+  }
+  return texts;
+}
+
+async function analyze() {
+  performance.mark("lineage:send");
+  const inputs = analysisInputs();
+  const { samples } = inputs;
   running = true;
   aborter = new AbortController();
   const { signal } = aborter;
@@ -492,28 +529,23 @@ async function analyze() {
       $("progress").value = 0.9 * fraction;
       setStatus(`Analysing: ${stage} (${Math.round(90 * fraction)}%)`);
     };
-    const pending = worker.analyze(samples, options(), { onProgress, signal });
+    const pending = worker.analyze(samples, inputs.options, { onProgress, signal });
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
     const report = await pending;
     const t1 = performance.now();
     setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
-    const opts = options();
-    const prompts = await perPrompt(samples, { ...opts, candidates: rankedCandidates(report).map((r) => r.candidate) }, signal);
+    const prompts = await perPrompt(samples, { ...inputs.options, candidates: rankedCandidates(report).map((r) => r.candidate) }, signal);
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
     performance.mark("lineage:render");
-    const texts = new Map();
-    for (const s of samples) {
-      if (s.promptId === undefined) continue;
-      if (!texts.has(s.source)) texts.set(s.source, new Map());
-      if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
-    }
-    current = { report, prompts, texts, itemCounts };
+    current = { report, prompts, texts: textsOf(samples), itemCounts };
     const seconds = (performance.now() - started) / 1000;
     await showResults();
     performance.measure("lineage:render", "lineage:render");
+    // Kept for the next visit, with the fingerprint of its inputs (not awaited: the results are on screen).
+    keepResults(inputs, current);
     $("progress").value = 1;
     document.body.dataset.analysisSeconds = seconds.toFixed(2);
     document.body.dataset.workerSeconds = `${((t1 - started) / 1000).toFixed(2)} ${((performance.now() - t1) / 1000).toFixed(2)}`;
@@ -535,6 +567,33 @@ async function analyze() {
 function canonically(a, b) {
   const cmp = (x, y) => (x === y ? 0 : x === undefined ? -1 : y === undefined ? 1 : x < y ? -1 : 1);
   return cmp(a.source, b.source) || cmp(a.promptId === undefined ? undefined : String(a.promptId), b.promptId === undefined ? undefined : String(b.promptId)) || cmp(a.text, b.text) || cmp(a.prompt, b.prompt) || cmp(a.family, b.family);
+}
+
+/** Saves the results on screen with the fingerprint of their inputs (store.saveResults). */
+async function keepResults(inputs, { report, prompts, itemCounts }) {
+  try {
+    await store.saveResults({ report, prompts, itemCounts, hash: await inputsHash(inputs), savedAt: Date.now() });
+  } catch {
+    // No storage (a private mode, the quota): the results are on screen, and only there.
+  }
+}
+
+/**
+ * Shows the results kept from the last analysis again (after a reload),
+ * saying when they were made and whether the inputs changed since.
+ */
+async function restoreResults() {
+  const saved = await store.loadResults().catch(() => null);
+  if (!saved?.report || current || running) return;
+  const inputs = analysisInputs();
+  const same = (await inputsHash(inputs).catch(() => null)) === saved.hash;
+  if (current || running) return;
+  current = { report: saved.report, prompts: saved.prompts ?? null, texts: textsOf(inputs.samples), itemCounts: saved.itemCounts ?? null };
+  await showResults();
+  const when = new Date(saved.savedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  $("restored").textContent = `These results were kept in this browser from your last analysis (${when}).`;
+  $("restored").hidden = false;
+  if (!same) markStale(STALE_RESTORED);
 }
 
 /** The words and phrases the report lists as shared habits, case-folded. */
@@ -605,6 +664,7 @@ function chartSteps() {
 async function showResults() {
   const { report, texts, itemCounts } = current;
   $("stale").hidden = true;
+  $("restored").hidden = true;
   $("results").classList.remove("stale");
   const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
   $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
@@ -755,4 +815,7 @@ store
     for (const slot of state.slots) delete slot.message;
   })
   .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true))
-  .finally(rerender);
+  .finally(() => {
+    rerender();
+    restoreResults();
+  });

@@ -5,6 +5,13 @@
 import { h } from "./dom.js";
 import { splitPaste } from "./parse.js";
 
+/**
+ * Pastes longer than this many characters leave the text box for the
+ * slot's file list: a browser edits a text box of megabytes slowly (over a
+ * second per key for 3 MB), so it must not stay in one.
+ */
+export const BIG_PASTE = 256 * 1024;
+
 /** [value, option label, what it means]: labels short enough for a narrow select. */
 export const ROLES = [
   ["suspect", "Suspect", "the model in question"],
@@ -80,7 +87,7 @@ export function checks(state, preflight) {
 
 /**
  * Renders every slot into `container`. `on` has: change(slot, what), remove(slot),
- * files(slot, FileList), removeFile(slot, index).
+ * files(slot, FileList), removeFile(slot, index), bigPaste(slot, text).
  */
 export function renderSlots(container, state, counts, on) {
   // Redrawing must not lose the keyboard focus: the element with the same
@@ -181,6 +188,12 @@ function slotView(slot, i, count, total, on) {
       placeholder: "One answer, or several separated by a blank line (or by a line holding only %%%)",
       value: slot.paste,
       oninput: (e) => ((slot.paste = e.target.value), on.change(slot, "paste")),
+      onpaste: (e) => {
+        const text = e.clipboardData?.getData("text/plain") ?? "";
+        if (text.length <= BIG_PASTE) return;
+        e.preventDefault();
+        on.bigPaste(slot, text);
+      },
     }),
     h(
       "div",
