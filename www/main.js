@@ -102,22 +102,29 @@ function markStale(message = STALE) {
 
 // ---- inputs ---------------------------------------------------------------
 
-/** Moves a large paste (`text`, else the slot's text box) out of the text box, as if it were a file. */
-function movePasteOut(slot, text = null) {
+/**
+ * Moves a large paste (`text`, else the slot's text box) out of the text
+ * box, as if it were a file. The work is split into tasks (split, then
+ * redraw and count), so that megabytes never hold the page at once.
+ */
+async function movePasteOut(slot, text = null) {
   const fromBox = text === null;
   const pasted = fromBox ? slot.paste : text;
+  if (fromBox) slot.paste = "";
+  const size = (pasted.length / 1e6).toFixed(1);
+  await nextTask();
   const pieces = splitPaste(pasted);
   const key = `pasted#${Date.now().toString(36)}`;
-  const size = (pasted.length / 1e6).toFixed(1);
   append(slot.fileSamples, pieces.map((t, i) => (state.pairPasted ? { text: t, promptId: `pasted-${i + 1}`, file: key } : { text: t, file: key })));
   slot.files.push({ key, name: `pasted text (${size} million characters)`, added: pieces.length, malformed: 0, errors: [] });
-  if (fromBox) slot.paste = "";
   inputsMessage(
     `The pasted text of ${iso(sourceOf(slot, state.slots))} (${size} million characters, ${pieces.length} sample(s)) was ${fromBox ? "moved out of the text box" : "put"} into its file list: a text box that large makes typing slow.`,
     false,
     slot,
   );
-  rerender();
+  await nextTask();
+  await rerender();
+  persist();
 }
 
 const slotHandlers = {
@@ -141,9 +148,8 @@ const slotHandlers = {
   // A paste too large for a text box never enters it (the browser alone
   // would take seconds to lay it out): it goes to the file list at once.
   bigPaste(slot, text) {
-    movePasteOut(slot, text);
     markStale();
-    persist();
+    movePasteOut(slot, text);
   },
   removeFile(slot, index) {
     const file = slot.files[index];

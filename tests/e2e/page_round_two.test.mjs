@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { download, openPageIn, pkgDir, plain, root, useBrowser, waitForVerdict } from "./helpers.mjs";
+import { download, isFirefox, openPageIn, pkgDir, plain, root, useBrowser, waitForVerdict } from "./helpers.mjs";
 
 const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
 
@@ -304,40 +304,39 @@ test("5. charts are drawn again when the window narrows or a phone turns; sidewa
   await ctx.close();
 });
 
-pageTest("6c. pasting 3 MB never holds the page for 200 ms: the text goes to the slot's file list, counted and checked", async (page) => {
-  // 3 MB of answers separated by blank lines (about 6,000 answers of 500 characters).
-  const answer = (i) => `Answer ${i}: ${"the quick brown fox jumps over the lazy dog and keeps running ".repeat(8)}`;
-  const big = Array.from({ length: 6000 }, (_, i) => answer(i)).join("\n\n");
-  assert.ok(big.length > 3e6);
+test("6c. pasting 3 MB never holds the page for 200 ms: the text goes to the slot's file list, counted and checked", async () => {
+  const ctx = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // Firefox allows the clipboard to the test by a preference (helpers.mjs).
+  if (!isFirefox) await ctx.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const { page, problems } = await openPageIn(env.browser, env.server.url, { context: ctx });
+  // 3 MB of answers separated by blank lines (6,000 answers of 500 characters), on the clipboard.
+  await page.evaluate(() =>
+    navigator.clipboard.writeText(Array.from({ length: 6000 }, (_, i) => `Answer ${i}: ${"the quick brown fox jumps over the lazy dog and keeps running ".repeat(8)}`).join("\n\n")),
+  );
   const box = slot(page, 1).locator(".slot-paste");
   await box.click();
   // The longest gap of a 10 ms heartbeat on the main thread, from the paste
   // until the engine's counts are shown: the longest task, in any browser.
-  const gap = await page.evaluate(async (text) => {
-    let last = performance.now();
-    let longest = 0;
-    const beat = setInterval(() => {
+  await page.evaluate(() => {
+    const beat = { last: performance.now(), longest: 0 };
+    window.__beat = beat;
+    beat.timer = setInterval(() => {
       const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
+      beat.longest = Math.max(beat.longest, now - beat.last);
+      beat.last = now;
     }, 10);
-    const area = document.activeElement;
-    const data = new DataTransfer();
-    data.setData("text/plain", text);
-    last = performance.now();
-    area.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    const counts = () => document.querySelectorAll("fieldset.slot")[1].querySelector(".slot-counts").textContent;
-    const started = performance.now();
-    while (!/^6,000 sample/.test(counts()) && performance.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20));
-    clearInterval(beat);
-    return { longest, counts: counts() };
-  }, big);
-  if (process.env.LINEAGE_DIAG) console.log("longest main-thread gap", gap.longest);
-  assert.match(gap.counts, /^6,000 sample/);
-  assert.ok(gap.longest < 200, `the main thread was held ${Math.round(gap.longest)} ms`);
+  });
+  await page.keyboard.press("ControlOrMeta+V");
+  await slot(page, 1).locator(".slot-counts", { hasText: /^6,000 sample/ }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(600); // the inputs are saved meanwhile
+  const longest = await page.evaluate(() => (clearInterval(window.__beat.timer), window.__beat.longest));
+  if (process.env.LINEAGE_DIAG) console.log("longest main-thread gap", longest);
+  assert.ok(longest < 200, `the main thread was held ${Math.round(longest)} ms`);
   await page.locator("#inputs-status", { hasText: /\(3\.\d million characters, 6000 sample\(s\)\) was put into its file list/ }).waitFor();
   assert.equal(await box.inputValue(), "", "the text box stays light");
   assert.match(await slot(page, 1).locator(".file-list").textContent(), /pasted text \(3\.\d million characters\): 6000 record/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
 });
 
 test("6d. the last results survive a reload, saying when they were made, and that the inputs changed since when they did", async () => {
