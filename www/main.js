@@ -190,8 +190,13 @@ async function updateChecks() {
   clearTimeout(checksTimer);
   $("analyze").disabled = true;
   const asked = ++checksAsked;
+  const args = preflightArgs(state);
+  // The samples are copied to the worker on this thread (megabytes take a
+  // tenth of a second in Firefox): in a task of its own, not the redraw's.
+  await nextTask();
+  if (asked !== checksAsked) return;
   try {
-    preflight = await worker.call("preflight", preflightArgs(state));
+    preflight = await worker.call("preflight", args);
   } catch (err) {
     if (asked !== checksAsked) return;
     preflight = null;
