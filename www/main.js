@@ -692,7 +692,6 @@ async function showResults() {
     await nextTask();
     if (current?.report !== report) return;
     $("charts").append(step());
-    updateScrollCues($("charts"));
   }
   drawing = null;
   if ($("charts").clientWidth !== chartsWidth) redrawCharts();
@@ -700,7 +699,8 @@ async function showResults() {
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
   $("identity-probes").replaceChildren(identityProbesView(report));
-  updateScrollCues($("results"));
+  // Measured in the next frame, once the browser lays the page out anyway.
+  requestAnimationFrame(() => updateScrollCues($("results")));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }
@@ -722,7 +722,7 @@ function redrawCharts() {
     $("charts").replaceChildren(...chartSteps().map((step) => step()));
     if (focused) document.querySelector(`#${focused} .chart-scroll`)?.focus();
   }
-  updateScrollCues(results);
+  requestAnimationFrame(() => updateScrollCues(results));
 }
 addEventListener("resize", () => {
   clearTimeout(resizeTimer);
