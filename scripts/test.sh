@@ -107,7 +107,7 @@ stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"
 stage "tests (end-to-end)" node --test --test-reporter=spec tests/e2e/*.test.mjs
 # The page and the package's browser side again in Firefox (WebDriver BiDi).
 stage "tests (end-to-end, firefox)" env LINEAGE_BROWSER=firefox node --test --test-reporter=spec \
-    tests/e2e/page.test.mjs tests/e2e/page_defects.test.mjs tests/e2e/page_report.test.mjs tests/e2e/panel.test.mjs tests/e2e/a11y.test.mjs \
+    tests/e2e/page.test.mjs tests/e2e/page_defects.test.mjs tests/e2e/page_round_two.test.mjs tests/e2e/page_report.test.mjs tests/e2e/panel.test.mjs tests/e2e/a11y.test.mjs \
     tests/e2e/security.test.mjs tests/e2e/worker.test.mjs
 # A Vite app built with the packed package (vite from the dev dependencies).
 stage "tests (vite app)" node --test --test-reporter=spec tests/e2e/vite/*.test.mjs

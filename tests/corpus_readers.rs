@@ -327,7 +327,19 @@ fn missing_field_errors_name_the_fields_found() {
             "a blank source, JSON array",
             Format::Json,
             r#"[{"source":" ","text":"x"}]"#.into(),
-            "record has no \"source\" (its fields: source, text)".into(),
+            "record's \"source\" is blank (its fields: source, text)".into(),
+        ),
+        (
+            "a null text, JSON Lines",
+            Format::Jsonl,
+            "{\"source\":\"a\",\"text\":null}\n".into(),
+            "record's \"text\" is null (its fields: source, text)".into(),
+        ),
+        (
+            "a null source, JSON array",
+            Format::Json,
+            r#"[{"source":null,"text":"x"}]"#.into(),
+            "record's \"source\" is null (its fields: source, text)".into(),
         ),
         (
             "no field at all",
@@ -362,6 +374,7 @@ fn chunking_never_changes_what_is_read() {
         ("a.jsonl", b"\xef\xbb\xbf{\"source\":\"a\",\"text\":\"caf\xc3\xa9\"}\r\n{bad\r{\"source\":\"b\",\"text\":\"\xff\"}\n\n{\"source\":\"a\",\"text\":\"z\",\"prompt_id\":1.0}"),
         ("b.csv", b"source,text\r\na,\"x\r\ny\"\r\nb\r\nc,\xe2\x82\xac\r\n"),
         ("c.json", b"[{\"source\":\"a\",\"text\":\"x\"},{\"text\":\"no source\"}]"),
+        ("d.jsonl", b"{\"source\":\"a\",\"text\":\"x\"}\n{\"source\":\"a\",\"text\":\"y\"}\n\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\n"),
     ];
     for (name, bytes) in inputs {
         let whole = read(name, bytes, Format::from_name(name), None);
@@ -381,4 +394,40 @@ fn chunking_never_changes_what_is_read() {
     );
     assert_eq!(ids.errors.len(), 1);
     assert_eq!(ids.warnings.len(), 1);
+}
+
+/// A binary file (a PNG renamed `.jsonl`, a zip as `.csv`) is refused as
+/// one thing, "not text", with the offset of its first zero byte, rather
+/// than as hundreds of malformed lines; even records before the zero byte
+/// do not make it text. A zero byte past the first 8000 costs its line only.
+#[test]
+fn binary_inputs_are_refused_whole() {
+    let png: Vec<u8> = [&b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"[..], &[7u8; 3000]].concat();
+    let late = format!(
+        "{}{{\"source\":\"a\",\"text\":\"b\\u0000\"}}\n\u{0}\n",
+        "{\"source\":\"a\",\"text\":\"x\"}\n".repeat(400)
+    );
+    for (name, bytes) in [
+        ("image.jsonl", png.clone()),
+        ("image.csv", png.clone()),
+        ("image.json", png),
+    ] {
+        let p = read(name, &bytes, Format::from_name(name), None);
+        assert_eq!(
+            (p.binary, p.samples.len(), p.errors.len()),
+            (Some(8), 0, 0),
+            "{name}"
+        );
+        let e = p.refusal(Format::from_name(name)).expect("refused");
+        assert!(
+            e.message().starts_with(&format!(
+                "{name} is not text: it holds a zero byte (at byte 8)"
+            )),
+            "{}",
+            e.message()
+        );
+    }
+    let p = read("late.jsonl", late.as_bytes(), Format::Jsonl, None);
+    assert_eq!((p.binary, p.samples.len(), p.errors.len()), (None, 401, 1));
+    assert!(p.refusal(Format::Jsonl).is_none());
 }

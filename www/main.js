@@ -5,15 +5,15 @@
 // User text reaches the DOM only as text nodes, never as HTML.
 import { LineageWorker } from "./pkg/worker.js";
 import { dendrogramChart, heatmapChart, promptsChart, scoresChart, sourceColors } from "./js/charts.js";
-import { $, h, iso } from "./js/dom.js";
+import { $, h, iso, updateScrollCues } from "./js/dom.js";
 import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
 import { profileFeatures, promptComparison } from "./js/profiles.js";
 import { bySource, formatOf, splitPaste } from "./js/parse.js";
-import { checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
-import { panelFamilies, panelRoles, readPanel, savePanel } from "./js/panel.js";
+import { BIG_PASTE, checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
+import { panelFamilies, panelKind, panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
-import { verdictCard } from "./js/verdict.js";
+import { rankedCandidates, verdictCard } from "./js/verdict.js";
 
 /** Prompts compared in the prompt-by-prompt chart (the suspect's first ones that every source answered). */
 const CHART_PROMPTS = 150;
@@ -99,9 +99,15 @@ function inputsMessage(message, isError = false, slot = null) {
   if (message) setStatus(message, isError);
 }
 
+const STALE =
+  "These results are from before your last change to the sources, roles or settings: press Analyse again to bring them up to date.";
+const STALE_RESTORED =
+  "Your sources, roles or settings have changed since these results were made: press Analyse again to bring them up to date.";
+
 /** Results on screen no longer match the inputs: say so until the next analysis. */
-function markStale() {
+function markStale(message = STALE) {
   if (!current || $("results").hidden) return;
+  if ($("stale").hidden) $("stale").textContent = message;
   $("stale").hidden = false;
   $("results").classList.add("stale");
 }
@@ -109,26 +115,28 @@ function markStale() {
 // ---- inputs ---------------------------------------------------------------
 
 /**
- * Pastes longer than this many characters leave the text box for the
- * slot's file list: a browser edits a text box of megabytes slowly (over a
- * second per key for 3 MB), so it must not stay in one.
+ * Moves a large paste (`text`, else the slot's text box) out of the text
+ * box, as if it were a file. The work is split into tasks (split, then
+ * redraw and count), so that megabytes never hold the page at once.
  */
-const BIG_PASTE = 256 * 1024;
-
-/** Moves a large paste out of the slot's text box, as if it were a file. */
-function movePasteOut(slot) {
-  const pieces = splitPaste(slot.paste);
+async function movePasteOut(slot, text = null) {
+  const fromBox = text === null;
+  const pasted = fromBox ? slot.paste : text;
+  if (fromBox) slot.paste = "";
+  const size = (pasted.length / 1e6).toFixed(1);
+  await nextTask();
+  const pieces = splitPaste(pasted);
   const key = `pasted#${Date.now().toString(36)}`;
-  const size = (slot.paste.length / 1e6).toFixed(1);
-  append(slot.fileSamples, pieces.map((text, i) => (state.pairPasted ? { text, promptId: `pasted-${i + 1}`, file: key } : { text, file: key })));
+  append(slot.fileSamples, pieces.map((t, i) => (state.pairPasted ? { text: t, promptId: `pasted-${i + 1}`, file: key } : { text: t, file: key })));
   slot.files.push({ key, name: `pasted text (${size} million characters)`, added: pieces.length, malformed: 0, errors: [] });
-  slot.paste = "";
   inputsMessage(
-    `The pasted text of ${iso(sourceOf(slot))} (${size} million characters, ${pieces.length} sample(s)) was moved out of the text box into its file list: a box that large makes typing slow.`,
+    `The pasted text of ${iso(sourceOf(slot, state.slots))} (${size} million characters, ${pieces.length} sample(s)) was ${fromBox ? "moved out of the text box" : "put"} into its file list: a text box that large makes typing slow.`,
     false,
     slot,
   );
-  rerender();
+  await nextTask();
+  await rerender();
+  persist();
 }
 
 const slotHandlers = {
@@ -149,6 +157,12 @@ const slotHandlers = {
     $("add-slot").focus();
   },
   files: (slot, files) => addFiles([...files], slot),
+  // A paste too large for a text box never enters it (the browser alone
+  // would take seconds to lay it out): it goes to the file list at once.
+  bigPaste(slot, text) {
+    markStale();
+    movePasteOut(slot, text);
+  },
   removeFile(slot, index) {
     const file = slot.files[index];
     slot.files.splice(index, 1);
@@ -162,7 +176,7 @@ const slotHandlers = {
 /** Each slot's counts from the last preflight, by slot id. */
 function slotCounts() {
   const bySource = new Map((preflight?.sources ?? []).map((c) => [c.source, c]));
-  return new Map(state.slots.map((slot) => [slot.id, bySource.get(sourceOf(slot))]));
+  return new Map(state.slots.map((slot) => [slot.id, bySource.get(sourceOf(slot, state.slots))]));
 }
 
 /** Redraws the slots and settings; resolves once the engine's counts and checks are shown. */
@@ -188,8 +202,13 @@ async function updateChecks() {
   clearTimeout(checksTimer);
   $("analyze").disabled = true;
   const asked = ++checksAsked;
+  const args = preflightArgs(state);
+  // The samples are copied to the worker on this thread (megabytes take a
+  // tenth of a second in Firefox): in a task of its own, not the redraw's.
+  await nextTask();
+  if (asked !== checksAsked) return;
   try {
-    preflight = await worker.call("preflight", preflightArgs(state));
+    preflight = await worker.call("preflight", args);
   } catch (err) {
     if (asked !== checksAsked) return;
     preflight = null;
@@ -253,6 +272,14 @@ async function addFiles(files, target = null) {
   try {
     for (const file of files) {
       setStatus(`Reading ${file.name}…`);
+      // A reference panel is known by its first line, whatever the file's name.
+      const panel = await panelKind(file);
+      if (panel) {
+        const { message, failed: notLoaded } = await placePanel(file, panel === "gzip");
+        messages.push(message);
+        failed ||= notLoaded;
+        continue;
+      }
       const key = `${file.name}#${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
       if (formatOf(file.name) === "txt") {
         let pieces;
@@ -279,7 +306,9 @@ async function addFiles(files, target = null) {
         // The File itself goes to the worker (no copy of its text here); the engine streams it.
         result = await worker.readFile(file, { name: file.name }, { onProgress: (_, f) => setStatus(`Reading ${file.name}… ${Math.round(100 * f)}%`) });
       } catch (err) {
-        messages.push(`${file.name} was not added: ${plain(err.message)}`);
+        // "x.jsonl is not text: …" reads "x.jsonl was not added: it is not text: …".
+        const said = plain(err.message);
+        messages.push(`${file.name} was not added: ${said.startsWith(`${file.name} is `) ? `it${said.slice(file.name.length)}` : said}`);
         failed = true;
         continue;
       }
@@ -314,7 +343,7 @@ function placeGroups(groups, target, key, fileName, malformed, errors) {
 
 /** Which source got which role when files filled the slots in order. */
 function rolesNote() {
-  const named = (role) => state.slots.filter((s) => s.role === role && !isEmpty(s)).map((s) => iso(sourceOf(s)));
+  const named = (role) => state.slots.filter((s) => s.role === role && !isEmpty(s)).map((s) => iso(sourceOf(s, state.slots)));
   const control = named("control");
   return `Roles were given in file order: suspect ${named("suspect").join(", ")}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `; control ${control.join(", ")}` : ""}. Check them in each source's Role menu.`;
 }
@@ -341,20 +370,37 @@ function takeSlot(name, spareSuspect = false) {
 const plain = (message) => String(message).replace(/^(?:Workspace\.[a-zA-Z]+|[a-z][a-zA-Z]+): /, "");
 
 /**
- * Loads a reference panel: one slot per panel source, with the role its
- * header suggests (candidate or control); the suspect's slot is left for
- * the suspect's own answers.
+ * Loads a reference panel ("Load a panel…", or a panel given to "Add
+ * files" or dropped: see panelKind) and says what it gave.
  */
 async function loadPanel(file) {
+  const { message, failed } = await placePanel(file);
+  if (!failed) {
+    state.example = false;
+    persist();
+    markStale();
+  }
+  inputsMessage(message, failed);
+  await rerender();
+}
+
+/**
+ * Reads a reference panel into slots: one slot per panel source, with the
+ * role its header suggests (candidate or control) and the family it
+ * records; the suspect's slot is left for the suspect's own answers. A
+ * panel that was unpacked (plain JSON Lines) is gzipped again here for the
+ * engine's panel reader. Resolves with `{ message, failed }`.
+ */
+async function placePanel(file, gzipped = true) {
   setStatus(`Reading the panel ${file.name}…`);
   let result;
   try {
-    result = await readPanel(worker, file, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
+    const blob = gzipped ? file : await new Response(file.stream().pipeThrough(new CompressionStream("gzip"))).blob();
+    result = await readPanel(worker, blob, file.name, (_, f) => setStatus(`Reading the panel ${file.name}… ${Math.round(100 * f)}%`));
   } catch (err) {
     // The engine's message names the file (and the line) itself.
     const message = plain(err.message);
-    inputsMessage(`The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, true);
-    return;
+    return { message: `The panel ${message.startsWith(file.name) ? "" : `${file.name} `}was not loaded: ${message}`, failed: true };
   }
   const { records, panel } = result;
   const roles = panelRoles(panel);
@@ -372,13 +418,10 @@ async function loadPanel(file) {
   }
   const named = (role) => panel.sources.filter((s) => s.role === role).map((s) => iso(s.source));
   const control = named("control");
-  state.example = false;
-  persist();
-  markStale();
-  inputsMessage(
-    `Loaded the panel ${iso(panel.name)}: ${records.length} answers of ${panel.sources.length} models${panel.probe_set ? ` to the probe set ${iso(panel.probe_set.id)}` : ""}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `, control ${control.join(", ")}` : ""}, as its header suggests. Now add the suspect's answers to the same prompts.`,
-  );
-  await rerender();
+  return {
+    message: `Loaded the panel ${iso(panel.name)}: ${records.length} answers of ${panel.sources.length} models${panel.probe_set ? ` to the probe set ${iso(panel.probe_set.id)}` : ""}; candidates ${named("candidate").join(", ") || "none"}${control.length ? `, control ${control.join(", ")}` : ""}, as its header suggests. Now add the suspect's answers to the same prompts.`,
+    failed: false,
+  };
 }
 
 /** Saves the candidates and the control (not the suspect) as a panel file. */
@@ -391,16 +434,16 @@ async function saveAsPanel() {
   const name = $("panel-name").value.trim() || "panel";
   const samples = kept.flatMap((slot) =>
     slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
-      const s = { source: sourceOf(slot), text };
+      const s = { source: sourceOf(slot, state.slots), text };
       if (promptId !== undefined) s.promptId = promptId;
       if (prompt !== undefined) s.prompt = prompt;
       if (family !== undefined) s.family = family;
       return s;
     }),
   );
-  const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s), "control"]));
+  const roles = Object.fromEntries(kept.filter((s) => s.role === "control").map((s) => [sourceOf(s, state.slots), "control"]));
   try {
-    const file = await savePanel(worker, samples, name, roles, slotFamilies(kept));
+    const file = await savePanel(worker, samples, name, roles, slotFamilies(kept, state.slots));
     inputsMessage(`Saved ${samples.length} answers of ${kept.length} sources as ${file} (the suspect is not part of a panel).`);
   } catch (err) {
     inputsMessage(`The panel could not be saved: ${plain(err.message)}`, true);
@@ -444,13 +487,20 @@ function options() {
   };
   const control = active.find((s) => s.role === "control");
   if (control) o.control = name(control);
-  const families = slotFamilies(active);
+  const families = slotFamilies(active, state.slots);
   if (Object.keys(families).length) o.families = families;
   return o;
 }
 
-async function analyze() {
-  performance.mark("lineage:send");
+/**
+ * What an analysis of the inputs as they are now sends to the engine: the
+ * samples of every slot not left out, in one canonical order whatever the
+ * order of the slots and of each slot's files (the engine orders its
+ * inputs itself; the page's own views, the prompts the prompt-by-prompt
+ * chart takes and the texts set side by side, then do not depend on it
+ * either: a panel round trip reorders), and the options.
+ */
+function analysisInputs() {
   const active = state.slots.filter((s) => s.role !== "ignore");
   const samples = active.flatMap((slot) =>
     slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt, family }) => {
@@ -462,6 +512,33 @@ async function analyze() {
       return s;
     }),
   );
+  samples.sort(canonically);
+  return { samples, options: options() };
+}
+
+/** A fingerprint of an analysis's inputs (SHA-256 of their JSON, options' keys sorted): saved with its report. */
+async function inputsHash({ samples, options: opts }) {
+  const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, v && typeof v === "object" && !Array.isArray(v) ? sorted(v) : v]));
+  const bytes = new TextEncoder().encode(JSON.stringify([samples, sorted(opts)]));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The texts the side-by-side view sets against each other: source -> Map(promptId -> { text, prompt }). */
+function textsOf(samples) {
+  const texts = new Map();
+  for (const s of samples) {
+    if (s.promptId === undefined) continue;
+    if (!texts.has(s.source)) texts.set(s.source, new Map());
+    if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
+  }
+  return texts;
+}
+
+async function analyze() {
+  performance.mark("lineage:send");
+  const inputs = analysisInputs();
+  const { samples } = inputs;
   running = true;
   aborter = new AbortController();
   const { signal } = aborter;
@@ -475,28 +552,23 @@ async function analyze() {
       $("progress").value = 0.9 * fraction;
       setStatus(`Analysing: ${stage} (${Math.round(90 * fraction)}%)`);
     };
-    const pending = worker.analyze(samples, options(), { onProgress, signal });
+    const pending = worker.analyze(samples, inputs.options, { onProgress, signal });
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
     const report = await pending;
     const t1 = performance.now();
     setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
-    const opts = options();
-    const prompts = await perPrompt(samples, { ...opts, candidates: report.verdict.ranking.map((r) => r.candidate) }, signal);
+    const prompts = await perPrompt(samples, { ...inputs.options, candidates: rankedCandidates(report).map((r) => r.candidate) }, signal);
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
     performance.mark("lineage:render");
-    const texts = new Map();
-    for (const s of samples) {
-      if (s.promptId === undefined) continue;
-      if (!texts.has(s.source)) texts.set(s.source, new Map());
-      if (!texts.get(s.source).has(s.promptId)) texts.get(s.source).set(s.promptId, { text: s.text, prompt: s.prompt });
-    }
-    current = { report, prompts, texts, itemCounts };
+    current = { report, prompts, texts: textsOf(samples), itemCounts };
     const seconds = (performance.now() - started) / 1000;
     await showResults();
     performance.measure("lineage:render", "lineage:render");
+    // Kept for the next visit, with the fingerprint of its inputs (not awaited: the results are on screen).
+    keepResults(inputs, current);
     $("progress").value = 1;
     document.body.dataset.analysisSeconds = seconds.toFixed(2);
     document.body.dataset.workerSeconds = `${((t1 - started) / 1000).toFixed(2)} ${((performance.now() - t1) / 1000).toFixed(2)}`;
@@ -512,6 +584,39 @@ async function analyze() {
     $("cancel").disabled = true;
     updateChecks();
   }
+}
+
+/** The order of `analyze`'s samples: by source, prompt id, text, prompt (code units, as the engine compares). */
+function canonically(a, b) {
+  const cmp = (x, y) => (x === y ? 0 : x === undefined ? -1 : y === undefined ? 1 : x < y ? -1 : 1);
+  return cmp(a.source, b.source) || cmp(a.promptId === undefined ? undefined : String(a.promptId), b.promptId === undefined ? undefined : String(b.promptId)) || cmp(a.text, b.text) || cmp(a.prompt, b.prompt) || cmp(a.family, b.family);
+}
+
+/** Saves the results on screen with the fingerprint of their inputs (store.saveResults). */
+async function keepResults(inputs, { report, prompts, itemCounts }) {
+  try {
+    await store.saveResults({ report, prompts, itemCounts, hash: await inputsHash(inputs), savedAt: Date.now() });
+  } catch {
+    // No storage (a private mode, the quota): the results are on screen, and only there.
+  }
+}
+
+/**
+ * Shows the results kept from the last analysis again (after a reload),
+ * saying when they were made and whether the inputs changed since.
+ */
+async function restoreResults() {
+  const saved = await store.loadResults().catch(() => null);
+  if (!saved?.report || current || running) return;
+  const inputs = analysisInputs();
+  const same = (await inputsHash(inputs).catch(() => null)) === saved.hash;
+  if (current || running) return;
+  current = { report: saved.report, prompts: saved.prompts ?? null, texts: textsOf(inputs.samples), itemCounts: saved.itemCounts ?? null };
+  await showResults();
+  const when = new Date(saved.savedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+  $("restored").textContent = `These results were kept in this browser from your last analysis (${when}).`;
+  $("restored").hidden = false;
+  if (!same) markStale(STALE_RESTORED);
 }
 
 /** The words and phrases the report lists as shared habits, case-folded. */
@@ -552,18 +657,16 @@ async function perPrompt(samples, { suspect, control, candidates }, signal) {
 /** Lets the browser paint and handle input between rendering steps. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Renders the results in steps, each its own task, so none blocks the page for long. */
-async function showResults() {
-  const { report, prompts, texts, itemCounts } = current;
-  $("stale").hidden = true;
-  $("results").classList.remove("stale");
+/**
+ * The four charts of the results on screen, each a function drawing it
+ * for the width the charts have now (a phone's is narrow: plots narrow to
+ * fit, and they are drawn again when that width changes).
+ */
+function chartSteps() {
+  const { report, prompts } = current;
   const colors = sourceColors(report.kinship.sources);
-  const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
-  $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
-  $("results").hidden = false;
-  // The width the charts have (a phone's is narrow: plots narrow to fit).
   const room = $("charts").clientWidth || Infinity;
-  const steps = [
+  return [
     () => scoresChart(report, colors, room),
     () => heatmapChart(report.kinship),
     () => {
@@ -575,9 +678,23 @@ async function showResults() {
     },
     () =>
       prompts
-        ? promptsChart(prompts, colors, room)
+        ? promptsChart(prompts, colors, room, { ranked: report.verdict.rankedSignals, tested: report.parameters.signals })
         : h("p", { id: "chart-prompts-none", class: "chart-note" }, "No prompt-by-prompt chart: the suspect, the control and the candidates answered fewer than two prompts in common (give samples prompt ids to pair their answers)."),
   ];
+}
+
+/** Renders the results in steps, each its own task, so none blocks the page for long. */
+async function showResults() {
+  const { report, texts, itemCounts } = current;
+  $("stale").hidden = true;
+  $("restored").hidden = true;
+  $("results").classList.remove("stale");
+  const illustrative = state.example ? h("p", { class: "note", id: "verdict-example" }, "These results come from the illustrative example: invented texts, not real models.") : null;
+  $("verdict").replaceChildren(...[illustrative, ...verdictCard(report)].filter(Boolean));
+  $("results").hidden = false;
+  const steps = chartSteps();
+  chartsWidth = $("charts").clientWidth;
+  drawing = report;
   $("charts").replaceChildren();
   $("habits").replaceChildren();
   $("leaks").replaceChildren();
@@ -588,13 +705,41 @@ async function showResults() {
     if (current?.report !== report) return;
     $("charts").append(step());
   }
+  drawing = null;
+  if ($("charts").clientWidth !== chartsWidth) redrawCharts();
   await nextTask();
   $("habits").replaceChildren(habitsView(report, itemCounts));
   $("leaks").replaceChildren(leaksView(report));
   $("identity-probes").replaceChildren(identityProbesView(report));
+  // Measured in the next frame, once the browser lays the page out anyway.
+  requestAnimationFrame(() => updateScrollCues($("results")));
   await nextTask();
   sideBySide($("sbs"), report, texts, (a, b) => worker.call("sharedSpans", [a, b, { minWords: report.parameters.overlapNgram }]));
 }
+
+// The charts are drawn for the width they have: when it changes (a window
+// resized, a phone turned), they are drawn again, and every sideways
+// scroller's cue follows.
+let chartsWidth = 0;
+let drawing = null; // the report whose charts showResults is drawing
+let resizeTimer = null;
+function redrawCharts() {
+  const results = $("results");
+  if (!current || results.hidden || drawing === current.report) return;
+  const width = $("charts").clientWidth;
+  if (width !== chartsWidth) {
+    chartsWidth = width;
+    // Focus on a chart's box stays on the same chart's new box.
+    const focused = document.activeElement?.closest?.("#charts figure")?.id;
+    $("charts").replaceChildren(...chartSteps().map((step) => step()));
+    if (focused) document.querySelector(`#${focused} .chart-scroll`)?.focus();
+  }
+  requestAnimationFrame(() => updateScrollCues(results));
+}
+addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(redrawCharts, 120);
+});
 
 // ---- wiring ---------------------------------------------------------------
 
@@ -686,4 +831,7 @@ window.addEventListener("drop", (e) => {
   if (e.dataTransfer?.files?.length) addFiles([...e.dataTransfer.files]);
 });
 
-restored.finally(rerender);
+restored.finally(() => {
+  rerender();
+  restoreResults();
+});

@@ -52,7 +52,15 @@ pub struct Parsed {
     pub errors: Vec<LineError>,
     /// Problems that cost no record (invalid UTF-8 decoded with U+FFFD).
     pub warnings: Vec<LineError>,
+    /// The offset of a zero byte in the first [`SNIFF_BYTES`]: the input
+    /// is binary (an image, an archive, UTF-16 text), not records; it is
+    /// then refused as a whole instead of listed line by line.
+    pub binary: Option<usize>,
 }
+
+/// How far into an input a zero byte marks it as binary (git's rule: no
+/// UTF-8 text holds one, every image or archive has one early on).
+pub const SNIFF_BYTES: usize = 8000;
 
 impl Parsed {
     /// The input as the report lists it.
@@ -94,6 +102,17 @@ impl Parsed {
     /// An error when not one record could be read: `EMPTY_INPUT` for an
     /// input without records, `BAD_JSONL`/`BAD_CSV` when all were malformed.
     pub fn refusal(&self, format: Format) -> Option<Error> {
+        let kind = match format {
+            Format::Jsonl | Format::Json => ErrorKind::BadJsonl,
+            Format::Csv => ErrorKind::BadCsv,
+        };
+        if let Some(at) = self.binary {
+            let message = format!(
+                "{} is not text: it holds a zero byte (at byte {at}), as binary files (an image, an archive) and UTF-16 text do; records are read from UTF-8 JSON Lines, CSV or JSON",
+                self.name
+            );
+            return Some(Error::new(kind, message));
+        }
         if !self.samples.is_empty() {
             return None;
         }
@@ -104,10 +123,6 @@ impl Parsed {
             ));
         }
         let first: Vec<String> = self.errors.iter().take(3).map(|e| e.to_string()).collect();
-        let kind = match format {
-            Format::Jsonl | Format::Json => ErrorKind::BadJsonl,
-            Format::Csv => ErrorKind::BadCsv,
-        };
         Some(Error::new(
             kind,
             format!(
@@ -175,6 +190,8 @@ pub struct Reader {
     first_bad: Option<(usize, usize)>,
     bad_sequences: usize,
     bytes: usize,
+    /// A zero byte was seen early on (see [`Parsed::binary`]): the rest is not parsed.
+    binary: Option<usize>,
     samples: Vec<Sample>,
     errors: Vec<LineError>,
 }
@@ -195,6 +212,7 @@ impl Reader {
             first_bad: None,
             bad_sequences: 0,
             bytes: 0,
+            binary: None,
             samples: Vec::new(),
             errors: Vec::new(),
         }
@@ -208,7 +226,21 @@ impl Reader {
     /// Reads the next chunk of the input.
     pub fn push(&mut self, chunk: &[u8]) {
         self.hasher.update(chunk);
+        let before = self.bytes;
         self.bytes += chunk.len();
+        if self.binary.is_some() {
+            return;
+        }
+        let sniffed = &chunk[..chunk.len().min(SNIFF_BYTES.saturating_sub(before))];
+        if let Some(i) = sniffed.iter().position(|&b| b == 0) {
+            // Whatever was read before it goes too: the input is refused whole.
+            self.binary = Some(before + i);
+            self.pending = Vec::new();
+            self.samples = Vec::new();
+            self.errors = Vec::new();
+            self.first_bad = None;
+            return;
+        }
         self.pending.extend_from_slice(chunk);
         if !self.started {
             if self.pending.len() < 3 && b"\xef\xbb\xbf".starts_with(&self.pending) {
@@ -227,6 +259,7 @@ impl Reader {
             self.skip_bom();
         }
         match self.format {
+            _ if self.binary.is_some() => {}
             Format::Jsonl => self.jsonl_lines(true),
             Format::Csv => {
                 let pending = std::mem::take(&mut self.pending);
@@ -252,6 +285,7 @@ impl Reader {
             samples: self.samples,
             errors: self.errors,
             warnings,
+            binary: self.binary,
         }
     }
 

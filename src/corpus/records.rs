@@ -26,28 +26,65 @@ struct JsonRecord {
 pub fn parse_jsonl_line(line: &str, default_source: Option<&str>) -> Result<Sample, String> {
     let rec =
         serde_json::from_str::<JsonRecord>(line).map_err(|e| format!("malformed json: {e}"))?;
-    record_sample(rec, default_source).map_err(|e| {
+    record_sample(rec, default_source).map_err(|field| {
         // Only on this error path is the line read a second time, for
         // the names of its fields.
         match serde_json::from_str::<Map<String, Value>>(line) {
-            Ok(fields) => with_field_names(e, &shown_names(fields.keys())),
-            Err(_) => e,
+            Ok(fields) => Shape::of(&fields).missing(field),
+            Err(_) => format!("record has no \"{field}\""),
         }
     })
 }
 
 /// One element of a JSON array of records as a sample, or what is wrong
 /// with it. The element is taken by value so that its texts move into the
-/// sample instead of being copied; its field names (a few short strings)
-/// are taken first, for an error.
+/// sample instead of being copied; its shape (a few short strings) is
+/// taken first, for an error.
 pub(super) fn value_sample(item: Value, default_source: Option<&str>) -> Result<Sample, String> {
-    let names = match &item {
-        Value::Object(fields) => shown_names(fields.keys()),
-        _ => Vec::new(),
+    let shape = match &item {
+        Value::Object(fields) => Shape::of(fields),
+        _ => Shape::default(),
     };
     let rec =
         serde_json::from_value::<JsonRecord>(item).map_err(|e| format!("malformed record: {e}"))?;
-    record_sample(rec, default_source).map_err(|e| with_field_names(e, &names))
+    record_sample(rec, default_source).map_err(|field| shape.missing(field))
+}
+
+/// What an error about a missing field says of the record: the names of
+/// its fields, and which of them are null (`"text": null` is there, but
+/// holds nothing) or a blank string.
+#[derive(Default)]
+struct Shape {
+    names: Vec<String>,
+    null: Vec<String>,
+    blank: Vec<String>,
+}
+
+impl Shape {
+    fn of(fields: &Map<String, Value>) -> Shape {
+        let which = |f: fn(&Value) -> bool| {
+            let names = fields.iter().filter(|(_, v)| f(v)).map(|(k, _)| k);
+            names.cloned().collect()
+        };
+        Shape {
+            names: shown_names(fields.keys()),
+            null: which(Value::is_null),
+            blank: which(|v| v.as_str().is_some_and(|s| s.trim().is_empty())),
+        }
+    }
+
+    /// The message for a record without a usable `field`.
+    fn missing(&self, field: &str) -> String {
+        let has = |list: &[String]| list.iter().any(|n| n == field);
+        let what = if has(&self.null) {
+            format!("record's \"{field}\" is null")
+        } else if has(&self.blank) {
+            format!("record's \"{field}\" is blank")
+        } else {
+            format!("record has no \"{field}\"")
+        };
+        with_field_names(what, &self.names)
+    }
 }
 
 /// Up to 12 names (of a record's fields or a CSV header's columns), each
@@ -70,14 +107,15 @@ fn with_field_names(message: String, names: &[String]) -> String {
     }
 }
 
-fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample, String> {
+/// The record as a sample, or the needed field it lacks.
+fn record_sample(rec: JsonRecord, default_source: Option<&str>) -> Result<Sample, &'static str> {
     let source = rec
         .source
         .filter(|s| !s.trim().is_empty())
         .or_else(|| default_source.map(str::to_string));
     match (source, rec.text) {
-        (None, _) => Err("record has no \"source\"".into()),
-        (_, None) => Err("record has no \"text\"".into()),
+        (None, _) => Err("source"),
+        (_, None) => Err("text"),
         (Some(source), Some(text)) => Ok(Sample {
             source,
             text,

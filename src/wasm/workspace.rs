@@ -65,7 +65,8 @@ pub async fn analyze_with(
     #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
     on_progress: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let func = "analyzeWith";
+    // Callers call `analyze` (lineage/worker runs this for them): its name heads the messages.
+    let func = "analyze";
     let on_progress = progress_fn(func, on_progress)?;
     let mut ws = workspace_of(func, samples)?;
     let pending = ws.run(func, options, on_progress.clone(), |c, o, p| c.begin(o, p))?;

@@ -1,5 +1,6 @@
 // Accessibility: axe-core (npm) finds no violation on the page, in light
-// and dark mode, before and after an analysis, in Chromium and (with
+// and dark mode, on a desktop and a phone-sized screen, before and after
+// an analysis, in Chromium and (with
 // LINEAGE_BROWSER=firefox) Firefox ESR. Every rule axe runs by default is
 // kept (WCAG 2.x A/AA and best practices, colour contrast included); the
 // report of a failure lists each violation with the elements it names.
@@ -59,4 +60,14 @@ test("axe finds no violation on a phone-sized screen after an analysis", async (
   await check(page, "phone");
   assert.deepEqual(problems, []);
   await ctx.close();
+});
+
+test("axe finds no violation on a phone-sized screen in dark mode, with the sideways-scroll cues shown", async () => {
+  const dark = isFirefox ? await launchBrowser({ dark: true }) : env.browser;
+  const ctx = await dark.newContext({ colorScheme: "dark", viewport: { width: 390, height: 800 } });
+  const { page, problems } = await openPageIn(dark, env.server.url, { context: ctx });
+  await check(page, "phone-dark");
+  assert.deepEqual(problems, []);
+  await ctx.close();
+  if (dark !== env.browser) await dark.close();
 });

@@ -143,7 +143,8 @@ test("slotFamilies: what is typed, trimmed, by source name; empty or missing fie
   // (slots, the options' families)
   const cases = [
     [[slot("a", " OpenAI "), slot("b", ""), slot("c", undefined), slot(" d ", "x")], { a: "OpenAI", d: "x" }],
-    [[slot("", "v")], { "id-": "v" }],
+    // An unnamed slot is named by its place, as its box is (issue 26), never by its id.
+    [[slot("", "v")], { "source 1 (unnamed)": "v" }],
     [[], {}],
   ];
   for (const [slots, want] of cases) assert.deepEqual(slotFamilies(slots), want);

@@ -69,6 +69,30 @@ test("worker errors keep their code", async () => {
   assert.match(out.message, /nobody/);
 });
 
+test("worker.analyze's messages name analyze, the function called, also when a second worker cross-validates (issue 26)", async () => {
+  const out = await page.evaluate(async ({ samples }) => {
+    const { LineageWorker } = await import("/pkg/worker.js");
+    const said = [];
+    for (const parallel of [true, false]) {
+      const worker = new LineageWorker({ parallel });
+      try {
+        // Two sources: one candidate is too few.
+        await worker.analyze(samples.filter((s) => s.source !== "teacher_b"), { suspect: "student", candidates: ["teacher_a"] });
+        said.push(null);
+      } catch (err) {
+        said.push({ code: err.code, message: err.message });
+      } finally {
+        worker.terminate();
+      }
+    }
+    return said;
+  }, { samples: corpus() });
+  for (const e of out) {
+    assert.equal(e?.code, "BAD_ROLES", JSON.stringify(e));
+    assert.match(e.message, /^analyze: /);
+  }
+});
+
 test("aborting the signal stops the analysis with an AbortError; the next call works", async () => {
   const out = await page.evaluate(async ({ samples, options }) => {
     const { LineageWorker } = await import("/pkg/worker.js");

@@ -396,5 +396,5 @@ async fn analyze_with_a_handed_over_cross_validation_is_analyze() {
         .expect_err("a malformed handover is refused");
     let (code, message) = code_and_message(thrown);
     assert_eq!(code, "BAD_ARGUMENT");
-    assert!(message.starts_with("analyzeWith: crossValidation"), "{message}");
+    assert!(message.starts_with("analyze: crossValidation"), "{message}");
 }

@@ -3,7 +3,8 @@
 // <title> and <desc>, and a button that saves the SVG as a file. Every
 // chart is sized from its measured labels, so nothing is clipped, and a
 // source has one colour in every chart (`sourceColors`).
-import { download, h, iso, num, s, textWidth } from "./dom.js";
+import { download, h, iso, num, s, scrollHint, textWidth } from "./dom.js";
+import { byRank, rankedCandidates } from "./verdict.js";
 
 export const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"];
 
@@ -49,6 +50,7 @@ function figure(key, title, desc, width, height, draw, note = null) {
     "figure",
     { class: "chart-figure", id: `chart-${key}`, "data-chart": key },
     h("div", { class: "chart-scroll", tabindex: 0, role: "group", "aria-label": title }, svg),
+    scrollHint(),
     note ? h("p", { class: "chart-note", id: `chart-note-${key}` }, note) : null,
     h("figcaption", {}, title, " ", h("button", { type: "button", class: "small", onclick: save }, `Download SVG (${key})`)),
   );
@@ -56,17 +58,25 @@ function figure(key, title, desc, width, height, draw, note = null) {
 
 const text = (x, y, str, attrs = {}) => s("text", { x, y, fill: INK, ...attrs }, str);
 
-/** Per-candidate scores with intervals, one panel per signal (and the combined ranking first). */
+/**
+ * Per-candidate scores with intervals, one panel per signal (and the
+ * combined ranking first), every panel's candidates in one order (the
+ * page's ranking order, rankedCandidates), so a row is found at once.
+ */
 export function scoresChart(report, colors, room = Infinity) {
   const panels = [
-    { name: "combined", rows: report.verdict.ranking.map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
-    ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: sig.scores })),
+    { name: "combined", rows: rankedCandidates(report).map((r) => ({ candidate: r.candidate, score: r.score, low: r.low, high: r.high })) },
+    ...report.signals.filter((sig) => sig.scores.length).map((sig) => ({ name: sig.name, rows: byRank(report, sig.scores) })),
   ];
-  const rowH = 18;
   const names = panels.flatMap((p) => p.rows.map((r) => iso(r.candidate)));
-  const left = Math.ceil(Math.max(widest(names) + 24, widest(panels.map((p) => p.name), 13) - 40, 120));
-  const plotW = plotWidth(room, left + 70);
-  const width = left + plotW + 70;
+  // Names beside their rows; when that leaves the plot too little of a
+  // narrow screen, each name goes on a line above its row instead.
+  const beside = Math.ceil(Math.max(widest(names) + 24, widest(panels.map((p) => p.name), 13) - 40, 120));
+  const stacked = beside + 120 + 70 > room;
+  const left = stacked ? 14 : beside;
+  const rowH = stacked ? 32 : 18;
+  const plotW = stacked ? Math.floor(Math.max(120, Math.min(380, room - left - 70))) : plotWidth(room, left + 70);
+  const width = Math.ceil(Math.max(left + plotW + 70, stacked ? 14 + widest(names) + 4 : 0));
   const heights = panels.map((p) => 34 + p.rows.length * rowH + 10);
   const height = heights.reduce((a, b) => a + b, 0) + 10;
   const desc = panels
@@ -86,10 +96,10 @@ export function scoresChart(report, colors, room = Infinity) {
       svg.append(s("line", { x1: left, x2: left + plotW, y1: y + 28, y2: y + 28, stroke: INK, "stroke-opacity": 0.3 }));
       svg.append(text(left, y + 24, num(lo + 0, 2), { "font-size": 10 }), text(left + plotW, y + 24, num(hi, 2), { "font-size": 10, "text-anchor": "end" }));
       p.rows.forEach((r, i) => {
-        const cy = y + 34 + i * rowH + rowH / 2;
+        const cy = y + 34 + i * rowH + (stacked ? rowH - 8 : rowH / 2);
         const color = colors.get(r.candidate) ?? INK;
         const g = s("g", {}, s("title", {}, `${p.name} · ${iso(r.candidate)}: ${num(r.score)} [${num(r.low)}, ${num(r.high)}]`));
-        g.append(text(14, cy + 4, iso(r.candidate)));
+        g.append(text(14, stacked ? cy - 10 : cy + 4, iso(r.candidate)));
         if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
           g.append(s("line", { x1: x(r.low), x2: x(r.high), y1: cy, y2: cy, stroke: color, "stroke-width": 2 }));
         }
@@ -288,11 +298,25 @@ const BASELINES = {
 };
 
 /**
+ * What the engine's verdict rests on, with the report's own counts
+ * (`ranked`: report.verdict.rankedSignals; `tested`: the names of
+ * report.parameters.signals), so the note says what the verdict says.
+ */
+function engineNote({ ranked, tested } = {}) {
+  const n = (k) => `${k} signal${k === 1 ? "" : "s"}`;
+  const parts = [];
+  if (Number.isInteger(ranked) && ranked > 0) parts.push(`ranks the candidates with ${n(ranked)} (the scores above)`);
+  if (tested?.length) parts.push(`tests the top one prompt by prompt over every shared prompt, with the ${n(tested.length)} of its tested score (${tested.join(", ")})`);
+  return parts.length ? `The engine's verdict ${parts.join(" and ")}.` : "The engine's verdict rests on its own signals (the scores above).";
+}
+
+/**
  * Prompt by prompt (profiles.js promptComparison): one row per candidate,
  * a dot per prompt, the zero line, the mean as a bar, and how many prompts
- * fall on the suspect's side. `cmp.control` names the control, if any.
+ * fall on the suspect's side. `cmp.control` names the control, if any;
+ * `engine` holds the report's counts of signals for the note.
  */
-export function promptsChart(cmp, colors, room = Infinity) {
+export function promptsChart(cmp, colors, room = Infinity, engine = {}) {
   const rowH = 40;
   const names = cmp.rows.map((r) => iso(r.candidate));
   const left = Math.ceil(widest(names) + 24);
@@ -315,7 +339,7 @@ export function promptsChart(cmp, colors, room = Infinity) {
   const desc = `${cmp.prompts} prompts answered by every source; for each, ${what} (cosine of per-text style profiles). ${cmp.rows
     .map((r) => `${iso(r.candidate)}: above zero on ${share(r)}, mean ${num(r.mean, 3)}`)
     .join("; ")}.`;
-  const note = `Each dot is one prompt: ${what}, measured on simple per-text style profiles (frequent-word rates, punctuation, layout, lengths) computed in this page. Dots right of the line are prompts on which ${cmp.baseline === "control" ? "the suspect writes more like the candidate than the control does" : "the suspect writes more like this candidate"}; the bar is their mean. The engine's verdict rests on the same kind of per-prompt comparison, made with its twelve signals over every shared prompt (the scores above); this chart shows how consistent it is from prompt to prompt.`;
+  const note = `Each dot is one prompt: ${what}, measured on simple per-text style profiles (frequent-word rates, punctuation, layout, lengths) computed in this page. Dots right of the line are prompts on which ${cmp.baseline === "control" ? "the suspect writes more like the candidate than the control does" : "the suspect writes more like this candidate"}; the bar is their mean. ${engineNote(engine)} This chart shows how consistent the resemblance is from prompt to prompt.`;
   return figure(
     "prompts",
     `Prompt by prompt: ${cmp.baseline === "control" ? "is the suspect closer to each candidate than the control is?" : "which candidate's answer is the suspect's closest?"}`,

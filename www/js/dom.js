@@ -66,3 +66,27 @@ export function download(name, type, content) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** The hint beside a box that scrolls sideways, shown while there is more to see (see updateScrollCues). */
+export const scrollHint = () => h("p", { class: "scroll-hint", hidden: true }, "Scroll sideways for the rest →");
+
+/**
+ * Shows or hides the cue of every sideways-scrolling box under `root`
+ * (`.chart-scroll`, `.table-scroll`): the hint that follows it (`.scroll-hint`)
+ * while its content is wider than the box, and an edge shadow on the side
+ * where more is hidden (classes `more-left`, `more-right`). The boxes are
+ * focusable, so the arrow keys scroll them.
+ */
+export function updateScrollCues(root) {
+  for (const box of root.querySelectorAll(".chart-scroll, .table-scroll")) {
+    const overflow = box.scrollWidth - box.clientWidth > 1;
+    const hint = box.nextElementSibling?.classList.contains("scroll-hint") ? box.nextElementSibling : null;
+    if (hint) hint.hidden = !overflow;
+    box.classList.toggle("more-left", overflow && box.scrollLeft > 1);
+    box.classList.toggle("more-right", overflow && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+    if (!box.dataset.cued) {
+      box.dataset.cued = "true";
+      box.addEventListener("scroll", () => updateScrollCues(box.parentElement), { passive: true });
+    }
+  }
+}

@@ -2,7 +2,8 @@
 // sentences, and the side-by-side view of the suspect's and a candidate's
 // answers to the same prompt with the shared passages marked (UTF-16
 // offsets from the engine; the DOM is built from text nodes and <mark>).
-import { h, iso, num } from "./dom.js";
+import { h, iso, num, scrollHint } from "./dom.js";
+import { byRank, rankedCandidates } from "./verdict.js";
 
 const PER_CANDIDATE = 15;
 
@@ -30,7 +31,9 @@ export function habitRows(report) {
 /**
  * Table of the words and phrases the suspect and a candidate both over-use,
  * with their occurrences in every source (`itemCounts` from the worker),
- * then the frequent words both use less often than the others.
+ * then the frequent words both use less often than the others. Rows lead
+ * with the attributed (or top) candidate's, then follow the ranking (on a
+ * phone only the first rows are in sight), strongest first within each.
  */
 export function habitsView(report, itemCounts) {
   let { over: rows, under } = habitRows(report);
@@ -39,7 +42,7 @@ export function habitsView(report, itemCounts) {
         "p",
         { id: "habits-under", class: "hint" },
         "Used less often by both the suspect and a candidate than by the other sources (function-word signal): ",
-        [...new Map(under.map((u) => [u.candidate, []]))].map(([c]) => `${iso(c)}: ${under.filter((u) => u.candidate === c).map((u) => u.item).join(", ")}`).join("; "),
+        [...new Map(byRank(report, under).map((u) => [u.candidate, []]))].map(([c]) => `${iso(c)}: ${under.filter((u) => u.candidate === c).map((u) => u.item).join(", ")}`).join("; "),
         ".",
       )
     : null;
@@ -54,8 +57,8 @@ export function habitsView(report, itemCounts) {
       kept.set(r.candidate, n + 1);
       if (n >= PER_CANDIDATE) dropped++;
       return n < PER_CANDIDATE;
-    })
-    .sort((a, b) => (a.candidate < b.candidate ? -1 : a.candidate > b.candidate ? 1 : b.zs - a.zs));
+    });
+  rows = byRank(report, rows);
   const sources = report.kinship.sources;
   const suspect = report.sources.find((s) => s.role === "suspect")?.name ?? "suspect";
   const per1000 = (item, source) => {
@@ -162,6 +165,7 @@ function scrollTable(id, caption, head, rows) {
       { class: "table-scroll", tabindex: 0, role: "region", "aria-labelledby": captionId },
       h("table", { id, "aria-labelledby": captionId }, h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows)),
     ),
+    scrollHint(),
   );
 }
 
@@ -192,7 +196,7 @@ export function marked(text, ranges) {
  */
 export function sideBySide(container, report, texts, spans) {
   const suspect = report.sources.find((s) => s.role === "suspect")?.name;
-  const candidates = report.verdict.ranking.map((r) => r.candidate);
+  const candidates = rankedCandidates(report).map((r) => r.candidate);
   const mine = texts.get(suspect) ?? new Map();
   const spanWords = new Map();
   for (const sig of report.signals) {

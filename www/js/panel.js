@@ -9,9 +9,53 @@
 // browser's CompressionStream gzips it; no library of our own.
 import { download } from "./dom.js";
 
-/** The records of a panel file and its header: `{ records, panel, ... }` from the worker. */
-export function readPanel(worker, file, onProgress) {
-  return worker.readPanel(file, { name: file.name }, { onProgress });
+/** The records of a panel file (a File or Blob called `name`) and its header: `{ records, panel, ... }` from the worker. */
+export function readPanel(worker, file, name, onProgress) {
+  return worker.readPanel(file, { name }, { onProgress });
+}
+
+/** The start of a panel's first line: the header's schema field (the engine writes it first). */
+const HEADER = /^\uFEFF?\s*\{\s*"lineage_panel"\s*:/;
+
+/**
+ * Whether a file is a reference panel, known by its content (its first
+ * line is a panel header, docs/PANEL.md) rather than its name, so that a
+ * panel given to "Add files" or dropped on a slot is read as "Load a
+ * panel…" reads it: "gzip" (a panel as written), "plain" (one unpacked),
+ * or null (anything else, including a file that cannot be read: the
+ * record reader then says what is wrong with it). Reads only the first
+ * kilobytes.
+ */
+export async function panelKind(file) {
+  let reader = null;
+  try {
+    const magic = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+    const gzip = magic[0] === 0x1f && magic[1] === 0x8b;
+    const stream = gzip ? file.stream().pipeThrough(new DecompressionStream("gzip")) : file.stream();
+    reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (text.length < 4096 && !text.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    const line = text.split("\n")[0];
+    let header = HEADER.test(line);
+    if (!header && text.includes("\n")) {
+      try {
+        const first = JSON.parse(line);
+        header = first !== null && typeof first === "object" && !Array.isArray(first) && "lineage_panel" in first;
+      } catch {
+        // Not JSON: not a panel.
+      }
+    }
+    return header ? (gzip ? "gzip" : "plain") : null;
+  } catch {
+    return null;
+  } finally {
+    reader?.cancel().catch(() => {});
+  }
 }
 
 /** Which role each panel source gets: the header's suggestion. */

@@ -5,6 +5,13 @@
 import { h } from "./dom.js";
 import { splitPaste } from "./parse.js";
 
+/**
+ * Pastes longer than this many characters leave the text box for the
+ * slot's file list: a browser edits a text box of megabytes slowly (over a
+ * second per key for 3 MB), so it must not stay in one.
+ */
+export const BIG_PASTE = 256 * 1024;
+
 /** [value, option label, what it means]: labels short enough for a narrow select. */
 export const ROLES = [
   ["suspect", "Suspect", "the model in question"],
@@ -30,8 +37,8 @@ export function newSlot(name, role, placeholder = false) {
  * built-in table of well-known names. Slots saved before the field
  * existed have no `family`.
  */
-export function slotFamilies(slots) {
-  const typed = slots.filter((s) => s.family?.trim()).map((s) => [sourceOf(s), s.family.trim()]);
+export function slotFamilies(slots, all = slots) {
+  const typed = slots.filter((s) => s.family?.trim()).map((s) => [sourceOf(s, all), s.family.trim()]);
   return Object.fromEntries(typed);
 }
 
@@ -41,13 +48,18 @@ export function slotSamples(slot, pairPasted) {
   return [...pasted, ...slot.fileSamples];
 }
 
-/** The source name a slot's samples carry (an unnamed slot gets its id, so it is still counted). */
-export const sourceOf = (slot) => slot.name.trim() || slot.id;
+/**
+ * The source name a slot's samples carry. An unnamed slot gets a label
+ * from its place among `slots` (all of them), as its box is titled
+ * ("source 3 (unnamed)"), so that it is still counted and the engine's
+ * warnings name it in words a reader can find, never an internal id.
+ */
+export const sourceOf = (slot, slots) => slot.name.trim() || `source ${slots.indexOf(slot) + 1} (unnamed)`;
 
 /** Every slot's samples as engine samples, and the roles chosen so far: the arguments of `preflight`. */
 export function preflightArgs(state) {
-  const samples = state.slots.flatMap((slot) => slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => ({ source: sourceOf(slot), text, promptId, prompt })));
-  const by = (role) => state.slots.filter((s) => s.role === role).map(sourceOf);
+  const samples = state.slots.flatMap((slot) => slotSamples(slot, state.pairPasted).map(({ text, promptId, prompt }) => ({ source: sourceOf(slot, state.slots), text, promptId, prompt })));
+  const by = (role) => state.slots.filter((s) => s.role === role).map((s) => sourceOf(s, state.slots));
   return [samples, { suspect: by("suspect")[0], candidates: by("candidate"), control: by("control")[0] }];
 }
 
@@ -67,7 +79,7 @@ export function checks(state, preflight) {
   if (by("candidate").length < 2) out.push({ block: true, text: `Choose at least two candidates (now ${by("candidate").length}).` });
   if (by("control").length > 1) out.push({ block: true, text: "Choose at most one control." });
   const counted = new Set(preflight?.sources.map((c) => c.source));
-  for (const s of active) if (preflight && !counted.has(sourceOf(s))) out.push({ block: true, text: `${s.name.trim() || "a source"} has no samples yet.` });
+  for (const s of active) if (preflight && !counted.has(sourceOf(s, state.slots))) out.push({ block: true, text: `${sourceOf(s, state.slots)} has no samples yet.` });
   // The engine's checks: warnings, or (too_large) reasons it would refuse the inputs.
   for (const c of preflight?.checks ?? []) out.push({ block: c.blocking, text: `${c.message}.` });
   return out;
@@ -75,7 +87,7 @@ export function checks(state, preflight) {
 
 /**
  * Renders every slot into `container`. `on` has: change(slot, what), remove(slot),
- * files(slot, FileList), removeFile(slot, index).
+ * files(slot, FileList), removeFile(slot, index), bigPaste(slot, text).
  */
 export function renderSlots(container, state, counts, on) {
   // Redrawing must not lose the keyboard focus: the element with the same
@@ -176,6 +188,12 @@ function slotView(slot, i, count, total, on) {
       placeholder: "One answer, or several separated by a blank line (or by a line holding only %%%)",
       value: slot.paste,
       oninput: (e) => ((slot.paste = e.target.value), on.change(slot, "paste")),
+      onpaste: (e) => {
+        const text = e.clipboardData?.getData("text/plain") ?? "";
+        if (text.length <= BIG_PASTE) return;
+        e.preventDefault();
+        on.bigPaste(slot, text);
+      },
     }),
     h(
       "div",

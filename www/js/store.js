@@ -18,6 +18,7 @@ const STORE = "state";
 const META = "meta";
 const samplesKey = (slotId) => `samples:${slotId}`;
 const JOURNAL = "lineage:journal";
+const RESULTS = "results";
 
 // One connection for the page's life: a save started while the page is
 // being left (pagehide) must create its transaction at once, not after an
@@ -93,31 +94,72 @@ export async function load() {
     if (!meta) return null;
     delete meta.savedAt;
     for (const slot of meta.slots) {
-      slot.fileSamples = (await request(store.get(samplesKey(slot.id)))) ?? [];
+      const saved = await request(store.get(samplesKey(slot.id)));
+      slot.fileSamples = Array.isArray(saved) ? saved : [];
+      // Written in parts (see save): { parts: n }, then the parts.
+      for (let k = 0; k < (saved?.parts ?? 0); k++) append(slot.fileSamples, (await request(store.get(partKey(slot.id, k)))) ?? []);
       written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
     }
     return meta;
   });
 }
 
+/** Appends without spreading (a part may hold more samples than a call takes arguments). */
+function append(list, items) {
+  for (const item of items) list.push(item);
+}
+
+/**
+ * Samples per record. A slot with more is written in parts of this many,
+ * each put in a task of its own (the next once the last is stored): the
+ * browser copies what it stores on the page's thread, and megabytes of
+ * samples in one put would hold the page (a 3 MB paste: 110 ms).
+ */
+const PART = 500;
+const partKey = (slotId, k) => `samples:${slotId}:${k}`;
+/** Every part of a slot's samples (keys `samples:ID:0` ... sort between these). */
+const parts = (slotId) => IDBKeyRange.bound(`samples:${slotId}:`, `samples:${slotId}:\uffff`);
+
 /** Writes `state`; `savedAt` stamps the record (see the journal above). */
 export function save(state, savedAt = Date.now()) {
-  return run("readwrite", (store) => {
+  const changed = state.slots.filter((slot) => {
+    const last = written.get(slot.id);
+    return !(last && last.array === slot.fileSamples && last.length === slot.fileSamples.length);
+  });
+  const inParts = changed.some((slot) => slot.fileSamples.length > PART);
+  // What is written at once; returns the parts still to write, one put each.
+  const start = (store) => {
     store.put({ ...metaOf(state), savedAt }, META);
     const live = new Set(state.slots.map((s) => s.id));
     for (const id of [...written.keys()]) {
       if (!live.has(id)) {
         store.delete(samplesKey(id));
+        store.delete(parts(id));
         written.delete(id);
       }
     }
-    for (const slot of state.slots) {
-      const last = written.get(slot.id);
-      if (last && last.array === slot.fileSamples && last.length === slot.fileSamples.length) continue;
-      store.put(slot.fileSamples, samplesKey(slot.id));
-      written.set(slot.id, { array: slot.fileSamples, length: slot.fileSamples.length });
+    const later = [];
+    for (const slot of changed) {
+      const samples = slot.fileSamples;
+      store.delete(parts(slot.id));
+      if (samples.length <= PART) {
+        store.put(samples, samplesKey(slot.id));
+      } else {
+        const n = Math.ceil(samples.length / PART);
+        store.put({ parts: n }, samplesKey(slot.id));
+        for (let k = 0; k < n; k++) later.push([partKey(slot.id, k), samples.slice(k * PART, (k + 1) * PART)]);
+      }
+      written.set(slot.id, { array: samples, length: samples.length });
     }
-  }).then(() => {
+    return later;
+  };
+  // Small saves stay synchronous, so that one made as the page is left commits at once.
+  const action = inParts
+    ? async (store) => {
+        for (const [key, part] of start(store)) await request(store.put(part, key));
+      }
+    : (store) => void start(store);
+  return run("readwrite", action).then(() => {
     // This save covers the journal (if it is not newer): the journal can go.
     if ((readJournal()?.savedAt ?? Infinity) <= savedAt) forgetJournal();
   });
@@ -129,6 +171,19 @@ function forgetJournal() {
   } catch {
     // No localStorage (a private mode): there is no journal either.
   }
+}
+
+/**
+ * Keeps the last analysis's results (`{ report, prompts, itemCounts, hash,
+ * savedAt }`, `hash` the fingerprint of its inputs) for the next visit.
+ */
+export function saveResults(results) {
+  return run("readwrite", (store) => void store.put(results, RESULTS));
+}
+
+/** The results kept by saveResults, or null. */
+export function loadResults() {
+  return run("readonly", (store) => request(store.get(RESULTS))).then((r) => r ?? null);
 }
 
 export function clear() {

@@ -11,6 +11,31 @@ const pct = (c) => `${Math.round(c * 100)}%`;
 const familyNote = (r) => (r.family && r.family !== r.candidate ? ` (family ${iso(r.family)})` : "");
 
 /**
+ * The ranking in the order the page shows candidates everywhere (the
+ * ranking line, every block of the scores chart, the evidence tables, the
+ * side-by-side view): the attributed candidates, then the rest of the
+ * confidence set of the closest, then those ruled out, each group in the
+ * report's ranking order (by score). Two scores that tie at two decimals
+ * never put a ruled-out candidate before one that is not.
+ */
+export function rankedCandidates(report) {
+  const v = report.verdict;
+  const attributed = new Set(v.attributed ?? []);
+  const group = (r) => (attributed.has(r.candidate) ? 0 : r.inSet === false ? 2 : 1);
+  return v.ranking
+    .map((r, i) => [r, i])
+    .sort((a, b) => group(a[0]) - group(b[0]) || a[1] - b[1])
+    .map(([r]) => r);
+}
+
+/** Sorts rows that name a candidate (`candidateOf(row)`) into rankedCandidates order; stable, unknown names last. */
+export function byRank(report, rows, candidateOf = (r) => r.candidate) {
+  const rank = new Map(rankedCandidates(report).map((r, i) => [r.candidate, i]));
+  const at = (row) => rank.get(candidateOf(row)) ?? rank.size;
+  return rows.map((row, i) => [row, i]).sort((a, b) => at(a[0]) - at(b[0]) || a[1] - b[1]).map(([row]) => row);
+}
+
+/**
  * An engine message with each source name in it isolated (the engine
  * writes names into its sentences), and the whole message isolated too.
  */
@@ -66,7 +91,7 @@ export function verdictWords(report) {
   if (v.robustness) lines.push(`Robustness: ${said(v.robustness.message)}.`);
   if (v.ranking.length > 1) {
     lines.push(
-      `Ranking (${scoreName}): ${v.ranking.map((r) => `${iso(r.candidate)}${familyNote(r)} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
+      `Ranking (${scoreName}): ${rankedCandidates(report).map((r) => `${iso(r.candidate)}${familyNote(r)} ${signed(r.score)}${r.inSet ? "" : " (ruled out)"}`).join(" · ")}.`,
     );
   }
   lines.push(
