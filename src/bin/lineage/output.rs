@@ -229,7 +229,7 @@ fn leaks_by_source(report: &Report) -> String {
             None => counts.push((&l.source, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    lineage::sort::stable_sort_by(&mut counts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     counts
         .iter()
         .map(|(name, n)| format!("{name} {n}"))
