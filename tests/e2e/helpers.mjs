@@ -2,7 +2,7 @@
 // started exactly as the run command starts it (scripts/serve.sh).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { after, before } from "node:test";
+import { after, before, test } from "node:test";
 import { chromium, firefox } from "playwright-core";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -293,3 +293,27 @@ export async function axeViolations(page) {
   assert.ok(found.passed >= 20, `axe passed only ${found.passed} rules`);
   return found.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join("\n    ")}`);
 }
+
+/**
+ * `pageTest(name, body, options)` for a test file whose pages open with
+ * `openPage(options)`: `body(page)` runs on a fresh page, which must then
+ * have logged no problem (console error, failed request).
+ */
+export function pageTestWith(openPage) {
+  return (name, body, options) =>
+    test(name, async () => {
+      const { page, ctx, problems } = await openPage(options);
+      try {
+        await body(page);
+        assert.deepEqual(problems, []);
+      } finally {
+        await ctx.close();
+      }
+    });
+}
+
+/** The i-th source slot of the page. */
+export const slot = (page, i) => page.locator("fieldset.slot").nth(i);
+
+/** Records as the bytes of a JSON Lines file. */
+export const jsonl = (records) => Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n");

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isFirefox, openPageIn, plain, root, screenshot, useBrowser, waitForVerdict, waitReady } from "./helpers.mjs";
+import { isFirefox, jsonl, openPageIn, pageTestWith, plain, root, screenshot, slot, useBrowser, waitForVerdict, waitReady } from "./helpers.mjs";
 
 const SHOTS = `${root}target/e2e-screenshots/${isFirefox ? "firefox-" : ""}`;
 const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
@@ -12,20 +12,7 @@ const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
 const env = useBrowser();
 
 const openPage = (options) => openPageIn(env.browser, env.server.url, options);
-/** A test on a fresh page: `body(page)` runs, then the page must have
- * logged no problem (console error, failed request). */
-const pageTest = (name, body) =>
-  test(name, async () => {
-    const { page, ctx, problems } = await openPage();
-    try {
-      await body(page);
-      assert.deepEqual(problems, []);
-    } finally {
-      await ctx.close();
-    }
-  });
-const slot = (page, i) => page.locator("fieldset.slot").nth(i);
-const jsonl = (records) => Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+const pageTest = pageTestWith(openPage);
 
 /** The example's records as JSON Lines, each source renamed by `rename`. */
 function exampleFile(rename = (s) => s, extra = () => "") {

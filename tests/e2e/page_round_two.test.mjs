@@ -6,26 +6,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { download, isFirefox, openPageIn, pkgDir, plain, root, useBrowser, waitForVerdict } from "./helpers.mjs";
+import { download, isFirefox, jsonl, openPageIn, pageTestWith, pkgDir, plain, root, slot, useBrowser, waitForVerdict } from "./helpers.mjs";
 
 const EXAMPLE = JSON.parse(readFileSync(`${root}www/example.json`, "utf8"));
 
 const env = useBrowser();
 
 const openPage = (options) => openPageIn(env.browser, env.server.url, options);
-/** A test on a fresh page: `body(page)` runs, then the page must have logged no problem. */
-const pageTest = (name, body, options) =>
-  test(name, async () => {
-    const { page, ctx, problems } = await openPage(options);
-    try {
-      await body(page);
-      assert.deepEqual(problems, []);
-    } finally {
-      await ctx.close();
-    }
-  });
-const slot = (page, i) => page.locator("fieldset.slot").nth(i);
-const jsonl = (records) => Buffer.from(records.map((r) => JSON.stringify(r)).join("\n") + "\n");
+const pageTest = pageTestWith(openPage);
 const exampleRecords = (rename = (s) => s, extra = () => "") =>
   EXAMPLE.samples.map((s) => ({ source: rename(s.source), prompt_id: s.promptId, prompt: s.prompt, text: s.text + extra(s) }));
 
