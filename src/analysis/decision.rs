@@ -17,7 +17,7 @@ use super::classifier::Separability;
 use super::inference::{self, MaxT};
 use super::roles::Cast;
 use super::scores::{order_desc, Scored};
-use super::specific::{self, FamilyTest, Impostors};
+use super::specific::{self, FamilyTest, LazyImpostors};
 use super::words;
 use super::AnalysisOptions;
 use crate::report::{
@@ -80,7 +80,7 @@ impl Inferred {
         opts: &AnalysisOptions,
         label: &str,
         family_of: &[usize],
-        impostors: Option<&Impostors>,
+        impostors: &LazyImpostors<'_, '_>,
     ) -> Inferred {
         let k = scored.n_cand;
         let comb = &scored.combined;
@@ -128,11 +128,11 @@ impl Inferred {
             .collect();
         // The specificity test reads the set; it is run only where a claim
         // could follow (a control, an excess), as the decision reads it.
-        let family_tests = match impostors {
-            Some(imp) if scored.has_control && max_t.p_value < opts.alpha => {
-                specific::family_tests(scored, imp, family_of, &set, opts, label)
-            }
-            _ => Vec::new(),
+        let wanted = scored.has_control && max_t.p_value < opts.alpha;
+        // Asked only when wanted: asking makes them.
+        let family_tests = match wanted.then(|| impostors.get()).flatten() {
+            Some(imp) => specific::family_tests(scored, imp, family_of, &set, opts, label),
+            None => Vec::new(),
         };
         let signal_tops = scored
             .signals

@@ -214,15 +214,12 @@ pub fn begin(
 
     progress("tests", 0.6);
     // The specificity test's other side: every candidate's answers scored
-    // against every candidate's (with a control, paired).
-    let impostors = cast
-        .control
-        .as_ref()
-        .and_then(|_| specific::Impostors::of(&scorer));
+    // against every candidate's, made when a test first needs it.
+    let impostors = specific::LazyImpostors::new(&scorer);
     let family_of = cast.family_of();
-    let inferred = decision::Inferred::of(&scored, opts, "", &family_of, impostors.as_ref());
+    let inferred = decision::Inferred::of(&scored, opts, "", &family_of, &impostors);
     let stripped = (opts.robustness && cast.control.is_some())
-        .then(|| robustness::stripped_inference(&scorer, opts, &family_of, impostors.as_ref()));
+        .then(|| robustness::stripped_inference(&scorer, opts, &family_of, &impostors));
 
     progress("classifier", 0.7);
     let trained = classifier::train(&space, &cast, opts, plan);

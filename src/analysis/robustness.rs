@@ -10,7 +10,7 @@ use super::classifier::Separability;
 use super::decision::{outcome, Inferred};
 use super::roles::Cast;
 use super::scores::{Scorer, Wanted};
-use super::specific::Impostors;
+use super::specific::LazyImpostors;
 use super::AnalysisOptions;
 use crate::report::{r6, Robustness, VerdictKind};
 use crate::signals::overlap::NgramSets;
@@ -47,7 +47,7 @@ pub fn stripped_inference(
     scorer: &Scorer<'_>,
     opts: &AnalysisOptions,
     family_of: &[usize],
-    impostors: Option<&Impostors>,
+    impostors: &LazyImpostors<'_, '_>,
 ) -> Inferred {
     let (space, units) = (scorer.space(), scorer.units());
     // Verbatim overlap reads the stripped words only when it is combined.

@@ -496,7 +496,7 @@ fn scale(m: &SignalMatrix, paired: bool) -> Scale {
     }
 }
 
-fn root_mean_square(values: impl Iterator<Item = f64>) -> f64 {
+pub(super) fn root_mean_square(values: impl Iterator<Item = f64>) -> f64 {
     let (mut ss, mut n) = (0.0, 0usize);
     for v in values {
         ss += v * v;

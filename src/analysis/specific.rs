@@ -28,7 +28,7 @@
 //! members.
 
 use super::inference::{self, Design};
-use super::scores::{Scored, Scorer, Wanted};
+use super::scores::{root_mean_square, Scored, Scorer, SignalMatrix, Wanted};
 use super::AnalysisOptions;
 use crate::stats;
 
@@ -73,6 +73,30 @@ impl Impostors {
     }
 }
 
+/// [`Impostors`] made on first use: only an analysis whose excess test
+/// rejects reads them (the main inference and the robustness check share
+/// one), so an analysis that abstains earlier never scores every
+/// candidate against every other.
+pub struct LazyImpostors<'s, 'a> {
+    scorer: &'s Scorer<'a>,
+    made: std::cell::OnceCell<Option<Impostors>>,
+}
+
+impl<'s, 'a> LazyImpostors<'s, 'a> {
+    pub fn new(scorer: &'s Scorer<'a>) -> Self {
+        LazyImpostors {
+            scorer,
+            made: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn get(&self) -> Option<&Impostors> {
+        self.made
+            .get_or_init(|| Impostors::of(self.scorer))
+            .as_ref()
+    }
+}
+
 /// The specificity test of one family.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FamilyTest {
@@ -103,42 +127,49 @@ struct Member {
     per_y: Vec<Comparison>,
 }
 
-/// The suspect's per-unit combined similarity to candidate x minus
-/// candidate y's, each signal on the suspect's scale.
-fn differences(scored: &Scored, imp: &Impostors, x: usize, y: usize) -> Vec<f64> {
-    let combined: Vec<_> = scored.signals.iter().filter(|m| m.in_combined).collect();
-    let n_units = scored.signals.first().map_or(0, |m| m.suspect.len());
-    let mut d = vec![0.0; n_units];
-    for (m, signal) in combined.iter().enumerate() {
-        let Some(control) = &signal.control else {
-            return Vec::new();
-        };
-        let rms = root_mean_square(&signal.suspect, control);
-        if rms <= 0.0 {
-            continue;
-        }
-        for (u, out) in d.iter_mut().enumerate() {
-            *out += (signal.suspect[u][x] - imp.sims[m][y][u][x]) / rms;
-        }
-    }
-    let n = combined.len().max(1) as f64;
-    d.iter().map(|v| v / n).collect()
+/// The combined signals of the suspect's scores, each with its scale (the
+/// root mean square of the suspect's excess over the control, as in
+/// `scores::scale`), computed once for every comparison of an analysis.
+struct SuspectScale<'s> {
+    signals: Vec<(&'s SignalMatrix, f64)>,
+    units: usize,
 }
 
-/// The root mean square of the suspect's excess over the control (the
-/// scale of `scores::scale`).
-fn root_mean_square(suspect: &[Vec<f64>], control: &[Vec<f64>]) -> f64 {
-    let (mut ss, mut n) = (0.0, 0usize);
-    for (s, c) in suspect.iter().zip(control) {
-        for (a, b) in s.iter().zip(c) {
-            ss += (a - b) * (a - b);
-            n += 1;
-        }
+impl<'s> SuspectScale<'s> {
+    /// None without a control (there is no excess to scale by).
+    fn of(scored: &'s Scored) -> Option<SuspectScale<'s>> {
+        let signals = scored
+            .signals
+            .iter()
+            .filter(|m| m.in_combined)
+            .map(|m| {
+                let control = m.control.as_ref()?;
+                let excess = m
+                    .suspect
+                    .iter()
+                    .zip(control)
+                    .flat_map(|(s, c)| s.iter().zip(c).map(|(a, b)| a - b));
+                Some((m, root_mean_square(excess)))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let units = scored.signals.first().map_or(0, |m| m.suspect.len());
+        Some(SuspectScale { signals, units })
     }
-    if n == 0 {
-        0.0
-    } else {
-        (ss / n as f64).sqrt()
+
+    /// The suspect's per-unit combined similarity to candidate x minus
+    /// candidate y's, each signal on the suspect's scale.
+    fn differences(&self, imp: &Impostors, x: usize, y: usize) -> Vec<f64> {
+        let mut d = vec![0.0; self.units];
+        for (m, &(signal, rms)) in self.signals.iter().enumerate() {
+            if rms <= 0.0 {
+                continue;
+            }
+            for (u, out) in d.iter_mut().enumerate() {
+                *out += (signal.suspect[u][x] - imp.sims[m][y][u][x]) / rms;
+            }
+        }
+        let n = self.signals.len().max(1) as f64;
+        d.iter().map(|v| v / n).collect()
     }
 }
 
@@ -152,14 +183,16 @@ pub fn family_tests(
     opts: &AnalysisOptions,
     label: &str,
 ) -> Vec<FamilyTest> {
-    let mut families: Vec<usize> = set.iter().map(|&c| family_of[c]).collect();
-    families.dedup();
-    let mut seen = Vec::new();
-    families.retain(|f| {
-        let new = !seen.contains(f);
-        seen.push(*f);
-        new
-    });
+    let Some(scale) = SuspectScale::of(scored) else {
+        return Vec::new();
+    };
+    // The set's families, in ranking order of their best member.
+    let mut families: Vec<usize> = Vec::new();
+    for &c in set {
+        if !families.contains(&family_of[c]) {
+            families.push(family_of[c]);
+        }
+    }
     let k = family_of.len();
     families
         .into_iter()
@@ -172,7 +205,7 @@ pub fn family_tests(
                     let per_y: Vec<Comparison> = others
                         .iter()
                         .map(|&y| {
-                            let d = differences(scored, imp, x, y);
+                            let d = scale.differences(imp, x, y);
                             let rows: Vec<Vec<f64>> = d.iter().map(|&v| vec![v]).collect();
                             let seed =
                                 stats::sub_seed(opts.seed, &format!("{label}specific/{x}/{y}"));
