@@ -35,6 +35,16 @@ pub struct Separability {
 }
 
 impl Separability {
+    /// An accuracy without a confusion matrix (the nearest-centroid
+    /// fallback, or chance when nothing could be measured).
+    pub fn of_accuracy(accuracy: f64) -> Separability {
+        Separability {
+            accuracy,
+            folds: 0,
+            confusion: Vec::new(),
+        }
+    }
+
     /// Accuracy when a prediction counts as right if it names a candidate
     /// of the true candidate's family, with its chance level (a uniform
     /// guess among candidates, weighted by the rows of each family). None

@@ -232,14 +232,7 @@ pub fn begin(
         // Without a classifier the separability is the nearest-centroid one.
         None => {
             let accuracy = space.nearest_centroid_loo(&cast.candidate_sources());
-            (
-                None,
-                Some(Separability {
-                    accuracy,
-                    folds: 0,
-                    confusion: Vec::new(),
-                }),
-            )
+            (None, Some(Separability::of_accuracy(accuracy)))
         }
     };
     signals.push(evidence::habits_signal(&space, &cast, opts));

@@ -59,11 +59,7 @@ impl Pending {
             (Some(cv), None) => cv,
             // Unreachable: a classifier was trained only where its
             // cross-validation can run. Chance, not a made-up accuracy.
-            (None, _) => Separability {
-                accuracy: 1.0 / cast.n_candidates() as f64,
-                folds: 0,
-                confusion: Vec::new(),
-            },
+            (None, _) => Separability::of_accuracy(1.0 / cast.n_candidates() as f64),
         };
         let robustness = stripped.map(|inf| {
             let (kind, attributed, _) = decision::outcome(&inferred, &cast, &separability);

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::SuspectCase;
 use crate::analysis::{self, AnalysisOptions, AnalysisRequest};
-use crate::corpus::Sample;
+use crate::corpus::{self, Sample};
 use crate::family;
 use crate::report::ClaimLevel;
 use crate::stats;
@@ -127,6 +127,12 @@ fn runs<'a>(
     plan: &T2Plan,
     seed: u64,
 ) -> Vec<Run<'a>> {
+    // Samples by source, for the resamples' shared prompts (one copy).
+    let groups = if plan.resample > 0 {
+        corpus::group_by_source(samples)
+    } else {
+        BTreeMap::new()
+    };
     let mut out = Vec::new();
     for case in cases {
         let mut variants = vec![(
@@ -145,7 +151,7 @@ fn runs<'a>(
         }
         for (mode, cands, present) in variants {
             if plan.resample > 0 {
-                let shared = shared_prompts(samples, case, &cands);
+                let shared = shared_prompts(&groups, case, &cands);
                 let size = plan.subset.unwrap_or(shared.len() / 2).min(shared.len());
                 for i in 0..plan.resample {
                     let label = format!("resample/{}/{mode}/{i}", case.suspect);
@@ -177,28 +183,20 @@ fn runs<'a>(
     out
 }
 
-/// The prompt ids answered by the suspect, the control and every candidate.
-fn shared_prompts(samples: &[Sample], case: &SuspectCase, candidates: &[String]) -> Vec<String> {
-    let mut names: Vec<&str> = vec![case.suspect.as_str()];
-    names.extend(candidates.iter().map(String::as_str));
-    names.extend(case.control.as_deref());
-    let mut per: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for s in samples {
-        if let Some(id) = s.prompt_id.as_deref() {
-            per.entry(s.source.as_str()).or_default().insert(id);
-        }
-    }
-    let empty = BTreeSet::new();
-    let first = per.get(names[0]).unwrap_or(&empty);
-    first
-        .iter()
-        .filter(|id| {
-            names
-                .iter()
-                .all(|n| per.get(n).is_some_and(|p| p.contains(*id)))
-        })
-        .map(|id| id.to_string())
-        .collect()
+/// The prompt ids answered by the suspect, the control and every
+/// candidate (`groups`: the samples by source).
+fn shared_prompts(
+    groups: &BTreeMap<String, Vec<Sample>>,
+    case: &SuspectCase,
+    candidates: &[String],
+) -> Vec<String> {
+    let names = std::iter::once(&case.suspect)
+        .chain(candidates)
+        .chain(case.control.as_ref());
+    let sources: Vec<&[Sample]> = names
+        .map(|n| groups.get(n).map_or(&[][..], Vec::as_slice))
+        .collect();
+    corpus::shared_prompts(&sources)
 }
 
 /// Runs every case as the plan says (in parallel; results in plan order).
