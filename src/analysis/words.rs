@@ -67,30 +67,23 @@ impl Words<'_> {
             None => {
                 let f = self.decision.family.unwrap_or(0);
                 let attributed = names(self.cast, &self.decision.attributed);
-                let claim = match self.decision.level {
-                    Some(ClaimLevel::Model) if self.family_phrase(f) != attributed[0] => format!(
-                        "{}, {}",
-                        attributed[0],
-                        self.family_phrase(f)
-                    ),
-                    Some(ClaimLevel::Model) => attributed[0].clone(),
-                    _ => format!("{} ({} confidence)", self.family_phrase(f), self.pct()),
+                let family = self.family_phrase(f);
+                let model_level = self.decision.level == Some(ClaimLevel::Model);
+                let claim = match attributed.first() {
+                    Some(model) if model_level && *model != family => format!("{model}, {family}"),
+                    Some(model) if model_level => model.clone(),
+                    _ => family,
                 };
-                let claim = if claim.ends_with("confidence)") {
-                    claim
+                let closest = if model_level {
+                    String::new()
                 } else {
-                    format!("{claim} ({} confidence)", self.pct())
+                    format!("; closest: {}", attributed.join(", "))
                 };
                 let tentative = if self.robust_fails { " (tentative)" } else { "" };
-                let line = match self.decision.level {
-                    Some(ClaimLevel::Model) => {
-                        format!("{suspect}{tentative}: the teacher is {claim}, among the {k} candidates given")
-                    }
-                    _ => format!(
-                        "{suspect}{tentative}: the teacher is {claim}, among the {k} candidates given; closest: {}",
-                        attributed.join(", ")
-                    ),
-                };
+                let line = format!(
+                    "{suspect}{tentative}: the teacher is {claim} ({} confidence), among the {k} candidates given{closest}",
+                    self.pct()
+                );
                 match self.tentative_because() {
                     Some(why) => format!("{line}; {why}"),
                     None => line,
