@@ -1,4 +1,4 @@
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/core/common/mod.rs"]
 mod common;
 fn main() {
     let seed: u64 = std::env::args().nth(1).unwrap().parse().unwrap();

@@ -11,12 +11,12 @@ cd "$ROOT"
 target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 out="$target_dir/pkg-panic-test"
 
-say "cargo build --lib --target wasm32-unknown-unknown --features panic-test"
-cargo build --lib --target wasm32-unknown-unknown --features panic-test
+say "cargo build -p lineage-wasm --lib --target wasm32-unknown-unknown --features panic-test"
+cargo build -p lineage-wasm --lib --target wasm32-unknown-unknown --features panic-test
 say "wasm-bindgen --target web --out-dir $out"
 rm -rf "$out"
-wasm-bindgen --target web --experimental-reset-state-function --out-dir "$out" \
-    "$target_dir/wasm32-unknown-unknown/debug/lineage.wasm"
+wasm-bindgen --target web --experimental-reset-state-function --out-name lineage --out-dir "$out" \
+    "$target_dir/wasm32-unknown-unknown/debug/lineage_wasm.wasm"
 # The same entries as the release package, so the test goes through index.js,
 # plus the test-only exports (wrapped like every other call), which the
 # release index.js must not name.

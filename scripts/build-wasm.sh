@@ -14,9 +14,9 @@ target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 # The wasm-release profile (Cargo.toml) is the release profile optimised
 # for size.
-say "cargo build --profile wasm-release --lib --target wasm32-unknown-unknown"
-cargo build --profile wasm-release --lib --target wasm32-unknown-unknown
-raw="$target_dir/wasm32-unknown-unknown/wasm-release/lineage.wasm"
+say "cargo build -p lineage-wasm --profile wasm-release --lib --target wasm32-unknown-unknown"
+cargo build -p lineage-wasm --profile wasm-release --lib --target wasm32-unknown-unknown
+raw="$target_dir/wasm32-unknown-unknown/wasm-release/lineage_wasm.wasm"
 
 # Rust's wasm32 target emits these post-MVP features by default (and SIMD,
 # which .cargo/config.toml turns on); wasm-opt must be told it may keep them.
@@ -37,7 +37,7 @@ else
     rm -rf pkg
     # The reset-state function lets the package entry (index.js) replace
     # the instance after a trap that never reached the panic hook.
-    wasm-bindgen --target web --experimental-reset-state-function --out-dir pkg "$raw"
+    wasm-bindgen --target web --experimental-reset-state-function --out-name lineage --out-dir pkg "$raw"
     before="$(size_line "before wasm-opt:" pkg/lineage_bg.wasm)"
     say "wasm-opt ${opt_flags[*]}"
     node_modules/.bin/wasm-opt "${opt_flags[@]}" pkg/lineage_bg.wasm -o pkg/lineage_bg.opt.wasm

@@ -38,7 +38,10 @@ seconds="${1:-10}"
 [ $# -gt 0 ] && shift
 [ "$long" = 1 ] && seconds="${FUZZ_CAP:-7200}"
 sanitizer="${FUZZ_SANITIZER:-none}"
-fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
+# Line tables for the file:line of a crash, no more (full debug info made
+# the fuzz build 600 MB); profiles live in the workspace's Cargo.toml, so
+# the fuzz build sets its own here.
+fuzz() { RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo fuzz "$@"; }
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -84,23 +84,26 @@ stage() {
 }
 
 stage "fmt" cargo fmt --check
+# The core and the CLI (the workspace's default members) natively; the
+# wasm boundary for wasm32; the Python and fuzz crates build in their own
+# stages below.
 stage "clippy (host)" cargo clippy --all-targets -- -D warnings
-stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+stage "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown -p lineage-wasm --lib --tests -- -D warnings
 stage "tests (native)" cargo test
-# The development data's verdicts (tests/dev_verdicts.rs): minutes in a
-# debug build, so in release; they skip with a note when ../shared is absent.
+# The development data's verdicts (tests/core/dev_verdicts.rs): minutes in
+# a debug build, so in the optimised dev-data profile.
 if [ -d "$ROOT/../shared/data/alpaca_eval_dev" ] && [ -d "$ROOT/../shared/data/alpaca_eval_dev_more" ]; then
-    stage "tests (dev-data verdicts)" cargo test --release --test dev_verdicts -- --ignored
+    stage "tests (dev-data verdicts)" cargo test --profile dev-data --test core -- --ignored dev_verdicts::
 else
     skip "tests (dev-data verdicts)" "no ../shared/data/alpaca_eval_dev{,_more} beside the clone"
 fi
-# One cargo invocation runs every wasm test binary; each picks Node or
-# headless Chromium for itself (see tests/wasm_node.rs, tests/wasm_browser.rs).
-stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown --tests
+# One cargo invocation runs both wasm test binaries; each picks Node or
+# headless Chromium for itself (crates/lineage-wasm/tests/{node,browser}.rs).
+stage "tests (wasm: node+chromium)" cargo test --target wasm32-unknown-unknown -p lineage-wasm --tests
 # wasm-bindgen-test-runner takes GECKODRIVER before CHROMEDRIVER; the
 # browser binary comes from webdriver.json's moz:firefoxOptions.
 stage "tests (wasm: firefox)" env -u CHROMEDRIVER GECKODRIVER="$geckodriver_bin" \
-    cargo test --target wasm32-unknown-unknown --test wasm_browser
+    cargo test --target wasm32-unknown-unknown -p lineage-wasm --test browser
 stage "build (release wasm)" "$ROOT/scripts/build-wasm.sh"
 # A debug build with the test-only panic trigger, for tests/e2e/panic.test.mjs.
 stage "build (panic-test wasm)" "$ROOT/scripts/build-wasm-test.sh"

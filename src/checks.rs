@@ -2,24 +2,15 @@
 //! source (samples, words, prompts paired with the suspect), the warnings
 //! the analysis would give about the data, and the occurrences of evidence
 //! items in every source. The page shows these as the user edits; the
-//! thresholds are the analysis's own (`analysis` reads the constants
-//! below), so the page cannot promise what the report then contradicts.
+//! data warnings are the analysis's own (`analysis::size_warnings`), so
+//! the page cannot promise what the report then contradicts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::{size_warnings, SourceSize};
 use crate::corpus::{self, Sample};
-
-/// Fewer outputs than this in a source: intervals are wide, tests weak
-/// (warning `too_few_samples`).
-pub const MIN_SAMPLES: usize = 30;
-/// A source whose median text is shorter than this many words carries
-/// little style (warning `short_texts`).
-pub const MIN_MEDIAN_WORDS: f64 = 20.0;
-/// Median lengths differing more than this factor between sources
-/// (warning `length_imbalance`).
-pub const MAX_LENGTH_RATIO: f64 = 3.0;
 
 /// Words of a text as the analysis counts them (UAX #29 words).
 pub fn word_count(text: &str) -> usize {
@@ -29,7 +20,7 @@ pub fn word_count(text: &str) -> usize {
 /// The roles as far as they are chosen; every field may be left out.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct PreflightOptions {
     pub suspect: Option<String>,
     pub candidates: Vec<String>,
@@ -42,7 +33,7 @@ pub struct PreflightOptions {
 /// One source's counts.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SourceCounts {
     pub source: String,
     pub samples: usize,
@@ -56,9 +47,9 @@ pub struct SourceCounts {
 /// A warning the analysis would give, with the report's code, or (when
 /// `blocking`) the reason the analysis would be refused.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Check {
-    pub code: &'static str,
+    pub code: String,
     pub message: String,
     /// The analysis would refuse these inputs (`too_large`: past the size
     /// limits of `corpus::check_limits`), so a page can say so while the
@@ -68,7 +59,7 @@ pub struct Check {
 
 /// Counts of every source, in first-seen order, and the data warnings.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Preflight {
     pub sources: Vec<SourceCounts>,
     pub checks: Vec<Check>,
@@ -139,7 +130,7 @@ pub fn preflight(samples: &[Sample], options: &PreflightOptions) -> Preflight {
         .map(|c| by_source[c.source.as_str()].iter().copied());
     if let Err(e) = corpus::check_limits(in_role_samples, &corpus::SizeLimits::default()) {
         checks.push(Check {
-            code: "too_large",
+            code: "too_large".into(),
             message: e.message().to_string(),
             blocking: true,
         });
@@ -153,46 +144,26 @@ pub fn preflight(samples: &[Sample], options: &PreflightOptions) -> Preflight {
 }
 
 fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usize) -> Vec<Check> {
-    let mut out = Vec::new();
-    for c in sources {
-        if c.samples < MIN_SAMPLES {
-            out.push(Check {
-                blocking: false,
-                code: "too_few_samples",
-                message: format!(
-                    "{}: only {} sample(s); {MIN_SAMPLES} or more give steadier results",
-                    c.source, c.samples
-                ),
-            });
-        }
-        if c.samples > 0 && c.median_words < MIN_MEDIAN_WORDS {
-            out.push(Check {
-                blocking: false,
-                code: "short_texts",
-                message: format!(
-                    "{}: short texts (median {} words) carry little style",
-                    c.source, c.median_words
-                ),
-            });
-        }
-    }
-    let medians = sources.iter().map(|c| c.median_words);
-    let lo = medians.clone().fold(f64::INFINITY, f64::min);
-    let hi = medians.fold(0.0, f64::max);
-    if lo > 0.0 && hi / lo > MAX_LENGTH_RATIO {
-        out.push(Check {
+    let sizes: Vec<SourceSize> = sources
+        .iter()
+        .map(|c| SourceSize {
+            name: c.source.clone(),
+            samples: c.samples,
+            median_words: c.median_words,
+        })
+        .collect();
+    let mut out: Vec<Check> = size_warnings(&sizes)
+        .into_iter()
+        .map(|w| Check {
+            code: w.code,
+            message: w.message,
             blocking: false,
-            code: "length_imbalance",
-            message: format!(
-                "median lengths differ {:.1}-fold between sources; length enters the analysis only as one structure feature",
-                hi / lo
-            ),
-        });
-    }
+        })
+        .collect();
     if matches!(shared, Some(n) if n < min_paired) {
         out.push(Check {
             blocking: false,
-            code: "unpaired_design",
+            code: "unpaired_design".into(),
             message: format!(
                 "fewer than {min_paired} prompts are answered by every source, so differences in topic cannot be ruled out; give samples prompt ids"
             ),
@@ -203,7 +174,7 @@ fn data_checks(sources: &[&SourceCounts], shared: Option<usize>, min_paired: usi
 
 /// Occurrences of words and word sequences in each source.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(hashmap_as_object))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(hashmap_as_object))]
 pub struct ItemCounts {
     /// Words per source.
     pub words: BTreeMap<String, usize>,
@@ -293,23 +264,21 @@ mod tests {
                 ("c", 1, 4, 4.0, 0)
             ]
         );
-        let codes: Vec<&str> = p.checks.iter().map(|c| c.code).collect();
+        let codes: Vec<&str> = p.checks.iter().map(|c| c.code.as_str()).collect();
         assert_eq!(
             codes,
             [
-                "too_few_samples",
-                "short_texts",
-                "too_few_samples",
-                "short_texts",
                 "too_few_samples",
                 "short_texts",
                 "length_imbalance",
                 "unpaired_design"
             ]
         );
-        assert!(p.checks[0]
-            .message
-            .starts_with("s: only 2 sample(s); 30 or more"));
+        // The analysis's own words (analysis::size_warnings).
+        assert_eq!(
+            p.checks[0].message,
+            "fewer than 30 outputs for: s (2), a (1), b (1); intervals are wide and tests weak"
+        );
     }
 
     #[test]

@@ -15,14 +15,16 @@ use crate::error::{Error, ErrorKind};
 mod readers;
 mod records;
 
-pub use readers::{hex, read, read_csv, read_jsonl, sha256_hex, Format, LineError, Parsed, Reader};
+pub use readers::{
+    hex, read, read_csv, read_jsonl, sha256_hex, Format, InputHash, LineError, Parsed, Reader,
+};
 pub use records::{loose_sample, loose_samples, parse_jsonl_line};
 
 /// One model output. JS callers pass it as `{source, text, promptId?,
 /// prompt?}`; a numeric `promptId` is read as the JSONL reader reads one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Sample {
     /// The model (or person) that wrote the text; not empty.
     #[serde(deserialize_with = "non_empty")]
@@ -36,7 +38,7 @@ pub struct Sample {
         deserialize_with = "prompt_id",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | number"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "string | number"))]
     pub prompt_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
@@ -105,7 +107,7 @@ impl Sample {
 /// `addFile` in the JS package).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct InputOptions {
     /// How the report names this input (default: the file's name, or
     /// "input-N.jsonl" / ".csv" for a text).
@@ -121,7 +123,7 @@ const MAX_LISTED_ERRORS: usize = 100;
 /// What adding one input (or sample) to a workspace did.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct AddResult {
     /// Samples added by this call.
     pub added: usize,

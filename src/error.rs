@@ -19,7 +19,7 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[cfg_attr(
-    target_arch = "wasm32",
+    feature = "typescript",
     derive(tsify::Tsify),
     tsify(rename = "LineageErrorCode")
 )]

@@ -120,7 +120,7 @@ pub fn model_phrase(family: &str) -> String {
 /// Where a source's family came from (the report says which).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum FamilySource {
     /// Said by the user (flag, panel header, options, page).
     User,

@@ -1,9 +1,10 @@
 //! Lineage: which candidate model does a suspect model's writing resemble,
 //! how sure is that, and why.
 //!
-//! The crate is a pure-Rust core that knows nothing of the browser; the
-//! only module that speaks JavaScript is [`wasm`] (compiled for `wasm32`
-//! alone). The native CLI in `src/bin/lineage.rs` reuses the same core.
+//! The crate is a pure-Rust core that knows nothing of the browser, the
+//! terminal or the network. The front ends are crates of their own that
+//! only translate: `crates/lineage-cli` (the `lineage` command),
+//! `crates/lineage-wasm` (the only importer of wasm-bindgen) and `python/`.
 //! See `ARCHITECTURE.md` for the code map and `docs/METHOD.md` for the
 //! statistics.
 
@@ -29,9 +30,6 @@ pub mod signals;
 pub mod sort;
 pub mod stats;
 pub mod workspace;
-
-#[cfg(target_arch = "wasm32")]
-pub mod wasm;
 
 pub use error::{Error, ErrorKind};
 

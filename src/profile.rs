@@ -79,6 +79,8 @@ mod lossless;
 mod merge;
 mod of_text;
 
+// Markdown structure is counted where a text's structure is surveyed.
+pub use crate::features::structure::Markdown;
 pub use keys::{char_ngram_key, word_ngram_key};
 pub use lossless::Lossless;
 pub use of_text::word_ngram_strings;
@@ -129,7 +131,7 @@ impl Default for ProfileOptions {
 /// Vocabulary richness measures, all computed on case-folded word unigrams.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Richness {
     /// Distinct words / words (falls as a text grows: compare only texts
     /// of similar length, or use MATTR).
@@ -145,58 +147,13 @@ pub struct Richness {
     pub yules_k: f64,
 }
 
-/// Markdown structure counts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct Markdown {
-    pub headings: usize,
-    pub bullet_items: usize,
-    pub numbered_items: usize,
-    /// Closed `**bold**` / `__bold__` runs.
-    pub bold: usize,
-    /// Closed `*italic*` / `_italic_` runs.
-    pub italic: usize,
-    /// Fenced code blocks (an unclosed fence counts as one block).
-    pub code_fences: usize,
-    /// Table rows, header included, delimiter rows excluded.
-    pub table_rows: usize,
-    /// `[text](url)` links and bare URLs.
-    pub links: usize,
-    /// Tables (counted by their `|---|` delimiter rows).
-    pub tables: usize,
-    /// Closed `` `inline code` `` spans.
-    pub inline_code: usize,
-    /// Lines inside a block quote (`>`).
-    pub quoted_lines: usize,
-    /// Thematic breaks (`---`).
-    pub rules: usize,
-}
-
-impl Markdown {
-    fn add(&mut self, o: &Markdown) {
-        self.headings += o.headings;
-        self.bullet_items += o.bullet_items;
-        self.numbered_items += o.numbered_items;
-        self.bold += o.bold;
-        self.italic += o.italic;
-        self.code_fences += o.code_fences;
-        self.table_rows += o.table_rows;
-        self.links += o.links;
-        self.tables += o.tables;
-        self.inline_code += o.inline_code;
-        self.quoted_lines += o.quoted_lines;
-        self.rules += o.rules;
-    }
-}
-
 /// The profile of a text or of a source. It serialises (for JS callers
 /// and JSON) with the hashed n-gram tables replaced by their sizes and the
 /// `(text, count)` lists as `{text, count}` objects (see [`json`]); the
 /// lossless form, which merges and reads back, is [`Lossless`].
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(hashmap_as_object))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(hashmap_as_object))]
 pub struct Profile {
     pub texts: usize,
     /// UTF-8 bytes of the normalised texts.
@@ -214,17 +171,17 @@ pub struct Profile {
     /// keyed by [`word_ngram_key`] (see docs: exact strings are
     /// kept only for the top items).
     #[serde(rename = "distinctWordNgrams", serialize_with = "json::sizes")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number[]"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "number[]"))]
     pub word_ngrams: [BTreeMap<u64, u32>; 3],
     /// Exact strings of the most frequent word n-grams (n = 1..3), with
     /// counts, most frequent first (ties by key); words joined by one space.
     #[serde(serialize_with = "json::top_ngrams")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "TopWordNgrams"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "TopWordNgrams"))]
     pub top_word_ngrams: [Vec<(String, u32)>; 3],
     /// Character n-gram counts, n = 1..=max_char_ngram (index 0 = n 1),
     /// keyed by [`char_ngram_key`].
     #[serde(rename = "distinctCharNgrams", serialize_with = "json::sizes")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number[]"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "number[]"))]
     pub char_ngrams: Vec<BTreeMap<u64, u32>>,
     /// `word_lengths[i]` = number of words of i+1 characters (last bucket is "longer").
     pub word_lengths: Vec<u32>,
@@ -238,11 +195,11 @@ pub struct Profile {
     pub emoji_per_1000_words: f64,
     /// First words of each text (up to 3, case-folded), with counts.
     #[serde(serialize_with = "json::counted")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Counted[]"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "Counted[]"))]
     pub opening_words: Vec<(String, u32)>,
     /// Last sentence of each text, with counts.
     #[serde(serialize_with = "json::counted")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Counted[]"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "Counted[]"))]
     pub closing_sentences: Vec<(String, u32)>,
     /// Punctuation marks (UAX #29 pieces that are neither words, spaces
     /// nor emoji) with their counts: the raw counts behind

@@ -9,7 +9,7 @@
 //! moves the elements into place; natively, where size does not matter,
 //! it is the standard library's sort. Both are stable, and a stable sort's
 //! result is fully determined by the comparator, so reports stay
-//! byte-identical between native and wasm (`tests/determinism.rs`).
+//! byte-identical between native and wasm (`tests/core/determinism.rs`).
 //!
 //! The hot sorts (n-gram hashes in the profile stage) are unstable sorts
 //! of plain integers and keep the standard library's code everywhere.

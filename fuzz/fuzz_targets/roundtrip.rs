@@ -63,14 +63,22 @@ fuzz_target!(|rows: Vec<Row>| {
     // A zero byte marks a file as binary (git's rule), so a CSV whose
     // fields hold U+0000 is refused whole by design; JSON escapes it.
     let has_nul = samples.iter().any(|s| {
-        [Some(&s.source), Some(&s.text), s.prompt_id.as_ref(), s.prompt.as_ref()]
-            .into_iter()
-            .flatten()
-            .any(|f| f.contains('\0'))
+        [
+            Some(&s.source),
+            Some(&s.text),
+            s.prompt_id.as_ref(),
+            s.prompt.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|f| f.contains('\0'))
     });
     if has_nul {
         let read = corpus::read_csv("fuzz.csv", &csv_of(&samples), None);
-        assert!(read.binary.is_some() && read.samples.is_empty(), "a NUL in CSV");
+        assert!(
+            read.binary.is_some() && read.samples.is_empty(),
+            "a NUL in CSV"
+        );
         return;
     }
     let read = corpus::read_csv("fuzz.csv", &csv_of(&samples), None);

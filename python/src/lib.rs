@@ -1,5 +1,5 @@
 //! The Python boundary: the only place in the repository that names PyO3
-//! (as `src/wasm/` is the only one naming wasm-bindgen).
+//! (as `crates/lineage-wasm` is the only one naming wasm-bindgen).
 //!
 //! Every function forwards to the core and does three things on the way:
 //! reads its Python arguments into the core's own serde types (options,
@@ -311,7 +311,7 @@ fn analyze<'py>(
     let label = "analyze: options";
     // The options first, validated: `analyze([], options)` checks them
     // alone (the profiles job does, before it starts), ending in EMPTY_INPUT.
-    let (roles, opts) = options::analysis_args(label, options_map(label, Some(options))?)
+    let (roles, opts) = analysis::options::analysis_args(label, options_map(label, Some(options))?)
         .map_err(|e| py_error(py, e))?;
     let json = detached(py, move || {
         if samples.is_empty() {

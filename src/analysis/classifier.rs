@@ -24,7 +24,7 @@ use crate::stats;
 /// cross-validated accuracy among them, and over how many folds.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Separability {
     pub accuracy: f64,
     pub folds: usize,

@@ -28,6 +28,7 @@ mod decision;
 mod design;
 mod evidence;
 pub mod inference;
+pub mod options;
 mod pending;
 mod robustness;
 mod roles;
@@ -42,104 +43,13 @@ use crate::report::{
     r6, Design as ReportDesign, InputFile, Kinship, Parameters, Report, SourceSummary, Warning,
     SCHEMA_VERSION,
 };
-use crate::signals::paired::PairedSignal;
 use crate::stats;
 
 pub use classifier::{CrossValidate, Separability};
+pub use options::{parse_signals, AnalysisOptions, DeltaKind, Roles, RANGES};
 pub use pending::Pending;
 pub use space::Space;
-
-/// Which Delta measure the `function_words` signal uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub enum DeltaKind {
-    /// Cosine of the z-score vectors (Evert et al. 2017; the default).
-    Cosine,
-    /// Mean absolute z difference (Burrows 2002).
-    Burrows,
-    /// Burrows Delta with weights falling linearly with frequency rank (Eder 2015).
-    Eder,
-}
-
-impl DeltaKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeltaKind::Cosine => "cosine",
-            DeltaKind::Burrows => "burrows",
-            DeltaKind::Eder => "eder",
-        }
-    }
-}
-
-/// Parameters of an analysis; every default is documented in `docs/METHOD.md`,
-/// every range in `crate::options` (camelCase names, as JS callers write them).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct AnalysisOptions {
-    pub seed: u64,
-    /// Significance level of every decision test; the confidence set has
-    /// level 1 − alpha.
-    pub alpha: f64,
-    pub bootstrap_reps: usize,
-    pub permutation_reps: usize,
-    /// Number of most frequent words (function words).
-    #[serde(rename = "mostFrequentWords")]
-    pub mfw: usize,
-    pub delta: DeltaKind,
-    /// Character n-grams n = 1..=this.
-    pub max_char_ngram: usize,
-    /// Total pseudo-count a0 of the log-odds Dirichlet prior.
-    pub log_odds_prior: f64,
-    pub classifier_folds: usize,
-    /// Word n-gram length for verbatim overlap evidence.
-    pub overlap_ngram: usize,
-    /// Minimum number of shared prompts for a paired design.
-    pub min_paired: usize,
-    /// The per-unit signals combined into the score the tests use.
-    pub signals: Vec<PairedSignal>,
-    /// Whether to run the robustness check (formatting stripped).
-    pub robustness: bool,
-}
-
-impl Default for AnalysisOptions {
-    fn default() -> Self {
-        Self {
-            seed: 42,
-            alpha: 0.01,
-            bootstrap_reps: 1000,
-            permutation_reps: 9999,
-            mfw: 300,
-            delta: DeltaKind::Cosine,
-            max_char_ngram: 4,
-            log_odds_prior: 1000.0,
-            classifier_folds: 5,
-            overlap_ngram: 5,
-            min_paired: 10,
-            signals: PairedSignal::DEFAULT.to_vec(),
-            robustness: true,
-        }
-    }
-}
-
-/// Parses a comma-separated list of signal names (`--signals`).
-pub fn parse_signals(list: &str) -> Result<Vec<PairedSignal>, String> {
-    let mut out = Vec::new();
-    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let sig = PairedSignal::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = PairedSignal::ALL.iter().map(|s| s.name()).collect();
-            format!("unknown signal {name:?} (known: {})", known.join(", "))
-        })?;
-        if !out.contains(&sig) {
-            out.push(sig);
-        }
-    }
-    if out.is_empty() {
-        return Err("no signal named".into());
-    }
-    Ok(out)
-}
+pub use warnings::{size_warnings, SourceSize};
 
 /// What to analyse: all samples, and which sources play which role.
 #[derive(Clone, Debug, Default)]

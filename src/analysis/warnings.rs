@@ -7,39 +7,41 @@
 use super::design::Units;
 use super::roles::Cast;
 use super::Space;
-use crate::checks::{MAX_LENGTH_RATIO, MIN_MEDIAN_WORDS, MIN_SAMPLES};
 use crate::corpus::{self, SizeLimits};
 use crate::report::Warning;
 use crate::stats;
 
-pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]) -> Vec<Warning> {
+/// Fewer outputs than this in a source: intervals are wide, tests weak
+/// (warning `too_few_samples`).
+pub const MIN_SAMPLES: usize = 30;
+/// A source whose median text is shorter than this many words carries
+/// little style (warning `short_texts`).
+pub const MIN_MEDIAN_WORDS: f64 = 20.0;
+/// Median lengths differing more than this factor between sources
+/// (warning `length_imbalance`).
+pub const MAX_LENGTH_RATIO: f64 = 3.0;
+
+/// One source's size as the data warnings read it.
+pub struct SourceSize {
+    pub name: String,
+    pub samples: usize,
+    pub median_words: f64,
+}
+
+/// The warnings on the sources' sizes: too few outputs, too short, lengths
+/// far apart. One implementation for the analysis and for the preflight
+/// (`crate::checks`), which shows the same warnings while the user edits.
+pub fn size_warnings(sizes: &[SourceSize]) -> Vec<Warning> {
     let mut out = Vec::new();
-    let all = cast.all_sources();
-    let median_words = |s: usize| {
-        stats::median(
-            &space.members[s]
-                .iter()
-                .map(|&i| space.words[i].len() as f64)
-                .collect::<Vec<_>>(),
-        )
-    };
-    let medians: Vec<(String, f64, usize)> = all
-        .iter()
-        .map(|&s| {
-            (
-                space.sources[s].clone(),
-                median_words(s),
-                space.members[s].len(),
-            )
-        })
-        .collect();
     // The sources `keep` picks, each as `show` writes it, or None.
-    let listed = |keep: &dyn Fn(&(String, f64, usize)) -> bool,
-                  show: &dyn Fn(&(String, f64, usize)) -> String| {
-        let picked: Vec<String> = medians.iter().filter(|m| keep(m)).map(show).collect();
+    let listed = |keep: &dyn Fn(&SourceSize) -> bool, show: &dyn Fn(&SourceSize) -> String| {
+        let picked: Vec<String> = sizes.iter().filter(|m| keep(m)).map(show).collect();
         (!picked.is_empty()).then(|| picked.join(", "))
     };
-    if let Some(few) = listed(&|m| m.2 < MIN_SAMPLES, &|m| format!("{} ({})", m.0, m.2)) {
+    let few = listed(&|m| m.samples < MIN_SAMPLES, &|m| {
+        format!("{} ({})", m.name, m.samples)
+    });
+    if let Some(few) = few {
         out.push(Warning {
             code: "too_few_samples".into(),
             message: format!(
@@ -47,17 +49,21 @@ pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]
             ),
         });
     }
-    let short = listed(&|m| m.1 < MIN_MEDIAN_WORDS, &|m| {
-        format!("{} (median {} words)", m.0, m.1)
-    });
+    let short = listed(
+        &|m| m.samples > 0 && m.median_words < MIN_MEDIAN_WORDS,
+        &|m| format!("{} (median {} words)", m.name, m.median_words),
+    );
     if let Some(short) = short {
         out.push(Warning {
             code: "short_texts".into(),
             message: format!("short texts carry little style: {short}"),
         });
     }
-    let lo = medians.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
-    let hi = medians.iter().map(|m| m.1).fold(0.0, f64::max);
+    let lo = sizes
+        .iter()
+        .map(|m| m.median_words)
+        .fold(f64::INFINITY, f64::min);
+    let hi = sizes.iter().map(|m| m.median_words).fold(0.0, f64::max);
     if lo > 0.0 && hi / lo > MAX_LENGTH_RATIO {
         out.push(Warning {
             code: "length_imbalance".into(),
@@ -67,6 +73,28 @@ pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]
             ),
         });
     }
+    out
+}
+
+pub fn data_warnings(space: &Space, cast: &Cast, units: &Units, kin: &[Vec<f64>]) -> Vec<Warning> {
+    let median_words = |s: usize| {
+        stats::median(
+            &space.members[s]
+                .iter()
+                .map(|&i| space.words[i].len() as f64)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let sizes: Vec<SourceSize> = cast
+        .all_sources()
+        .iter()
+        .map(|&s| SourceSize {
+            name: space.sources[s].clone(),
+            samples: space.members[s].len(),
+            median_words: median_words(s),
+        })
+        .collect();
+    let mut out = size_warnings(&sizes);
     if cast.control.is_none() {
         // How alike the suspect and its closest candidate are, next to the
         // most alike pair of candidates: resemblance has a scale.

@@ -4,7 +4,7 @@
 //! written for each answer.
 //!
 //! Nothing here opens a connection, reads a clock or the environment: the
-//! native CLI (`src/bin/lineage`) does the HTTP and passes the time in, so
+//! native CLI (`crates/lineage-cli`) does the HTTP and passes the time in, so
 //! every decision (retry or stop, skip or ask) is a function that is
 //! tested here without a network, and could run in a browser. `chat`
 //! holds the request, the answer and the retry policy; this module the

@@ -26,7 +26,7 @@ use crate::report::{InputFile, Warning};
 
 /// A record that could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct LineError {
     /// Name of the input (a path, or a label for pasted text).
     pub file: String,
@@ -171,12 +171,28 @@ pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The SHA-256 of an input given a chunk at a time (the readers', and the
+/// page's panel files read as a stream): the hash the report records.
+#[derive(Clone, Default)]
+pub struct InputHash(Sha256);
+
+impl InputHash {
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.0.update(chunk);
+    }
+
+    /// Lower-case hex of the hash of everything given so far.
+    pub fn hex(&self) -> String {
+        hex(&self.0.clone().finalize())
+    }
+}
+
 /// An input read a chunk at a time (see the module documentation).
 pub struct Reader {
     name: String,
     format: Format,
     default_source: Option<String>,
-    hasher: Sha256,
+    hasher: InputHash,
     /// Bytes not parsed yet: the unfinished last line (JSONL), or the
     /// whole input (a CSV record may span lines, so CSV is parsed at the end).
     pending: Vec<u8>,
@@ -204,7 +220,7 @@ impl Reader {
             name: name.to_string(),
             format,
             default_source: default_source.map(str::to_string),
-            hasher: Sha256::new(),
+            hasher: InputHash::default(),
             pending: Vec::new(),
             started: false,
             offset: 0,
@@ -280,7 +296,7 @@ impl Reader {
             });
         }
         Parsed {
-            sha256: hex(&self.hasher.finalize()),
+            sha256: self.hasher.hex(),
             name: self.name,
             samples: self.samples,
             errors: self.errors,

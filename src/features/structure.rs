@@ -18,9 +18,53 @@
 //! here and in [`crate::text::markdown`].
 
 use super::{mattr, word_key};
-use crate::profile::Markdown;
 use crate::text::markdown::{self, Block};
 use crate::text::sentences;
+
+/// Markdown structure counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
+pub struct Markdown {
+    pub headings: usize,
+    pub bullet_items: usize,
+    pub numbered_items: usize,
+    /// Closed `**bold**` / `__bold__` runs.
+    pub bold: usize,
+    /// Closed `*italic*` / `_italic_` runs.
+    pub italic: usize,
+    /// Fenced code blocks (an unclosed fence counts as one block).
+    pub code_fences: usize,
+    /// Table rows, header included, delimiter rows excluded.
+    pub table_rows: usize,
+    /// `[text](url)` links and bare URLs.
+    pub links: usize,
+    /// Tables (counted by their `|---|` delimiter rows).
+    pub tables: usize,
+    /// Closed `` `inline code` `` spans.
+    pub inline_code: usize,
+    /// Lines inside a block quote (`>`).
+    pub quoted_lines: usize,
+    /// Thematic breaks (`---`).
+    pub rules: usize,
+}
+
+impl Markdown {
+    pub(crate) fn add(&mut self, o: &Markdown) {
+        self.headings += o.headings;
+        self.bullet_items += o.bullet_items;
+        self.numbered_items += o.numbered_items;
+        self.bold += o.bold;
+        self.italic += o.italic;
+        self.code_fences += o.code_fences;
+        self.table_rows += o.table_rows;
+        self.links += o.links;
+        self.tables += o.tables;
+        self.inline_code += o.inline_code;
+        self.quoted_lines += o.quoted_lines;
+        self.rules += o.rules;
+    }
+}
 
 /// Window of the structure vectors' MATTR, in words.
 pub const MATTR_WINDOW: usize = 50;

@@ -16,7 +16,7 @@ use crate::record::Record;
 /// camelCase there).
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct BuildOptions {
     pub name: String,
     /// RFC 3339 (the caller reads the clock; the core does not).
@@ -28,7 +28,7 @@ pub struct BuildOptions {
     /// Suggested roles; every other source is a candidate.
     #[serde(default)]
     #[cfg_attr(
-        target_arch = "wasm32",
+        feature = "typescript",
         tsify(optional, type = "Record<string, SuggestedRole>")
     )]
     pub roles: BTreeMap<String, SuggestedRole>,
@@ -36,7 +36,7 @@ pub struct BuildOptions {
     /// source left out keeps the family its records share, if any.
     #[serde(default)]
     #[cfg_attr(
-        target_arch = "wasm32",
+        feature = "typescript",
         tsify(optional, type = "Record<string, string>")
     )]
     pub families: BTreeMap<String, String>,

@@ -46,7 +46,7 @@ pub const MAX_DECOMPRESSED_BYTES: u64 = 256 << 20;
 /// The first line of a panel (in the JS package, also named `PanelHeader`:
 /// the fields as in the file, snake_case).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Header {
     /// The schema version ([`SCHEMA_VERSION`]).
     pub lineage_panel: u64,
@@ -62,7 +62,7 @@ pub struct Header {
 
 /// The prompt set of a panel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ProbeSet {
     pub id: String,
     /// SHA-256 of the prompt file the answers were collected with.
@@ -71,7 +71,7 @@ pub struct ProbeSet {
 
 /// One model of a panel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PanelSource {
     /// The source name of its records.
     pub source: String,
@@ -84,7 +84,7 @@ pub struct PanelSource {
     /// last collection time, and under `varies` the settings that differ
     /// between its records. Empty when the records carry no `meta`.
     #[serde(default)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown>"))]
+    #[cfg_attr(feature = "typescript", tsify(type = "Record<string, unknown>"))]
     pub collection: Map<String, Value>,
     /// The vendor family the panel's maker gave the source ("openai"),
     /// or the one its records share; absent when neither said one (the
@@ -92,14 +92,14 @@ pub struct PanelSource {
     /// not frozen into the file). Added within version 1: older readers
     /// ignore it, and a panel without it reads as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    #[cfg_attr(feature = "typescript", tsify(optional))]
     pub family: Option<String>,
 }
 
 /// The role a panel suggests for a source; a user can name others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum SuggestedRole {
     Candidate,
     Control,

@@ -17,7 +17,7 @@ use crate::text::NormalForm;
 
 /// A string with the number of times it occurred.
 #[derive(Debug, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Counted<'a> {
     pub text: &'a str,
     pub count: u32,
@@ -25,7 +25,7 @@ pub struct Counted<'a> {
 
 /// The most frequent word n-grams by length.
 #[derive(Debug, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct TopWordNgrams<'a> {
     pub unigrams: Vec<Counted<'a>>,
     pub bigrams: Vec<Counted<'a>>,
@@ -69,7 +69,7 @@ pub fn top_ngrams<S: Serializer>(top: &[Vec<(String, u32)>; 3], s: S) -> Result<
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[cfg_attr(
-    target_arch = "wasm32",
+    feature = "typescript",
     derive(tsify::Tsify),
     tsify(rename = "ProfileOptions")
 )]

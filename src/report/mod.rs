@@ -36,7 +36,7 @@ pub fn r6(x: f64) -> f64 {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Report {
     pub schema_version: u32,
     pub lineage_version: String,
@@ -57,7 +57,7 @@ pub struct Report {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Parameters {
     pub alpha: f64,
     pub bootstrap_reps: usize,
@@ -75,7 +75,7 @@ pub struct Parameters {
 /// One input file (or pasted text) as read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct InputFile {
     pub name: String,
     pub sha256: String,
@@ -85,7 +85,7 @@ pub struct InputFile {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SourceSummary {
     pub name: String,
     pub role: String,
@@ -101,7 +101,7 @@ pub struct SourceSummary {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Design {
     /// True when prompts are matched by id across the suspect and every
     /// candidate (and the control).
@@ -116,7 +116,7 @@ pub struct Design {
 /// A per-candidate score with its interval.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct CandidateScore {
     pub candidate: String,
     pub score: f64,
@@ -126,7 +126,7 @@ pub struct CandidateScore {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SignalResult {
     /// Stable machine name, e.g. `cosine_delta`.
     pub name: String,
@@ -145,7 +145,7 @@ pub struct SignalResult {
 /// index JavaScript strings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SpanOffsets {
     pub start: usize,
     pub end: usize,
@@ -171,7 +171,7 @@ impl From<crate::text::Span> for SpanOffsets {
     rename_all = "snake_case",
     rename_all_fields = "camelCase"
 )]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Evidence {
     /// An item both the suspect and the candidate over-use relative to the
     /// pooled corpus (weighted log-odds z-scores).
@@ -217,7 +217,7 @@ pub enum Evidence {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct LeakEvidence {
     pub source: String,
     pub prompt_id: Option<String>,
@@ -230,7 +230,7 @@ pub struct LeakEvidence {
 /// What one source says it is when asked who it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct IdentityProbeSummary {
     pub source: String,
     /// Its answers to identity probes.
@@ -245,7 +245,7 @@ pub struct IdentityProbeSummary {
 /// A model or vendor a source's identity answers claim.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct ClaimedName {
     /// Canonical name ("ChatGPT", "OpenAI").
     pub entity: String,
@@ -262,7 +262,7 @@ pub struct ClaimedName {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct RankedCandidate {
     pub candidate: String,
     /// The candidate's vendor family.
@@ -284,7 +284,7 @@ pub struct RankedCandidate {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct TestResult {
     /// What was tested, in words.
     pub hypothesis: String,
@@ -300,7 +300,7 @@ pub struct TestResult {
 /// What the verdict claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum VerdictKind {
     /// With a control: the suspect is significantly closer than the control
     /// to a candidate, and the teacher is, at the stated confidence, one of
@@ -316,7 +316,7 @@ pub enum VerdictKind {
 /// The level of a teacher claim.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum ClaimLevel {
     /// "The teacher is a model of family F."
     Family,
@@ -327,7 +327,7 @@ pub enum ClaimLevel {
 /// The specificity test of a teacher claim (`docs/METHOD.md` §4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SpecificityTest {
     /// The family the test is about (the closest family).
     pub family: String,
@@ -343,7 +343,7 @@ pub struct SpecificityTest {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct SpecificityComparison {
     pub family: String,
     pub statistic: f64,
@@ -354,7 +354,7 @@ pub struct SpecificityComparison {
 /// message a person reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum AbstentionCode {
     /// No control was given: the verdict can only be a resemblance.
     NoControl,
@@ -391,7 +391,7 @@ impl AbstentionCode {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Abstention {
     pub code: AbstentionCode,
     pub message: String,
@@ -401,7 +401,7 @@ pub struct Abstention {
 /// significance level, so a user knows whether to collect more answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct PowerGuidance {
     /// What the figure is about, e.g. "the excess over the control for X".
     pub goal: String,
@@ -420,7 +420,7 @@ pub struct PowerGuidance {
 /// things to change with a system prompt).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Robustness {
     pub check: String,
     pub survives: bool,
@@ -433,7 +433,7 @@ pub struct Robustness {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Verdict {
     /// The claim and its scope in one line: the first line of every
     /// rendering (terminal, Markdown, HTML, the page, exports).
@@ -490,7 +490,7 @@ pub struct Verdict {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Kinship {
     pub sources: Vec<String>,
     /// Symmetric similarity matrix (1 on the diagonal), rows in `sources` order.
@@ -501,7 +501,7 @@ pub struct Kinship {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify), tsify(missing_as_null))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
 pub struct Warning {
     /// Stable code: too_few_samples, short_texts, length_imbalance,
     /// unpaired_design, base_model_not_ruled_out, malformed_input, ...

@@ -56,7 +56,7 @@ use lexicon::lexicon;
 /// What a claim names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum ClaimKind {
     /// A model or product ("ChatGPT", "Claude", "Qwen").
     Model,
@@ -79,7 +79,7 @@ impl ClaimKind {
 
 /// One thing a sentence claims to be or to come from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Claim {
     /// Canonical name ("ChatGPT", "OpenAI"); for a generic claim, the
     /// canonical English self-description ("AI language model").
@@ -92,7 +92,7 @@ pub struct Claim {
 /// Language of a leaking sentence, by its script and a few marker letters;
 /// serialised as its ISO 639-1 code ([`Language::code`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum Language {
     #[serde(rename = "en")]
     English,
@@ -132,7 +132,7 @@ impl Language {
 
 /// A sentence that presents its text as a model or names its maker.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Leak {
     /// The sentence as written.
     pub sentence: String,

@@ -72,7 +72,7 @@ pub struct Fingerprint {
 /// Options of `sharedSpans`; every field may be left out.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SharedSpansOptions {
     /// Words of the shortest passage that counts as shared, 1..=64 (default 5).
     pub min_words: Option<usize>,
@@ -98,7 +98,7 @@ impl OptionArgs for SharedSpansOptions {
 
 /// A maximal passage two texts share word for word (case-folded).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct SharedSpan {
     /// Where the passage is in the first text.
     pub a: Span,

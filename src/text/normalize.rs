@@ -41,7 +41,7 @@ use unicode_normalization::{is_nfc_quick, is_nfkc_quick, IsNormalized, UnicodeNo
 /// Which Unicode normal form to apply (`"nfc"`, `"nfkc"` or `"none"` in JSON).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum NormalForm {
     /// Canonical composition (the default): changes no visible character.
     #[default]

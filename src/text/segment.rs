@@ -49,7 +49,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// (`text.slice(startUtf16, endUtf16)` in JS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub struct Span {
     /// First byte (UTF-8) of the piece.
     pub start: usize,

@@ -1,5 +1,5 @@
-// The native-vs-wasm determinism fixture, included by tests/determinism.rs
-// (native) and tests/wasm_node.rs (wasm32 in Node): a fixed corpus, fixed
+// The native-vs-wasm determinism fixture, a module of tests/core (native)
+// and included by crates/lineage-wasm/tests/node.rs (wasm32 in Node): a fixed corpus, fixed
 // options, and the SHA-256 the JSON report of that analysis must have on
 // both. Both sides compare against the same constant, so a report that
 // differs between the platforms fails one of them.
@@ -23,11 +23,42 @@ use sha2::{Digest, Sha256};
 pub const REPORT_SHA256: &str = "7ebf44e88679e25e498fe172cdb0aa06737752406c2510d547c1b10dc00df32d";
 
 const WORDS: &[&str] = &[
-    "certainly", "indeed", "basically", "notably", "overall", "however", "moreover", "thus",
-    "simply", "really", "quite", "rather", "perhaps", "clearly", "generally", "typically",
-    "river", "garden", "engine", "market", "planet", "recipe", "castle", "violin", "forest",
-    "ocean", "bridge", "winter", "library", "rocket", "harbor", "desert", "naïve", "café",
-    "日本語", "Straße",
+    "certainly",
+    "indeed",
+    "basically",
+    "notably",
+    "overall",
+    "however",
+    "moreover",
+    "thus",
+    "simply",
+    "really",
+    "quite",
+    "rather",
+    "perhaps",
+    "clearly",
+    "generally",
+    "typically",
+    "river",
+    "garden",
+    "engine",
+    "market",
+    "planet",
+    "recipe",
+    "castle",
+    "violin",
+    "forest",
+    "ocean",
+    "bridge",
+    "winter",
+    "library",
+    "rocket",
+    "harbor",
+    "desert",
+    "naïve",
+    "café",
+    "日本語",
+    "Straße",
 ];
 
 /// One answer: `sentences` sentences of words drawn with a bias towards
@@ -49,7 +80,11 @@ fn answer(rng: &mut ChaCha8Rng, bias: u32, prompt: u32) -> String {
             out.push(' ');
         }
         out.push_str(&words.join(" "));
-        out.push_str(if rng.gen_range(0u32..4) == 0 { "!" } else { "." });
+        out.push_str(if rng.gen_range(0u32..4) == 0 {
+            "!"
+        } else {
+            "."
+        });
     }
     out
 }

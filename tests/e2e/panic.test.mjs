@@ -1,6 +1,6 @@
 // A panic inside the module becomes an Error with code "PANIC", and the
 // module keeps working: wasm-bindgen replaces the instance before the next
-// call (see install_panic_hook in src/wasm/mod.rs and pkg-template/index.js).
+// call (see install_panic_hook in crates/lineage-wasm/src/lib.rs and pkg-template/index.js).
 // Uses the test-only build of scripts/build-wasm-test.sh, the only one that
 // exports triggerPanicForTest(), through the package's own Node entry; the
 // released package cannot be made to panic on purpose.

@@ -47,7 +47,7 @@ use super::overlap::NgramSets;
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
 pub enum PairedSignal {
     /// Cosine of character 1..n-gram tf-idf vectors: wording and spelling.
     CharNgrams,

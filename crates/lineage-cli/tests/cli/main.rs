@@ -1,0 +1,17 @@
+//! The `lineage` command's tests, one binary: each module runs the built
+//! binary (`run`) on temporary files, some against a local chat server
+//! (`chat_server`), and reads its exit code, output and files back.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod chat_server;
+#[path = "run.rs"]
+mod cli;
+/// The synthetic corpora of the core's tests.
+#[path = "../../../../tests/core/common/mod.rs"]
+mod common;
+
+mod bring_suspect_e2e;
+mod cli_errors;
+mod collect_cli;
+mod families_cli;
+mod import_panel_cli;
