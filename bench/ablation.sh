@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The signal ablation of README "Accuracy": every per-prompt signal alone,
+# The signal ablation of docs/ACCURACY.md: every per-prompt signal alone,
 # the default combination, the default without each of its signals and with
 # each other signal added, and every signal but verbatim_overlap, on the
 # development data's T2 cases (`lineage eval --skip-t1 --signals ...`).

@@ -12,9 +12,12 @@
 //
 // It checks its answer: both must give the same verdict, p-value, effect
 // and ranking scores (the report is deterministic across platforms).
+// Run with the defaults (release CLI, www/pkg, the dev data), it writes
+// the CPU ratio into docs/figures.json (wasmNativeCpuRatio).
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFigures } from "./figures.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const bin = process.argv[2] ?? `${root}target/release/lineage`;
@@ -69,3 +72,5 @@ console.log(`wasm (Node): ${wasmWall.toFixed(1)} s wall, ${wasmCpu.toFixed(1)} s
 console.log(`native CLI:  ${nativeWall.toFixed(1)} s wall, ${nativeCpu.toFixed(1)} s CPU (second run)`);
 console.log(`ratio wasm/native: ${(wasmWall / nativeWall).toFixed(2)}x wall, ${(wasmCpu / nativeCpu).toFixed(2)}x CPU`);
 if (!same) process.exit(1);
+const defaults = process.argv[2] === undefined && process.argv[3] === undefined && !process.env.LINEAGE_PKG;
+if (defaults && Number.isFinite(wasmCpu / nativeCpu)) setFigures({ wasmNativeCpuRatio: (wasmCpu / nativeCpu).toFixed(2) });

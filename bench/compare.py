@@ -1,5 +1,5 @@
 """Lineage against the tools a user would otherwise reach for, in one run
-on the same data (see README, "Performance"). Run through `bench/compare`,
+on the same data (see docs/PERFORMANCE.md). Run through `bench/compare`,
 which installs the Python dependencies into target/bench-venv first.
 
     bench/compare [DATA_DIR]

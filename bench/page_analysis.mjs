@@ -13,10 +13,13 @@
 // the end (a long task freezes the page; the analysis runs in a worker, so
 // only the page's own work on the main thread should show). Needs www/pkg
 // (scripts/build-wasm.sh). Not part of the test command: it takes minutes.
+// On the default data it writes the click-to-charts time and the longest
+// task into docs/figures.json (pageClickToChartsSeconds, pageLongestTaskMs).
 import { existsSync, readdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { startServer } from "../tests/e2e/helpers.mjs";
 import { fileURLToPath } from "node:url";
+import { setFigures } from "./figures.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dataDir = process.argv[2] ?? `${root}../shared/data/alpaca_eval_dev`;
@@ -79,6 +82,9 @@ try {
   console.log(`main-thread steps of the page: ${measures.join(", ")} (send = building and posting the samples; render = verdict, charts, evidence)`);
   const top = [...tasks].sort((a, b) => b.duration - a.duration).slice(0, 5);
   console.log(`  the five longest: ${top.map((x) => `${x.duration.toFixed(0)} ms (${phase(x.start)})`).join(", ")}`);
+  if (process.argv[2] === undefined) {
+    setFigures({ pageClickToChartsSeconds: wallSeconds.toFixed(1), pageLongestTaskMs: longest.toFixed(0) });
+  }
 } finally {
   await browser.close();
   await server.stop();

@@ -2,13 +2,15 @@
 # Time and peak memory of one analysis (alpaca-7b against four candidates)
 # at 1x, 4x and 16x the dev data: every record is replicated with a
 # prompt-id suffix ("-r1", "-r2", ...), so the replicas are new prompts.
-# Prints a Markdown table (README, "Performance").
+# Prints a Markdown table (docs/PERFORMANCE.md). On the default data and
+# factors it writes the 1x and 16x rows into docs/figures.json (scaling*).
 #   bench/scaling.sh [DATA_DIR] [FACTORS="1 4 16"]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 FACTORS="${2:-1 4 16}"
 bench_on_dev_data "${1:-}"
 SOURCES="alpaca-7b gpt-3.5-turbo-0301 claude-2 text_davinci_003 gpt4_0314"
+figs=()
 echo "| scale | input MB | wall s | CPU s (user+sys) | max RSS MB | RSS / input |"
 echo "|---|---|---|---|---|---|"
 for f in $FACTORS; do
@@ -36,4 +38,13 @@ PY
     read -r wall user sys rss <<< "$t"
     awk -v f="$f" -v b="$bytes" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" 'BEGIN {
         printf "| %dx | %.1f | %.1f | %.1f | %.0f | %.0fx |\n", f, b/1e6, w, u+s, r/1024, r*1024/b }'
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    case "$f" in
+        1) figs+=("scaling1xCpuSeconds=$cpu") ;;
+        16) figs+=("scaling16xCpuSeconds=$cpu"
+                "scaling16xInputMB=$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1e6 }')"
+                "scaling16xRssMB=$(awk -v r="$rss" 'BEGIN { printf "%.0f", r / 1024 }')"
+                "scaling16xRssPerInput=$(awk -v r="$rss" -v b="$bytes" 'BEGIN { printf "%.1f", r * 1024 / b }')") ;;
+    esac
 done
+if [ -z "${1:-}" ] && [ -z "${2:-}" ]; then node "$ROOT/bench/figures.mjs" "${figs[@]}"; fi

@@ -3,7 +3,8 @@
 # local[2]) on 1x and 4x N generated outputs (examples/synth_passages.rs,
 # from the dev data's sentences, in 8 shards), beside `lineage passages` on the same
 # files; each Spark run's hits are checked equal to the CLI's. Prints a
-# Markdown table (README, "Running on a cluster").
+# Markdown table (docs/CLUSTER.md); with the default N it writes the
+# table's figures into docs/figures.json (spark1x*, spark4x*).
 #   bench/spark_scaling.sh [N=20000]
 # Run scripts/setup.sh first; needs ../shared/data/alpaca_eval_dev.
 set -euo pipefail
@@ -22,6 +23,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 echo
 echo "| data | outputs | MB | lineage passages wall s (CPU s) | Spark local[1] wall s (job s) | Spark local[2] wall s (job s) | local[1] / local[2] wall (job) | hits, equal to the CLI's |"
 echo "|---|---|---|---|---|---|---|---|"
+figs=()
 for scale in 1 4; do
     n=$((N * scale))
     dir="$ROOT/target/synth-$n"
@@ -64,6 +66,12 @@ for scale in 1 4; do
         "$(awk -v a="${walls[0]}" -v b="${walls[1]}" 'BEGIN { print a / b }')" \
         "$(awk -v a="${jobs[0]}" -v b="${jobs[1]}" 'BEGIN { print a / b }')" \
         "$(wc -l < "$work/cli-$n.jsonl")" "$same"
+    if [ "$N" = 20000 ] && [ "$same" = yes ]; then
+        figs+=("spark${scale}xOutputs=$n" "spark${scale}xInputMB=$mb" "spark${scale}xCliSeconds=$cli_wall"
+            "spark${scale}xLocal1Seconds=${walls[0]}" "spark${scale}xLocal1JobSeconds=${jobs[0]}"
+            "spark${scale}xLocal2Seconds=${walls[1]}" "spark${scale}xLocal2JobSeconds=${jobs[1]}")
+    fi
 done
+if [ "${#figs[@]}" -gt 0 ]; then node "$ROOT/bench/figures.mjs" "${figs[@]}"; fi
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The native figures of the speed table (README, "Performance"), for one
+# The native figures of the speed table (docs/PERFORMANCE.md), for one
 # build or for a previous build and this one side by side.
 #
 #   bench/table.sh [BEFORE_BIN] [DATA_DIR]
@@ -15,7 +15,8 @@
 # builds must reach the same verdict kind (the speed work changes no
 # verdict). The wasm figures: `node bench/analysis_time.mjs`; the page:
 # `node bench/page_analysis.mjs`; profile throughput: `cargo bench --bench
-# core -- profile`.
+# core -- profile`. On the default data, this build's rows go into
+# docs/figures.json (nativeTen*, nativeFive*, nativeEvalT1WallSeconds).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 BEFORE="${1:-}"
@@ -60,11 +61,22 @@ kind() {
     python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); v=r.get("verdict",{}); print(v.get("kind") or v.get("headline") or "?")' "$1" 2>/dev/null || echo "?"
 }
 
+# figures KEY_PREFIX BYTES "wall cpu rss_kb": this build's row as figures.
+figs=()
+figures() {
+    read -r wall cpu rss <<< "$3"
+    figs+=("$1WallSeconds=$wall")
+    [ "$1" = nativeEvalT1 ] && return
+    figs+=("$1CpuSeconds=$cpu" "$1RssMB=$(awk -v r="$rss" 'BEGIN { printf "%.0f", r / 1024 }')"
+        "$1RssPerInput=$(awk -v r="$rss" -v b="$2" 'BEGIN { printf "%.1f", r * 1024 / b }')")
+}
+
 row() {
-    local label="$1" bytes="$2" name="$3"
-    shift 3
+    local label="$1" bytes="$2" name="$3" key="$4"
+    shift 4
     local a b
     a=$(best "$AFTER" "$name-after" "$@")
+    figures "$key" "$bytes" "$a"
     if [ -n "$BEFORE" ]; then
         b=$(best "$BEFORE" "$name-before" "$@")
         local ka kb
@@ -92,7 +104,8 @@ else
     echo "| what | now |"
     echo "|---|---|"
 fi
-row "analyze, 10 sources (suspect + 8 candidates + control)" "$ten_bytes" ten analyze --format json "${ten[@]}"
-row "analyze, alpaca-7b against 4 candidates" "$five_bytes" five analyze --format json "${five[@]}"
+row "analyze, 10 sources (suspect + 8 candidates + control)" "$ten_bytes" ten nativeTen analyze --format json "${ten[@]}"
+row "analyze, alpaca-7b against 4 candidates" "$five_bytes" five nativeFive analyze --format json "${five[@]}"
 all=$(cd "$DATA" && ls -- *.jsonl | sed 's/\.jsonl$//' | paste -sd, -)
-row "eval T1, 10 sources" "$ten_bytes" eval eval "$DATA" --candidates "$all" --json
+row "eval T1, 10 sources" "$ten_bytes" eval nativeEvalT1 eval "$DATA" --candidates "$all" --json
+if [ -z "${2:-}" ]; then node "$ROOT/bench/figures.mjs" "${figs[@]}"; fi

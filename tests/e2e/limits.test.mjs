@@ -2,7 +2,7 @@
 // module the page's worker loads): a 50 MB JSONL input is read and then
 // refused with TOO_LARGE by the analysis limits instead of exhausting the
 // tab's memory; a 5 MB text without a space is refused per text; a lone
-// surrogate from JS is analysed. Limits: README "Limits".
+// surrogate from JS is analysed. Limits: docs/CLI.md, "Input files and limits".
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { pkgDir, requirePkg } from "./helpers.mjs";
