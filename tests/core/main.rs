@@ -17,6 +17,7 @@ mod fixture;
 mod corpus_readers;
 mod determinism;
 mod dev_verdicts;
+mod docs_figures;
 mod engine_report;
 mod evasion;
 mod pathological;
