@@ -1,5 +1,5 @@
 //! Synthetic corpus with known shared passages, for `lineage passages`
-//! at scale (README, "Performance"; driven by bench/passages_scale.sh).
+//! at scale (docs/PERFORMANCE.md; driven by bench/passages_scale.sh).
 //!
 //! ```text
 //! cargo run --release --example synth_passages -- generate OUT_DIR N PAIRS [DEV_DIR]

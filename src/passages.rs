@@ -28,7 +28,7 @@
 //! [`sketch`] is a pure function of one text (a map step), and the
 //! buckets ([`candidate_pairs`]) are a group-by on the key (a shuffle):
 //! the same two steps run on one machine here and as a map + shuffle on a
-//! distributed engine (README, "Performance"). A sketch costs 8 bytes per
+//! distributed engine (docs/PERFORMANCE.md). A sketch costs 8 bytes per
 //! selected k-gram, about `2 / (window + 1)` of the words.
 
 use crate::error::Error;

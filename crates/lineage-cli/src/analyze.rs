@@ -116,10 +116,8 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = d().overlap_ngram as u64, value_parser = ranged_int("overlapNgram"))]
     overlap_ngram: u64,
     /// Comma-separated per-prompt signals combined into the tested score
-    /// [default: char_ngrams,words,names,length; the others: word_pairs,
-    /// opening, function_words, structure, masked_chars,
-    /// verbatim_overlap]; see README, "Accuracy".
-    #[arg(long, value_name = "LIST", value_parser = signal_list)]
+    /// (the help lists the defaults and the others from the core's registry).
+    #[arg(long, value_name = "LIST", value_parser = signal_list, help = signals_help())]
     signals: Option<SignalList>,
     /// Skip the robustness check (the analysis again with markdown
     /// stripped and whitespace and case normalised in the suspect's and
@@ -183,6 +181,21 @@ impl AnalyzeArgs {
 /// A parsed `--signals` list.
 #[derive(Clone)]
 pub struct SignalList(pub Vec<PairedSignal>);
+
+/// `--signals`' help, from the core's list of signals and its defaults.
+fn signals_help() -> String {
+    let names = |signals: &mut dyn Iterator<Item = &PairedSignal>| {
+        signals.map(|s| s.name()).collect::<Vec<_>>().join(",")
+    };
+    let others = PairedSignal::ALL
+        .iter()
+        .filter(|s| !PairedSignal::DEFAULT.contains(s));
+    format!(
+        "Comma-separated per-prompt signals combined into the tested score [default: {}; the others: {}]; see docs/ACCURACY.md",
+        names(&mut PairedSignal::DEFAULT.iter()),
+        names(&mut others.into_iter()),
+    )
+}
 
 /// Parses `--signals` with the core's names (the error lists them).
 pub fn signal_list(s: &str) -> Result<SignalList, String> {

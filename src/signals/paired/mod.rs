@@ -100,8 +100,7 @@ impl PairedSignal {
     /// masked characters) put a human-answer control far from *every*
     /// assistant, so a student whose teacher is absent looked closer to
     /// the teacher's look-alikes; chosen from the ablation on the
-    /// development data, checked on each half of its prompts (README,
-    /// "Accuracy").
+    /// development data, checked on each half of its prompts (docs/ACCURACY.md).
     pub const DEFAULT: &'static [PairedSignal] = &[
         PairedSignal::CharNgrams,
         PairedSignal::Words,

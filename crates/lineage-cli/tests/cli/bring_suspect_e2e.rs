@@ -1,4 +1,4 @@
-//! "Bring only the suspect", end to end with the README's commands: a
+//! "Bring only the suspect", end to end with the commands of docs/CLI.md: a
 //! chat-completions server on 127.0.0.1 answers like five models (the
 //! synthetic world of `common`: teachers A, B, C, a student of A, and a
 //! control on the student's base), `lineage collect` gathers the reference
