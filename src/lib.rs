@@ -23,6 +23,7 @@ pub mod features;
 pub mod import;
 pub mod options;
 pub mod panel;
+pub mod parameters;
 pub mod passages;
 pub mod record;
 pub mod report;

@@ -3,7 +3,7 @@
 //! named ([`from_map`], [`object_of`], [`from_value`]), whole numbers
 //! checked against their range ([`check_count`], [`set_count`]), and each
 //! entry point's defaults filled in ([`OptionArgs`]). The analysis's own
-//! parameters, defaults and ranges are in `analysis::options`.
+//! parameters, defaults and ranges are in `parameters`.
 
 use serde::de::DeserializeOwned;
 

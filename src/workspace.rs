@@ -186,7 +186,7 @@ impl Workspace {
     }
 
     /// Analyses the samples with the roles and parameters of one options
-    /// object (read by [`analysis::options::analysis_args`], named "options" in
+    /// object (read by [`crate::parameters::analysis_args`], named "options" in
     /// errors). The workspace keeps its samples.
     pub fn analyze(&mut self, options: Value, progress: Progress<'_>) -> Result<Report, Error> {
         self.with_request(options, |req, opts| analysis::analyze(req, opts, progress))
@@ -223,7 +223,7 @@ impl Workspace {
             return Err(Error::new(ErrorKind::BadArgument, message));
         }
         let options = options::object_of("options", options)?;
-        let (roles, opts) = analysis::options::analysis_args("options", options)?;
+        let (roles, opts) = crate::parameters::analysis_args("options", options)?;
         let mut families = self.families.clone();
         families.extend(roles.families);
         let mut request = AnalysisRequest {

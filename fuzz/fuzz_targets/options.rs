@@ -6,8 +6,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lineage::analysis::options::{self, Roles, RANGES};
 use lineage::analysis::{parse_signals, AnalysisOptions};
+use lineage::parameters::{self as options, Roles, RANGES};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(opts) = serde_json::from_slice::<AnalysisOptions>(data) {

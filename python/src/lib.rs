@@ -311,8 +311,9 @@ fn analyze<'py>(
     let label = "analyze: options";
     // The options first, validated: `analyze([], options)` checks them
     // alone (the profiles job does, before it starts), ending in EMPTY_INPUT.
-    let (roles, opts) = analysis::options::analysis_args(label, options_map(label, Some(options))?)
-        .map_err(|e| py_error(py, e))?;
+    let (roles, opts) =
+        lineage::parameters::analysis_args(label, options_map(label, Some(options))?)
+            .map_err(|e| py_error(py, e))?;
     let json = detached(py, move || {
         if samples.is_empty() {
             return Err(Error::new(

@@ -28,7 +28,6 @@ mod decision;
 mod design;
 mod evidence;
 pub mod inference;
-pub mod options;
 mod pending;
 mod robustness;
 mod roles;
@@ -40,13 +39,12 @@ mod words;
 
 use crate::corpus::{self, Sample};
 use crate::report::{
-    r6, Design as ReportDesign, InputFile, Kinship, Parameters, Report, SourceSummary, Warning,
-    SCHEMA_VERSION,
+    r6, Design as ReportDesign, InputFile, Kinship, Report, SourceSummary, Warning, SCHEMA_VERSION,
 };
 use crate::stats;
 
+pub use crate::parameters::{parse_signals, AnalysisOptions, DeltaKind, Roles, RANGES};
 pub use classifier::{CrossValidate, Separability};
-pub use options::{parse_signals, AnalysisOptions, DeltaKind, Roles, RANGES};
 pub use pending::Pending;
 pub use space::Space;
 pub use warnings::{size_warnings, SourceSize};
@@ -178,18 +176,7 @@ pub fn begin(
         (&a.name, &a.sha256).cmp(&(&b.name, &b.sha256))
     });
     let seed = opts.seed;
-    let parameters = Parameters {
-        alpha: opts.alpha,
-        bootstrap_reps: opts.bootstrap_reps,
-        permutation_reps: opts.permutation_reps,
-        most_frequent_words: opts.mfw,
-        delta: opts.delta.as_str().into(),
-        max_char_ngram: opts.max_char_ngram,
-        log_odds_prior: opts.log_odds_prior,
-        classifier_folds: opts.classifier_folds,
-        overlap_ngram: opts.overlap_ngram,
-        signals: opts.signals.iter().map(|s| s.name().to_string()).collect(),
-    };
+    let parameters = opts.clone();
     let design = ReportDesign {
         paired: units.paired,
         shared_prompts: units.shared_prompts,

@@ -41,7 +41,9 @@ pub struct Report {
     pub schema_version: u32,
     pub lineage_version: String,
     pub seed: u64,
-    pub parameters: Parameters,
+    /// The analysis parameters as given (defaults filled in): the core's
+    /// own options type, so a parameter added there is reported here.
+    pub parameters: crate::parameters::AnalysisOptions,
     pub inputs: Vec<InputFile>,
     pub sources: Vec<SourceSummary>,
     pub design: Design,
@@ -53,23 +55,6 @@ pub struct Report {
     /// set's identity probes); empty when no source answered one.
     pub identity_probes: Vec<IdentityProbeSummary>,
     pub warnings: Vec<Warning>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
-pub struct Parameters {
-    pub alpha: f64,
-    pub bootstrap_reps: usize,
-    pub permutation_reps: usize,
-    pub most_frequent_words: usize,
-    pub delta: String,
-    pub max_char_ngram: usize,
-    pub log_odds_prior: f64,
-    pub classifier_folds: usize,
-    pub overlap_ngram: usize,
-    /// The per-prompt signals combined into the tested score.
-    pub signals: Vec<String>,
 }
 
 /// One input file (or pasted text) as read.

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use lineage::analysis::options;
 use lineage::analysis::{self, AnalysisOptions, AnalysisRequest, DeltaKind};
 use lineage::corpus::SizeLimits;
+use lineage::parameters as options;
 use lineage::signals::paired::PairedSignal;
 use lineage::Error;
 

@@ -106,7 +106,7 @@ pub fn analysis_defaults() -> Result<JsValue, JsValue> {
 /// The allowed range of every numeric analysis parameter.
 #[wasm_bindgen(js_name = optionRanges, unchecked_return_type = "OptionRange[]")]
 pub fn option_ranges() -> Result<JsValue, JsValue> {
-    to_js(&lineage::analysis::RANGES)
+    to_js(&lineage::parameters::RANGES)
 }
 
 /// Stylometric profile of one text. Throws `BAD_ARGUMENT` when `text` is

@@ -38,7 +38,7 @@ impl DeltaKind {
 }
 
 /// Parameters of an analysis; every default is documented in `docs/METHOD.md`,
-/// every range in `crate::options` (camelCase names, as JS callers write them).
+/// every range in [`RANGES`] (camelCase names, as JS callers write them).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 #[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
