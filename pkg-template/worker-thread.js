@@ -40,7 +40,7 @@ async function intoWorkspace(add) {
     ws.free();
   }
 }
-for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "crossValidation", "analysisDefaults", "optionRanges", "version", "schemaVersion"]) {
+for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "crossValidation", "analysisDefaults", "optionRanges", "inputExtensions", "version", "schemaVersion"]) {
   METHODS[name] = (...args) => lineage[name](...args);
 }
 

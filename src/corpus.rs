@@ -12,11 +12,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, ErrorKind};
 
+mod format;
 mod readers;
 mod records;
 
+pub use format::Format;
 pub use readers::{
-    hex, read, read_csv, read_jsonl, sha256_hex, Format, InputHash, LineError, Parsed, Reader,
+    hex, read, read_csv, read_jsonl, sha256_hex, InputHash, LineError, Parsed, Reader,
 };
 pub use records::{loose_sample, loose_samples, parse_jsonl_line};
 

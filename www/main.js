@@ -9,7 +9,7 @@ import { $, h, iso, updateScrollCues } from "./js/dom.js";
 import { habitsView, identityProbesView, leaksView, sideBySide } from "./js/evidence.js";
 import { copySummary, exportHtml, exportJson, exportMarkdown } from "./js/export.js";
 import { profileFeatures, promptComparison } from "./js/profiles.js";
-import { bySource, formatOf, splitPaste } from "./js/parse.js";
+import { acceptedFiles, bySource, formatOf, setRecordExtensions, splitPaste } from "./js/parse.js";
 import { BIG_PASTE, checks, countsText, newSlot, preflightArgs, renderSlots, slotFamilies, slotSamples, sourceOf } from "./js/slots.js";
 import { panelFamilies, panelKind, panelRoles, readPanel, savePanel } from "./js/panel.js";
 import * as store from "./js/store.js";
@@ -53,9 +53,19 @@ const restored = store
   .catch((err) => setStatus(`Saved inputs could not be read: ${err?.message ?? err}`, true));
 
 const worker = new LineageWorker();
-Promise.all([worker.call("version"), worker.call("analysisDefaults"), worker.call("optionRanges"), restored]).then(
-  ([version, engineDefaults, ranges]) => {
+// Files are sorted into text and records by the engine's list of formats.
+const engineReady = Promise.all([
+  worker.call("version"),
+  worker.call("analysisDefaults"),
+  worker.call("optionRanges"),
+  worker.call("inputExtensions"),
+  restored,
+]);
+engineReady.then(
+  ([version, engineDefaults, ranges, extensions]) => {
     defaults = engineDefaults;
+    setRecordExtensions(extensions);
+    $("files-all").accept = acceptedFiles();
     for (const [id, key] of SETTINGS) {
       const range = ranges.find((r) => r.name === key);
       if (range) Object.assign($(id), { min: String(range.min), max: String(range.max) });
@@ -267,6 +277,7 @@ function append(list, items) {
 async function addFiles(files, target = null) {
   const messages = [];
   let failed = false;
+  await engineReady;
   const suspectSlot = state.slots.find((s) => s.role === "suspect");
   const suspectWasEmpty = !target && suspectSlot && isEmpty(suspectSlot);
   try {

@@ -46,6 +46,7 @@ use crate::stats;
 pub use crate::parameters::{parse_signals, AnalysisOptions, DeltaKind, Roles, RANGES};
 pub use classifier::{CrossValidate, Separability};
 pub use pending::Pending;
+pub use roles::check_request_roles;
 pub use space::Space;
 pub use warnings::{size_warnings, SourceSize};
 

@@ -39,35 +39,7 @@ impl Cast {
         if let Some(c) = &req.control {
             wanted.push((c.as_str(), Role::Control));
         }
-        let missing: Vec<&str> = wanted
-            .iter()
-            .map(|w| w.0)
-            .filter(|n| !groups.contains_key(*n))
-            .collect();
-        if !missing.is_empty() {
-            let known: Vec<&str> = groups.keys().map(String::as_str).collect();
-            return Err(AnalysisError::new(
-                ErrorKind::UnknownSource,
-                format!(
-                    "unknown source name(s): {} (known: {})",
-                    missing.join(", "),
-                    known.join(", ")
-                ),
-            ));
-        }
-        let distinct: BTreeSet<&str> = wanted.iter().map(|w| w.0).collect();
-        if distinct.len() != wanted.len() {
-            return Err(AnalysisError::new(
-                ErrorKind::BadRoles,
-                "a source may play only one role (suspect, candidate or control)",
-            ));
-        }
-        if req.candidates.len() < 2 {
-            return Err(AnalysisError::new(
-                ErrorKind::BadRoles,
-                "at least two candidates are needed",
-            ));
-        }
+        check_roles(&wanted, &groups)?;
         corpus::check_limits(
             wanted.iter().map(|(n, _)| groups[*n].as_slice()),
             &req.size_limits,
@@ -181,4 +153,57 @@ fn duplicate_prompt_warnings(
         }
     }
     out
+}
+
+/// The roles of a request are sound: every named source has samples, no
+/// source plays two roles, at least two candidates. `wanted` is the
+/// suspect, the candidates and the control with their roles.
+fn check_roles(
+    wanted: &[(&str, Role)],
+    groups: &BTreeMap<String, Vec<Sample>>,
+) -> Result<(), AnalysisError> {
+    let req_candidates = wanted.iter().filter(|w| w.1 == Role::Candidate).count();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .map(|w| w.0)
+        .filter(|n| !groups.contains_key(*n))
+        .collect();
+    if !missing.is_empty() {
+        let known: Vec<&str> = groups.keys().map(String::as_str).collect();
+        return Err(AnalysisError::new(
+            ErrorKind::UnknownSource,
+            format!(
+                "unknown source name(s): {} (known: {})",
+                missing.join(", "),
+                known.join(", ")
+            ),
+        ));
+    }
+    let distinct: BTreeSet<&str> = wanted.iter().map(|w| w.0).collect();
+    if distinct.len() != wanted.len() {
+        return Err(AnalysisError::new(
+            ErrorKind::BadRoles,
+            "a source may play only one role (suspect, candidate or control)",
+        ));
+    }
+    if req_candidates < 2 {
+        return Err(AnalysisError::new(
+            ErrorKind::BadRoles,
+            "at least two candidates are needed",
+        ));
+    }
+    Ok(())
+}
+
+/// [`check_roles`] for a request, before anything is computed: a front
+/// end that refuses some inputs of its own (the CLI's unpaired runs) says
+/// first what the analysis would say of the roles.
+pub fn check_request_roles(req: &AnalysisRequest) -> Result<(), AnalysisError> {
+    let groups = corpus::group_by_source(&req.samples);
+    let mut wanted: Vec<(&str, Role)> = vec![(req.suspect.as_str(), Role::Suspect)];
+    wanted.extend(req.candidates.iter().map(|c| (c.as_str(), Role::Candidate)));
+    if let Some(c) = &req.control {
+        wanted.push((c.as_str(), Role::Control));
+    }
+    check_roles(&wanted, &groups)
 }

@@ -20,7 +20,7 @@ use std::fmt;
 use sha2::{Digest, Sha256};
 
 use super::records::{parse_jsonl_line, shown_names, value_sample};
-use super::Sample;
+use super::{Format, Sample};
 use crate::error::{Error, ErrorKind};
 use crate::report::{InputFile, Warning};
 
@@ -132,32 +132,6 @@ impl Parsed {
                 first.join("; ")
             ),
         ))
-    }
-}
-
-/// Input formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Jsonl,
-    Csv,
-    /// A JSON array of records, or an object whose `samples` is one; a
-    /// `.json` file that is neither is read as JSON Lines. A record's
-    /// "line" is its 1-based index in the array.
-    Json,
-}
-
-impl Format {
-    /// Guesses the format from a file name: `.csv` is CSV, `.json` JSON,
-    /// anything else JSON Lines.
-    pub fn from_name(name: &str) -> Format {
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".csv") {
-            Format::Csv
-        } else if lower.ends_with(".json") {
-            Format::Json
-        } else {
-            Format::Jsonl
-        }
     }
 }
 

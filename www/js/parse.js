@@ -16,14 +16,28 @@ export function splitPaste(text) {
   return pieces.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
+/** The extensions the engine reads as records (its inputExtensions()), once it has started. */
+let recordExtensions = [];
+
+/** Takes the engine's list of record extensions ("jsonl", "csv", ...). */
+export function setRecordExtensions(extensions) {
+  recordExtensions = extensions;
+}
+
 /**
  * The kind of a file by its name: "txt" (pasted-text files, split like a
- * paste) or "records" (JSON Lines, JSON, CSV, any of them gzipped: the
+ * paste) or "records" (the engine's formats, any of them gzipped: the
  * engine reads those).
  */
 export function formatOf(name) {
   const lower = name.toLowerCase().replace(/\.gz$/, "");
-  return /\.(jsonl|ndjson|json|csv)$/.test(lower) ? "records" : "txt";
+  const dot = lower.lastIndexOf(".");
+  return dot >= 0 && recordExtensions.includes(lower.slice(dot + 1)) ? "records" : "txt";
+}
+
+/** The file pickers' `accept`: text files and the engine's formats, plain or gzipped. */
+export function acceptedFiles() {
+  return [".txt", ...recordExtensions.map((e) => `.${e}`), ".gz", "text/plain", "text/csv", "application/json"].join(",");
 }
 
 /** Groups records by source, keeping first-seen order: Map<source, samples[]>. */

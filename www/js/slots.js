@@ -3,7 +3,7 @@
 // functions) and its DOM; the counts and the data checks come from the
 // engine (`preflight`).
 import { h } from "./dom.js";
-import { splitPaste } from "./parse.js";
+import { acceptedFiles, splitPaste } from "./parse.js";
 
 /**
  * Pastes longer than this many characters leave the text box for the
@@ -130,7 +130,7 @@ function slotView(slot, i, count, total, on) {
     id: id("file"),
     class: "file-input",
     multiple: true,
-    accept: ".txt,.jsonl,.ndjson,.json,.csv,.gz,text/plain,text/csv,application/json",
+    accept: acceptedFiles(),
     onchange: (e) => {
       on.files(slot, e.target.files);
       e.target.value = "";

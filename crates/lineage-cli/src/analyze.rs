@@ -127,6 +127,12 @@ pub struct AnalyzeArgs {
     /// Fewest prompts answered by every source for a paired design.
     #[arg(long, default_value_t = d().min_paired as u64, value_parser = ranged_int("minPaired"))]
     min_paired: u64,
+    /// Run even when the sources share fewer than 30 prompts (the analysis
+    /// then pairs the few it can, or compares without pairing: weaker,
+    /// differences in topic are not ruled out). Without it such a run is
+    /// refused.
+    #[arg(long)]
+    unpaired: bool,
     /// Raise the per-source and total text limits (8 and 16 MiB,
     /// sized for a browser tab) to this many MiB, for a machine
     /// with the memory: about 70 bytes per byte of text.
@@ -197,6 +203,37 @@ fn signals_help() -> String {
     )
 }
 
+/// Fewer prompts than this answered by every source: the run is refused
+/// unless `--unpaired` says that a comparison without pairing is meant.
+pub const MIN_SHARED_PROMPTS: usize = 30;
+
+/// `BAD_ARGUMENT` when the sources in roles share fewer than
+/// [`MIN_SHARED_PROMPTS`] prompts, saying how to collect paired answers.
+fn refuse_unpaired(request: &AnalysisRequest) -> Result<(), Error> {
+    let grouped = lineage::corpus::group_by_source(&request.samples);
+    let sources = [&request.suspect]
+        .into_iter()
+        .chain(&request.candidates)
+        .chain(&request.control);
+    // Every source in a role has samples (check_request_roles).
+    let in_roles: Vec<&[lineage::corpus::Sample]> =
+        sources.map(|s| grouped[s.as_str()].as_slice()).collect();
+    let shared = lineage::corpus::shared_prompts(&in_roles).len();
+    if shared >= MIN_SHARED_PROMPTS {
+        return Ok(());
+    }
+    Err(Error::new(
+        lineage::ErrorKind::BadArgument,
+        format!(
+            "the suspect and the other sources answer only {shared} prompt(s) in common \
+             ({MIN_SHARED_PROMPTS} or more are needed to compare answers prompt by prompt); \
+             collect the suspect's answers on the references' own prompts \
+             (lineage collect --prompts REFERENCES.jsonl, see docs/CLI.md), \
+             or give --unpaired to compare without pairing"
+        ),
+    ))
+}
+
 /// Parses `--signals` with the core's names (the error lists them).
 pub fn signal_list(s: &str) -> Result<SignalList, String> {
     analysis::parse_signals(s).map(SignalList)
@@ -253,6 +290,11 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
             .size_limit_mib
             .map_or_else(SizeLimits::default, SizeLimits::raised_to_mib),
     };
+    if !args.unpaired {
+        // The roles first: a typo in a name is said as such, not as pairing.
+        analysis::check_request_roles(&request)?;
+        refuse_unpaired(&request)?;
+    }
     let progress = Progress::new();
     let report = analysis::analyze(&request, &opts, &mut |stage, f| progress.update(stage, f));
     progress.finish();

@@ -56,16 +56,22 @@ impl Loaded {
         Ok(sources)
     }
 
-    /// Reads a file, or every .jsonl/.csv file of a directory in name order.
+    /// Reads a file, or every input file of a directory
+    /// (`Format::folder_extensions`) in name order.
     pub fn read_path(&mut self, path: &Path) -> Result<(), Error> {
         if !path.is_dir() {
             return self.read_file(path).map(|_| ());
         }
-        let entries = corpus::files_in(path, &["jsonl", "csv"])?;
+        let extensions = Format::folder_extensions();
+        let entries = corpus::files_in(path, &extensions)?;
         if entries.is_empty() {
             return Err(Error::new(
                 ErrorKind::EmptyInput,
-                format!("no .jsonl or .csv files in {}", path.display()),
+                format!(
+                    "no input files (.{}) in {}",
+                    extensions.join(", ."),
+                    path.display()
+                ),
             ));
         }
         for p in entries {
@@ -113,8 +119,7 @@ impl Loaded {
 }
 
 fn looks_like_path(arg: &str) -> bool {
-    let lower = arg.to_ascii_lowercase();
-    lower.ends_with(".jsonl") || lower.ends_with(".csv") || lower.ends_with(".json")
+    Format::of_name(arg).is_some()
 }
 
 /// `READ_FAILED` naming the path.

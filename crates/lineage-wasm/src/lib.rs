@@ -103,6 +103,14 @@ pub fn analysis_defaults() -> Result<JsValue, JsValue> {
     to_js(&lineage::analysis::AnalysisOptions::default())
 }
 
+/// The file extensions the readers take (lower case, no dot: "jsonl",
+/// "csv", ...), each of them also gzipped; the one list the CLI and the
+/// page's file pickers use too.
+#[wasm_bindgen(js_name = inputExtensions, unchecked_return_type = "string[]")]
+pub fn input_extensions() -> Result<JsValue, JsValue> {
+    to_js(&lineage::corpus::Format::extensions())
+}
+
 /// The allowed range of every numeric analysis parameter.
 #[wasm_bindgen(js_name = optionRanges, unchecked_return_type = "OptionRange[]")]
 pub fn option_ranges() -> Result<JsValue, JsValue> {

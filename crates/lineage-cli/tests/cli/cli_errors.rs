@@ -35,10 +35,13 @@ fn write_world(dir: &Path, prompts: usize) {
     }
 }
 
-/// `lineage analyze --suspect <suspect> --candidate A.jsonl --candidate B.jsonl`.
+/// `lineage analyze --suspect <suspect> --candidate A.jsonl --candidate B.jsonl
+/// --unpaired` (the worlds here are small: 12 prompts).
 fn analyze_student_vs_a_b(dir: &Path, suspect: &Path) -> Command {
     let mut cmd = bin();
-    cmd.arg("analyze").arg("--suspect").arg(suspect);
+    cmd.args(["analyze", "--unpaired"])
+        .arg("--suspect")
+        .arg(suspect);
     for c in ["A.jsonl", "B.jsonl"] {
         cmd.arg("--candidate").arg(dir.join(c));
     }
@@ -81,6 +84,16 @@ fn errors_name_the_problem() {
             format!("analyze {d} {roles}"),
             2,
             "BAD_ROLES: at least two candidates are needed",
+        ),
+        (
+            format!("analyze {d} {roles} --candidate B"),
+            2,
+            "BAD_ARGUMENT: the suspect and the other sources answer only 12 prompt(s) in common (30 or more",
+        ),
+        (
+            format!("analyze {d} {roles} --candidate B --unpaired --format json"),
+            0,
+            "",
         ),
         (format!("eval {d} --candidates A,B,phantom"), 2, "phantom"),
         (
