@@ -31,6 +31,10 @@
 //! distributed engine (docs/PERFORMANCE.md). A sketch costs 8 bytes per
 //! selected k-gram, about `2 / (window + 1)` of the words.
 
+mod totals;
+
+pub use totals::{echoes_prompt, pair_totals, PairTotal, Shared};
+
 use crate::error::Error;
 use crate::options::{check_count, OptionArgs};
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions, SharedSpan};

@@ -85,6 +85,9 @@ struct Hit<'a> {
     b: Side<'a>,
     words: usize,
     text: &'a str,
+    /// The passage restates the prompt of either text (see
+    /// `passages::echoes_prompt`): left out of the totals.
+    prompt_echo: bool,
 }
 
 fn jsonl_files(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
@@ -292,6 +295,7 @@ fn find(files: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut n_passages = 0usize;
+    let mut shared = Vec::new();
     for (a, b, sa, sb, spans) in &hits {
         let (la, lb) = (lines[doc_index[a]], lines[doc_index[b]]);
         for span in spans {
@@ -316,7 +320,17 @@ fn find(files: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(
                 },
                 words: span.words,
                 text: &span.text,
+                prompt_echo: [&sa.prompt, &sb.prompt]
+                    .into_iter()
+                    .flatten()
+                    .any(|prompt| passages::echoes_prompt(&span.text, prompt)),
             };
+            shared.push(passages::Shared {
+                a: &sa.source,
+                b: &sb.source,
+                words: span.words,
+                prompt_echo: hit.prompt_echo,
+            });
             serde_json::to_writer(&mut out, &hit)
                 .map_err(std::io::Error::from)
                 .and_then(|()| out.write_all(b"\n"))
@@ -342,5 +356,24 @@ fn find(files: &[PathBuf], opts: &PassageOptions, same_source: bool) -> Result<(
         bucketed - sketched,
         start.elapsed().as_secs_f64() - bucketed,
     );
+    eprint!("{}", totals_table(&passages::pair_totals(shared)));
     Ok(())
+}
+
+/// The per-pair totals as a table for the terminal (stdout stays one JSON
+/// object per passage).
+fn totals_table(totals: &[passages::PairTotal]) -> String {
+    if totals.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "shared passages by pair of sources (passages restating the prompt left out):\n  passages     words  echoes  pair\n",
+    );
+    for t in totals {
+        out.push_str(&format!(
+            "  {:>8}  {:>8}  {:>6}  {} × {}\n",
+            t.passages, t.words, t.echoes, t.a, t.b
+        ));
+    }
+    out
 }

@@ -15,3 +15,4 @@ mod cli_errors;
 mod collect_cli;
 mod families_cli;
 mod import_panel_cli;
+mod passages_cli;
