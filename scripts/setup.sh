@@ -98,7 +98,7 @@ fi
 req_hash="$(sha256sum python/requirements-dev.txt | cut -d' ' -f1)"
 py_stamp="$venv/.lineage-setup-stamp"
 if [ ! -f "$py_stamp" ] || [ "$(cat "$py_stamp")" != "$req_hash" ]; then
-    say "installing maturin, pyspark and pytest into target/py-venv"
+    say "installing maturin, pyspark, pytest and pandas into target/py-venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-dev.txt
     echo "$req_hash" > "$py_stamp"
 fi

@@ -1,5 +1,6 @@
 # Type stubs of the extension module (src/lib.rs, src/profile.rs). Option
 # and sample keys are camelCase, as in the JS package and the report.
+from os import PathLike
 from typing import Any, Final, TypedDict, final
 
 from typing_extensions import NotRequired
@@ -39,6 +40,7 @@ class Sample(TypedDict):
     text: str
     promptId: NotRequired[str | int | float | None]
     prompt: NotRequired[str | None]
+    family: NotRequired[str | None]
 
 class Record(TypedDict):
     source: str
@@ -54,10 +56,162 @@ class ProfileOptions(TypedDict, total=False):
     topK: int | None
     maxTableEntries: int | None
 
-# The report is the CLI's JSON document (README, "The command line");
-# its keys are listed in docs and in the JS package's lineage.d.ts.
-Report = dict[str, Any]
+# The report: the CLI's JSON document (docs/CLI.md), the same camelCase
+# keys as the JS package's lineage.d.ts (derived there from the Rust
+# types). tests/test_package.py checks these keys against a real report.
+class AnalysisOptions(TypedDict):
+    seed: int
+    alpha: float
+    bootstrapReps: int
+    permutationReps: int
+    mostFrequentWords: int
+    delta: str
+    maxCharNgram: int
+    logOddsPrior: float
+    classifierFolds: int
+    overlapNgram: int
+    minPaired: int
+    signals: list[str]
+    robustness: bool
+
+class InputFile(TypedDict):
+    name: str
+    sha256: str
+    samples: int
+    malformedLines: int
+
+class SourceSummary(TypedDict):
+    name: str
+    role: str
+    family: str | None
+    familyFrom: str | None
+    samples: int
+    medianWords: float
+    meanWords: float
+
+class Design(TypedDict):
+    paired: bool
+    sharedPrompts: int
+    unit: str
+    units: int
+
+class CandidateScore(TypedDict):
+    candidate: str
+    score: float
+    low: float
+    high: float
+
+class SignalResult(TypedDict):
+    name: str
+    description: str
+    scores: list[CandidateScore]
+    ranking: list[str]
+    inCombined: bool
+    evidence: list[dict[str, Any]]
+    note: str | None
+
+class RankEntry(TypedDict):
+    candidate: str
+    family: str
+    score: float
+    low: float
+    high: float
+    signalsFirst: int
+    closestPValue: float
+    inSet: bool
+
+class Test(TypedDict):
+    hypothesis: str
+    method: str
+    statistic: float
+    pValue: float
+    units: int
+    positive: int
+    negative: int
+
+class Abstention(TypedDict):
+    code: str
+    message: str
+
+class Power(TypedDict):
+    goal: str
+    effect: float
+    units: int
+    unitsNeeded: int | None
+    message: str
+
+class Verdict(TypedDict):
+    headline: str
+    kind: str
+    level: str | None
+    family: str | None
+    tentative: bool
+    specificity: dict[str, Any] | None
+    attributed: list[str]
+    closest: list[str]
+    confidence: float
+    top: str
+    abstained: bool
+    abstention: Abstention | None
+    reason: str
+    pValue: float | None
+    effect: float | None
+    ranking: list[RankEntry]
+    agreeingSignals: int
+    rankedSignals: int
+    tests: list[Test]
+    control: str | None
+    separability: float | None
+    power: Power | None
+    robustness: dict[str, Any] | None
+
+class Kinship(TypedDict):
+    sources: list[str]
+    similarity: list[list[float]]
+    newick: str
+
+class TextSpan(TypedDict):
+    start: int
+    end: int
+    startUtf16: int
+    endUtf16: int
+
+class IdentityLeak(TypedDict):
+    source: str
+    promptId: str | None
+    sentence: str
+    claims: list[str]
+    language: str
+    span: TextSpan
+
+class Warning(TypedDict):
+    code: str
+    message: str
+
+class Report(TypedDict):
+    schemaVersion: int
+    lineageVersion: str
+    seed: int
+    parameters: AnalysisOptions
+    inputs: list[InputFile]
+    sources: list[SourceSummary]
+    design: Design
+    signals: list[SignalResult]
+    verdict: Verdict
+    kinship: Kinship
+    identityLeaks: list[IdentityLeak]
+    identityProbes: list[dict[str, Any]]
+    warnings: list[Warning]
+
 ProfileDict = dict[str, Any]
+
+class SamplesFile(TypedDict):
+    samples: list[Sample]
+    warnings: list[str]
+
+class Panel(TypedDict):
+    header: dict[str, Any]
+    samples: list[Sample]
 
 def sketch(text: str, options: PassageOptions | None = None) -> list[int]: ...
 def candidate_pairs(
@@ -67,7 +221,11 @@ def verify(text_a: str, text_b: str, options: PassageOptions | None = None) -> l
 def parse_record(line: bytes | str, default_source: str | None = None) -> Record: ...
 def profile(text: str, options: ProfileOptions | None = None) -> ProfileDict: ...
 def analyze(samples: list[Sample] | list[Record], options: dict[str, Any]) -> Report: ...
-def analysis_defaults() -> dict[str, Any]: ...
+def analysis_defaults() -> AnalysisOptions: ...
+def read_samples_file(path: str | PathLike[str], default_source: str | None = None) -> SamplesFile: ...
+def read_panel(path: str | PathLike[str]) -> Panel: ...
+def write_panel(path: str | PathLike[str], samples: list[Sample] | list[Record], options: dict[str, Any]) -> list[str]: ...
+def report_markdown(report: Report) -> str: ...
 def passage_defaults() -> dict[str, int]: ...
 def version() -> str: ...
 def schema_version() -> int: ...

@@ -24,6 +24,7 @@ use lineage::options::{self, JsonMap, OptionArgs};
 use lineage::passages::{self, PassageArgs, PassageOptions};
 use lineage::{Error, ErrorKind};
 
+mod files;
 mod profile;
 
 create_exception!(
@@ -35,7 +36,7 @@ create_exception!(
 );
 
 /// A `LineageError` with `code` and `message` attributes.
-fn py_error(py: Python<'_>, e: Error) -> PyErr {
+pub(crate) fn py_error(py: Python<'_>, e: Error) -> PyErr {
     let err = LineageError::new_err(e.message().to_string());
     let value = err.value(py);
     // Setting attributes on a fresh exception object cannot fail; if it
@@ -45,13 +46,13 @@ fn py_error(py: Python<'_>, e: Error) -> PyErr {
     err
 }
 
-fn bad_argument(py: Python<'_>, message: String) -> PyErr {
+pub(crate) fn bad_argument(py: Python<'_>, message: String) -> PyErr {
     py_error(py, Error::new(ErrorKind::BadArgument, message))
 }
 
 /// Runs `work` without the GIL, so other Python threads run meanwhile; a
 /// panic becomes a `PANIC` error instead of unwinding into Python.
-fn detached<T: Send>(
+pub(crate) fn detached<T: Send>(
     py: Python<'_>,
     work: impl FnOnce() -> Result<T, Error> + Send,
 ) -> PyResult<T> {
@@ -68,7 +69,7 @@ fn detached<T: Send>(
 }
 
 /// The Python type's name, for messages ("got int").
-fn type_name(value: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()
@@ -103,7 +104,7 @@ fn text_arg(label: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// A Python value as JSON, through Python's own `json` (so a value JSON
 /// cannot hold, such as a set or NaN, is refused by name).
-fn to_json(label: &str, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+pub(crate) fn to_json(label: &str, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     let py = value.py();
     let text: String = py
         .import("json")?
@@ -115,7 +116,7 @@ fn to_json(label: &str, value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value>
 
 /// An options argument (`None` or a dict) as a JSON map without its
 /// `None` fields, which keep their defaults.
-fn options_map(label: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<JsonMap> {
+pub(crate) fn options_map(label: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<JsonMap> {
     let Some(value) = value.filter(|v| !v.is_none()) else {
         return Ok(JsonMap::new());
     };
@@ -246,7 +247,7 @@ struct Passage {
 }
 
 /// A JSON text as Python objects (dicts, lists, str, int, float, None).
-fn from_json<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn from_json<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (json,))
 }
 
@@ -298,7 +299,7 @@ fn analyze<'py>(
     samples: &Bound<'py, PyAny>,
     options: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let samples = samples_of(py, samples)?;
+    let samples = samples_of(py, "analyze: samples", samples)?;
     if options.is_none() || !options.is_instance_of::<PyDict>() {
         return Err(bad_argument(
             py,
@@ -338,8 +339,11 @@ fn analyze<'py>(
 
 /// The samples of a list, each checked by the core (an error names its
 /// index and field).
-fn samples_of(py: Python<'_>, samples: &Bound<'_, PyAny>) -> PyResult<Vec<Sample>> {
-    let label = "analyze: samples";
+pub(crate) fn samples_of(
+    py: Python<'_>,
+    label: &str,
+    samples: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Sample>> {
     list_arg(label, "", samples)?;
     corpus::loose_samples(label, "a dict", to_json(label, samples)?).map_err(|e| py_error(py, e))
 }
@@ -389,5 +393,6 @@ fn _lineage(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(schema_version, m)?)?;
     profile::register(m)?;
+    files::register(m)?;
     Ok(())
 }

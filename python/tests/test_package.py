@@ -280,3 +280,133 @@ def test_families_are_the_users_word_as_in_the_cli(tmp_path):
     theirs.pop("inputs")
     mine.pop("inputs")
     assert mine == theirs
+
+
+def test_read_samples_reads_what_the_cli_reads(tmp_path):
+    """read_samples takes every format the CLI reads; a bad record is a
+    warning naming file and line, a file with none readable an error."""
+    jsonl = tmp_path / "model-x.jsonl"
+    jsonl.write_text('{"prompt_id": 1, "text": "first answer"}\n{not json\n'
+                     '{"source": "other", "prompt_id": "2", "prompt": "p", "text": "second"}\n')
+    csv = tmp_path / "table.csv"
+    csv.write_text('source,prompt_id,text\nm,1,"a, quoted\nanswer"\nm,2,plain\n')
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([{"source": "j", "text": "t", "family": "fam"}]))
+    # (path, samples expected, warnings expected)
+    cases = [
+        (jsonl, [{"source": "model-x", "promptId": "1", "text": "first answer"},
+                 {"source": "other", "promptId": "2", "prompt": "p", "text": "second"}], 1),
+        (csv, [{"source": "m", "promptId": "1", "text": "a, quoted\nanswer"},
+               {"source": "m", "promptId": "2", "text": "plain"}], 0),
+        (array, [{"source": "j", "text": "t", "family": "fam"}], 0),
+    ]
+    for path, want, n_warnings in cases:
+        with warnings_recorded() as caught:
+            got = lineage.read_samples(path)
+        assert got == want, path
+        assert len(caught) == n_warnings, [str(w.message) for w in caught]
+        assert all(f"{path.name}:2" in str(w.message) for w in caught), [str(w.message) for w in caught]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{nope\n")
+    with pytest.raises(LineageError) as e:
+        lineage.read_samples(bad)
+    assert e.value.code == "BAD_JSONL"
+    with pytest.raises(LineageError) as e:
+        lineage.read_samples(tmp_path / "missing.jsonl")
+    assert e.value.code == "READ_FAILED"
+
+
+def warnings_recorded():
+    import warnings
+
+    return warnings.catch_warnings(record=True)
+
+
+def test_from_pandas_takes_the_files_columns():
+    """A DataFrame of the CLI's columns becomes samples analyze takes;
+    missing values are left out, other columns ignored."""
+    pandas = pytest.importorskip("pandas")
+    df = pandas.DataFrame({
+        "source": ["a", "b"], "prompt_id": ["1", None], "text": ["x", "y"],
+        "prompt": ["p", float("nan")], "score": [1, 2],
+    })
+    assert lineage.from_pandas(df) == [
+        {"source": "a", "promptId": "1", "text": "x", "prompt": "p"},
+        {"source": "b", "text": "y"},
+    ]
+    assert lineage.from_pandas(df[["text"]], source="s") == [
+        {"source": "s", "text": "x"}, {"source": "s", "text": "y"}]
+    # (frame, fragment of the BAD_ARGUMENT message)
+    for frame, fragment in [(df[["source"]], "no 'text' column"), (df[["text"]], "give source="),
+                            ([1, 2], "expected a DataFrame")]:
+        with pytest.raises(LineageError) as e:
+            lineage.from_pandas(frame)
+        assert e.value.code == "BAD_ARGUMENT" and fragment in str(e.value)
+
+
+def test_panels_round_trip_and_the_cli_reads_them(tmp_path):
+    """write_panel writes what `lineage panel show` reads; read_panel
+    gives the samples back with the suggested roles and families."""
+    samples = [{"source": s, "promptId": str(i), "prompt": f"q{i}", "text": f"{s} answer {i}"}
+               for s in ("a", "b", "base") for i in range(3)]
+    path = tmp_path / "ref.lineage.jsonl.gz"
+    notices = lineage.write_panel(path, samples, name="ref", roles={"base": "control"},
+                                  families={"a": "vendor-a"}, created="2026-12-07T00:00:00Z")
+    assert notices == []
+    panel = lineage.read_panel(path)
+    assert sorted(panel["samples"], key=lambda s: (s["source"], s["promptId"])) == samples
+    roles = {s["source"]: (s["role"], s.get("family")) for s in panel["header"]["sources"]}
+    assert roles == {"a": ("candidate", "vendor-a"), "b": ("candidate", None), "base": ("control", None)}
+    shown = subprocess.run([LINEAGE_BIN, "panel", "show", str(path), "--json"],
+                           check=True, capture_output=True, text=True).stdout
+    assert json.loads(shown)["name"] == "ref"
+    with pytest.raises(LineageError) as e:
+        lineage.read_panel(tmp_path / "missing.gz")
+    assert e.value.code == "READ_FAILED"
+
+
+def test_report_markdown_is_the_clis(tmp_path):
+    """report_markdown gives the text `lineage analyze --format md` prints."""
+    samples = _samples_with_prompts()
+    data = tmp_path / "samples.jsonl"
+    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
+                                        "text": s["text"]}) + "\n" for s in samples))
+    cli = subprocess.run(
+        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
+         "--candidate", "other", "--control", "base", "--format", "md", "--permutation-reps", "199"],
+        check=True, capture_output=True, text=True).stdout
+    report = lineage.analyze(samples, {**ROLES, "permutationReps": 199})
+    report["inputs"] = json.loads(subprocess.run(
+        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
+         "--candidate", "other", "--control", "base", "--format", "json", "--permutation-reps", "199"],
+        check=True, capture_output=True, text=True).stdout)["inputs"]
+    assert lineage.report_markdown(report) == cli
+    with pytest.raises(LineageError) as e:
+        lineage.report_markdown({"schemaVersion": 2})
+    assert e.value.code == "BAD_ARGUMENT"
+
+
+def test_the_stubs_report_type_has_the_reports_keys():
+    """The TypedDicts of _lineage.pyi name exactly the keys of a real
+    report (top level, parameters, verdict, sources, ranking)."""
+    import ast
+    from pathlib import Path
+
+    stubs = ast.parse((Path(lineage.__file__).parent / "_lineage.pyi").read_text())
+    fields = {c.name: {a.target.id for a in c.body if isinstance(a, ast.AnnAssign)}
+              for c in stubs.body if isinstance(c, ast.ClassDef)}
+    report = lineage.analyze(_samples_with_prompts(), {**ROLES, "permutationReps": 99})
+    # (TypedDict, the dict of the report it types)
+    cases = [
+        ("Report", report),
+        ("AnalysisOptions", report["parameters"]),
+        ("Verdict", report["verdict"]),
+        ("SourceSummary", report["sources"][0]),
+        ("RankEntry", report["verdict"]["ranking"][0]),
+        ("Design", report["design"]),
+        ("SignalResult", report["signals"][0]),
+        ("Kinship", report["kinship"]),
+        ("Test", report["verdict"]["tests"][0]),
+    ]
+    for name, value in cases:
+        assert fields[name] == set(value), (name, fields[name] ^ set(value))
