@@ -236,18 +236,24 @@ def _samples_with_prompts():
     return samples
 
 
+def _cli_analyze(tmp_path, samples, format):
+    """What `lineage analyze --format FORMAT` prints for the samples (as a
+    JSON Lines file), with ROLES and 199 permutations."""
+    data = tmp_path / "samples.jsonl"
+    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
+                                        "text": s["text"]}) + "\n" for s in samples))
+    return subprocess.run(
+        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
+         "--candidate", "other", "--control", "base", "--format", format, "--permutation-reps", "199"],
+        check=True, capture_output=True, text=True).stdout
+
+
 def test_the_report_is_the_clis(tmp_path):
     """analyze() returns the document `lineage analyze --format json` prints
     for the same records (the CLI also lists its input files), prompt
     texts and identity probes included."""
     samples = _samples_with_prompts()
-    data = tmp_path / "samples.jsonl"
-    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
-                                        "text": s["text"]}) + "\n" for s in samples))
-    cli = subprocess.run(
-        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
-         "--candidate", "other", "--control", "base", "--format", "json", "--permutation-reps", "199"],
-        check=True, capture_output=True, text=True).stdout
+    cli = _cli_analyze(tmp_path, samples, "json")
     mine = lineage.analyze(samples, {**ROLES, "permutationReps": 199})
     theirs = json.loads(cli)
     assert theirs.pop("inputs") != [] and mine.pop("inputs") == []
@@ -368,18 +374,10 @@ def test_panels_round_trip_and_the_cli_reads_them(tmp_path):
 def test_report_markdown_is_the_clis(tmp_path):
     """report_markdown gives the text `lineage analyze --format md` prints."""
     samples = _samples_with_prompts()
-    data = tmp_path / "samples.jsonl"
-    data.write_text("".join(json.dumps({"source": s["source"], "prompt_id": s["promptId"], "prompt": s["prompt"],
-                                        "text": s["text"]}) + "\n" for s in samples))
-    cli = subprocess.run(
-        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
-         "--candidate", "other", "--control", "base", "--format", "md", "--permutation-reps", "199"],
-        check=True, capture_output=True, text=True).stdout
+    cli = _cli_analyze(tmp_path, samples, "md")
     report = lineage.analyze(samples, {**ROLES, "permutationReps": 199})
-    report["inputs"] = json.loads(subprocess.run(
-        [LINEAGE_BIN, "analyze", str(data), "--suspect", "student", "--candidate", "teacher",
-         "--candidate", "other", "--control", "base", "--format", "json", "--permutation-reps", "199"],
-        check=True, capture_output=True, text=True).stdout)["inputs"]
+    # The CLI's report also lists its input file.
+    report["inputs"] = json.loads(_cli_analyze(tmp_path, samples, "json"))["inputs"]
     assert lineage.report_markdown(report) == cli
     with pytest.raises(LineageError) as e:
         lineage.report_markdown({"schemaVersion": 2})
