@@ -184,6 +184,11 @@ pub const MAX_SOURCE_BYTES: usize = 8 << 20;
 /// less memory, so one analysis stops at 16 MiB (about 1 GB).
 pub const MAX_TOTAL_BYTES: usize = 16 << 20;
 
+/// Memory one native analysis takes per byte of text, with room to spare:
+/// `bench/big_panel.sh` measured 68 to 76 bytes (peak RSS over the input
+/// files, 10 to 37 sources of the dev data; issue 27).
+pub const NATIVE_BYTES_PER_TEXT_BYTE: u64 = 100;
+
 /// The size limits one analysis checks. The default is the documented
 /// limits above, sized for a browser tab; the native CLI lets a user with
 /// the memory for it raise the per-source and total limits
@@ -216,6 +221,33 @@ impl SizeLimits {
             per_text: d.per_text,
             per_source: d.per_source.max(bytes),
             total: d.total.max(bytes),
+        }
+    }
+
+    /// The native limits on a machine with `memory` bytes of memory free for
+    /// the analysis, for these `samples`: the defaults (the tab's) when the
+    /// texts fit them, so the report is the one it always was; otherwise
+    /// the per-source and total limits raised to what that memory holds at
+    /// [`NATIVE_BYTES_PER_TEXT_BYTE`] (the report then says the limits were
+    /// raised), never lowered below the defaults. The core reads no
+    /// environment: the caller measures the memory (on Linux,
+    /// `MemAvailable` of `/proc/meminfo`).
+    pub fn for_machine<'a>(memory: u64, samples: impl IntoIterator<Item = &'a Sample>) -> Self {
+        let d = Self::default();
+        let mut per_source: std::collections::BTreeMap<&str, usize> = Default::default();
+        for s in samples {
+            *per_source.entry(s.source.as_str()).or_insert(0) += s.text.len();
+        }
+        let total: usize = per_source.values().sum();
+        let largest = per_source.values().copied().max().unwrap_or(0);
+        if total <= d.total && largest <= d.per_source {
+            return d;
+        }
+        let held = usize::try_from(memory / NATIVE_BYTES_PER_TEXT_BYTE).unwrap_or(usize::MAX);
+        Self {
+            per_text: d.per_text,
+            per_source: d.per_source.max(held),
+            total: d.total.max(held),
         }
     }
 
@@ -423,6 +455,18 @@ mod tests {
             }
         }
         assert!(raised.is_raised() && !SizeLimits::default().is_raised());
+        // A machine's limits: the defaults while the texts fit them, else
+        // what its memory holds, never below the defaults.
+        let gib = 1u64 << 30;
+        let small = vec![Sample::new("a", None, "t")];
+        assert_eq!(SizeLimits::for_machine(gib, &small), SizeLimits::default());
+        let big: Vec<Sample> = (0..21)
+            .map(|i| mk(&format!("s{}", i % 3), MAX_TEXT_BYTES))
+            .collect();
+        let limits = SizeLimits::for_machine(16 * gib, &big);
+        assert_eq!(limits.total, (16 * gib / NATIVE_BYTES_PER_TEXT_BYTE) as usize);
+        assert!(check_limits(group_by_source(&big).values().map(Vec::as_slice), &limits).is_ok());
+        assert_eq!(SizeLimits::for_machine(gib, &big).total, MAX_TOTAL_BYTES);
         assert_eq!(
             SizeLimits::raised_to_mib(1),
             SizeLimits::default(),

@@ -130,8 +130,8 @@ impl Inferred {
         // could follow (a control, an excess), as the decision reads it.
         let wanted = scored.has_control && max_t.p_value < opts.alpha;
         // Asked only when wanted: asking makes them.
-        let family_tests = match wanted.then(|| impostors.get()).flatten() {
-            Some(imp) => specific::family_tests(scored, imp, family_of, &set, opts, label),
+        let family_tests = match wanted.then(|| impostors.get(&set)).flatten() {
+            Some(imp) => specific::family_tests(scored, &imp, family_of, &set, opts, label),
             None => Vec::new(),
         };
         let signal_tops = scored

@@ -247,6 +247,11 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// The signals of the combined score, in the order [`Wanted::Combined`] gives.
+    pub(super) fn combined_signals(&self) -> Vec<PairedSignal> {
+        self.signals.iter().filter(|s| s.1).map(|s| s.0).collect()
+    }
+
     /// Scores the units' own texts.
     pub fn score_units(&self) -> Scored {
         let answers = |idx: &[usize]| idx.iter().map(|&i| self.answer(i)).collect::<Vec<_>>();
@@ -318,7 +323,7 @@ impl<'a> Scorer<'a> {
 
     /// Score of answer `a` (unit `u`) against candidate `c`: similarity to
     /// the candidate's answer to the same prompt, or to its profile.
-    fn score_one(&self, signal: PairedSignal, u: usize, a: Answer<'_>, c: usize) -> f64 {
+    pub(super) fn score_one(&self, signal: PairedSignal, u: usize, a: Answer<'_>, c: usize) -> f64 {
         if self.units.paired {
             self.similarity(signal, a, self.answer(self.units.candidates[u][c]))
         } else {

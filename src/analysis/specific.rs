@@ -28,76 +28,95 @@
 //! members.
 
 use super::inference::{self, Design};
-use super::scores::{root_mean_square, Scored, Scorer, SignalMatrix, Wanted};
+use super::scores::{root_mean_square, Scored, Scorer, SignalMatrix};
 use super::AnalysisOptions;
 use crate::stats;
 
-/// Every candidate's answers scored against every candidate's, with the
-/// combined signals (raw similarities): what the impostors' side of the
-/// test reads. Computed once per analysis; the robustness check reuses it
-/// (it strips the suspect's and the control's texts, not the candidates').
+/// Candidates' answers scored against the answers of the candidates the
+/// test reads (the members of the confidence set), with the combined
+/// signals (raw similarities): what the impostors' side of the test reads.
+/// Each candidate's column is made once per analysis, when a test first
+/// reads it; the robustness check reuses them (it strips the suspect's and
+/// the control's texts, not the candidates').
 pub struct Impostors {
-    /// `sims[m][y][u][x]`: similarity of candidate y's answer on unit u to
-    /// candidate x's, for the m-th combined signal.
-    sims: Vec<Vec<Vec<Vec<f64>>>>,
+    /// Per column x read: `sims[m][y][u]`, the similarity of candidate y's
+    /// answer on unit u to candidate x's, for the m-th combined signal.
+    columns: Vec<(usize, std::rc::Rc<Column>)>,
 }
 
+type Column = Vec<Vec<Vec<f64>>>;
+
 impl Impostors {
-    /// None in an unpaired design (there is no answer of one candidate to
-    /// compare with another's on the same prompt).
-    pub fn of(scorer: &Scorer<'_>) -> Option<Impostors> {
-        let units = scorer.units();
-        if !units.paired || units.candidates.is_empty() {
-            return None;
-        }
-        let k = units.candidates[0].len();
-        let per_y: Vec<Vec<Vec<Vec<f64>>>> = (0..k)
-            .map(|y| {
-                let answers: Vec<_> = units
-                    .candidates
-                    .iter()
-                    .map(|row| scorer.answer(row[y]))
-                    .collect();
-                let scored = scorer.score(&answers, &[], Wanted::Combined);
-                scored.signals.into_iter().map(|m| m.suspect).collect()
-            })
-            .collect();
-        let n_signals = per_y.first().map(Vec::len).unwrap_or(0);
-        let mut sims = vec![Vec::with_capacity(k); n_signals];
-        for y_signals in per_y {
-            for (m, rows) in y_signals.into_iter().enumerate() {
-                sims[m].push(rows);
-            }
-        }
-        Some(Impostors { sims })
+    fn sim(&self, m: usize, y: usize, u: usize, x: usize) -> f64 {
+        let (_, column) = self
+            .columns
+            .iter()
+            .find(|c| c.0 == x)
+            .expect("the impostors of every member tested were made");
+        column[m][y][u]
     }
 }
 
-/// [`Impostors`] made on first use: only an analysis whose excess test
-/// rejects reads them (the main inference and the robustness check share
-/// one), so an analysis that abstains earlier never scores every
-/// candidate against every other.
+/// Every candidate y's answers scored against candidate x's on every unit
+/// (`[m][y][u]`), the same function the scores apply to the suspect: the
+/// values are those a full candidate-by-candidate matrix would hold.
+fn column(scorer: &Scorer<'_>, x: usize) -> Column {
+    let units = scorer.units();
+    let k = units.candidates[0].len();
+    let signals = scorer.combined_signals();
+    let ys: Vec<usize> = (0..k).collect();
+    let per_y: Vec<Vec<Vec<f64>>> = stats::par_map(&ys, |&y| {
+        signals
+            .iter()
+            .map(|&signal| {
+                (0..units.candidates.len())
+                    .map(|u| scorer.score_one(signal, u, scorer.answer(units.candidates[u][y]), x))
+                    .collect()
+            })
+            .collect()
+    });
+    (0..signals.len())
+        .map(|m| per_y.iter().map(|y| y[m].clone()).collect())
+        .collect()
+}
+
+/// [`Impostors`] made on first use, one candidate's column at a time: only
+/// an analysis whose excess test rejects reads them (the main inference
+/// and the robustness check share one), and only for the members of the
+/// confidence set, so no analysis scores every candidate against every
+/// other (a cost quadratic in the number of sources).
 pub struct LazyImpostors<'s, 'a> {
     scorer: &'s Scorer<'a>,
-    made: std::cell::OnceCell<Option<Impostors>>,
+    made: std::cell::RefCell<Vec<(usize, std::rc::Rc<Column>)>>,
 }
 
 impl<'s, 'a> LazyImpostors<'s, 'a> {
     pub fn new(scorer: &'s Scorer<'a>) -> Self {
         LazyImpostors {
             scorer,
-            made: std::cell::OnceCell::new(),
+            made: std::cell::RefCell::new(Vec::new()),
         }
     }
 
-    pub fn get(&self) -> Option<&Impostors> {
-        self.made
-            .get_or_init(|| Impostors::of(self.scorer))
-            .as_ref()
+    /// The columns of the candidates `read`; None in an unpaired design
+    /// (there is no answer of one candidate to compare with another's on
+    /// the same prompt).
+    pub fn get(&self, read: &[usize]) -> Option<Impostors> {
+        let units = self.scorer.units();
+        if !units.paired || units.candidates.is_empty() {
+            return None;
+        }
+        let mut made = self.made.borrow_mut();
+        for &x in read {
+            if !made.iter().any(|c| c.0 == x) {
+                made.push((x, std::rc::Rc::new(column(self.scorer, x))));
+            }
+        }
+        let columns = made.iter().filter(|c| read.contains(&c.0)).cloned().collect();
+        Some(Impostors { columns })
     }
 }
 
-/// The specificity test of one family.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FamilyTest {
     /// The family (an index into the analysis's families).
@@ -165,7 +184,7 @@ impl<'s> SuspectScale<'s> {
                 continue;
             }
             for (u, out) in d.iter_mut().enumerate() {
-                *out += (signal.suspect[u][x] - imp.sims[m][y][u][x]) / rms;
+                *out += (signal.suspect[u][x] - imp.sim(m, y, u, x)) / rms;
             }
         }
         let n = self.signals.len().max(1) as f64;

@@ -30,34 +30,54 @@ pub fn source_z(
     prior: f64,
     min_count: f64,
 ) -> Vec<BTreeMap<String, f64>> {
-    let mut pooled: BTreeMap<String, f64> = BTreeMap::new();
+    // The pooled items once, in key order, with every group's counts laid
+    // out beside them: no item is copied or looked up per group (each
+    // group's z-scores are those of stats::log_odds_z over all pooled
+    // items, the same sums in the same order).
+    let mut pooled: BTreeMap<&str, f64> = BTreeMap::new();
     for c in counts {
         for (k, v) in c {
-            *pooled.entry(k.clone()).or_insert(0.0) += v;
+            *pooled.entry(k.as_str()).or_insert(0.0) += v;
         }
     }
     pooled.retain(|_, v| *v >= min_count);
+    let keys: Vec<&str> = pooled.keys().copied().collect();
+    let pooled: Vec<f64> = pooled.into_values().collect();
+    let n_pool: f64 = pooled.iter().sum();
     counts
         .iter()
         .map(|group| {
-            let group: BTreeMap<String, f64> = group
-                .iter()
-                .filter(|(k, _)| pooled.contains_key(*k))
-                .map(|(k, v)| (k.clone(), *v))
-                .collect();
-            let rest: BTreeMap<String, f64> = pooled
-                .iter()
-                .map(|(k, v)| (k.clone(), v - group.get(k).copied().unwrap_or(0.0)))
-                .collect();
             // Items the group never uses get a z-score too (negative), so the
             // correlation sees avoidance as well as over-use.
-            let full: BTreeMap<String, f64> = pooled
-                .keys()
-                .map(|k| (k.clone(), group.get(k).copied().unwrap_or(0.0)))
-                .collect();
-            stats::log_odds_z(&full, &rest, &pooled, prior)
+            let full = aligned(group, &keys);
+            let rest: Vec<f64> = pooled.iter().zip(&full).map(|(p, g)| p - g).collect();
+            if n_pool <= 0.0 {
+                return BTreeMap::new();
+            }
+            let totals = [full.iter().sum(), rest.iter().sum(), n_pool];
+            keys.iter()
+                .zip(full.iter().zip(&rest).zip(&pooled))
+                .map(|(k, ((&y_i, &y_j), &y_pool))| {
+                    let z = stats::log_odds_item(y_i, y_j, y_pool, totals, prior);
+                    (k.to_string(), z)
+                })
+                .collect()
         })
         .collect()
+}
+
+/// The counts of `group` at `keys` (sorted, as a map's keys), 0 for the
+/// keys it lacks: one walk of both in order.
+fn aligned(group: &BTreeMap<String, f64>, keys: &[&str]) -> Vec<f64> {
+    let mut out = vec![0.0; keys.len()];
+    let mut items = group.iter().peekable();
+    for (slot, &k) in out.iter_mut().zip(keys) {
+        while items.next_if(|(g, _)| g.as_str() < k).is_some() {}
+        if let Some((_, &v)) = items.next_if(|(g, _)| g.as_str() == k) {
+            *slot = v;
+        }
+    }
+    out
 }
 
 /// Pearson correlation of two z-score tables over their common items,

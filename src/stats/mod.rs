@@ -402,14 +402,23 @@ pub fn log_odds_z(
     }
     for (w, &y_i) in group {
         let y_pool = pooled.get(w).copied().unwrap_or(y_i);
-        let alpha_w = (a0 * y_pool / n_pool).max(1e-9);
         let y_j = rest.get(w).copied().unwrap_or(0.0);
-        let odds_i = ln((y_i + alpha_w) / (n_i + a0 - y_i - alpha_w).max(1e-9));
-        let odds_j = ln((y_j + alpha_w) / (n_j + a0 - y_j - alpha_w).max(1e-9));
-        let var = 1.0 / (y_i + alpha_w) + 1.0 / (y_j + alpha_w);
-        out.insert(w.clone(), (odds_i - odds_j) / var.sqrt());
+        let totals = [n_i, n_j, n_pool];
+        out.insert(w.clone(), log_odds_item(y_i, y_j, y_pool, totals, a0));
     }
     out
+}
+
+/// The z-score of one item of [`log_odds_z`]: counts `y_i` in the group,
+/// `y_j` in the rest and `y_pool` pooled, with the totals `[n_i, n_j,
+/// n_pool]` (`n_pool` > 0).
+pub fn log_odds_item(y_i: f64, y_j: f64, y_pool: f64, totals: [f64; 3], a0: f64) -> f64 {
+    let [n_i, n_j, n_pool] = totals;
+    let alpha_w = (a0 * y_pool / n_pool).max(1e-9);
+    let odds_i = ln((y_i + alpha_w) / (n_i + a0 - y_i - alpha_w).max(1e-9));
+    let odds_j = ln((y_j + alpha_w) / (n_j + a0 - y_j - alpha_w).max(1e-9));
+    let var = 1.0 / (y_i + alpha_w) + 1.0 / (y_j + alpha_w);
+    (odds_i - odds_j) / var.sqrt()
 }
 
 /// Maps `f` over `items`, in parallel on native targets (rayon) and

@@ -63,6 +63,8 @@ pub(crate) fn train(
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     let mut margins = vec![0.0f64; k];
     let mut steps = vec![0.0f64; k];
+    let mut live: Vec<usize> = Vec::with_capacity(k);
+    let mut stepped: Vec<usize> = Vec::with_capacity(k);
     for _epoch in 0..params.max_epochs {
         if state.done.iter().all(|&d| d) {
             break;
@@ -74,21 +76,14 @@ pub(crate) fn train(
         while s < state.rows_active {
             let i = state.order[s];
             let (cols, vals) = matrix.row(i);
-            margins.fill(0.0);
-            for (&col, &v) in cols.iter().zip(vals) {
-                let base = col as usize * k;
-                for (m, &wc) in margins.iter_mut().zip(&w[base..base + k]) {
-                    *m += wc * v;
-                }
-            }
+            // The machines that visit this row; only their margins are read.
+            live.clear();
+            live.extend((0..k).filter(|&c| !state.done[c] && state.active[i * k + c]));
+            margins_for(&mut margins, &live, &w, cols, vals);
             let mut any_active = false;
-            let mut any_step = false;
-            for c in 0..k {
-                steps[c] = 0.0;
+            stepped.clear();
+            for &c in &live {
                 let slot = i * k + c;
-                if state.done[c] || !state.active[slot] {
-                    continue;
-                }
                 let m = &machines[c];
                 let alpha = state.alpha[slot];
                 let g = m.y[i] * margins[c] - 1.0 + m.diag[i] * alpha;
@@ -113,16 +108,13 @@ pub(crate) fn train(
                     let new = (alpha - g / (sq_norms[i] + m.diag[i])).max(0.0);
                     state.alpha[slot] = new;
                     steps[c] = (new - alpha) * m.y[i];
-                    any_step |= steps[c] != 0.0;
-                }
-            }
-            if any_step {
-                for (&col, &v) in cols.iter().zip(vals) {
-                    let base = col as usize * k;
-                    for (wc, &step) in w[base..base + k].iter_mut().zip(&steps) {
-                        *wc += step * v;
+                    if steps[c] != 0.0 {
+                        stepped.push(c);
                     }
                 }
+            }
+            if !stepped.is_empty() {
+                step_weights(&mut w, &mut steps, &stepped, cols, vals);
             }
             if !any_active {
                 // Shrunk (or finished) for every machine: out of the order.
@@ -135,6 +127,64 @@ pub(crate) fn train(
         state.end_epoch(params.tolerance);
     }
     w
+}
+
+/// The margins of one row under the machines `live` (the others' entries
+/// are left as they are: nobody reads them). With many machines and few of
+/// them still visiting the row (shrinking leaves each machine its support
+/// vectors), only theirs are summed, column by column in the row's order as
+/// the full pass does, so every margin has the same bits; when most are
+/// live, the contiguous pass over all of them is faster.
+fn margins_for(margins: &mut [f64], live: &[usize], w: &[f64], cols: &[u32], vals: &[f64]) {
+    let k = margins.len();
+    if live.is_empty() {
+        return;
+    }
+    if live.len() * 2 >= k {
+        margins.fill(0.0);
+        for (&col, &v) in cols.iter().zip(vals) {
+            let base = col as usize * k;
+            for (m, &wc) in margins.iter_mut().zip(&w[base..base + k]) {
+                *m += wc * v;
+            }
+        }
+        return;
+    }
+    for &c in live {
+        margins[c] = 0.0;
+    }
+    for (&col, &v) in cols.iter().zip(vals) {
+        let row = &w[col as usize * k..col as usize * k + k];
+        for &c in live {
+            margins[c] += row[c] * v;
+        }
+    }
+}
+
+/// Adds `steps[c] * v` to the weights of the machines `stepped` (the
+/// others' steps are zero) and zeroes their steps again. Weights start at
+/// +0 and a sum of non-zero terms is never -0, so adding a zero step would
+/// leave every weight's bits as they are: skipping it changes nothing.
+fn step_weights(w: &mut [f64], steps: &mut [f64], stepped: &[usize], cols: &[u32], vals: &[f64]) {
+    let k = steps.len();
+    if stepped.len() * 2 >= k {
+        for (&col, &v) in cols.iter().zip(vals) {
+            let base = col as usize * k;
+            for (wc, &step) in w[base..base + k].iter_mut().zip(steps.iter()) {
+                *wc += step * v;
+            }
+        }
+    } else {
+        for (&col, &v) in cols.iter().zip(vals) {
+            let row = &mut w[col as usize * k..col as usize * k + k];
+            for &c in stepped {
+                row[c] += steps[c] * v;
+            }
+        }
+    }
+    for &c in stepped {
+        steps[c] = 0.0;
+    }
 }
 
 /// One one-vs-rest problem: the labels as ±1 and the dual's diagonal.
