@@ -464,7 +464,10 @@ mod tests {
             .map(|i| mk(&format!("s{}", i % 3), MAX_TEXT_BYTES))
             .collect();
         let limits = SizeLimits::for_machine(16 * gib, &big);
-        assert_eq!(limits.total, (16 * gib / NATIVE_BYTES_PER_TEXT_BYTE) as usize);
+        assert_eq!(
+            limits.total,
+            (16 * gib / NATIVE_BYTES_PER_TEXT_BYTE) as usize
+        );
         assert!(check_limits(group_by_source(&big).values().map(Vec::as_slice), &limits).is_ok());
         assert_eq!(SizeLimits::for_machine(gib, &big).total, MAX_TOTAL_BYTES);
         assert_eq!(

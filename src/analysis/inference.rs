@@ -418,11 +418,17 @@ mod tests {
         // one: the same column twice has the same largest t, and the same
         // sums in every resample, so statistic and p agree to the bit, for
         // counts of resamples that do and do not fill the last batch.
-        let x: Vec<f64> = (0..150).map(|i| ((i * 37 % 101) as f64 - 40.0) / 7.0).collect();
+        let x: Vec<f64> = (0..150)
+            .map(|i| ((i * 37 % 101) as f64 - 40.0) / 7.0)
+            .collect();
         for reps in [1, 8, 99, 1003] {
             let one = excess_test(Design::OneSample(&rows(&[&x])), reps, 5);
             let two = excess_test(Design::OneSample(&rows(&[&x, &x])), reps, 5);
-            assert_eq!((one.statistic, one.p_value), (two.statistic, two.p_value), "{reps}");
+            assert_eq!(
+                (one.statistic, one.p_value),
+                (two.statistic, two.p_value),
+                "{reps}"
+            );
         }
     }
 

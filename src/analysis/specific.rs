@@ -112,7 +112,11 @@ impl<'s, 'a> LazyImpostors<'s, 'a> {
                 made.push((x, std::rc::Rc::new(column(self.scorer, x))));
             }
         }
-        let columns = made.iter().filter(|c| read.contains(&c.0)).cloned().collect();
+        let columns = made
+            .iter()
+            .filter(|c| read.contains(&c.0))
+            .cloned()
+            .collect();
         Some(Impostors { columns })
     }
 }

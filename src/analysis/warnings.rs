@@ -147,7 +147,7 @@ pub fn size_limits_raised(limits: &SizeLimits) -> Warning {
     Warning {
         code: "size_limits_raised".into(),
         message: format!(
-            "the size limits were raised by the user to {} MiB per source and {} MiB in all (defaults {} and {})",
+            "the size limits were raised to {} MiB per source and {} MiB in all (defaults {} and {}, sized for a browser tab)",
             limits.per_source >> 20,
             limits.total >> 20,
             corpus::MAX_SOURCE_BYTES >> 20,

@@ -133,9 +133,10 @@ pub struct AnalyzeArgs {
     /// refused.
     #[arg(long)]
     unpaired: bool,
-    /// Raise the per-source and total text limits (8 and 16 MiB,
-    /// sized for a browser tab) to this many MiB, for a machine
-    /// with the memory: about 70 bytes per byte of text.
+    /// The per-source and total text limits, in MiB [default: 8 and 16
+    /// MiB, the browser tab's, raised to what the machine's available
+    /// memory holds when the texts need more: about 70 bytes per byte of
+    /// text].
     #[arg(long, value_name = "MIB")]
     size_limit_mib: Option<usize>,
 }
@@ -201,6 +202,15 @@ fn signals_help() -> String {
         names(&mut PairedSignal::DEFAULT.iter()),
         names(&mut others.into_iter()),
     )
+}
+
+/// The memory available to a new process (Linux: `MemAvailable` of
+/// /proc/meminfo), or None where it cannot be read.
+fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// Fewer prompts than this answered by every source: the run is refused
@@ -278,7 +288,7 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
     families::warn_unknown(&said, analysed.map(String::as_str));
     families.extend(said);
     let loaded = loaded.deduplicated();
-    let request = AnalysisRequest {
+    let mut request = AnalysisRequest {
         samples: loaded.samples,
         suspect,
         candidates,
@@ -286,9 +296,14 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
         families,
         inputs: loaded.files,
         input_warnings: loaded.warnings,
-        size_limits: args
-            .size_limit_mib
-            .map_or_else(SizeLimits::default, SizeLimits::raised_to_mib),
+        size_limits: SizeLimits::default(),
+    };
+    // The user's limit, else the machine's memory (the tab's limits while
+    // the texts fit them).
+    request.size_limits = match (args.size_limit_mib, available_memory()) {
+        (Some(mib), _) => SizeLimits::raised_to_mib(mib),
+        (None, Some(memory)) => SizeLimits::for_machine(memory, &request.samples),
+        (None, None) => SizeLimits::default(),
     };
     if !args.unpaired {
         // The roles first: a typo in a name is said as such, not as pairing.

@@ -329,8 +329,9 @@ fn hostile_suspect_files_table() {
 }
 
 /// A 50 MB JSONL file: read, then refused with TOO_LARGE past the analysis
-/// limits (and a 300 MB file refused before it is read). Written to the
-/// temporary directory and removed afterwards.
+/// limits the user gives (without --size-limit-mib the limits follow the
+/// machine's memory), and a 300 MB file refused before it is read.
+/// Written to the temporary directory and removed afterwards.
 #[test]
 fn large_inputs_are_refused_cleanly() {
     let dir = tempdir("large");
@@ -362,7 +363,14 @@ fn large_inputs_are_refused_cleanly() {
         (
             "all sources",
             [
-                vec!["analyze".into(), b.into(), "--suspect".into(), "s0".into()],
+                vec![
+                    "analyze".into(),
+                    b.into(),
+                    "--suspect".into(),
+                    "s0".into(),
+                    "--size-limit-mib".into(),
+                    "16".into(),
+                ],
                 candidates,
             ]
             .concat(),
