@@ -118,19 +118,7 @@ impl Report {
         }
         if !self.identity_leaks.is_empty() {
             let _ = writeln!(s, "## Identity leaks\n");
-            // One line per source and sentence, with how often it recurs: a
-            // model that says "As Claude, ..." in twenty answers is one
-            // finding, not twenty lines.
-            let mut distinct: Vec<(&LeakEvidence, usize)> = Vec::new();
-            for l in &self.identity_leaks {
-                match distinct
-                    .iter_mut()
-                    .find(|(d, _)| d.source == l.source && d.sentence == l.sentence)
-                {
-                    Some((_, n)) => *n += 1,
-                    None => distinct.push((l, 1)),
-                }
-            }
+            let distinct = self.distinct_leaks();
             for (l, n) in distinct.iter().take(20) {
                 let times = if *n > 1 {
                     format!(" ({n} times)")

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod html;
 mod markdown;
 #[cfg(test)]
 use markdown::md_escape;
@@ -520,6 +521,23 @@ impl Verdict {
 }
 
 impl Report {
+    /// The identity leaks, one per source and sentence with how often it
+    /// recurs, in first-seen order: a model that says "As Claude, ..." in
+    /// twenty answers is one finding, not twenty lines.
+    pub fn distinct_leaks(&self) -> Vec<(&LeakEvidence, usize)> {
+        let mut distinct: Vec<(&LeakEvidence, usize)> = Vec::new();
+        for l in &self.identity_leaks {
+            match distinct
+                .iter_mut()
+                .find(|(d, _)| d.source == l.source && d.sentence == l.sentence)
+            {
+                Some((_, n)) => *n += 1,
+                None => distinct.push((l, 1)),
+            }
+        }
+        distinct
+    }
+
     /// Pretty JSON; deterministic for a given report value.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))

@@ -1,0 +1,555 @@
+//! The HTML rendering of a report: one self-contained file to hand on (no
+//! script, no remote link, the style inline, the charts inline SVG),
+//! printable from a browser. The claim and its scope come first, then the
+//! evidence a person reads, a glossary in plain words, the methods and
+//! parameters, and the SHA-256 of every input (chain of custody).
+//!
+//! Everything from the inputs (source names, passages, sentences, prompt
+//! ids, even the headline, which quotes names) goes through [`Esc`]: model
+//! outputs are hostile, and no text of theirs may become markup.
+
+use super::*;
+use std::fmt::{self, Write};
+
+mod glossary;
+mod svg;
+#[cfg(test)]
+mod tests;
+
+/// Text as HTML text or a double- or single-quoted attribute value: the
+/// characters that could open markup, end an attribute or start a
+/// reference become references, and NUL (which parsers drop) U+FFFD.
+pub(super) struct Esc<'a>(pub &'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(['&', '<', '>', '"', '\'', '\0']) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => "\u{FFFD}",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// A name from the inputs, bidi-isolated: right-to-left text cannot
+/// reorder the figures around it.
+struct Name<'a>(&'a str);
+
+impl fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<bdi>{}</bdi>", Esc(self.0))
+    }
+}
+
+const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff}\
+h1{font-size:1.5rem;line-height:1.3}h2{margin-top:2rem;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}blockquote{margin:0;white-space:pre-wrap}\
+.caveat{border-left:4px solid #c80;padding-left:.6rem}.fail{color:#a00;font-weight:bold}.hash{font-family:monospace;word-break:break-all}\
+pre{white-space:pre-wrap;overflow-wrap:anywhere}svg{max-width:100%;height:auto}figure{margin:1rem 0}dt{font-weight:bold}dd{margin:0 0 .5rem 1.5rem}\
+@media print{body{max-width:none;margin:0;font-size:11pt}h2{break-after:avoid}tr,figure,dd,li{break-inside:avoid}thead{display:table-header-group}}";
+
+/// Passages, habits and leak sentences shown; the rest are counted (the
+/// JSON report holds them all).
+const SHOWN: usize = 40;
+
+impl Report {
+    /// The report as one self-contained HTML document, the same from the
+    /// CLI (`--format html`), the JS package and the Python package.
+    pub fn to_html(&self) -> String {
+        let mut s = String::with_capacity(32 * 1024);
+        let v = &self.verdict;
+        let _ = write!(
+            s,
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+<title>Lineage report: {}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+            Esc(&v.headline),
+            Esc(&v.headline)
+        );
+        self.html_claim(&mut s);
+        self.html_passages(&mut s);
+        self.html_identity(&mut s);
+        self.html_habits(&mut s);
+        self.html_kinship(&mut s);
+        glossary::write(&mut s);
+        self.html_methods(&mut s);
+        self.html_custody(&mut s);
+        s.push_str("</body></html>\n");
+        s
+    }
+
+    fn html_claim(&self, s: &mut String) {
+        let v = &self.verdict;
+        let names = |role: &str| {
+            let list: Vec<String> = self
+                .sources
+                .iter()
+                .filter(|x| x.role == role)
+                .map(|x| Name(&x.name).to_string())
+                .collect();
+            list.join(", ")
+        };
+        let candidates = self
+            .sources
+            .iter()
+            .filter(|x| x.role == "candidate")
+            .count();
+        let control = names("control");
+        let design = if self.design.paired {
+            format!(
+                "compared prompt by prompt on the {} prompts all of them answered",
+                self.design.shared_prompts
+            )
+        } else {
+            format!(
+                "unpaired: the models did not answer the same prompts ({} suspect texts)",
+                self.design.units
+            )
+        };
+        let _ = writeln!(
+            s,
+            "<p><b>Scope.</b> Suspect {}; {candidates} candidate teachers: {}; control: {}; {design}. \
+The claim holds only among these candidates: a teacher not given cannot be named.</p>",
+            names("suspect"),
+            names("candidate"),
+            if control.is_empty() { "none (so no teacher can be named, only a resemblance)".into() } else { control },
+        );
+        let _ = writeln!(s, "<p>{}</p>\n<ul>", Esc(&v.reason));
+        if let Some(r) = &v.robustness {
+            let (class, word) = if r.survives {
+                ("", "holds")
+            } else {
+                ("fail", "FAILS")
+            };
+            let _ = writeln!(
+                s,
+                "<li>Robustness check: <span class=\"{class}\">{word}</span>: {}.</li>",
+                Esc(&r.message)
+            );
+        }
+        if let Some(t) = &v.specificity {
+            let _ = writeln!(
+                s,
+                "<li>Specificity test ({}): {} (p = {:.4}).</li>",
+                Name(&t.family),
+                if t.holds {
+                    "holds"
+                } else {
+                    "<span class=\"fail\">does not hold</span>"
+                },
+                t.p_value
+            );
+        }
+        let _ = writeln!(
+            s,
+            "<li>Signals: {} of {} rank the top candidate ({}) first.</li>",
+            v.agreeing_signals,
+            v.ranked_signals,
+            Name(v.top.as_deref().unwrap_or("none"))
+        );
+        if let Some(p) = &v.power {
+            let _ = writeln!(s, "<li>More data: {}.</li>", Esc(&p.message));
+        }
+        let _ = writeln!(
+            s,
+            "<li>Figures: {}.</li>\n</ul>\n<p class=\"caveat\">{}</p>",
+            Esc(&v.figures()),
+            Esc(CAVEAT)
+        );
+        if !self.warnings.is_empty() {
+            s.push_str("<h2>Read with care</h2>\n<ul>\n");
+            for w in &self.warnings {
+                let _ = writeln!(s, "<li>{}</li>", Esc(&w.message));
+            }
+            s.push_str("</ul>\n");
+        }
+        s.push_str("<h2>The candidates, closest first</h2>\n");
+        svg::scores(s, &v.ranking);
+        table_head(
+            s,
+            &[
+                "rank",
+                "candidate",
+                "family",
+                "score",
+                "interval",
+                "p (closest)",
+                "in the set",
+                "signals ranking it first",
+            ],
+        );
+        for (i, r) in v.ranking.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">[{:.3}, {:.3}]</td><td class=\"n\">{:.4}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                i + 1,
+                Name(&r.candidate),
+                Name(&r.family),
+                r.score,
+                r.low,
+                r.high,
+                r.closest_p_value,
+                if r.in_set { "yes" } else { "ruled out" },
+                r.signals_first
+            );
+        }
+        s.push_str("</tbody></table>\n");
+    }
+
+    fn html_passages(&self, s: &mut String) {
+        let mut seen: Vec<(&str, &str, &str, usize, &SpanOffsets, &SpanOffsets)> = Vec::new();
+        for e in self.signals.iter().flat_map(|x| &x.evidence) {
+            if let Evidence::SharedSpan {
+                candidate,
+                prompt_id,
+                words,
+                text,
+                suspect_span,
+                candidate_span,
+            } = e
+            {
+                if !seen
+                    .iter()
+                    .any(|p| p.0 == candidate && p.1 == prompt_id && p.2 == text)
+                {
+                    seen.push((
+                        candidate,
+                        prompt_id,
+                        text,
+                        *words,
+                        suspect_span,
+                        candidate_span,
+                    ));
+                }
+            }
+        }
+        if seen.is_empty() {
+            return;
+        }
+        let suspect = Name(self.suspect());
+        let _ = writeln!(
+            s,
+            "<h2>Passages written word for word by both</h2>\n<p>{} passage(s) in which the suspect {suspect} and a candidate wrote the same words \
+for the same prompt (phrases most sources write are left out). The words are as the suspect wrote them; the candidate's differ at most in case and look-alike letters. \
+Positions count characters from the start of each answer.</p>",
+            seen.len()
+        );
+        table_head(s, &["candidate", "where", "the shared passage"]);
+        for (candidate, prompt, text, words, a, b) in seen.iter().take(SHOWN) {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>prompt {}<br>{words} words<br>suspect {}–{}<br>candidate {}–{}</td><td><blockquote>{}</blockquote></td></tr>",
+                Name(candidate),
+                Name(prompt),
+                a.start_utf16,
+                a.end_utf16,
+                b.start_utf16,
+                b.end_utf16,
+                Esc(text)
+            );
+        }
+        s.push_str("</tbody></table>\n");
+        more(s, seen.len(), "passages");
+    }
+
+    fn html_identity(&self, s: &mut String) {
+        if self.identity_probes.is_empty() && self.identity_leaks.is_empty() {
+            return;
+        }
+        s.push_str("<h2>What each model says it is</h2>\n");
+        if !self.identity_probes.is_empty() {
+            s.push_str("<p>Answers to the questions that ask a model who it is.</p>\n");
+            table_head(
+                s,
+                &[
+                    "source",
+                    "identity answers",
+                    "names it gives (answers)",
+                    "no name",
+                    "for example",
+                ],
+            );
+            for p in &self.identity_probes {
+                let names: Vec<String> = p
+                    .names
+                    .iter()
+                    .map(|n| format!("{} ({})", Name(&n.entity), n.answers))
+                    .collect();
+                let example = p.names.first().map_or(String::new(), |n| {
+                    format!("<blockquote>{}</blockquote>", Esc(&n.example))
+                });
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{example}</td></tr>",
+                    Name(&p.source),
+                    p.answers,
+                    names.join(", "),
+                    p.unnamed
+                );
+            }
+            s.push_str("</tbody></table>\n");
+        }
+        let leaks = self.distinct_leaks();
+        if !leaks.is_empty() {
+            let _ = writeln!(
+                s,
+                "<p>Identity leaks: sentences in which a text presents itself as a model or vendor, in any answer \
+({} in all; a sentence a source repeats is one row with its count).</p>",
+                self.identity_leaks.len()
+            );
+            table_head(s, &["source", "names", "language", "times", "sentence"]);
+            for (l, n) in leaks.iter().take(SHOWN) {
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{n}</td><td><blockquote>{}</blockquote></td></tr>",
+                    Name(&l.source),
+                    Esc(&l.claims.join(", ")),
+                    Esc(&l.language),
+                    Esc(&l.sentence)
+                );
+            }
+            s.push_str("</tbody></table>\n");
+            more(s, leaks.len(), "distinct sentences");
+        }
+    }
+
+    fn html_habits(&self, s: &mut String) {
+        let habits: Vec<&Evidence> = self
+            .signals
+            .iter()
+            .flat_map(|x| &x.evidence)
+            .filter(|e| matches!(e, Evidence::SharedHabit { .. }))
+            .collect();
+        if habits.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            s,
+            "<h2>Habits the suspect shares with a candidate</h2>\n<p>Words and word pairs both use far more often than the other sources \
+(z: how clear the over-use is; above 2 is clear), and how often each wrote them.</p>"
+        );
+        let suspect = self.suspect();
+        let head = format!("{} (z, count)", Name(suspect));
+        table_head(
+            s,
+            &["candidate", "word or phrase", &head, "candidate (z, count)"],
+        );
+        for e in habits.iter().take(SHOWN) {
+            if let Evidence::SharedHabit {
+                candidate,
+                item,
+                z_suspect,
+                z_candidate,
+                count_suspect,
+                count_candidate,
+            } = e
+            {
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td>“{}”</td><td class=\"n\">{z_suspect:.1}, {count_suspect}</td><td class=\"n\">{z_candidate:.1}, {count_candidate}</td></tr>",
+                    Name(candidate),
+                    Esc(item)
+                );
+            }
+        }
+        s.push_str("</tbody></table>\n");
+        more(s, habits.len(), "habits");
+    }
+
+    fn html_kinship(&self, s: &mut String) {
+        if self.kinship.sources.len() < 2 {
+            return;
+        }
+        s.push_str("<h2>How alike all the sources write</h2>\n<p>Similarity of every pair of sources (1 = the same), darker is closer.</p>\n");
+        svg::kinship(s, &self.kinship);
+    }
+
+    fn html_methods(&self, s: &mut String) {
+        let v = &self.verdict;
+        s.push_str("<h2>Methods and parameters</h2>\n");
+        if !v.tests.is_empty() {
+            table_head(s, &["test", "method", "statistic", "p", "units"]);
+            for t in &v.tests {
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td><td class=\"n\">{}</td></tr>",
+                    Esc(&t.hypothesis),
+                    Esc(&t.method),
+                    t.statistic,
+                    t.p_value,
+                    t.units
+                );
+            }
+            s.push_str("</tbody></table>\n");
+        }
+        if let Some(t) = &v.specificity {
+            let _ = writeln!(
+                s,
+                "<p>Specificity: {} ({}).</p>",
+                Esc(&t.hypothesis),
+                Esc(&t.method)
+            );
+            table_head(s, &["other family", "statistic", "p"]);
+            for a in &t.against {
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td></tr>",
+                    Name(&a.family),
+                    a.statistic,
+                    a.p_value
+                );
+            }
+            s.push_str("</tbody></table>\n");
+        }
+        table_head(
+            s,
+            &[
+                "signal",
+                "what it measures",
+                "in the combined score",
+                "scores (interval)",
+            ],
+        );
+        for sig in &self.signals {
+            let scores: Vec<String> = sig
+                .scores
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {:.3} [{:.3}, {:.3}]",
+                        Name(&c.candidate),
+                        c.score,
+                        c.low,
+                        c.high
+                    )
+                })
+                .collect();
+            let note = sig
+                .note
+                .as_deref()
+                .map_or(String::new(), |n| format!(" <i>{}</i>", Esc(n)));
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}{note}</td><td>{}</td><td>{}</td></tr>",
+                Esc(&sig.name),
+                Esc(&sig.description),
+                if sig.in_combined { "yes" } else { "no" },
+                scores.join("<br>")
+            );
+        }
+        s.push_str("</tbody></table>\n");
+        table_head(
+            s,
+            &["source", "role", "family (from)", "samples", "median words"],
+        );
+        for x in &self.sources {
+            let from = match x.family_from {
+                Some(crate::family::FamilySource::User) => " (given)",
+                Some(crate::family::FamilySource::Records) => " (its records)",
+                Some(crate::family::FamilySource::Builtin) => " (a known name)",
+                Some(crate::family::FamilySource::Own) => " (its own)",
+                None => "",
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}</td></tr>",
+                Name(&x.name),
+                Esc(&x.role),
+                Name(x.family.as_deref().unwrap_or("")),
+                from,
+                x.samples,
+                x.median_words
+            );
+        }
+        s.push_str("</tbody></table>\n");
+        let p = &self.parameters;
+        let rows: [(&str, String); 10] = [
+            ("significance level α", p.alpha.to_string()),
+            ("bootstrap resamples", p.bootstrap_reps.to_string()),
+            ("permutations", p.permutation_reps.to_string()),
+            (
+                "most frequent words (Delta)",
+                p.most_frequent_words.to_string(),
+            ),
+            ("Delta", p.delta.clone()),
+            ("longest character n-gram", p.max_char_ngram.to_string()),
+            ("log-odds prior", p.log_odds_prior.to_string()),
+            ("classifier folds", p.classifier_folds.to_string()),
+            (
+                "shared passage: words at least",
+                p.overlap_ngram.to_string(),
+            ),
+            ("signals combined", p.signals.join(", ")),
+        ];
+        table_head(s, &["parameter", "value"]);
+        for (k, val) in rows {
+            let _ = writeln!(s, "<tr><td>{k}</td><td>{}</td></tr>", Esc(&val));
+        }
+        let _ = writeln!(
+            s,
+            "</tbody></table>\n<p>Kinship tree (Newick, average linkage over 1 − similarity):</p><pre>{}</pre>",
+            Esc(&self.kinship.newick)
+        );
+    }
+
+    fn html_custody(&self, s: &mut String) {
+        s.push_str("<h2>Inputs (chain of custody)</h2>\n<p>The SHA-256 of each input's bytes as read: the same file gives the same \
+fingerprint (<code>sha256sum FILE</code> recomputes it), any change to it another.</p>\n");
+        table_head(s, &["input", "samples", "malformed lines", "SHA-256"]);
+        for i in &self.inputs {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"hash\">{}</td></tr>",
+                Name(&i.name),
+                i.samples,
+                i.malformed_lines,
+                Esc(&i.sha256)
+            );
+        }
+        let _ = writeln!(
+            s,
+            "</tbody></table>\n<p>Lineage {}, report schema {}, seed {}: the same inputs and seed give the same report.</p>",
+            Esc(&self.lineage_version),
+            self.schema_version,
+            self.seed
+        );
+    }
+
+    fn suspect(&self) -> &str {
+        self.sources
+            .iter()
+            .find(|x| x.role == "suspect")
+            .map_or("?", |x| x.name.as_str())
+    }
+}
+
+/// Opens a table with its header row and body; the caller closes it. The
+/// headings are markup: constants, or text already escaped.
+fn table_head(s: &mut String, columns: &[&str]) {
+    s.push_str("<table><thead><tr>");
+    for c in columns {
+        let _ = write!(s, "<th>{c}</th>");
+    }
+    s.push_str("</tr></thead><tbody>\n");
+}
+
+fn more(s: &mut String, total: usize, what: &str) {
+    if total > SHOWN {
+        let _ = writeln!(
+            s,
+            "<p>… and {} more {what} in the JSON report.</p>",
+            total - SHOWN
+        );
+    }
+}
