@@ -41,6 +41,9 @@ pub enum ErrorKind {
     BadRoles,
     /// An input could not be read (a missing file, a failed `Blob` read).
     ReadFailed,
+    /// A server refused the credentials (`lineage collect`: HTTP 401 or
+    /// 403, the API key missing or wrong). Never made by the analysis.
+    AuthFailed,
     /// A bug in Lineage caught as a panic: the module has been reset and
     /// stays usable, but every `Workspace` made before it is gone. Please
     /// report it with the input.
@@ -54,7 +57,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order (tests check each code).
-    pub const ALL: [ErrorKind; 11] = [
+    pub const ALL: [ErrorKind; 12] = [
         ErrorKind::BadArgument,
         ErrorKind::EmptyInput,
         ErrorKind::BadJsonl,
@@ -63,6 +66,7 @@ impl ErrorKind {
         ErrorKind::UnknownSource,
         ErrorKind::BadRoles,
         ErrorKind::ReadFailed,
+        ErrorKind::AuthFailed,
         ErrorKind::Panic,
         ErrorKind::StaleWorkspace,
         ErrorKind::Internal,
@@ -79,6 +83,7 @@ impl ErrorKind {
             ErrorKind::UnknownSource => "UNKNOWN_SOURCE",
             ErrorKind::BadRoles => "BAD_ROLES",
             ErrorKind::ReadFailed => "READ_FAILED",
+            ErrorKind::AuthFailed => "AUTH_FAILED",
             ErrorKind::Panic => "PANIC",
             ErrorKind::StaleWorkspace => "STALE_WORKSPACE",
             ErrorKind::Internal => "INTERNAL",
@@ -188,6 +193,7 @@ mod tests {
             (ErrorKind::UnknownSource, "UNKNOWN_SOURCE"),
             (ErrorKind::BadRoles, "BAD_ROLES"),
             (ErrorKind::ReadFailed, "READ_FAILED"),
+            (ErrorKind::AuthFailed, "AUTH_FAILED"),
             (ErrorKind::Panic, "PANIC"),
             (ErrorKind::StaleWorkspace, "STALE_WORKSPACE"),
             (ErrorKind::Internal, "INTERNAL"),

@@ -165,7 +165,7 @@ def test_error_codes_are_the_js_packages():
     """The codes are the core's, in the order the JS package's union lists."""
     assert lineage.ERROR_CODES == [
         "BAD_ARGUMENT", "EMPTY_INPUT", "BAD_JSONL", "BAD_CSV", "TOO_LARGE", "UNKNOWN_SOURCE",
-        "BAD_ROLES", "READ_FAILED", "PANIC", "STALE_WORKSPACE", "INTERNAL",
+        "BAD_ROLES", "READ_FAILED", "AUTH_FAILED", "PANIC", "STALE_WORKSPACE", "INTERNAL",
     ]
 
 

@@ -179,7 +179,8 @@ test("every error code the package declares is thrown where documented", async (
   const one = [{ source: "a", text: "x" }];
   const three = ["a", "b", "c"].map((source) => ({ source, text: "some words here" }));
   // (code, how it is thrown); PANIC and STALE_WORKSPACE are thrown in
-  // panic.test.mjs (they need the test build), INTERNAL by no input.
+  // panic.test.mjs (they need the test build), AUTH_FAILED only by the
+  // CLI's collect (tests/collect_cli.rs), INTERNAL by no input.
   const cases = [
     ["BAD_ARGUMENT", () => lineage.analyze(one, { suspect: "a", candidates: ["b", "c"], alpha: 7 })],
     ["EMPTY_INPUT", () => lineage.analyze([], { suspect: "a", candidates: ["b", "c"] })],
@@ -194,7 +195,7 @@ test("every error code the package declares is thrown where documented", async (
     assert.ok(union.includes(code), `${code} is in LineageErrorCode`);
     await assert.rejects(async () => run(), (err) => err instanceof Error && err.code === code, code);
   }
-  assert.deepEqual(union.filter((c) => !cases.some(([code]) => code === c)), ["PANIC", "STALE_WORKSPACE", "INTERNAL"]);
+  assert.deepEqual(union.filter((c) => !cases.some(([code]) => code === c)), ["AUTH_FAILED", "PANIC", "STALE_WORKSPACE", "INTERNAL"]);
   // The CLI prints the same codes.
   const out = runCli(["analyze", join(dir, "nope.jsonl"), "--suspect", "a", "--candidate", "b", "--candidate", "c"]);
   assert.equal(out.status, 2);
