@@ -18,11 +18,13 @@ use crate::corpus::LineError;
 use crate::record::{id_string, prompt_id_of, Record};
 
 mod chat;
+mod redact;
 
 pub use chat::{
     chat_url, classify_status, parse_chat_completion, parse_retry_after, redact_url, rfc3339_utc,
     BodyProblem, ChatAnswer, ChatSettings, RetryPolicy, StatusClass,
 };
+pub use redact::{Redactor, REDACTED};
 
 /// One prompt to send.
 #[derive(Clone, Debug, PartialEq)]
