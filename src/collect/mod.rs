@@ -17,9 +17,11 @@ use serde_json::{json, Map, Value};
 use crate::corpus::LineError;
 use crate::record::{id_string, prompt_id_of, Record};
 
+mod budget;
 mod chat;
 mod redact;
 
+pub use budget::{estimate_tokens, Plan, Usage};
 pub use chat::{
     chat_url, classify_status, parse_chat_completion, parse_retry_after, redact_url, rfc3339_utc,
     BodyProblem, ChatAnswer, ChatSettings, RetryPolicy, StatusClass,
