@@ -17,8 +17,10 @@ GIL released while they work:
 - ``read_panel(path)`` and ``write_panel(path, samples, name=...)``:
   reference panels (``.lineage.jsonl.gz``), as ``lineage panel`` reads
   and writes them;
-- ``report_markdown(report)``: the report as ``lineage analyze --format
-  md`` writes it.
+- ``report_markdown(report)`` and ``report_html(report)``: the report as
+  ``lineage analyze --format md`` and ``--format html`` write it (the HTML
+  one self-contained file to hand on: no script, charts as SVG, a
+  glossary, the inputs' SHA-256).
 
 Errors are ``LineageError`` with a ``code``: the JS package's codes
 (``BAD_ARGUMENT``, ``TOO_LARGE``, ...). ``lineage.spark`` holds the Spark
@@ -45,6 +47,7 @@ from ._lineage import (
     profile,
     read_panel,
     read_samples_file,
+    report_html,
     report_markdown,
     schema_version,
     sketch,
@@ -158,6 +161,7 @@ __all__ = [
     "profile",
     "read_panel",
     "read_samples",
+    "report_html",
     "report_markdown",
     "schema_version",
     "sketch",

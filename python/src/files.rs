@@ -1,7 +1,8 @@
 //! Files from Python, read and written as the CLI reads and writes them:
 //! samples (`read_samples`: JSON Lines, CSV, a JSON array), reference
-//! panels (`read_panel`, `write_panel`), and the report as Markdown
-//! (`report_markdown`). Every check and every message is the core's.
+//! panels (`read_panel`, `write_panel`), and the report as Markdown and
+//! HTML (`report_markdown`, `report_html`). Every check and every message
+//! is the core's.
 
 use std::path::PathBuf;
 
@@ -106,6 +107,16 @@ pub fn report_markdown(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<St
     Ok(report.to_markdown())
 }
 
+/// The report (a dict, as `analyze` returns it) as one self-contained
+/// HTML file: the same text as `lineage analyze --format html` (no
+/// script, no remote link, charts as inline SVG, a glossary, the inputs'
+/// SHA-256; printable).
+#[pyfunction]
+pub fn report_html(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<String> {
+    let report: Report = report_of(py, report)?;
+    Ok(report.to_html())
+}
+
 /// The report dict read back into the core's report type; an error names
 /// the field that does not fit (a report of another schema version).
 pub fn report_of(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Report> {
@@ -127,5 +138,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_panel, m)?)?;
     m.add_function(wrap_pyfunction!(write_panel, m)?)?;
     m.add_function(wrap_pyfunction!(report_markdown, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
     Ok(())
 }
