@@ -101,6 +101,9 @@ pub enum BodyProblem {
     /// A chat completion whose first choice holds no text (a refusal, a
     /// tool call, a content filter): this prompt fails, the run goes on.
     NoText(String),
+    /// An answer of nothing but white space: never saved as an answer;
+    /// asked again, and the prompt fails if it stays empty.
+    Empty(String),
 }
 
 /// Reads a chat-completions response body.
@@ -157,6 +160,12 @@ pub fn parse_chat_completion(body: &str) -> Result<ChatAnswer, BodyProblem> {
                 .unwrap_or_default()
         )));
     };
+    if text.trim().is_empty() {
+        return Err(BodyProblem::Empty(format!(
+            "the answer is empty (finish_reason {})",
+            finish_reason.as_deref().unwrap_or("none")
+        )));
+    }
     Ok(ChatAnswer {
         text,
         model: obj.get("model").and_then(Value::as_str).map(str::to_string),
@@ -395,8 +404,8 @@ mod tests {
 
     #[test]
     fn chat_completion_bodies() {
-        // (body, Ok(text) or Err(is_fatal, fragment))
-        type Want<'a> = Result<&'a str, (bool, &'a str)>;
+        // (body, Ok(text) or Err(kind of problem, fragment))
+        type Want<'a> = Result<&'a str, (&'a str, &'a str)>;
         let cases: &[(&str, Want)] = &[
             (
                 r#"{"model":"m-1","choices":[{"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"total_tokens":3}}"#,
@@ -406,32 +415,47 @@ mod tests {
                 r#"{"choices":[{"message":{"content":[{"type":"text","text":"A"},{"type":"text","text":"B"}]}}]}"#,
                 Ok("AB"),
             ),
-            (r#"{"choices":[{"message":{"content":""}}]}"#, Ok("")),
-            ("<html>Not Found</html>", Err((true, "not a JSON object"))),
-            (r#"{"choices":[]}"#, Err((true, "no \"choices\""))),
-            (r#"{"data":[1]}"#, Err((true, "no \"choices\""))),
+            (
+                r#"{"choices":[{"message":{"content":""}}]}"#,
+                Err(("empty", "the answer is empty")),
+            ),
+            (
+                r#"{"choices":[{"message":{"content":" \n\t"},"finish_reason":"length"}]}"#,
+                Err(("empty", "finish_reason length")),
+            ),
+            (
+                "<html>Not Found</html>",
+                Err(("fatal", "not a JSON object")),
+            ),
+            (r#"{"choices":[]}"#, Err(("fatal", "no \"choices\""))),
+            (r#"{"data":[1]}"#, Err(("fatal", "no \"choices\""))),
             (
                 r#"{"choices":[{"text":"legacy completion"}]}"#,
-                Err((true, "no \"message\"")),
+                Err(("fatal", "no \"message\"")),
             ),
             (
                 r#"{"error":{"message":"model overloaded"}}"#,
-                Err((true, "model overloaded")),
+                Err(("fatal", "model overloaded")),
             ),
             (
                 r#"{"choices":[{"message":{"content":null,"refusal":"no"},"finish_reason":"content_filter"}]}"#,
-                Err((false, "content_filter")),
+                Err(("no text", "content_filter")),
             ),
             (
                 r#"{"choices":[{"message":{"con"#,
-                Err((true, "not a JSON object")),
+                Err(("fatal", "not a JSON object")),
             ),
         ];
         for (body, want) in cases {
             match (parse_chat_completion(body), want) {
                 (Ok(a), Ok(text)) => assert_eq!(a.text, *text, "{body}"),
-                (Err(BodyProblem::NotChatCompletion(m)), Err((true, frag)))
-                | (Err(BodyProblem::NoText(m)), Err((false, frag))) => {
+                (Err(problem), Err((kind, frag))) => {
+                    let (k, m) = match &problem {
+                        BodyProblem::NotChatCompletion(m) => ("fatal", m),
+                        BodyProblem::NoText(m) => ("no text", m),
+                        BodyProblem::Empty(m) => ("empty", m),
+                    };
+                    assert_eq!(k, *kind, "{body}: {m}");
                     assert!(m.contains(frag), "{body}: {m}")
                 }
                 (got, _) => panic!("{body}: unexpected {got:?}"),

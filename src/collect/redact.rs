@@ -42,7 +42,9 @@ impl Redactor {
         let decoded: Vec<String> = secrets.iter().map(|s| percent_decode(s)).collect();
         secrets.extend(decoded);
         secrets.retain(|s| s.chars().count() >= MIN_SECRET);
-        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        crate::sort::stable_sort_by(&mut secrets, |a, b| {
+            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
+        });
         secrets.dedup();
         Redactor { secrets }
     }

@@ -8,10 +8,15 @@
 //! and flushed as one line the moment it arrives, so a killed run loses
 //! only the answers in flight, and running the same command again asks
 //! only the prompts whose answers are not in the file.
+//!
+//! Nothing it prints or writes holds a secret: every message goes through
+//! the run's `Redactor` (the key, the endpoint's user info and secret
+//! query values, echoed bodies), and answers lose the run's own secrets.
+//! The output file is created with the first answer, never by a run that
+//! fails before one.
 
-use std::fs::{File, OpenOptions};
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -22,10 +27,14 @@ use crate::input::read_failed;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lineage::collect::{
-    self, BodyProblem, ChatSettings, Prompt, RetryPolicy, RunInfo, StatusClass,
+    self, BodyProblem, ChatSettings, Plan, Prompt, Redactor, RetryPolicy, RunInfo, StatusClass,
+    Usage,
 };
 use lineage::record::Record;
 use lineage::{Error, ErrorKind};
+
+mod out_file;
+use out_file::{scan_output, Output};
 
 /// The environment variable holding the API key (never an argument, so it
 /// stays out of shell histories and process lists).
@@ -49,7 +58,9 @@ const MAX_FAILURES_IN_A_ROW: usize = 5;
 /// same command again to resume: prompts already answered there (by this
 /// source) are skipped. The API key, if the server needs one, is read
 /// from the LINEAGE_API_KEY environment variable. 429 and 5xx answers are
-/// retried with backoff (a Retry-After header is honoured).
+/// retried with backoff (a Retry-After header is honoured). No message or
+/// file holds the key or the endpoint's credentials. A refused key exits
+/// with AUTH_FAILED.
 #[derive(Args)]
 pub struct CollectArgs {
     /// Base URL of the API, e.g. http://localhost:8000/v1 (requests go to
@@ -82,6 +93,14 @@ pub struct CollectArgs {
     /// A system message sent before each prompt.
     #[arg(long, value_name = "TEXT")]
     system: Option<String>,
+    /// Say what would be sent (requests, estimated input tokens) and send
+    /// nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Ask at most N of the prompts not yet answered (the first in the
+    /// file's order).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
 }
 
 /// How one prompt ended.
@@ -89,8 +108,9 @@ enum Outcome {
     Answered(Box<Record>),
     /// This prompt failed; the others go on.
     Failed(String),
-    /// Every request would fail the same way: the run stops.
-    Fatal(String),
+    /// Every request would fail the same way: the run stops (its kind
+    /// is the exit's code: AUTH_FAILED for a refused key).
+    Fatal(Error),
 }
 
 enum Event {
@@ -104,7 +124,18 @@ fn failed(message: String) -> Error {
 }
 
 pub fn run(args: CollectArgs) -> Result<(), Error> {
+    let key = std::env::var(KEY_VAR).ok().filter(|k| !k.trim().is_empty());
+    let redactor = Redactor::new(key.as_deref(), &args.endpoint);
+    // Every error leaves through the redactor, whatever said it.
+    collect_with(args, key, &redactor)
+        .map_err(|e| Error::new(e.kind(), redactor.redact(e.message())))
+}
+
+fn collect_with(args: CollectArgs, key: Option<String>, redactor: &Redactor) -> Result<(), Error> {
     let bad = |m: String| Error::new(ErrorKind::BadArgument, m);
+    if args.limit == Some(0) {
+        return Err(bad("--limit must be at least 1".into()));
+    }
     if !(1..=64).contains(&args.concurrency) {
         return Err(bad("--concurrency must be between 1 and 64".into()));
     }
@@ -146,13 +177,13 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
             .map_or(prompt_name.clone(), |n| n.to_string_lossy().into_owned()),
         prompt_file_sha256: prompt_file.sha256.clone(),
     };
-    let (mut out, done) = open_output(&args.out, &source, &run_info)?;
-    let todo: Vec<Prompt> = prompt_file
+    let existing = scan_output(&args.out, &source, &run_info)?;
+    let already = existing.as_ref().map_or(0, |e| e.done.len());
+    let mut todo: Vec<Prompt> = prompt_file
         .prompts
         .into_iter()
-        .filter(|p| !done.contains(&p.id))
+        .filter(|p| !existing.as_ref().is_some_and(|e| e.done.contains(&p.id)))
         .collect();
-    let already = done.len();
     if todo.is_empty() {
         eprintln!(
             "all prompts of {prompt_name} are already answered by {source} in {}",
@@ -160,7 +191,25 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
         );
         return Ok(());
     }
-    let key = std::env::var(KEY_VAR).ok().filter(|k| !k.trim().is_empty());
+    let left = todo.len();
+    todo.truncate(args.limit.unwrap_or(left));
+    if args.dry_run {
+        let plan = Plan::of(&todo, &settings);
+        println!(
+            "dry run: would send {} request(s) of {left} prompt(s) left to {} (model {}), about {} input tokens (estimated, a token per four bytes); {already} already answered in {}; nothing was sent",
+            plan.requests,
+            collect::redact_url(&args.endpoint),
+            args.model,
+            plan.input_tokens,
+            args.out.display()
+        );
+        return Ok(());
+    }
+    let mut out = Output {
+        path: &args.out,
+        existing,
+        file: None,
+    };
     let client = Client {
         agent: ureq::Agent::new_with_config(
             ureq::Agent::config_builder()
@@ -171,6 +220,7 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
         ),
         url,
         key,
+        redactor: redactor.clone(),
         policy: RetryPolicy::default(),
         pause_until: Mutex::new(Instant::now()),
     };
@@ -180,7 +230,6 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
     let stop = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<Event>();
     let mut tally = Tally::default();
-    let out_name = args.out.display().to_string();
     std::thread::scope(|scope| {
         for _ in 0..args.concurrency.min(todo.len()) {
             let tx = tx.clone();
@@ -212,15 +261,12 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
                     say(&bar, &format!("retry: {m}"));
                 }
                 Event::Done(_, Outcome::Answered(record)) => {
-                    let mut line = record.to_line();
-                    line.push('\n');
-                    if let Err(e) = out.write_all(line.as_bytes()).and_then(|()| out.flush()) {
-                        tally
-                            .fatal
-                            .get_or_insert(format!("cannot write to {out_name}: {e}"));
+                    if let Err(e) = out.append(&record) {
+                        tally.fatal.get_or_insert(e);
                         stop.store(true, Ordering::SeqCst);
                         continue;
                     }
+                    tally.usage.add(record.meta.get("usage"));
                     tally.answered += 1;
                     tally.in_a_row = 0;
                 }
@@ -229,14 +275,14 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
                     tally.failed.push((todo[i].id.clone(), m.clone()));
                     tally.in_a_row += 1;
                     if tally.in_a_row >= MAX_FAILURES_IN_A_ROW {
-                        tally.fatal.get_or_insert(format!(
+                        tally.fatal.get_or_insert(failed(format!(
                             "{MAX_FAILURES_IN_A_ROW} prompts in a row failed (the last: {m})"
-                        ));
+                        )));
                         stop.store(true, Ordering::SeqCst);
                     }
                 }
-                Event::Done(_, Outcome::Fatal(m)) => {
-                    tally.fatal.get_or_insert(m);
+                Event::Done(_, Outcome::Fatal(e)) => {
+                    tally.fatal.get_or_insert(e);
                     stop.store(true, Ordering::SeqCst);
                 }
             }
@@ -245,8 +291,17 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
         }
     });
     bar.finish_and_clear();
+    let u = tally.usage;
+    let tokens = if u.answers > 0 {
+        format!(
+            ", {} input and {} output tokens (the server's count, {} answer(s))",
+            u.input_tokens, u.output_tokens, u.answers
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} new answer(s) of {source} in {} ({already} there before), {} failed, {} retr{}, {:.1} s",
+        "{} new answer(s) of {source} in {} ({already} there before), {} failed, {} retr{}{tokens}, {:.1} s",
         tally.answered,
         args.out.display(),
         tally.failed.len(),
@@ -254,12 +309,22 @@ pub fn run(args: CollectArgs) -> Result<(), Error> {
         if tally.retries == 1 { "y" } else { "ies" },
         started.elapsed().as_secs_f64()
     );
-    let resume = format!(
-        "the answers so far are kept in {}; run the same command again to resume",
-        args.out.display()
-    );
+    let resume = if out.file.is_none() && out.existing.is_none() {
+        format!(
+            "nothing was written; {} was not created",
+            args.out.display()
+        )
+    } else {
+        format!(
+            "the answers so far are kept in {}; run the same command again to resume",
+            args.out.display()
+        )
+    };
     if let Some(fatal) = tally.fatal {
-        return Err(failed(format!("{fatal}\n  {resume}")));
+        return Err(Error::new(
+            fatal.kind(),
+            format!("{}\n  {resume}", fatal.message()),
+        ));
     }
     if !tally.failed.is_empty() {
         return Err(failed(format!(
@@ -276,7 +341,8 @@ struct Tally {
     failed: Vec<(String, String)>,
     retries: usize,
     in_a_row: usize,
-    fatal: Option<String>,
+    fatal: Option<Error>,
+    usage: Usage,
 }
 
 impl Tally {
@@ -304,62 +370,13 @@ fn progress_bar(len: u64) -> ProgressBar {
     bar
 }
 
-/// Opens the output for appending after reading what it already holds:
-/// the prompt ids this source answered, a cut-off last line removed.
-fn open_output(
-    path: &Path,
-    source: &str,
-    run: &RunInfo,
-) -> Result<(File, std::collections::BTreeSet<String>), Error> {
-    let name = path.display().to_string();
-    let existing = match std::fs::read(path) {
-        Ok(bytes) => {
-            let found = collect::scan_output(&name, &bytes, source)
-                .map_err(|m| Error::new(ErrorKind::BadArgument, m))?;
-            for w in &found.warnings {
-                eprintln!("warning: {w}");
-            }
-            if !found.settings.is_empty()
-                && !found
-                    .settings
-                    .contains(&collect::settings_key(&run.base_meta()))
-            {
-                eprintln!(
-                    "warning: {name} holds answers of {source} collected with other settings (endpoint, model, temperature, max tokens or system message); they are kept, and a different --source would keep the two apart"
-                );
-            }
-            if found.keep_bytes < bytes.len() {
-                let f = OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .and_then(|f| f.set_len(found.keep_bytes as u64));
-                f.map_err(|e| failed(format!("cannot repair {name}: {e}")))?;
-            }
-            Some(found)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(read_failed(path, e)),
-    };
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| failed(format!("cannot open {name} for appending: {e}")))?;
-    let Some(found) = existing else {
-        return Ok((file, Default::default()));
-    };
-    if found.needs_newline {
-        file.write_all(b"\n")
-            .map_err(|e| failed(format!("cannot write to {name}: {e}")))?;
-    }
-    Ok((file, found.done))
-}
-
 /// What every worker shares.
 struct Client {
     agent: ureq::Agent,
     url: String,
     key: Option<String>,
+    /// Every message of an attempt goes through it.
+    redactor: Redactor,
     policy: RetryPolicy,
     /// A 429 with Retry-After pauses every worker, not only the one that
     /// got it: the limit is the server's, shared by all requests.
@@ -391,7 +408,10 @@ impl Client {
             self.wait_for_pause();
             attempts += 1;
             match self.attempt(&body) {
-                Attempt::Answer(answer) => {
+                Attempt::Answer(mut answer) => {
+                    // A server that echoes the key into the answer does
+                    // not get it into the file.
+                    answer.text = self.redactor.redact_known(&answer.text);
                     let at = collect::rfc3339_utc(now_unix());
                     return Outcome::Answered(Box::new(
                         run.record(source, prompt, &answer, &at, attempts),
@@ -438,8 +458,23 @@ impl Client {
         }
     }
 
-    /// One request and what its answer means.
+    /// One request and what its answer means, every message redacted.
     fn attempt(&self, body: &str) -> Attempt {
+        let r = &self.redactor;
+        match self.attempt_raw(body) {
+            Attempt::Retry { why, retry_after } => Attempt::Retry {
+                why: r.redact(&why),
+                retry_after,
+            },
+            Attempt::Outcome(Outcome::Failed(m)) => Attempt::Outcome(Outcome::Failed(r.redact(&m))),
+            Attempt::Outcome(Outcome::Fatal(e)) => {
+                Attempt::Outcome(Outcome::Fatal(Error::new(e.kind(), r.redact(e.message()))))
+            }
+            other => other,
+        }
+    }
+
+    fn attempt_raw(&self, body: &str) -> Attempt {
         let mut req = self
             .agent
             .post(&self.url)
@@ -481,27 +516,33 @@ impl Client {
             StatusClass::Success => match collect::parse_chat_completion(&text) {
                 Ok(answer) => Attempt::Answer(answer),
                 Err(BodyProblem::NoText(m)) => Attempt::Outcome(Outcome::Failed(m)),
-                Err(BodyProblem::NotChatCompletion(m)) => Attempt::Outcome(Outcome::Fatal(format!(
+                // An empty answer is tried again, then the prompt fails:
+                // it is never saved as an answer.
+                Err(BodyProblem::Empty(m)) => Attempt::Retry { why: m, retry_after },
+                Err(BodyProblem::NotChatCompletion(m)) => Attempt::Outcome(Outcome::Fatal(failed(format!(
                     "{url} answered {status} with something that is not a chat completion: {m}; is --endpoint the API's base URL (e.g. http://localhost:8000/v1)?"
-                ))),
+                )))),
             },
             StatusClass::Retry => Attempt::Retry {
                 why: format!("status {status}{}", server_says(&text)),
                 retry_after,
             },
-            StatusClass::Unauthorized => Attempt::Outcome(Outcome::Fatal(format!(
-                "{url} refused the request with status {status}{}: {}",
-                server_says(&text),
-                if self.key.is_some() {
-                    format!("check the API key in {KEY_VAR}")
-                } else {
-                    format!("the server wants an API key; set {KEY_VAR}")
-                }
+            StatusClass::Unauthorized => Attempt::Outcome(Outcome::Fatal(Error::new(
+                ErrorKind::AuthFailed,
+                format!(
+                    "{url} refused the request with status {status}{}: {}",
+                    server_says(&text),
+                    if self.key.is_some() {
+                        format!("check the API key in {KEY_VAR}")
+                    } else {
+                        format!("the server wants an API key; set {KEY_VAR}")
+                    }
+                ),
             ))),
-            StatusClass::NotFound => Attempt::Outcome(Outcome::Fatal(format!(
+            StatusClass::NotFound => Attempt::Outcome(Outcome::Fatal(failed(format!(
                 "{url} answered {status}{}: check --endpoint (the base URL, to which /chat/completions is added) and --model",
                 server_says(&text)
-            ))),
+            )))),
             StatusClass::Rejected => Attempt::Outcome(Outcome::Failed(format!(
                 "status {status}{}",
                 server_says(&text)

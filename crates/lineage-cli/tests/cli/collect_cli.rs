@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 use chat_server::{ChatServer, Reply};
 use serde_json::{json, Value};
 
-fn tempdir(name: &str) -> PathBuf {
+pub(crate) fn tempdir(name: &str) -> PathBuf {
     cli::tempdir("collect", name)
 }
 
 /// `lineage collect` with no proxy and no key from the environment.
-fn collect(endpoint: &str, prompts: &Path, out: &Path, extra: &[&str]) -> Command {
+pub(crate) fn collect(endpoint: &str, prompts: &Path, out: &Path, extra: &[&str]) -> Command {
     let mut cmd = cli::bin();
     cmd.arg("collect")
         .args(["--endpoint", endpoint, "--model", "m"])
@@ -33,18 +33,23 @@ fn collect(endpoint: &str, prompts: &Path, out: &Path, extra: &[&str]) -> Comman
 }
 
 /// The exit code and stderr of a run.
-fn run(cmd: &mut Command) -> (i32, String) {
+pub(crate) fn run(cmd: &mut Command) -> (i32, String) {
     let (code, _, err) = cli::run(cmd);
     (code, err)
 }
 
 /// Runs `lineage collect` against `server`: the exit code and stderr.
-fn collect_run(server: &ChatServer, prompts: &Path, out: &Path, extra: &[&str]) -> (i32, String) {
+pub(crate) fn collect_run(
+    server: &ChatServer,
+    prompts: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, String) {
     run(&mut collect(&server.endpoint, prompts, out, extra))
 }
 
 /// A probe-style prompt file: ids p0..p{n-1}, prompt text "prompt i".
-fn prompt_file(dir: &Path, n: usize) -> PathBuf {
+pub(crate) fn prompt_file(dir: &Path, n: usize) -> PathBuf {
     let path = dir.join("prompts.jsonl");
     let mut s = String::new();
     for i in 0..n {
@@ -60,16 +65,16 @@ fn prompt_file(dir: &Path, n: usize) -> PathBuf {
 
 /// A prompt file of `n` prompts (see [`prompt_file`]) and the output
 /// file beside it.
-fn prompts_and_out(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
+pub(crate) fn prompts_and_out(dir: &Path, n: usize) -> (PathBuf, PathBuf) {
     (prompt_file(dir, n), dir.join("out.jsonl"))
 }
 
 /// The records of an output file (every line must parse).
-fn records(path: &Path) -> Vec<Value> {
+pub(crate) fn records(path: &Path) -> Vec<Value> {
     cli::json_lines(&std::fs::read_to_string(path).unwrap_or_default())
 }
 
-fn ids(records: &[Value]) -> Vec<String> {
+pub(crate) fn ids(records: &[Value]) -> Vec<String> {
     let mut ids: Vec<String> = records
         .iter()
         .map(|r| r["prompt_id"].as_str().unwrap().to_string())
@@ -78,7 +83,7 @@ fn ids(records: &[Value]) -> Vec<String> {
     ids
 }
 
-fn echo() -> impl Fn(&chat_server::Seen, usize) -> Reply + Send + Sync + 'static {
+pub(crate) fn echo() -> impl Fn(&chat_server::Seen, usize) -> Reply + Send + Sync + 'static {
     |seen, _| Reply::Answer(format!("answer to {}", seen.prompt))
 }
 
@@ -299,9 +304,19 @@ fn unauthorized_and_not_found_stop_at_once() {
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(fragment), "{fragment}: {err}");
         assert!(!err.contains("sk-") && !err.contains("Bearer"), "{err}");
+        // A refused key has its own code; a wrong path is a failed read.
+        let code = if key.is_some_and(|k| k == "right") {
+            "READ_FAILED"
+        } else {
+            "AUTH_FAILED"
+        };
+        assert!(err.contains(&format!("error: {code}: ")), "{err}");
         // It stopped at once: at most the requests in flight were sent.
         assert!(server.seen().len() - before <= 2, "{}", server.seen().len());
-        assert!(records(&out).is_empty());
+        assert!(
+            !out.exists(),
+            "a run that failed before any answer leaves no file"
+        );
     }
 }
 

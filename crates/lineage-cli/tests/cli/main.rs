@@ -13,6 +13,7 @@ mod common;
 mod bring_suspect_e2e;
 mod cli_errors;
 mod collect_cli;
+mod collect_safety;
 mod families_cli;
 mod import_panel_cli;
 mod passages_cli;
