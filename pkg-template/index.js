@@ -87,6 +87,9 @@ export function panelText(samples, options) {
 export function reportMarkdown(report) {
   return call(() => glue.reportMarkdown(report));
 }
+export function reportHtml(report) {
+  return call(() => glue.reportHtml(report));
+}
 export function analysisDefaults() {
   return call(() => glue.analysisDefaults());
 }

@@ -3,7 +3,7 @@
 // and one result or error. Not an entry point of its own.
 //
 // Methods: every function the package exports (analyze, sharedSpans,
-// identityLeaks, profile, reportMarkdown, panelText, preflight,
+// identityLeaks, profile, reportMarkdown, reportHtml, panelText, preflight,
 // countItems, crossValidation, analysisDefaults, optionRanges, version,
 // schemaVersion), analyzeWith (whose cross-validation arrives later, as a
 // { id, type: "crossValidation", value } message from the main thread),
@@ -40,7 +40,7 @@ async function intoWorkspace(add) {
     ws.free();
   }
 }
-for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "panelText", "preflight", "countItems", "crossValidation", "analysisDefaults", "optionRanges", "inputExtensions", "version", "schemaVersion"]) {
+for (const name of ["sharedSpans", "identityLeaks", "profile", "reportMarkdown", "reportHtml", "panelText", "preflight", "countItems", "crossValidation", "analysisDefaults", "optionRanges", "inputExtensions", "version", "schemaVersion"]) {
   METHODS[name] = (...args) => lineage[name](...args);
 }
 

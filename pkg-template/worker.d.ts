@@ -21,7 +21,7 @@ export interface LineageWorkerOptions {
 }
 
 /** The package's functions that `LineageWorker.call` runs in the worker. */
-export type WorkerMethod = "analyze" | "sharedSpans" | "identityLeaks" | "profile" | "reportMarkdown"
+export type WorkerMethod = "analyze" | "sharedSpans" | "identityLeaks" | "profile" | "reportMarkdown" | "reportHtml"
     | "panelText" | "preflight" | "countItems" | "crossValidation" | "analysisDefaults" | "optionRanges" | "version"
     | "schemaVersion";
 

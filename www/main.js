@@ -822,15 +822,17 @@ $("cancel").addEventListener("click", () => {
   $("analyze").focus();
 });
 $("export-json").addEventListener("click", () => current && exportJson(current.report));
-$("export-md").addEventListener("click", async () => {
+/** An export the engine renders in the worker (`reportMarkdown`, `reportHtml`, as the CLI's --format md / html), saved by `save`. */
+const engineExport = (method, save, what) => async () => {
   if (!current) return;
   try {
-    exportMarkdown(await worker.call("reportMarkdown", [current.report]));
+    save(await worker.call(method, [current.report]));
   } catch (err) {
-    setStatus(`The Markdown export failed: ${err.message}`, true);
+    setStatus(`The ${what} export failed: ${err.message}`, true);
   }
-});
-$("export-html").addEventListener("click", () => current && exportHtml(current.report, [...document.querySelectorAll("#charts svg")]));
+};
+$("export-md").addEventListener("click", engineExport("reportMarkdown", exportMarkdown, "Markdown"));
+$("export-html").addEventListener("click", engineExport("reportHtml", exportHtml, "HTML"));
 $("copy-summary").addEventListener("click", async () => {
   if (!current) return;
   setStatus((await copySummary(current.report)) ? "Summary copied to the clipboard." : "The browser refused the clipboard; use Export Markdown instead.", false);

@@ -384,6 +384,20 @@ def test_report_markdown_is_the_clis(tmp_path):
     assert e.value.code == "BAD_ARGUMENT"
 
 
+def test_report_html_is_the_clis(tmp_path):
+    """report_html gives the file `lineage analyze --format html` prints:
+    self-contained, the input's SHA-256 in it."""
+    samples = _samples_with_prompts()
+    cli = _cli_analyze(tmp_path, samples, "html")
+    report = json.loads(_cli_analyze(tmp_path, samples, "json"))
+    html = lineage.report_html(report)
+    assert html == cli
+    assert "<script" not in html.lower() and report["inputs"][0]["sha256"] in html
+    with pytest.raises(LineageError) as e:
+        lineage.report_html({"schemaVersion": 2})
+    assert e.value.code == "BAD_ARGUMENT"
+
+
 def test_the_stubs_report_type_has_the_reports_keys():
     """The TypedDicts of _lineage.pyi name exactly the keys of a real
     report (top level, parameters, verdict, sources, ranking)."""

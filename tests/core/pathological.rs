@@ -179,5 +179,19 @@ fn exported_markdown_escapes_user_text() {
             }
         }
         assert!(!line.starts_with("# heading"), "line {i}: {line}");
+    } // The HTML report of the same analysis: the payloads arrive (as a
+      // passage, a leak, a source name) as text, never as markup.
+    let html = report.to_html();
+    let cases = [
+        // The passage starts at a word: "script>alert(1)</script> | # ...".
+        ("script&gt;alert(1)&lt;/script&gt; | # [link]", true),
+        ("&lt;img src=x onerror=alert(1)&gt;", true),
+        ("&lt;b&gt;bold&lt;/b&gt;", true),
+        ("<script", false),
+        ("<img", false),
+        ("<b>bold", false),
+    ];
+    for (needle, present) in cases {
+        assert_eq!(html.contains(needle), present, "{needle}");
     }
 }

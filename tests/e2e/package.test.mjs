@@ -93,7 +93,7 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
   writeFileSync(
     join(scratch, "consumer.ts"),
     `
-    import init, { analyze, identityLeaks, sharedSpans, schemaVersion, Workspace,
+    import init, { analyze, identityLeaks, reportHtml, sharedSpans, schemaVersion, Workspace,
       type AnalyzeOptions, type LineageError, type Report, type Sample } from "lineage";
     import { LineageWorker } from "lineage/worker";
 
@@ -124,6 +124,7 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
       const read = await worker.readFile(new Blob(["{}"]), { name: "x.jsonl" });
       const firstId: string | number | undefined = read.records[0]?.promptId;
       const markdown: string = await worker.call("reportMarkdown", [viaWorker]);
+      const html: string = reportHtml(report) + (await worker.call("reportHtml", [viaWorker]));
       // @ts-expect-error: not a function of the package
       worker.call("fetchEverything", []);
       // @ts-expect-error: an unknown delta
@@ -138,7 +139,7 @@ test("a strict TypeScript consumer of the installed package type-checks", () => 
         const code: LineageError["code"] = (e as LineageError).code;
         return code;
       }
-      return [top, line, end, claims, schemaVersion(), viaWorker.schemaVersion, firstId, markdown].join();
+      return [top, line, end, claims, schemaVersion(), viaWorker.schemaVersion, firstId, markdown, html].join();
     }
     `,
   );

@@ -173,7 +173,14 @@ test("export gives valid JSON, Markdown and a script-free HTML file; the summary
   const html = await save("#export-html");
   assert.match(html.text, /^<!doctype html>/);
   assert.doesNotMatch(html.text, /<script/i);
-  assert.equal((html.text.match(/<svg/g) ?? []).length, 4, "the HTML file holds the four charts");
+  assert.equal((html.text.match(/<svg/g) ?? []).length, 2, "the HTML file holds the scores and kinship charts");
+  // Rendered in Chromium: the headline first, the glossary, each input's SHA-256.
+  const view = await ctx.newPage();
+  await view.setContent(html.text);
+  assert.equal(await view.locator("h1").textContent(), report.verdict.headline);
+  assert.equal(await view.locator("dt", { hasText: "Separability" }).count(), 1);
+  for (const i of report.inputs) assert.equal(await view.locator("td.hash", { hasText: i.sha256 }).count(), 1, i.name);
+  await view.close();
   await page.locator("#copy-summary").click();
   await page.locator("#status", { hasText: "Summary copied" }).waitFor();
   const clip = plain(await page.evaluate(() => navigator.clipboard.readText()));

@@ -95,9 +95,9 @@ test("what each source says it is: a table from the report's identityProbes, nam
   assert.deepEqual(await axeViolations(page), [], "axe, with the identity-probe table");
   // The exports say the same.
   const html = (await download(page, page.locator("#export-html"))).bytes.toString("utf8");
-  assert.match(html, /<h2>What each source says it is \(identity probes\)<\/h2><ul><li><bdi>/);
-  for (const p of report.identityProbes) assert.ok(html.includes(`<bdi>${p.source}</bdi>: ${p.answers} identity answer(s); `), p.source);
-  assert.ok(html.includes(`<q><bdi>${probes.get("wren-mini").names[0].example}</bdi></q>`));
+  assert.match(html, /<h2>What each model says it is<\/h2>/);
+  for (const p of report.identityProbes) assert.ok(html.includes(`<tr><td><bdi>${p.source}</bdi></td><td class="n">${p.answers}</td>`), p.source);
+  assert.ok(html.includes(`<blockquote>${probes.get("wren-mini").names[0].example}</blockquote>`));
   const md = (await download(page, page.locator("#export-md"))).bytes.toString("utf8");
   assert.match(md, /## What each source says it is \(identity probes\)\n\n- wren-mini: 2 identity answers; OpenAI \(2 of 2\), ChatGPT \(1 of 2\)\n/);
   assert.doesNotMatch(await resultsText(page), /undefined|NaN|\[object/);

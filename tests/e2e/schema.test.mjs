@@ -209,3 +209,15 @@ test("reportMarkdown is the CLI's Markdown", () => {
   assert.equal(out.status, 0, out.stderr);
   assert.equal(lineage.reportMarkdown(cliReport(path)), out.stdout);
 });
+
+test("reportHtml is the CLI's HTML: one self-contained file, no script, no remote link", () => {
+  const path = join(dir, "html.jsonl");
+  writeFileSync(path, corpusJsonl());
+  const out = runCli(["analyze", path, "--suspect", "student", "--candidate", "teacher_a", "--candidate", "teacher_b", "--format", "html", ...FLAGS]);
+  assert.equal(out.status, 0, out.stderr);
+  const report = cliReport(path);
+  assert.equal(lineage.reportHtml(report), out.stdout);
+  assert.match(out.stdout, /^<!doctype html>/);
+  assert.doesNotMatch(out.stdout, /<script|\bsrc=|\bhref=|url\(|https:/i);
+  for (const i of report.inputs) assert.ok(out.stdout.includes(`<td class="hash">${i.sha256}</td>`), i.name);
+});

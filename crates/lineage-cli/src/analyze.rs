@@ -317,6 +317,7 @@ pub fn run(args: AnalyzeArgs) -> Result<(), Error> {
     match OutFormat::resolve(args.format) {
         OutFormat::Json => output::print(&format!("{}\n", report.to_json()))?,
         OutFormat::Md => output::print(&report.to_markdown())?,
+        OutFormat::Html => output::print(&report.to_html())?,
         OutFormat::Summary => output::print(&output::summary(&report))?,
     }
     Ok(())

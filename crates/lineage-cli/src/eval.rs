@@ -32,7 +32,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "LIST", value_parser = crate::analyze::signal_list)]
     signals: Option<crate::analyze::SignalList>,
     /// Output format [default: summary on a terminal, json when piped]
-    /// (md prints the summary).
+    /// (md prints the summary; html is analyze's report only).
     #[arg(long, value_enum)]
     format: Option<OutFormat>,
     /// The same as --format json.
@@ -69,6 +69,12 @@ fn family_arg(s: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 pub fn run(args: EvalArgs) -> Result<(), Error> {
+    if args.format == Some(OutFormat::Html) {
+        return Err(Error::new(
+            ErrorKind::BadArgument,
+            "--format html renders analyze's report; eval prints json or its tables",
+        ));
+    }
     let start = Instant::now();
     let mut loaded = Loaded::default();
     for dir in &args.dirs {

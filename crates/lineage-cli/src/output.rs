@@ -43,6 +43,9 @@ pub enum OutFormat {
     Json,
     /// The full report as Markdown.
     Md,
+    /// The report as one self-contained HTML file to hand on (no script,
+    /// no remote link, charts as SVG, a glossary, the inputs' SHA-256).
+    Html,
 }
 
 impl OutFormat {
@@ -84,7 +87,7 @@ impl Progress {
 /// The report in a few lines for a person at a terminal: the headline
 /// (the claim and its scope, the first line of every rendering), the
 /// reason, the ranking with each candidate's family, the tests and the
-/// warnings. `--format json` or `md` gives everything.
+/// warnings. `--format json`, `md` or `html` gives everything.
 pub fn summary(report: &Report) -> String {
     let mut s = String::new();
     let v = &report.verdict;
@@ -158,7 +161,10 @@ pub fn summary(report: &Report) -> String {
         let _ = writeln!(s, "warning: {}", w.message);
     }
     let _ = writeln!(s, "\n{}", lineage::report::CAVEAT);
-    let _ = writeln!(s, "Full report: --format json or --format md.");
+    let _ = writeln!(
+        s,
+        "Full report: --format json, md or html (one self-contained file to hand on)."
+    );
     s
 }
 

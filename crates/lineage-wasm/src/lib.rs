@@ -137,8 +137,15 @@ pub fn profile(
 pub fn report_markdown(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
 ) -> Result<String, JsValue> {
-    let report: lineage::report::Report = from_js("reportMarkdown", "report", Some(report))?;
-    Ok(report.to_markdown())
+    Ok(from_js::<lineage::report::Report>("reportMarkdown", "report", Some(report))?.to_markdown())
+}
+
+/// The report as one self-contained HTML file, as `lineage analyze --format html`.
+#[wasm_bindgen(js_name = reportHtml)]
+pub fn report_html(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+) -> Result<String, JsValue> {
+    Ok(from_js::<lineage::report::Report>("reportHtml", "report", Some(report))?.to_html())
 }
 
 /// Reads a JS argument as a `T` through JSON values, so that serde sees
