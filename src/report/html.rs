@@ -23,20 +23,23 @@ pub(super) struct Esc<'a>(pub &'a str);
 
 impl fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(i) = rest.find(['&', '<', '>', '"', '\'', '\0']) {
-            f.write_str(&rest[..i])?;
-            f.write_str(match rest.as_bytes()[i] {
+        let mut done = 0;
+        for (i, b) in self.0.bytes().enumerate() {
+            let reference = match b {
                 b'&' => "&amp;",
                 b'<' => "&lt;",
                 b'>' => "&gt;",
                 b'"' => "&quot;",
                 b'\'' => "&#39;",
-                _ => "\u{FFFD}",
-            })?;
-            rest = &rest[i + 1..];
+                0 => "\u{FFFD}",
+                _ => continue,
+            };
+            // Every byte matched is ASCII: the slices end on char boundaries.
+            f.write_str(&self.0[done..i])?;
+            f.write_str(reference)?;
+            done = i + 1;
         }
-        f.write_str(rest)
+        f.write_str(&self.0[done..])
     }
 }
 
@@ -91,40 +94,29 @@ impl Report {
 
     fn html_claim(&self, s: &mut String) {
         let v = &self.verdict;
-        let names = |role: &str| {
-            let list: Vec<String> = self
-                .sources
-                .iter()
-                .filter(|x| x.role == role)
-                .map(|x| Name(&x.name).to_string())
-                .collect();
-            list.join(", ")
-        };
-        let candidates = self
-            .sources
-            .iter()
-            .filter(|x| x.role == "candidate")
-            .count();
-        let control = names("control");
-        let design = if self.design.paired {
-            format!(
-                "compared prompt by prompt on the {} prompts all of them answered",
-                self.design.shared_prompts
-            )
+        s.push_str("<p><b>Scope.</b> Suspect ");
+        self.names_with_role(s, "suspect");
+        s.push_str("; candidate teachers: ");
+        let candidates = self.names_with_role(s, "candidate");
+        let _ = write!(s, " ({candidates}); control: ");
+        if self.names_with_role(s, "control") == 0 {
+            s.push_str("none (so no teacher can be named, only a resemblance)");
+        }
+        let d = &self.design;
+        if d.paired {
+            let _ = write!(
+                s,
+                "; compared prompt by prompt on the {} prompts all of them answered",
+                d.shared_prompts
+            );
         } else {
-            format!(
-                "unpaired: the models did not answer the same prompts ({} suspect texts)",
-                self.design.units
-            )
-        };
-        let _ = writeln!(
-            s,
-            "<p><b>Scope.</b> Suspect {}; {candidates} candidate teachers: {}; control: {}; {design}. \
-The claim holds only among these candidates: a teacher not given cannot be named.</p>",
-            names("suspect"),
-            names("candidate"),
-            if control.is_empty() { "none (so no teacher can be named, only a resemblance)".into() } else { control },
-        );
+            let _ = write!(
+                s,
+                "; unpaired: the models did not answer the same prompts ({} suspect texts)",
+                d.units
+            );
+        }
+        s.push_str(". The claim holds only among these candidates: a teacher not given cannot be named.</p>\n");
         let _ = writeln!(s, "<p>{}</p>\n<ul>", Esc(&v.reason));
         if let Some(r) = &v.robustness {
             let (class, word) = if r.survives {
@@ -208,30 +200,11 @@ The claim holds only among these candidates: a teacher not given cannot be named
     }
 
     fn html_passages(&self, s: &mut String) {
-        let mut seen: Vec<(&str, &str, &str, usize, &SpanOffsets, &SpanOffsets)> = Vec::new();
+        // One row per candidate, prompt and passage (signals may repeat one).
+        let mut seen: Vec<&Evidence> = Vec::new();
         for e in self.signals.iter().flat_map(|x| &x.evidence) {
-            if let Evidence::SharedSpan {
-                candidate,
-                prompt_id,
-                words,
-                text,
-                suspect_span,
-                candidate_span,
-            } = e
-            {
-                if !seen
-                    .iter()
-                    .any(|p| p.0 == candidate && p.1 == prompt_id && p.2 == text)
-                {
-                    seen.push((
-                        candidate,
-                        prompt_id,
-                        text,
-                        *words,
-                        suspect_span,
-                        candidate_span,
-                    ));
-                }
+            if passage_key(e).is_some() && !seen.iter().any(|d| passage_key(d) == passage_key(e)) {
+                seen.push(e);
             }
         }
         if seen.is_empty() {
@@ -246,12 +219,23 @@ Positions count characters from the start of each answer.</p>",
             seen.len()
         );
         table_head(s, &["candidate", "where", "the shared passage"]);
-        for (candidate, prompt, text, words, a, b) in seen.iter().take(SHOWN) {
+        for e in seen.iter().take(SHOWN) {
+            let Evidence::SharedSpan {
+                candidate,
+                prompt_id,
+                words,
+                text,
+                suspect_span: a,
+                candidate_span: b,
+            } = e
+            else {
+                continue;
+            };
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td>prompt {}<br>{words} words<br>suspect {}–{}<br>candidate {}–{}</td><td><blockquote>{}</blockquote></td></tr>",
                 Name(candidate),
-                Name(prompt),
+                Name(prompt_id),
                 a.start_utf16,
                 a.end_utf16,
                 b.start_utf16,
@@ -281,22 +265,26 @@ Positions count characters from the start of each answer.</p>",
                 ],
             );
             for p in &self.identity_probes {
-                let names: Vec<String> = p
-                    .names
-                    .iter()
-                    .map(|n| format!("{} ({})", Name(&n.entity), n.answers))
-                    .collect();
-                let example = p.names.first().map_or(String::new(), |n| {
-                    format!("<blockquote>{}</blockquote>", Esc(&n.example))
-                });
-                let _ = writeln!(
+                let _ = write!(
                     s,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{example}</td></tr>",
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td>",
                     Name(&p.source),
-                    p.answers,
-                    names.join(", "),
-                    p.unnamed
+                    p.answers
                 );
+                for (i, n) in p.names.iter().enumerate() {
+                    let _ = write!(
+                        s,
+                        "{}{} ({})",
+                        if i > 0 { ", " } else { "" },
+                        Name(&n.entity),
+                        n.answers
+                    );
+                }
+                let _ = write!(s, "</td><td class=\"n\">{}</td><td>", p.unnamed);
+                if let Some(n) = p.names.first() {
+                    let _ = write!(s, "<blockquote>{}</blockquote>", Esc(&n.example));
+                }
+                s.push_str("</td></tr>\n");
             }
             s.push_str("</tbody></table>\n");
         }
@@ -422,31 +410,32 @@ Positions count characters from the start of each answer.</p>",
             ],
         );
         for sig in &self.signals {
-            let scores: Vec<String> = sig
-                .scores
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {:.3} [{:.3}, {:.3}]",
-                        Name(&c.candidate),
-                        c.score,
-                        c.low,
-                        c.high
-                    )
-                })
-                .collect();
-            let note = sig
-                .note
-                .as_deref()
-                .map_or(String::new(), |n| format!(" <i>{}</i>", Esc(n)));
-            let _ = writeln!(
+            let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}{note}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}",
                 Esc(&sig.name),
-                Esc(&sig.description),
-                if sig.in_combined { "yes" } else { "no" },
-                scores.join("<br>")
+                Esc(&sig.description)
             );
+            if let Some(n) = &sig.note {
+                let _ = write!(s, " <i>{}</i>", Esc(n));
+            }
+            let _ = write!(
+                s,
+                "</td><td>{}</td><td>",
+                if sig.in_combined { "yes" } else { "no" }
+            );
+            for (i, c) in sig.scores.iter().enumerate() {
+                let _ = write!(
+                    s,
+                    "{}{} {:.3} [{:.3}, {:.3}]",
+                    if i > 0 { "<br>" } else { "" },
+                    Name(&c.candidate),
+                    c.score,
+                    c.low,
+                    c.high
+                );
+            }
+            s.push_str("</td></tr>\n");
         }
         s.push_str("</tbody></table>\n");
         table_head(
@@ -474,28 +463,28 @@ Positions count characters from the start of each answer.</p>",
         }
         s.push_str("</tbody></table>\n");
         let p = &self.parameters;
-        let rows: [(&str, String); 10] = [
-            ("significance level α", p.alpha.to_string()),
-            ("bootstrap resamples", p.bootstrap_reps.to_string()),
-            ("permutations", p.permutation_reps.to_string()),
-            (
-                "most frequent words (Delta)",
-                p.most_frequent_words.to_string(),
-            ),
-            ("Delta", p.delta.clone()),
-            ("longest character n-gram", p.max_char_ngram.to_string()),
-            ("log-odds prior", p.log_odds_prior.to_string()),
-            ("classifier folds", p.classifier_folds.to_string()),
-            (
-                "shared passage: words at least",
-                p.overlap_ngram.to_string(),
-            ),
-            ("signals combined", p.signals.join(", ")),
-        ];
         table_head(s, &["parameter", "value"]);
-        for (k, val) in rows {
-            let _ = writeln!(s, "<tr><td>{k}</td><td>{}</td></tr>", Esc(&val));
+        let _ = write!(
+            s,
+            "<tr><td>significance level α</td><td>{}</td></tr><tr><td>bootstrap resamples</td><td>{}</td></tr>\
+<tr><td>permutations</td><td>{}</td></tr><tr><td>most frequent words (Delta)</td><td>{}</td></tr>\
+<tr><td>Delta</td><td>{}</td></tr><tr><td>longest character n-gram</td><td>{}</td></tr>\
+<tr><td>log-odds prior</td><td>{}</td></tr><tr><td>classifier folds</td><td>{}</td></tr>\
+<tr><td>shared passage: words at least</td><td>{}</td></tr><tr><td>signals combined</td><td>",
+            p.alpha,
+            p.bootstrap_reps,
+            p.permutation_reps,
+            p.most_frequent_words,
+            Esc(&p.delta),
+            p.max_char_ngram,
+            p.log_odds_prior,
+            p.classifier_folds,
+            p.overlap_ngram
+        );
+        for (i, name) in p.signals.iter().enumerate() {
+            let _ = write!(s, "{}{}", if i > 0 { ", " } else { "" }, Esc(name));
         }
+        s.push_str("</td></tr>\n");
         let _ = writeln!(
             s,
             "</tbody></table>\n<p>Kinship tree (Newick, average linkage over 1 − similarity):</p><pre>{}</pre>",
@@ -526,11 +515,35 @@ fingerprint (<code>sha256sum FILE</code> recomputes it), any change to it anothe
         );
     }
 
+    /// Writes the names of the sources of `role`, comma-separated, and
+    /// says how many there were.
+    fn names_with_role(&self, s: &mut String, role: &str) -> usize {
+        let mut n = 0;
+        for x in self.sources.iter().filter(|x| x.role == role) {
+            let _ = write!(s, "{}{}", if n > 0 { ", " } else { "" }, Name(&x.name));
+            n += 1;
+        }
+        n
+    }
+
     fn suspect(&self) -> &str {
         self.sources
             .iter()
             .find(|x| x.role == "suspect")
             .map_or("?", |x| x.name.as_str())
+    }
+}
+
+/// A shared passage's candidate, prompt and text (None for other evidence).
+fn passage_key(e: &Evidence) -> Option<(&str, &str, &str)> {
+    match e {
+        Evidence::SharedSpan {
+            candidate,
+            prompt_id,
+            text,
+            ..
+        } => Some((candidate, prompt_id, text)),
+        _ => None,
     }
 }
 

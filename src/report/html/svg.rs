@@ -13,21 +13,27 @@ const LABEL: usize = 32;
 /// 12px sans-serif font.
 const CHAR: f64 = 7.0;
 
-fn label(name: &str) -> String {
-    if name.chars().count() <= LABEL {
-        name.to_string()
-    } else {
-        let cut: String = name.chars().take(LABEL - 1).collect();
-        format!("{cut}…")
+/// A name shortened to [`LABEL`] characters, escaped: the label drawn.
+struct Label<'a>(&'a str);
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.char_indices().nth(LABEL - 1) {
+            Some((cut, _)) if self.0.chars().count() > LABEL => {
+                write!(f, "{}…", Esc(&self.0[..cut]))
+            }
+            _ => write!(f, "{}", Esc(self.0)),
+        }
     }
 }
 
-fn label_width<'a>(names: impl Iterator<Item = &'a str>) -> f64 {
+/// The width of the widest of `names`' labels, with `extra` characters.
+fn label_width(names: &mut dyn Iterator<Item = &str>, extra: usize) -> f64 {
     let longest = names
         .map(|n| n.chars().count().min(LABEL))
         .max()
         .unwrap_or(0);
-    longest as f64 * CHAR + 16.0
+    (longest + extra) as f64 * CHAR + 16.0
 }
 
 fn open(s: &mut String, width: f64, height: f64, title: &str, desc: &str) {
@@ -46,7 +52,7 @@ pub(super) fn scores(s: &mut String, ranking: &[RankedCandidate]) {
     if ranking.is_empty() {
         return;
     }
-    let left = label_width(ranking.iter().map(|r| r.candidate.as_str()));
+    let left = label_width(&mut ranking.iter().map(|r| r.candidate.as_str()), 0);
     let (plot, row, top) = (360.0, 22.0, 10.0);
     let mut lo = ranking
         .iter()
@@ -86,7 +92,7 @@ pub(super) fn scores(s: &mut String, ranking: &[RankedCandidate]) {
             left - 8.0,
             y + 4.0,
             Esc(&r.candidate),
-            Esc(&label(&r.candidate)),
+            Label(&r.candidate),
             x(r.low),
             x(r.high),
             x(r.score)
@@ -112,13 +118,9 @@ pub(super) fn scores(s: &mut String, ranking: &[RankedCandidate]) {
 /// each while the grid is small enough to read.
 pub(super) fn kinship(s: &mut String, k: &Kinship) {
     let n = k.sources.len();
-    let numbered: Vec<String> = k
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(i, name)| format!("{}. {}", i + 1, label(name)))
-        .collect();
-    let left = label_width(numbered.iter().map(String::as_str));
+    // Rows are labelled "12. name": the number's width counts.
+    let digits = n.to_string().len();
+    let left = label_width(&mut k.sources.iter().map(String::as_str), digits + 2);
     let (cell, top) = (34.0, 20.0);
     let size = n as f64 * cell;
     open(
@@ -128,23 +130,26 @@ pub(super) fn kinship(s: &mut String, k: &Kinship) {
         "Similarity of every pair of sources",
         "Rows and columns are the numbered sources; darker cells are more alike.",
     );
-    let off = k.similarity.iter().enumerate().flat_map(|(i, row)| {
-        row.iter()
-            .enumerate()
-            .filter(move |(j, _)| *j != i)
-            .map(|(_, v)| *v)
-    });
-    let min = off.fold(1.0_f64, f64::min);
-    for (i, name) in numbered.iter().enumerate() {
+    // Shades run from the least alike pair (off the diagonal) to 1.
+    let mut min = 1.0_f64;
+    for (i, row) in k.similarity.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if i != j {
+                min = min.min(*v);
+            }
+        }
+    }
+    for (i, name) in k.sources.iter().enumerate() {
         let y = top + cell * i as f64;
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>\
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}. {}</text>\
 <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             left - 6.0,
             y + cell / 2.0 + 4.0,
-            Esc(&k.sources[i]),
             Esc(name),
+            i + 1,
+            Label(name),
             left + cell * (i as f64 + 0.5),
             top - 6.0,
             i + 1
