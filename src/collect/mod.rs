@@ -19,6 +19,7 @@ use crate::record::{id_string, prompt_id_of, Record};
 
 mod budget;
 mod chat;
+mod language;
 mod redact;
 
 pub use budget::{estimate_tokens, Plan, Usage};
@@ -26,6 +27,7 @@ pub use chat::{
     chat_url, classify_status, parse_chat_completion, parse_retry_after, redact_url, rfc3339_utc,
     BodyProblem, ChatAnswer, ChatSettings, RetryPolicy, StatusClass,
 };
+pub use language::language_mismatch;
 pub use redact::{Redactor, REDACTED};
 
 /// One prompt to send.

@@ -408,8 +408,9 @@ fn sentence_claims(sentence: &str, matcher: &Matcher) -> Vec<Claim> {
 /// letters (і ї є ґ vs ы э ъ ё) and common words only one of them uses
 /// when it is Cyrillic; for Latin script, French, German or Spanish when
 /// at least two of its own common words or letters outnumber English's,
-/// else English.
-fn detect_language(sentence: &str) -> Language {
+/// else English. Also `collect`'s check that an answer is in its prompt's
+/// language.
+pub fn detect_language(sentence: &str) -> Language {
     let (mut han, mut cyrillic, mut latin, mut uk, mut ru) = (0, 0, 0, 0usize, 0usize);
     for c in sentence.chars() {
         match c {

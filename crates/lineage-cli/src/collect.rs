@@ -260,13 +260,21 @@ fn collect_with(args: CollectArgs, key: Option<String>, redactor: &Redactor) -> 
                     tally.retries += 1;
                     say(&bar, &format!("retry: {m}"));
                 }
-                Event::Done(_, Outcome::Answered(record)) => {
+                Event::Done(i, Outcome::Answered(record)) => {
                     if let Err(e) = out.append(&record) {
                         tally.fatal.get_or_insert(e);
                         stop.store(true, Ordering::SeqCst);
                         continue;
                     }
                     tally.usage.add(record.meta.get("usage"));
+                    if let Some((asked, answered)) =
+                        collect::language_mismatch(&todo[i], &record.text)
+                    {
+                        tally.languages.push(format!(
+                            "{} (prompt {asked}, answer {answered})",
+                            todo[i].id
+                        ));
+                    }
                     tally.answered += 1;
                     tally.in_a_row = 0;
                 }
@@ -309,6 +317,14 @@ fn collect_with(args: CollectArgs, key: Option<String>, redactor: &Redactor) -> 
         if tally.retries == 1 { "y" } else { "ies" },
         started.elapsed().as_secs_f64()
     );
+    if !tally.languages.is_empty() {
+        let n = tally.languages.len();
+        let shown = tally.languages[..n.min(10)].join(", ");
+        eprintln!(
+            "warning: {n} answer(s) in another language than their prompt (kept): {shown}{}",
+            if n > 10 { ", ..." } else { "" }
+        );
+    }
     let resume = if out.file.is_none() && out.existing.is_none() {
         format!(
             "nothing was written; {} was not created",
@@ -343,6 +359,8 @@ struct Tally {
     in_a_row: usize,
     fatal: Option<Error>,
     usage: Usage,
+    /// Answers kept in another language than their prompt's.
+    languages: Vec<String>,
 }
 
 impl Tally {

@@ -1,7 +1,8 @@
 //! `lineage collect` trusted with a key: no secret in any message or file
 //! (a server that echoes the key, an endpoint with credentials), a refused
 //! key as AUTH_FAILED, no file after a failed start, `--dry-run` sending
-//! nothing, `--limit`, and empty answers retried then failed, never saved.
+//! nothing, `--limit`, empty answers retried then failed, never saved, and
+//! answers in another language than their prompt flagged.
 
 use crate::chat_server::{self, ChatServer, Reply};
 use crate::cli;
@@ -162,4 +163,24 @@ fn empty_answers_are_retried_then_failed_never_saved() {
         (server.asked()["prompt 1"], server.asked()["prompt 2"]),
         (2, 6)
     );
+}
+
+#[test]
+fn answers_in_another_language_are_kept_and_flagged() {
+    let dir = tempdir("language");
+    let server = ChatServer::start(|seen, _| match seen.prompt.as_str() {
+        "prompt 1" => Reply::Answer("Je suis un assistant et je réponds à tes questions.".into()),
+        _ => Reply::Answer(format!(
+            "This is the answer to {} and it is in English.",
+            seen.prompt
+        )),
+    });
+    let (prompts, out) = prompts_and_out(&dir, 3);
+    let (code, err) = collect_run(&server, &prompts, &out, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: 1 answer(s) in another language than their prompt (kept): p1 (prompt en, answer fr)"),
+        "{err}"
+    );
+    assert_eq!(ids(&records(&out)), ["p0", "p1", "p2"]);
 }
