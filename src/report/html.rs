@@ -474,15 +474,15 @@ Positions count characters from the start of each answer.</p>",
             p.alpha,
             p.bootstrap_reps,
             p.permutation_reps,
-            p.most_frequent_words,
-            Esc(&p.delta),
+            p.mfw,
+            p.delta.as_str(),
             p.max_char_ngram,
             p.log_odds_prior,
             p.classifier_folds,
             p.overlap_ngram
         );
         for (i, name) in p.signals.iter().enumerate() {
-            let _ = write!(s, "{}{}", if i > 0 { ", " } else { "" }, Esc(name));
+            let _ = write!(s, "{}{}", if i > 0 { ", " } else { "" }, name.name());
         }
         s.push_str("</td></tr>\n");
         let _ = writeln!(

@@ -1,17 +1,11 @@
 //! The boundary: the only module that names `wasm_bindgen` / `JsValue`.
-//! This file holds the module's life (start, panic recovery), `version`,
-//! `schemaVersion`, `profile`, `reportMarkdown`, the options' defaults and
-//! ranges, and the conversions every export uses: JS values in
-//! ([`from_js`]) and out ([`to_js`]), errors out ([`js_error`]); then
-//! [`workspace`] (`analyze`, `Workspace`), [`text`] (`sharedSpans`,
-//! `identityLeaks`) and [`panel`] (`Workspace.addPanel`, `panelText`).
-//!
-//! Every export is a thin forward to the core. The values that cross are
-//! the core's own types (`Report`, `Sample`, `AnalysisOptions`, `Profile`,
-//! ...), serialised in camelCase with their TypeScript declarations
-//! derived from them (tsify, behind `cfg_attr(feature = "typescript")` in
-//! the core), so there is no second copy of any of them here. Errors are
-//! the core's [`lineage::Error`]; its kind is the JS `code`.
+//! Here: the module's life (start, panic recovery), `version`, `schemaVersion`,
+//! `profile`, `reportMarkdown`, `reportHtml`, the options' defaults and ranges,
+//! and the conversions every export uses ([`from_js`], [`to_js`], [`js_error`]);
+//! then [`workspace`] (`analyze`, `Workspace`), [`text`] (`sharedSpans`,
+//! `identityLeaks`) and [`panel`] (`addPanel`, `panelText`). Every export is a
+//! thin forward to the core: its own types cross, with TypeScript declarations
+//! derived from them (tsify); errors are [`lineage::Error`], whose kind is `code`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -132,20 +126,18 @@ pub fn profile(
     to_js(&lineage::profile::Profile::of_text(&text, &options))
 }
 
+type Text = Result<String, JsValue>;
+
 /// The report as Markdown, the same document as `lineage analyze --format md`.
 #[wasm_bindgen(js_name = reportMarkdown)]
-pub fn report_markdown(
-    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
-) -> Result<String, JsValue> {
-    Ok(from_js::<lineage::report::Report>("reportMarkdown", "report", Some(report))?.to_markdown())
+pub fn report_markdown(#[wasm_bindgen(unchecked_param_type = "Report")] r: JsValue) -> Text {
+    Ok(from_js::<lineage::report::Report>("reportMarkdown", "report", Some(r))?.to_markdown())
 }
 
 /// The report as one self-contained HTML file, as `lineage analyze --format html`.
 #[wasm_bindgen(js_name = reportHtml)]
-pub fn report_html(
-    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
-) -> Result<String, JsValue> {
-    Ok(from_js::<lineage::report::Report>("reportHtml", "report", Some(report))?.to_html())
+pub fn report_html(#[wasm_bindgen(unchecked_param_type = "Report")] r: JsValue) -> Text {
+    Ok(from_js::<lineage::report::Report>("reportHtml", "report", Some(r))?.to_html())
 }
 
 /// Reads a JS argument as a `T` through JSON values, so that serde sees

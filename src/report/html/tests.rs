@@ -59,17 +59,9 @@ fn fixture(a: &str, text: &str) -> Report {
         schema_version: SCHEMA_VERSION,
         lineage_version: "0.0.0-test".into(),
         seed: 7,
-        parameters: Parameters {
-            alpha: 0.05,
-            bootstrap_reps: 1000,
+        parameters: crate::parameters::AnalysisOptions {
             permutation_reps: 2000,
-            most_frequent_words: 300,
-            delta: "cosine".into(),
-            max_char_ngram: 4,
-            log_odds_prior: 0.01,
-            classifier_folds: 5,
-            overlap_ngram: 8,
-            signals: vec!["cosine_delta".into()],
+            ..Default::default()
         },
         inputs: vec![InputFile {
             name: text.into(),
