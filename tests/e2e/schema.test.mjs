@@ -44,7 +44,7 @@ function corpusJsonl() {
 
 const ROLES = { suspect: "student", candidates: ["teacher_a", "teacher_b"] };
 const FAST = { bootstrapReps: 50, permutationReps: 99, minPaired: 5, seed: 3 };
-const FLAGS = ["--bootstrap-reps", "50", "--permutation-reps", "99", "--min-paired", "5", "--seed", "3"];
+const FLAGS = ["--bootstrap-reps", "50", "--permutation-reps", "99", "--min-paired", "5", "--seed", "3", "--unpaired"];
 
 /**
  * Asserts that two reports are the same document: the same keys, arrays,
