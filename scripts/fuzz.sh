@@ -41,7 +41,12 @@ sanitizer="${FUZZ_SANITIZER:-none}"
 # Line tables for the file:line of a crash, no more (full debug info made
 # the fuzz build 600 MB); profiles live in the workspace's Cargo.toml, so
 # the fuzz build sets its own here.
-fuzz() { RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo fuzz "$@"; }
+# Without release's fat LTO and single codegen unit (the workspace's
+# release profile is the CLI's): minutes of build for nothing here.
+fuzz() {
+    RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_DEBUG=line-tables-only CARGO_PROFILE_RELEASE_LTO=false \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo fuzz "$@"
+}
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
