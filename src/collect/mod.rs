@@ -56,9 +56,12 @@ pub struct PromptFile {
 const MAX_ERRORS: usize = 20;
 
 /// Reads a prompt file: JSON Lines with a `prompt` and optionally a
-/// `prompt_id` per line (the probe set's format), or plain text with one
-/// prompt per line. The format is JSON Lines when the first non-blank
-/// line starts with `{`. A prompt without an id gets
+/// `prompt_id` per line (the probe set's format, or any file of answers
+/// that carry their prompt: a prompt repeated by several sources is asked
+/// once), or plain text with one prompt per line, or (natively) a
+/// reference panel, whose answers' prompts are asked, so a suspect answers
+/// exactly the references' prompts. The format is JSON Lines when the
+/// first non-blank line starts with `{`. A prompt without an id gets
 /// [`prompt_id_of`] its text. Blank lines are skipped; every bad line is
 /// an error naming the file and line, and nothing is returned then (a
 /// collection should not start from half a prompt file).
@@ -68,6 +71,19 @@ pub fn read_prompts(name: &str, bytes: &[u8]) -> Result<PromptFile, Vec<LineErro
         line,
         message,
     };
+    #[cfg(not(target_arch = "wasm32"))]
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let panel = crate::panel::read_gz(name, bytes)
+            .map_err(|e| vec![err(e.line().unwrap_or(0), e.to_string())])?;
+        return panel_prompts(&panel)
+            .map(|prompts| PromptFile {
+                prompts,
+                repeated: 0,
+                jsonl: true,
+                sha256: crate::corpus::sha256_hex(bytes),
+            })
+            .map_err(|m| vec![err(0, m)]);
+    }
     let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let content = std::str::from_utf8(body).map_err(|e| {
         let at = e.valid_up_to();
@@ -136,6 +152,32 @@ pub fn read_prompts(name: &str, bytes: &[u8]) -> Result<PromptFile, Vec<LineErro
     })
 }
 
+/// The distinct prompts a panel's answers answer, in id order.
+#[cfg(not(target_arch = "wasm32"))]
+fn panel_prompts(panel: &crate::panel::Panel) -> Result<Vec<Prompt>, String> {
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    for s in panel.samples() {
+        if let (Some(id), Some(text)) = (s.prompt_id, s.prompt) {
+            by_id.entry(id).or_insert(text);
+        }
+    }
+    if by_id.is_empty() {
+        return Err("the panel's answers carry no prompt text to ask".into());
+    }
+    Ok(by_id
+        .into_iter()
+        .map(|(id, text)| Prompt {
+            id,
+            text,
+            extra: Map::new(),
+        })
+        .collect())
+}
+
+/// Fields of an answer record, not of its prompt: left out of a prompt's
+/// `extra` when a file of answers is the prompt file.
+const ANSWER_FIELDS: &[&str] = &["source", "text", "family", "meta"];
+
 fn parse_prompt_line(line: &str) -> Result<Prompt, String> {
     let Value::Object(mut obj) =
         serde_json::from_str::<Value>(line).map_err(|e| format!("malformed json: {e}"))?
@@ -151,6 +193,9 @@ fn parse_prompt_line(line: &str) -> Result<Prompt, String> {
         None | Some(Value::Null) => prompt_id_of(&text),
         Some(v) => id_string(&v).ok_or("\"prompt_id\" must be a non-empty string or a number")?,
     };
+    for field in ANSWER_FIELDS {
+        obj.remove(*field);
+    }
     Ok(Prompt {
         id,
         text,

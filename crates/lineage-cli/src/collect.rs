@@ -71,8 +71,8 @@ pub struct CollectArgs {
     #[arg(long, value_name = "NAME")]
     model: String,
     /// Prompt file: JSONL with {prompt_id, prompt} per line (the probe
-    /// set's format), or plain text with one prompt per line (its id is
-    /// then the first 12 hex digits of the prompt's SHA-256).
+    /// set, or the references' answers), a reference panel (its prompts),
+    /// or plain text with one prompt per line (id: its SHA-256's start).
     #[arg(long, value_name = "FILE")]
     prompts: PathBuf,
     /// JSONL file the answers are appended to (created if missing).

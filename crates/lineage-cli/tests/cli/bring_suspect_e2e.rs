@@ -11,7 +11,7 @@ use crate::cli;
 use crate::common;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chat_server::{ChatServer, Reply};
 use cli::{lineage, s};
@@ -35,9 +35,7 @@ fn collect(
 
 #[test]
 fn from_an_endpoint_to_a_report() {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("lineage-e2e-suspect-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = cli::tempdir("e2e", "suspect");
     std::fs::create_dir_all(dir.join("refs")).unwrap();
 
     // What each "model" answers to each prompt: the world's text for that
@@ -78,16 +76,7 @@ fn from_an_endpoint_to_a_report() {
         assert_eq!(code, 0, "{model}: {err}");
     }
     let panel = dir.join("reference.lineage.jsonl.gz");
-    let (code, _, err) = lineage(&[
-        "panel",
-        "build",
-        s(&dir.join("refs")),
-        "-o",
-        s(&panel),
-        "--role",
-        "control=control",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    cli::build_panel(&dir.join("refs"), &panel);
 
     // 2. The user's three commands: collect the suspect, analyse it
     // against the panel (the panel's `show` is a look, not a step).
@@ -99,15 +88,7 @@ fn from_an_endpoint_to_a_report() {
     assert_eq!(code, 0, "{err}");
     assert!(shown.contains("160 answers from 4 sources"), "{shown}");
     assert!(shown.contains("probe set probes.jsonl"), "{shown}");
-    let (code, stdout, err) = lineage(&[
-        "analyze",
-        "--panel",
-        s(&panel),
-        "--suspect",
-        s(&suspect),
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, err) = cli::analyze_with_panel(&panel, &suspect, "json");
     assert_eq!(code, 0, "{err}");
     let report: Value = serde_json::from_str(&stdout).unwrap();
 

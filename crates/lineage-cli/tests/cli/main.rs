@@ -10,6 +10,7 @@ mod cli;
 #[path = "../../../../tests/core/common/mod.rs"]
 mod common;
 
+mod auditor_walk_through;
 mod bring_suspect_e2e;
 mod cli_errors;
 mod collect_cli;

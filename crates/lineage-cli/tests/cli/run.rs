@@ -51,6 +51,28 @@ pub fn lineage(args: &[&str]) -> (i32, String, String) {
     run(bin().args(args))
 }
 
+/// `lineage panel build REFS -o PANEL --role control=control`: the
+/// reference panel of the end-to-end tests, whose control is `control`;
+/// fails the test if the command does.
+pub fn build_panel(refs: &Path, panel: &Path) {
+    let (code, _, err) = lineage(&[
+        "panel",
+        "build",
+        s(refs),
+        "-o",
+        s(panel),
+        "--role",
+        "control=control",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `lineage analyze --panel PANEL --suspect SUSPECT --format FORMAT`, run.
+pub fn analyze_with_panel(panel: &Path, suspect: &Path, format: &str) -> (i32, String, String) {
+    let args = ["analyze", "--panel", s(panel), "--suspect", s(suspect)];
+    lineage(&[&args[..], &["--format", format]].concat())
+}
+
 /// A path as an argument (the tests' paths are UTF-8).
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
