@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseNewick } from "../../www/js/charts.js";
-import { bySource, formatOf, splitPaste } from "../../www/js/parse.js";
+import { inputExtensions } from "../../pkg/node.js";
+import { acceptedFiles, bySource, formatOf, setRecordExtensions, splitPaste } from "../../www/js/parse.js";
 import { promptComparison, standardise } from "../../www/js/profiles.js";
 import { slotFamilies } from "../../www/js/slots.js";
 import { summaryText, verdictWords } from "../../www/js/verdict.js";
@@ -54,6 +55,9 @@ test("bySource groups records in first-seen order", () => {
 });
 
 test("formatOf: record files go to the engine, anything else is pasted text", () => {
+  // The page takes the engine's list of formats once it has started.
+  setRecordExtensions(inputExtensions());
+  assert.match(acceptedFiles(), /^\.txt,\.jsonl,.*\.csv,\.gz,/);
   const cases = [["a.jsonl", "records"], ["A.NDJSON", "records"], ["x.json", "records"], ["y.csv", "records"], ["y.csv.gz", "records"], ["notes.txt", "txt"], ["noext", "txt"], ["notes.txt.gz", "txt"]];
   for (const [name, format] of cases) assert.equal(formatOf(name), format, name);
 });

@@ -223,8 +223,9 @@ test("the page saves its sources as a panel that `lineage panel show` reads: hea
   assert.equal(lines.length, 46);
   const first = JSON.parse(lines[1]);
   assert.deepEqual(Object.keys(first).sort(), ["prompt", "prompt_id", "source", "text"]);
-  // And the CLI analyses the suspect against it.
-  const report = JSON.parse(lineage("analyze", "--panel", file, "--suspect", join(work, "wren-mini.jsonl"), "--format", "json"));
+  // And the CLI analyses the suspect against it (the example has 15
+  // prompts, under the 30 the CLI asks for without --unpaired).
+  const report = JSON.parse(lineage("analyze", "--panel", file, "--suspect", join(work, "wren-mini.jsonl"), "--unpaired", "--format", "json"));
   assert.deepEqual(report.verdict.attributed, ["heron-large"]);
   assert.deepEqual(problems, []);
   await ctx.close();
