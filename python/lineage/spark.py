@@ -51,7 +51,7 @@ from typing import Any, Iterable, Iterator
 
 from pyspark.accumulators import AccumulatorParam
 
-from . import LineageError, Profile, analyze, candidate_pairs, parse_record, passage_defaults, sketch, verify
+from . import LineageError, Profile, analyze, candidate_pairs, echoes_prompt, parse_record, passage_defaults, sketch, verify
 
 # A record's doc id: its shard's index above these bits, its byte offset
 # in the shard below (shards up to 1 TiB, 8 million shards).
@@ -227,7 +227,7 @@ def _pairs(entries: Iterable, max_bucket: int, same_source: bool, dropped: Any):
 
 
 def _needed(item: tuple[Shard, bytes], needed: Any):
-    """(doc, (line, source, prompt id, text)) of the records in ``needed``
+    """(doc, (line, source, prompt id, text, prompt)) of the records in ``needed``
     (a sorted array of doc ids); no other line is parsed."""
     shard, content = item
     ids = needed.value
@@ -236,7 +236,7 @@ def _needed(item: tuple[Shard, bytes], needed: Any):
         i = bisect_left(ids, base | offset)
         if i < len(ids) and ids[i] == base | offset:
             rec = parse_record(line, shard.stem)
-            yield base | offset, (number, rec["source"], rec["promptId"], rec["text"])
+            yield base | offset, (number, rec["source"], rec["promptId"], rec["text"], rec["prompt"])
 
 
 def _hits(joined: tuple, options: dict, names: Any):
@@ -255,7 +255,10 @@ def _hits(joined: tuple, options: dict, names: Any):
         }
 
     for rank, p in enumerate(verify(rec_a[3], rec_b[3], options)):
-        hit = {"a": side(a, rec_a, p["a"]), "b": side(b, rec_b, p["b"]), "words": p["words"], "text": p["text"]}
+        # Restating either record's prompt (the CLI's prompt_echo).
+        echo = any(echoes_prompt(p["text"], prompt) for prompt in (rec_a[4], rec_b[4]) if prompt)
+        hit = {"a": side(a, rec_a, p["a"]), "b": side(b, rec_b, p["b"]), "words": p["words"], "text": p["text"],
+               "prompt_echo": echo}
         # serde_json's compact form, which `lineage passages` prints.
         yield (a, b, rank), json.dumps(hit, ensure_ascii=False, separators=(",", ":"))
 

@@ -133,7 +133,16 @@ pub fn report_of(py: Python<'_>, report: &Bound<'_, PyAny>) -> PyResult<Report> 
     lineage::options::from_value(label, to_json(label, report)?).map_err(|e| py_error(py, e))
 }
 
+/// True when `passage` restates `prompt` (at least half of its words stand
+/// in the prompt as one verbatim run, case and homoglyphs folded): the
+/// `prompt_echo` of `lineage passages`' hits.
+#[pyfunction]
+pub fn echoes_prompt(passage: &str, prompt: &str) -> bool {
+    lineage::passages::echoes_prompt(passage, prompt)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(echoes_prompt, m)?)?;
     m.add_function(wrap_pyfunction!(read_samples_file, m)?)?;
     m.add_function(wrap_pyfunction!(read_panel, m)?)?;
     m.add_function(wrap_pyfunction!(write_panel, m)?)?;
