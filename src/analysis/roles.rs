@@ -39,7 +39,7 @@ impl Cast {
         if let Some(c) = &req.control {
             wanted.push((c.as_str(), Role::Control));
         }
-        check_roles(&wanted, &groups)?;
+        check_roles(&wanted, &groups.keys().map(String::as_str).collect())?;
         corpus::check_limits(
             wanted.iter().map(|(n, _)| groups[*n].as_slice()),
             &req.size_limits,
@@ -158,18 +158,15 @@ fn duplicate_prompt_warnings(
 /// The roles of a request are sound: every named source has samples, no
 /// source plays two roles, at least two candidates. `wanted` is the
 /// suspect, the candidates and the control with their roles.
-fn check_roles(
-    wanted: &[(&str, Role)],
-    groups: &BTreeMap<String, Vec<Sample>>,
-) -> Result<(), AnalysisError> {
+fn check_roles(wanted: &[(&str, Role)], sources: &BTreeSet<&str>) -> Result<(), AnalysisError> {
     let req_candidates = wanted.iter().filter(|w| w.1 == Role::Candidate).count();
     let missing: Vec<&str> = wanted
         .iter()
         .map(|w| w.0)
-        .filter(|n| !groups.contains_key(*n))
+        .filter(|n| !sources.contains(*n))
         .collect();
     if !missing.is_empty() {
-        let known: Vec<&str> = groups.keys().map(String::as_str).collect();
+        let known: Vec<&str> = sources.iter().copied().collect();
         return Err(AnalysisError::new(
             ErrorKind::UnknownSource,
             format!(
@@ -199,11 +196,12 @@ fn check_roles(
 /// end that refuses some inputs of its own (the CLI's unpaired runs) says
 /// first what the analysis would say of the roles.
 pub fn check_request_roles(req: &AnalysisRequest) -> Result<(), AnalysisError> {
-    let groups = corpus::group_by_source(&req.samples);
+    // The names alone: no sample is copied.
+    let sources: BTreeSet<&str> = req.samples.iter().map(|s| s.source.as_str()).collect();
     let mut wanted: Vec<(&str, Role)> = vec![(req.suspect.as_str(), Role::Suspect)];
     wanted.extend(req.candidates.iter().map(|c| (c.as_str(), Role::Candidate)));
     if let Some(c) = &req.control {
         wanted.push((c.as_str(), Role::Control));
     }
-    check_roles(&wanted, &groups)
+    check_roles(&wanted, &sources)
 }
