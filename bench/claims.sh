@@ -21,18 +21,18 @@ echo "== 10 random halves"; run --resample 10 | tee "$out/halves" | sed -n '/^  
 echo "== 10 random 100-prompt subsets"; run --resample 10 --subset 100 | tee "$out/subsets" | sed -n '/^  mode/,$p'
 
 # The figures, from the summary's mode lines ("  MODE (WHO)  runs in-family
-# mixed wrong abstained correct").
+# mixed wrong abstained correct wrong-model").
 [ -z "${1:-}" ] || exit 0
 counts() {
-    awk -v p="$2" 'index($0, p) == 3 { n = NF; print $(n-5), $(n-4), $(n-3), $(n-2), $(n-1) }' "$1"
+    awk -v p="$2" 'index($0, p) == 3 { n = NF; print $(n-6), $(n-5), $(n-4), $(n-3), $(n-2), $n }' "$1"
 }
 figs=()
 put() { # NAME FILE MODE
-    local runs fam mixed wrong abst
-    read -r runs fam mixed wrong abst <<< "$(counts "$2" "$3 (teacher present)")"
-    [ -n "$abst" ] || die "no '$3 (teacher present)' line in the summary"
-    figs+=("claims$1PresentInFamily=$fam" "claims$1PresentMixed=$mixed" "claims$1PresentWrong=$wrong" "claims$1PresentAbstained=$abst")
-    read -r runs fam mixed wrong abst <<< "$(counts "$2" "${3/all prompts/teacher family left out} (no teacher")"
+    local runs fam mixed wrong abst model
+    read -r runs fam mixed wrong abst model <<< "$(counts "$2" "$3 (teacher present)")"
+    [ -n "$model" ] || die "no '$3 (teacher present)' line in the summary"
+    figs+=("claims$1PresentInFamily=$fam" "claims$1PresentMixed=$mixed" "claims$1PresentWrong=$wrong" "claims$1PresentAbstained=$abst" "claims$1PresentWrongModel=$model")
+    read -r runs fam mixed wrong abst model <<< "$(counts "$2" "${3/all prompts/teacher family left out} (no teacher")"
     [ -n "$abst" ] || die "no teacher-absent line for '$3' in the summary"
     figs+=("claims$1AbsentWrong=$((runs - abst))" "claims$1AbsentAbstained=$abst")
 }

@@ -7,8 +7,10 @@
 //! suspect writes more like its member than every other family's
 //! candidates do, and no other family of the confidence set does, (4) most
 //! tested signals rank that family first, and (5) the set's members of
-//! that family are fewer than half the candidates. The claim names the family, and one model of it
-//! when the set holds one member and the family's members separate.
+//! that family are fewer than half the candidates. The claim names the
+//! family, and one model of it when the set holds one member, the
+//! family's members separate, and the suspect writes more like that member
+//! than its family-mates do (`specific::model_test`).
 //! Without a control it is a resemblance, never an attribution. Each
 //! abstention has a stable code, and power guidance says how many prompts
 //! the observed effect would need.
@@ -17,12 +19,13 @@ use super::classifier::Separability;
 use super::inference::{self, MaxT};
 use super::roles::Cast;
 use super::scores::{order_desc, Scored};
-use super::specific::{self, FamilyTest, LazyImpostors};
+use super::specific::{self, FamilyTest, LazyImpostors, ModelTest};
 use super::words;
 use super::AnalysisOptions;
 use crate::report::{
-    r6, Abstention, AbstentionCode, ClaimLevel, RankedCandidate, Robustness, SignalResult,
-    SpecificityComparison, SpecificityTest, TestResult, Verdict, VerdictKind,
+    r6, Abstention, AbstentionCode, ClaimLevel, ModelComparison, ModelSpecificity, RankedCandidate,
+    Robustness, SignalResult, SpecificityComparison, SpecificityTest, TestResult, Verdict,
+    VerdictKind,
 };
 use crate::stats;
 
@@ -59,6 +62,10 @@ pub struct Inferred {
     pub family_tests: Vec<FamilyTest>,
     /// The candidate each tested (combined) signal ranks first.
     pub signal_tops: Vec<usize>,
+    /// The model test of the top candidate against its family-mates, run
+    /// when the top is its family's only member in the set (a model-level
+    /// claim could follow) and the family has other candidates.
+    pub model_test: Option<ModelTest>,
 }
 
 /// What the decision rules conclude.
@@ -130,10 +137,17 @@ impl Inferred {
         // could follow (a control, an excess), as the decision reads it.
         let wanted = scored.has_control && max_t.p_value < opts.alpha;
         // Asked only when wanted: asking makes them.
-        let family_tests = match wanted.then(|| impostors.get(&set)).flatten() {
-            Some(imp) => specific::family_tests(scored, &imp, family_of, &set, opts, label),
-            None => Vec::new(),
-        };
+        let imp = wanted.then(|| impostors.get(&set)).flatten();
+        let family_tests = imp.as_ref().map_or_else(Vec::new, |imp| {
+            specific::family_tests(scored, imp, family_of, &set, opts, label)
+        });
+        let alone_in_set = set
+            .iter()
+            .all(|&c| c == top || family_of[c] != family_of[top]);
+        let model_test = imp
+            .as_ref()
+            .filter(|_| alone_in_set)
+            .and_then(|imp| specific::model_test(scored, imp, family_of, top, opts, label));
         let signal_tops = scored
             .signals
             .iter()
@@ -159,6 +173,7 @@ impl Inferred {
             alpha: opts.alpha,
             family_of: family_of.to_vec(),
             family_tests,
+            model_test,
         }
     }
 
@@ -244,8 +259,14 @@ impl Inferred {
                 ..abstain(AbstentionCode::SetTooLarge)
             };
         }
+        // A model is named when it is its family's only member in the set,
+        // the family's members can be told apart, and the suspect writes
+        // more like it than its family-mates do (the model test).
         let members: Vec<usize> = (0..k).filter(|&c| self.family_of[c] == family).collect();
-        let level = if attributed.len() == 1 && members_separate(sep, &members) {
+        let model_specific = self.model_test.as_ref().map_or(true, |t| {
+            t.member == attributed[0] && t.p_value < self.alpha
+        });
+        let level = if attributed.len() == 1 && model_specific && members_separate(sep, &members) {
             ClaimLevel::Model
         } else {
             ClaimLevel::Family
@@ -326,6 +347,30 @@ fn specificity(inf: &Inferred, cast: &Cast, decision: &Decision) -> Option<Speci
             .collect(),
         p_value: r6(test.p_value),
         holds: test.p_value < inf.alpha,
+        model_test: inf
+            .model_test
+            .as_ref()
+            .filter(|m| inf.family_of[m.member] == test.family)
+            .map(|m| {
+                let model = &cast.candidates[m.member];
+                ModelSpecificity {
+                    hypothesis: format!(
+                        "the suspect writes more like {model} than every other candidate of {family} does"
+                    ),
+                    against: m
+                        .against
+                        .iter()
+                        .map(|&(y, t, p)| ModelComparison {
+                            model: cast.candidates[y].clone(),
+                            statistic: r6(t),
+                            p_value: r6(p),
+                        })
+                        .collect(),
+                    p_value: r6(m.p_value),
+                    holds: m.p_value < inf.alpha,
+                    model: model.clone(),
+                }
+            }),
         family,
     })
 }

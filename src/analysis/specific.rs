@@ -196,6 +196,81 @@ impl<'s> SuspectScale<'s> {
     }
 }
 
+/// Candidate x tried against every impostor in `ys`: each comparison's
+/// one-sided sign-flip test, and the largest p (every one must be beaten).
+fn beat_all(
+    scale: &SuspectScale<'_>,
+    imp: &Impostors,
+    x: usize,
+    ys: &[usize],
+    opts: &AnalysisOptions,
+    label: &str,
+) -> Member {
+    let per_y: Vec<Comparison> = ys
+        .iter()
+        .map(|&y| {
+            let d = scale.differences(imp, x, y);
+            let rows: Vec<Vec<f64>> = d.iter().map(|&v| vec![v]).collect();
+            let seed = stats::sub_seed(opts.seed, &format!("{label}specific/{x}/{y}"));
+            let t = inference::excess_test(Design::OneSample(&rows), opts.permutation_reps, seed);
+            Comparison {
+                impostor: y,
+                t: t.statistic,
+                p: t.p_value,
+            }
+        })
+        .collect();
+    let p = if per_y.is_empty() {
+        1.0
+    } else {
+        per_y.iter().map(|c| c.p).fold(0.0, f64::max)
+    };
+    Member {
+        member: x,
+        p,
+        per_y,
+    }
+}
+
+/// The model test of a model-level claim: whether the suspect writes more
+/// like candidate `x` than each of x's family-mates does (the specificity
+/// test one level down). A student of x's sibling resembles x through the
+/// sibling, and the sibling resembles x more than that student does; a
+/// student of x resembles x more than x's siblings do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelTest {
+    pub member: usize,
+    /// The largest p over the family-mates (all must be beaten).
+    pub p_value: f64,
+    /// Per family-mate: (candidate, t, p).
+    pub against: Vec<(usize, f64, f64)>,
+}
+
+/// The model test of candidate `x` against its family-mates; None when x
+/// has none (nothing to beat) or without a control (there is no scale).
+pub fn model_test(
+    scored: &Scored,
+    imp: &Impostors,
+    family_of: &[usize],
+    x: usize,
+    opts: &AnalysisOptions,
+    label: &str,
+) -> Option<ModelTest> {
+    let mates: Vec<usize> = (0..family_of.len())
+        .filter(|&y| y != x && family_of[y] == family_of[x])
+        .collect();
+    if mates.is_empty() {
+        return None;
+    }
+    let scale = SuspectScale::of(scored)?;
+    let tried = beat_all(&scale, imp, x, &mates, opts, label);
+    Some(ModelTest {
+        member: x,
+        p_value: tried.p,
+        against: tried.per_y.iter().map(|c| (c.impostor, c.t, c.p)).collect(),
+    })
+}
+
 /// The specificity test of every family with a member in `set` (candidate
 /// indices in ranking order); `family_of[c]` is candidate c's family.
 pub fn family_tests(
@@ -224,38 +299,7 @@ pub fn family_tests(
             let others: Vec<usize> = (0..k).filter(|&y| family_of[y] != f).collect();
             let tried: Vec<Member> = members
                 .iter()
-                .map(|&x| {
-                    let per_y: Vec<Comparison> = others
-                        .iter()
-                        .map(|&y| {
-                            let d = scale.differences(imp, x, y);
-                            let rows: Vec<Vec<f64>> = d.iter().map(|&v| vec![v]).collect();
-                            let seed =
-                                stats::sub_seed(opts.seed, &format!("{label}specific/{x}/{y}"));
-                            let t = inference::excess_test(
-                                Design::OneSample(&rows),
-                                opts.permutation_reps,
-                                seed,
-                            );
-                            Comparison {
-                                impostor: y,
-                                t: t.statistic,
-                                p: t.p_value,
-                            }
-                        })
-                        .collect();
-                    // Every impostor must be beaten: the largest p.
-                    let p = if per_y.is_empty() {
-                        1.0
-                    } else {
-                        per_y.iter().map(|c| c.p).fold(0.0, f64::max)
-                    };
-                    Member {
-                        member: x,
-                        p,
-                        per_y,
-                    }
-                })
+                .map(|&x| beat_all(&scale, imp, x, &others, opts, label))
                 .collect();
             // The member with the smallest p (ties: the better ranked).
             let best = tried

@@ -148,6 +148,33 @@ impl Words<'_> {
             .collect()
     }
 
+    /// What the model test found, as a clause of the attribution's
+    /// reason: why one model is named, or why only its family is.
+    fn model_words(&self) -> String {
+        let Some(t) = &self.inf.model_test else {
+            return String::new();
+        };
+        let model = &self.cast.candidates[t.member];
+        let p = t.p_value;
+        if self.decision.level == Some(ClaimLevel::Model) {
+            format!(", and more like {model} than its family-mates do (model test p = {p:.4})")
+        } else if p >= self.inf.alpha {
+            let weakest = t
+                .against
+                .iter()
+                .fold(None::<(usize, f64)>, |w, &(y, _, py)| match w {
+                    Some((_, pw)) if pw >= py => w,
+                    _ => Some((y, py)),
+                })
+                .map_or(String::new(), |(y, _)| self.cast.candidates[y].clone());
+            format!(
+                ", but not more like {model} than {weakest} does (model test p = {p:.4}), so no single model is named"
+            )
+        } else {
+            String::new()
+        }
+    }
+
     /// The verdict in plain words (several sentences).
     pub fn reason(&self) -> String {
         let inf = self.inf;
@@ -167,6 +194,9 @@ impl Words<'_> {
                     .map_or(1.0, |t| t.p_value);
                 let named = match self.decision.level {
                     Some(ClaimLevel::Model) => attributed[0].clone(),
+                    _ if attributed.len() == 1 => {
+                        format!("{} (closest: {})", self.family_phrase(f), attributed[0])
+                    }
                     _ => format!(
                         "{} (one of {})",
                         self.family_phrase(f),
@@ -174,8 +204,9 @@ impl Words<'_> {
                     ),
                 };
                 format!(
-                    "The suspect is closer than the control {control} to the candidates' answers (excess test p = {p:.4}), and writes more like {} than every candidate of another family does (specificity test p = {spec:.4}); at {pct} confidence the teacher is {named}, of the {k} candidates given. Resemblance beyond a control is evidence of distillation, not proof.",
-                    self.family_phrase(f)
+                    "The suspect is closer than the control {control} to the candidates' answers (excess test p = {p:.4}), and writes more like {} than every candidate of another family does (specificity test p = {spec:.4}){}; at {pct} confidence the teacher is {named}, of the {k} candidates given. Resemblance beyond a control is evidence of distillation, not proof.",
+                    self.family_phrase(f),
+                    self.model_words()
                 )
             }
             Some(AbstentionCode::NoControl) => format!(

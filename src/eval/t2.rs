@@ -81,9 +81,13 @@ pub struct T2 {
     pub headline: String,
     pub reason: String,
     /// True when the outcome is what the documented lineage says: an
-    /// attribution inside the teacher's family, or no attribution when no
-    /// teacher is among the candidates.
+    /// attribution inside the teacher's family (naming the teacher itself
+    /// if it names one model), or no attribution when no teacher is among
+    /// the candidates.
     pub correct: bool,
+    /// An attribution in the teacher's family that names another model of
+    /// it.
+    pub wrong_model: bool,
 }
 
 /// Counts of outcomes over the runs of one mode.
@@ -96,6 +100,9 @@ pub struct ModeSummary {
     pub mixed: usize,
     pub wrong: usize,
     pub abstained: usize,
+    /// Attributions in the teacher's family that name one model of it,
+    /// not the teacher (counted in `in_family`, not in `correct`).
+    pub wrong_model: usize,
     pub correct: usize,
 }
 
@@ -279,8 +286,12 @@ fn one_run(samples: &[Sample], run: &Run<'_>, plan: &T2Plan, opts: &AnalysisOpti
     } else {
         Outcome::Wrong
     };
+    // A model-level claim must name the teacher itself.
+    let wrong_model = outcome == Outcome::InFamily
+        && v.level == Some(ClaimLevel::Model)
+        && v.attributed.first() != case.teacher.as_ref();
     let correct = if run.teacher_present {
-        outcome == Outcome::InFamily
+        outcome == Outcome::InFamily && !wrong_model
     } else {
         outcome == Outcome::Abstained
     };
@@ -302,6 +313,7 @@ fn one_run(samples: &[Sample], run: &Run<'_>, plan: &T2Plan, opts: &AnalysisOpti
         headline: v.headline,
         reason: v.reason,
         correct,
+        wrong_model,
         ..base
     }
 }
@@ -330,6 +342,7 @@ pub fn summarise(runs: &[T2]) -> Vec<ModeSummary> {
         let s = &mut out[i];
         s.runs += 1;
         s.correct += usize::from(t.correct);
+        s.wrong_model += usize::from(t.wrong_model);
         match t.outcome {
             Outcome::InFamily => s.in_family += 1,
             Outcome::Mixed => s.mixed += 1,

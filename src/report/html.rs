@@ -142,6 +142,19 @@ impl Report {
                 },
                 t.p_value
             );
+            if let Some(m) = &t.model_test {
+                let _ = writeln!(
+                    s,
+                    "<li>Model test ({}): {} (p = {:.4}).</li>",
+                    Name(&m.model),
+                    if m.holds {
+                        "holds"
+                    } else {
+                        "<span class=\"fail\">does not hold</span>"
+                    },
+                    m.p_value
+                );
+            }
         }
         let _ = writeln!(
             s,
@@ -399,6 +412,20 @@ Positions count characters from the start of each answer.</p>",
                 );
             }
             s.push_str("</tbody></table>\n");
+            if let Some(m) = &t.model_test {
+                let _ = writeln!(s, "<p>Model test: {}.</p>", Esc(&m.hypothesis));
+                table_head(s, &["family-mate", "statistic", "p"]);
+                for a in &m.against {
+                    let _ = writeln!(
+                        s,
+                        "<tr><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td></tr>",
+                        Name(&a.model),
+                        a.statistic,
+                        a.p_value
+                    );
+                }
+                s.push_str("</tbody></table>\n");
+            }
         }
         table_head(
             s,

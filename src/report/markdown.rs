@@ -71,6 +71,29 @@ impl Report {
                 if t.holds { "holds" } else { "does not hold" },
                 against.join("; ")
             );
+            if let Some(m) = &t.model_test {
+                let against: Vec<String> = m
+                    .against
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "{} t = {:.2}, p = {:.4}",
+                            md_escape(&a.model),
+                            a.statistic,
+                            a.p_value
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "\nModel test ({}): {} — p = {:.4}, {} ({}).",
+                    md_escape(&m.model),
+                    md_escape(&m.hypothesis),
+                    m.p_value,
+                    if m.holds { "holds" } else { "does not hold" },
+                    against.join("; ")
+                );
+            }
         }
         if !v.tests.is_empty() {
             let _ = writeln!(s, "\n### Tests\n");

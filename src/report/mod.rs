@@ -325,6 +325,35 @@ pub struct SpecificityTest {
     pub p_value: f64,
     /// Whether the test holds at level alpha.
     pub holds: bool,
+    /// The same test one level down, for the top candidate when it is its
+    /// family's only member in the confidence set: a model is named only
+    /// when it holds. None when the family has no other candidate or the
+    /// set holds several of its members.
+    pub model_test: Option<ModelSpecificity>,
+}
+
+/// Whether the suspect writes more like one model than that model's
+/// family-mates do: the model-level claim's test (`docs/METHOD.md` §4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct ModelSpecificity {
+    pub model: String,
+    pub hypothesis: String,
+    /// Per family-mate: its name, the statistic and the p-value.
+    pub against: Vec<ModelComparison>,
+    /// The largest p-value over the family-mates (the claim needs all).
+    pub p_value: f64,
+    pub holds: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(tsify::Tsify), tsify(missing_as_null))]
+pub struct ModelComparison {
+    pub model: String,
+    pub statistic: f64,
+    pub p_value: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

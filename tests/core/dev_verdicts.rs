@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::{self, Sample};
-use lineage::report::{Report, VerdictKind};
+use lineage::report::{ClaimLevel, Report, VerdictKind};
 
 /// The nine candidates of `../shared/data/README.md` (both folders), by
 /// vendor.
@@ -89,13 +89,13 @@ fn analyse(
 fn teacher_claims() {
     let Some(d) = dir() else { return };
     let nine: Vec<&str> = OPENAI.iter().chain(&OTHERS).copied().collect();
-    // (student, control) of every OpenAI student there.
+    // (student, control, teacher) of every OpenAI student there.
     let students = [
-        ("alpaca-7b", "guanaco-33b"),
-        ("vicuna-13b", "guanaco-33b"),
-        ("nous-hermes-13b", "guanaco-13b"),
-        ("airoboros-33b", "guanaco-33b"),
-        ("OpenHermes-2.5-Mistral-7B", "Mistral-7B-Instruct-v0.2"),
+        ("alpaca-7b", "guanaco-33b", "text_davinci_003"),
+        ("vicuna-13b", "guanaco-33b", "gpt-3.5-turbo-0301"),
+        ("nous-hermes-13b", "guanaco-13b", "gpt4_0314"),
+        ("airoboros-33b", "guanaco-33b", "gpt4_0314"),
+        ("OpenHermes-2.5-Mistral-7B", "Mistral-7B-Instruct-v0.2", "gpt4_0314"),
     ];
     let run = |suspect: &str, cands: &[&str], control: &str| {
         let names: Vec<&str> = std::iter::once(suspect)
@@ -105,7 +105,7 @@ fn teacher_claims() {
         analyse(load(&d, &names), suspect, cands, Some(control), false)
     };
     // Teacher absent: no attribution, at the family or the model level.
-    for (student, control) in students {
+    for (student, control, _) in students {
         let v = run(student, &OTHERS, control).verdict;
         assert_ne!(
             v.kind,
@@ -121,11 +121,16 @@ fn teacher_claims() {
             v.headline
         );
     }
-    // Teacher present (the four LLaMA students): at least three of four
-    // attributed to the OpenAI family, none to another.
+    // Teacher present: at least four of five attributed to the OpenAI
+    // family, none to another, and a claim that names one model names the
+    // teacher (OpenHermes-2.5 is closest to text_davinci_003: the model
+    // test keeps that claim at the family).
     let mut in_family = 0;
-    for (student, control) in &students[..4] {
+    for (student, control, teacher) in &students {
         let v = run(student, &nine, control).verdict;
+        if v.level == Some(ClaimLevel::Model) {
+            assert_eq!(v.attributed, [*teacher], "{student}: {}", v.headline);
+        }
         if v.kind == VerdictKind::Attribution {
             assert_eq!(
                 v.family.as_deref(),
@@ -148,8 +153,8 @@ fn teacher_claims() {
         }
     }
     assert!(
-        in_family >= 3,
-        "{in_family} of 4 teacher-present cases attributed"
+        in_family >= 4,
+        "{in_family} of 5 teacher-present cases attributed"
     );
     // A human-answer model, with a ChatGPT student as its control.
     let v = run("guanaco-33b", &nine, "vicuna-13b").verdict;

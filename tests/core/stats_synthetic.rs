@@ -9,7 +9,7 @@ use crate::common;
 use lineage::analysis::inference::{closest_p_values, excess_test, Design};
 use lineage::analysis::{analyze, AnalysisOptions, AnalysisRequest};
 use lineage::corpus::Sample;
-use lineage::report::{AbstentionCode, Report, VerdictKind};
+use lineage::report::{AbstentionCode, ClaimLevel, Report, VerdictKind};
 use lineage::stats;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -183,6 +183,8 @@ fn planted_teacher_is_found() {
                 *control,
                 "a p-value only for the excess claim"
             );
+            let level = (*kind == VerdictKind::Attribution).then_some(ClaimLevel::Model);
+            assert_eq!(v.level, level, "seed {seed}: {}", v.headline);
         }
     }
 }
@@ -323,6 +325,38 @@ fn a_hidden_teachers_student_is_not_attributed() {
         false_claims <= max_rejections(trials, 0.01),
         "{false_claims} teacher claims in {trials} with the teacher hidden"
     );
+}
+
+#[test]
+fn a_hidden_teachers_sibling_is_not_named_as_the_model() {
+    // The teacher is hidden; its vendor's X and Z are candidates, X the
+    // closer copy. A claim may name the vendor (right), never X alone:
+    // the model test finds that Z resembles X at least as much as the
+    // student does. Planted students of a present, lone model are still
+    // named at model level (`planted_teacher_is_found`).
+    let trials = 12;
+    let mut model_claims = Vec::new();
+    let mut family_claims = 0;
+    for seed in 0..trials as u64 {
+        let w = common::world_hidden_sibling(700 + seed, 60, 0.5);
+        let mut req = request(w.samples, &["X", "Z", "B", "C", "D"], true);
+        req.families = [("X", "vendor"), ("Z", "vendor")]
+            .into_iter()
+            .map(|(m, f)| (m.to_string(), f.to_string()))
+            .collect();
+        let v = analyze(&req, &quick(), &mut |_, _| {}).unwrap().verdict;
+        match v.level {
+            Some(ClaimLevel::Model) => model_claims.push(format!("seed {seed}: {}", v.headline)),
+            Some(ClaimLevel::Family) => family_claims += 1,
+            None => eprintln!("seed {seed}: {}", v.headline),
+        }
+    }
+    assert!(
+        model_claims.len() <= max_rejections(trials, 0.01),
+        "{} model-level claims in {trials}: {model_claims:?}",
+        model_claims.len()
+    );
+    assert!(family_claims > 0, "the vendor is never named");
 }
 
 #[test]

@@ -189,8 +189,8 @@ fn tables(result: &EvalResult) -> String {
     }
     let _ = writeln!(
         s,
-        "\n  {:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7}",
-        "mode", "runs", "in family", "mixed", "wrong", "abstained", "correct"
+        "\n  {:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7} {:>11}",
+        "mode", "runs", "in family", "mixed", "wrong", "abstained", "correct", "wrong model"
     );
     for m in &result.summary {
         let label = format!(
@@ -204,8 +204,8 @@ fn tables(result: &EvalResult) -> String {
         );
         let _ = writeln!(
             s,
-            "  {label:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7}",
-            m.runs, m.in_family, m.mixed, m.wrong, m.abstained, m.correct
+            "  {label:<58} {:>5} {:>9} {:>5} {:>5} {:>9} {:>7} {:>11}",
+            m.runs, m.in_family, m.mixed, m.wrong, m.abstained, m.correct, m.wrong_model
         );
     }
     let _ = writeln!(s, "\n{:.1} s", result.seconds);

@@ -112,6 +112,15 @@ pub fn summary(report: &Report) -> String {
             t.p_value,
             if t.holds { "holds" } else { "does not hold" }
         );
+        if let Some(m) = &t.model_test {
+            let _ = writeln!(
+                s,
+                "  model test ({}): p = {:.4}, {}",
+                m.model,
+                m.p_value,
+                if m.holds { "holds" } else { "does not hold" }
+            );
+        }
     }
     let _ = writeln!(s, "  signals: {}", agreement(report));
     if let Some(said) = says_it_is(report, suspect) {

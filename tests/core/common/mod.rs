@@ -304,6 +304,38 @@ pub fn world_hidden_teacher(seed: u64, prompts: usize, share: f64, likeness: f64
     )
 }
 
+/// A teacher T hidden from the candidates, with two models of T's vendor
+/// among them: X (a close copy of T) and Z (a looser one), each also
+/// writing some of its own style; B, C and D are other vendors' models. The
+/// student (`share` of T) resembles X most, through T, yet X's sibling Z
+/// resembles X more than the student does: the student's teacher is "a
+/// model of T's vendor", not X.
+pub fn world_hidden_sibling(seed: u64, prompts: usize, share: f64) -> World {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let t = random_style(&mut rng, "Sure thing!");
+    // Their own openings: the vendor's models can be told apart.
+    let x = mix(&random_style(&mut rng, "Great question."), &t, 0.1);
+    let z = mix(&random_style(&mut rng, "Here goes."), &t, 0.4);
+    let b = random_style(&mut rng, "Happy to help.");
+    let c = random_style(&mut rng, "Well then.");
+    let d = random_style(&mut rng, "Let us see.");
+    let base = random_style(&mut rng, "Hello there.");
+    let student = mix(&t, &base, share);
+    world_of(
+        &[
+            ("X", &x),
+            ("Z", &z),
+            ("B", &b),
+            ("C", &c),
+            ("D", &d),
+            ("student", &student),
+            ("control", &base),
+        ],
+        prompts,
+        seed,
+    )
+}
+
 /// `samples` with the student's and the control's answers to each prompt
 /// swapped when a fair coin says so: the two are then exchangeable on
 /// every prompt, the exact null of the excess test.
