@@ -95,7 +95,11 @@ fn teacher_claims() {
         ("vicuna-13b", "guanaco-33b", "gpt-3.5-turbo-0301"),
         ("nous-hermes-13b", "guanaco-13b", "gpt4_0314"),
         ("airoboros-33b", "guanaco-33b", "gpt4_0314"),
-        ("OpenHermes-2.5-Mistral-7B", "Mistral-7B-Instruct-v0.2", "gpt4_0314"),
+        (
+            "OpenHermes-2.5-Mistral-7B",
+            "Mistral-7B-Instruct-v0.2",
+            "gpt4_0314",
+        ),
     ];
     let run = |suspect: &str, cands: &[&str], control: &str| {
         let names: Vec<&str> = std::iter::once(suspect)

@@ -22,49 +22,24 @@ use sha2::{Digest, Sha256};
 /// SHA-256 (hex) of `report_json()` natively and in wasm.
 pub const REPORT_SHA256: &str = "f0d694d9706f2bc41df2c35ae93418ba86f02bef11ca3c79c3331adb9a8a9067";
 
-const WORDS: &[&str] = &[
-    "certainly",
-    "indeed",
-    "basically",
-    "notably",
-    "overall",
-    "however",
-    "moreover",
-    "thus",
-    "simply",
-    "really",
-    "quite",
-    "rather",
-    "perhaps",
-    "clearly",
-    "generally",
-    "typically",
-    "river",
-    "garden",
-    "engine",
-    "market",
-    "planet",
-    "recipe",
-    "castle",
-    "violin",
-    "forest",
-    "ocean",
-    "bridge",
-    "winter",
-    "library",
-    "rocket",
-    "harbor",
-    "desert",
-    "naïve",
-    "café",
-    "日本語",
-    "Straße",
-];
+#[path = "words.rs"]
+mod words;
+
+/// The fixture's vocabulary: the first style and topic words of the test
+/// worlds, and words outside ASCII (the Unicode paths must agree too).
+fn vocabulary() -> Vec<&'static str> {
+    words::STYLE_WORDS[..16]
+        .iter()
+        .chain(&words::TOPIC_WORDS[..16])
+        .chain(&["naïve", "café", "日本語", "Straße"])
+        .copied()
+        .collect()
+}
 
 /// One answer: `sentences` sentences of words drawn with a bias towards
-/// the source's own slice of the vocabulary (`bias` in 0..WORDS.len()).
-fn answer(rng: &mut ChaCha8Rng, bias: u32, prompt: u32) -> String {
-    let n = WORDS.len() as u32;
+/// the source's own slice of the `vocabulary` (`bias` in 0..its length).
+fn answer(rng: &mut ChaCha8Rng, vocabulary: &[&str], bias: u32, prompt: u32) -> String {
+    let n = vocabulary.len() as u32;
     let mut out = String::new();
     for s in 0..rng.gen_range(2u32..5) {
         let mut words: Vec<&str> = Vec::new();
@@ -74,7 +49,7 @@ fn answer(rng: &mut ChaCha8Rng, bias: u32, prompt: u32) -> String {
             } else {
                 (prompt * 7 + rng.gen_range(0u32..n)) % n
             };
-            words.push(WORDS[i as usize]);
+            words.push(vocabulary[i as usize]);
         }
         if s > 0 {
             out.push(' ');
@@ -93,13 +68,14 @@ fn answer(rng: &mut ChaCha8Rng, bias: u32, prompt: u32) -> String {
 /// copies a sentence of A's answer to the same prompt half of the time.
 pub fn samples() -> Vec<Sample> {
     let mut rng = ChaCha8Rng::seed_from_u64(0x5eed);
+    let vocabulary = vocabulary();
     let mut out = Vec::new();
     for p in 0..24u32 {
         let mut per_source = Vec::new();
         for (name, bias) in [("A", 0u32), ("B", 8), ("C", 16), ("control", 24)] {
-            per_source.push((name, answer(&mut rng, bias, p)));
+            per_source.push((name, answer(&mut rng, &vocabulary, bias, p)));
         }
-        let mut student = answer(&mut rng, 2, p);
+        let mut student = answer(&mut rng, &vocabulary, 2, p);
         if rng.gen_range(0u32..2) == 0 {
             let a = &per_source[0].1;
             let copied = a.split_inclusive(['.', '!']).next().unwrap_or(a);

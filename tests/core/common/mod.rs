@@ -22,52 +22,9 @@ pub struct Style {
     pub content: Vec<(u64, f64)>,
 }
 
-const STYLE_WORDS: &[&str] = &[
-    "certainly",
-    "indeed",
-    "basically",
-    "notably",
-    "overall",
-    "however",
-    "moreover",
-    "thus",
-    "simply",
-    "really",
-    "quite",
-    "rather",
-    "perhaps",
-    "clearly",
-    "generally",
-    "typically",
-    "actually",
-    "essentially",
-    "importantly",
-    "additionally",
-    "furthermore",
-    "ultimately",
-    "specifically",
-    "particularly",
-    "often",
-    "usually",
-    "always",
-    "never",
-    "very",
-    "so",
-    "just",
-    "also",
-    "well",
-    "still",
-    "even",
-    "truly",
-    "surely",
-    "mostly",
-];
-
-const TOPIC_WORDS: &[&str] = &[
-    "river", "garden", "engine", "market", "planet", "recipe", "castle", "violin", "forest",
-    "ocean", "bridge", "winter", "library", "rocket", "harbor", "desert", "museum", "island",
-    "coffee", "mountain", "battery", "theater", "village", "glacier",
-];
+#[path = "../../determinism/words.rs"]
+mod words;
+use words::{STYLE_WORDS, TOPIC_WORDS};
 
 /// A random style: word weights drawn from an exponential distribution
 /// (a rough Dirichlet), so each model over-uses a few words.
