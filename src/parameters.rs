@@ -12,30 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
 use crate::options::{from_map, JsonMap};
+pub use crate::signals::paired::DeltaKind;
 use crate::signals::paired::PairedSignal;
-
-/// Which Delta measure the `function_words` signal uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "typescript", derive(tsify::Tsify))]
-pub enum DeltaKind {
-    /// Cosine of the z-score vectors (Evert et al. 2017; the default).
-    Cosine,
-    /// Mean absolute z difference (Burrows 2002).
-    Burrows,
-    /// Burrows Delta with weights falling linearly with frequency rank (Eder 2015).
-    Eder,
-}
-
-impl DeltaKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeltaKind::Cosine => "cosine",
-            DeltaKind::Burrows => "burrows",
-            DeltaKind::Eder => "eder",
-        }
-    }
-}
 
 /// Parameters of an analysis; every default is documented in `docs/METHOD.md`,
 /// every range in [`RANGES`] (camelCase names, as JS callers write them).

@@ -15,7 +15,7 @@ use crate::report::{
 };
 use crate::signals::features::STRUCTURE_NAMES;
 use crate::signals::overlap::{self, Boilerplate, OverlapOptions};
-use crate::signals::paired::PairedSignal;
+use crate::signals::paired::{EvidenceKind, PairedSignal};
 use crate::signals::{habits, identity};
 use crate::stats;
 
@@ -28,13 +28,13 @@ pub fn for_signal(
     opts: &AnalysisOptions,
 ) -> Vec<Evidence> {
     let (space, units) = (scorer.space(), scorer.units());
-    match signal {
-        PairedSignal::FunctionWords => function_words(space, cast, order),
-        PairedSignal::Structure => structure(space, cast, order),
-        PairedSignal::VerbatimOverlap if units.paired => {
+    match signal.def().evidence {
+        EvidenceKind::SharedFrequentWords => function_words(space, cast, order),
+        EvidenceKind::StructureSideBySide => structure(space, cast, order),
+        EvidenceKind::SharedPassages if units.paired => {
             shared_passages(space, cast, units, order, &scorer.boilerplate, opts)
         }
-        _ => Vec::new(),
+        EvidenceKind::SharedPassages | EvidenceKind::None => Vec::new(),
     }
 }
 

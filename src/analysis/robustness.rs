@@ -14,7 +14,7 @@ use super::specific::LazyImpostors;
 use super::AnalysisOptions;
 use crate::report::{r6, Robustness, VerdictKind};
 use crate::signals::overlap::NgramSets;
-use crate::signals::paired::{Answer, PairedSignal, TextRepr, VERBATIM_NGRAM};
+use crate::signals::paired::{Answer, TextRepr, VERBATIM_NGRAM};
 use crate::stats;
 use crate::text::markdown::{self, Block};
 
@@ -50,8 +50,9 @@ pub fn stripped_inference(
     impostors: &LazyImpostors<'_, '_>,
 ) -> Inferred {
     let (space, units) = (scorer.space(), scorer.units());
-    // Verbatim overlap reads the stripped words only when it is combined.
-    let overlap = opts.signals.contains(&PairedSignal::VerbatimOverlap);
+    // The word n-gram sets of the stripped texts are read only when a
+    // combined signal reads them (verbatim overlap).
+    let overlap = opts.signals.iter().any(|s| s.def().reads_word_ngrams);
     // Each unit's stripped answer is discounted by the unit's boilerplate.
     let strip = |idx: &[usize]| -> Vec<(TextRepr, NgramSets)> {
         let items: Vec<(usize, usize)> = idx.iter().copied().enumerate().collect();

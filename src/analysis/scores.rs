@@ -24,10 +24,12 @@ use super::design::Units;
 use super::evidence;
 use super::inference::Design;
 use super::roles::Cast;
-use super::{AnalysisOptions, DeltaKind, Space};
+use super::{AnalysisOptions, Space};
 use crate::report::{r6, CandidateScore, SignalResult};
 use crate::signals::overlap::{Boilerplate, KgramSequence, NgramSets};
-use crate::signals::paired::{Answer, PairedSignal, SourceProfile, TextRepr};
+use crate::signals::paired::{
+    Answer, EvidenceKind, PairedSignal, SignalOptions, SourceProfile, TextRepr,
+};
 use crate::stats;
 
 /// The per-unit scores of one signal (rows are units, columns candidates).
@@ -154,7 +156,8 @@ pub struct Scorer<'a> {
     n_cand: usize,
     has_control: bool,
     cand_src: Vec<usize>,
-    delta: DeltaKind,
+    /// The options the signals' comparisons read.
+    pub(super) signal_opts: SignalOptions,
     signals: Vec<(PairedSignal, bool)>,
     /// Per unit: word 5-grams that at least half of the *candidates*
     /// write (stock phrases; from candidates only, so the suspect and the
@@ -224,7 +227,7 @@ impl<'a> Scorer<'a> {
             n_cand: cast.n_candidates(),
             has_control: cast.control.is_some(),
             cand_src,
-            delta: opts.delta,
+            signal_opts: SignalOptions { delta: opts.delta },
             signals,
             boilerplate,
             grams,
@@ -332,21 +335,11 @@ impl<'a> Scorer<'a> {
     }
 
     fn similarity(&self, signal: PairedSignal, a: Answer<'_>, b: Answer<'_>) -> f64 {
-        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(
-                self.delta,
-                &a.repr.vectors.function_words,
-                &b.repr.vectors.function_words,
-            );
-        }
-        signal.similarity(a, b)
+        signal.similarity_with(a, b, &self.signal_opts)
     }
 
     fn profile_similarity(&self, signal: PairedSignal, a: &TextRepr, p: &SourceProfile) -> f64 {
-        if signal == PairedSignal::FunctionWords && self.delta != DeltaKind::Cosine {
-            return delta(self.delta, &a.vectors.function_words, &p.function_words);
-        }
-        signal.profile_similarity(a, p)
+        signal.profile_similarity(a, p, &self.signal_opts)
     }
 
     /// For each candidate A, the mean and sd of the scores the other
@@ -400,10 +393,9 @@ static NO_GRAMS: NgramSets = NgramSets::EMPTY;
 
 /// The signals to compute, each with whether it enters the combination:
 /// the selected ones that the design supports, and, when not selected,
-/// the signals whose evidence a reader needs: verbatim overlap in a paired
-/// design (its shared passages), function words (the frequent words the
-/// suspect and a candidate share) and structure (the layout rates side by
-/// side). Those are reported, never combined.
+/// those whose evidence a reader needs (a definition's `evidence`: the
+/// shared passages, the frequent words the suspect and a candidate share,
+/// the layout rates side by side). Those are reported, never combined.
 fn computed_signals(
     space: &Space,
     units: &Units,
@@ -415,14 +407,9 @@ fn computed_signals(
         .filter(|s| opts.signals.contains(s) && usable(s))
         .map(|&s| (s, true))
         .collect();
-    let evidence_only = [
-        PairedSignal::FunctionWords,
-        PairedSignal::Structure,
-        PairedSignal::VerbatimOverlap,
-    ];
-    for s in evidence_only {
-        let wanted = s != PairedSignal::VerbatimOverlap || units.paired;
-        if wanted && usable(&s) && !opts.signals.contains(&s) {
+    // Signals with evidence are computed for it even when not combined.
+    for &s in PairedSignal::ALL {
+        if s.def().evidence != EvidenceKind::None && usable(&s) && !opts.signals.contains(&s) {
             out.push((s, false));
         }
     }
@@ -440,22 +427,6 @@ fn computed_signals(
 
 /// Burrows (mean absolute difference) or Eder (rank-weighted) Delta as a
 /// similarity (its negative).
-fn delta(kind: DeltaKind, a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().max(1) as f64;
-    match kind {
-        DeltaKind::Cosine => stats::cosine(a, b),
-        DeltaKind::Burrows => -a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>() / n,
-        DeltaKind::Eder => {
-            -a.iter()
-                .zip(b)
-                .enumerate()
-                .map(|(i, (x, y))| (x - y).abs() * (n - i as f64) / n)
-                .sum::<f64>()
-                / n
-        }
-    }
-}
-
 /// One signal on the common scale (see the module docs).
 fn scale(m: &SignalMatrix, paired: bool) -> Scale {
     match (&m.control, paired) {
@@ -560,8 +531,8 @@ pub fn signal_results(
             let order = order_desc(&scores.iter().map(|x| x.score).collect::<Vec<_>>());
             let evidence = evidence::for_signal(scorer, cast, m.signal, &order, opts);
             let mut description = m.signal.description().to_string();
-            if m.signal == PairedSignal::FunctionWords {
-                description.push_str(&format!(" (delta = {})", opts.delta.as_str()));
+            if let Some(detail) = (m.signal.def().detail)(&scorer.signal_opts) {
+                description.push_str(&format!(" ({detail})"));
             }
             description.push_str(match (scored.has_control, scored.paired) {
                 (true, true) => "; score = mean excess over the control per prompt, in units of its root mean square",

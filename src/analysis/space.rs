@@ -80,9 +80,10 @@ impl Space {
         }
     }
 
-    /// Whether masked n-grams were computed (the signal was asked for).
+    /// Whether what the signal reads was computed (masked n-grams are
+    /// only when a selected signal needs them).
     pub fn has(&self, signal: PairedSignal) -> bool {
-        signal != PairedSignal::MaskedChars
+        !signal.def().needs_masked_ngrams
             || self.reprs.iter().any(|r| !r.vectors.masked.0.is_empty())
     }
 

@@ -22,15 +22,14 @@ use sha2::{Digest, Sha256};
 /// SHA-256 (hex) of `report_json()` natively and in wasm.
 pub const REPORT_SHA256: &str = "f0d694d9706f2bc41df2c35ae93418ba86f02bef11ca3c79c3331adb9a8a9067";
 
-#[path = "words.rs"]
-mod words;
+include!("words.rs");
 
 /// The fixture's vocabulary: the first style and topic words of the test
 /// worlds, and words outside ASCII (the Unicode paths must agree too).
 fn vocabulary() -> Vec<&'static str> {
-    words::STYLE_WORDS[..16]
+    STYLE_WORDS[..16]
         .iter()
-        .chain(&words::TOPIC_WORDS[..16])
+        .chain(&TOPIC_WORDS[..16])
         .chain(&["naïve", "café", "日本語", "Straße"])
         .copied()
         .collect()

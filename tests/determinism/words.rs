@@ -1,6 +1,7 @@
-//! The synthetic corpora's vocabulary, shared by the test worlds
-//! (`tests/core/common`) and the determinism fixture: style words a model
-//! over- or under-uses, and topic words a prompt brings up.
+// The synthetic corpora's vocabulary, shared by the test worlds
+// (`tests/core/common`) and the determinism fixture: style words a model
+// over- or under-uses, and topic words a prompt brings up. Included
+// (`include!`) by both, so each has its own copy of the constants.
 
 /// Words whose rates make a synthetic model's style.
 pub const STYLE_WORDS: &[&str] = &[

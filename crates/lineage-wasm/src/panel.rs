@@ -17,9 +17,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::workspace::{next_chunk, reading, samples_of, DecompressionStream, FileCall, Workspace};
-use super::{from_js, js_error, js_message, to_js};
-use lineage::corpus;
+use super::workspace::{
+    file_name, next_chunk, reading, samples_of, DecompressionStream, Workspace,
+};
+use super::{from_js, js_error, js_message, progress_fn, to_js};
+use lineage::corpus::{self, InputOptions};
 use lineage::error::Error;
 use lineage::panel::{self, BuildOptions, PanelError};
 
@@ -55,18 +57,10 @@ impl Workspace {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let FileCall {
-            func,
-            name,
-            on_progress,
-            ..
-        } = FileCall::read(
-            "Workspace.addPanel",
-            &file,
-            options,
-            on_progress,
-            "panel.lineage.jsonl.gz",
-        )?;
+        let func = "Workspace.addPanel";
+        let opts: InputOptions = from_js(func, "options", options)?;
+        let on_progress = progress_fn(func, on_progress)?;
+        let name = file_name(&file, opts.name, "panel.lineage.jsonl.gz");
         let fail = |e: PanelError| js_error(Error::from(e).context(func));
 
         // Not gzip at all: said as the native reader says it.

@@ -198,13 +198,10 @@ impl Workspace {
         #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "ProgressCallback")]
         on_progress: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let fallback = self.core.input_name(None, "jsonl");
-        let FileCall {
-            func,
-            opts,
-            name,
-            on_progress,
-        } = FileCall::read("Workspace.addFile", &file, options, on_progress, &fallback)?;
+        let func = "Workspace.addFile";
+        let opts: InputOptions = from_js(func, "options", options)?;
+        let on_progress = progress_fn(func, on_progress)?;
+        let name = file_name(&file, opts.name, &self.core.input_name(None, "jsonl"));
         let lower = name.to_ascii_lowercase();
         let format = Format::from_name(lower.trim_end_matches(".gz"));
         let total = file.size().max(1.0);
@@ -314,39 +311,9 @@ fn done(func: &str, added: Result<AddResult, Error>) -> Result<JsValue, JsValue>
 
 /// How an input read from `file` is named: `name` if given, else the
 /// `File`'s name, else `fallback`.
-fn file_name(file: &web_sys::Blob, name: Option<String>, fallback: &str) -> String {
+pub(super) fn file_name(file: &web_sys::Blob, name: Option<String>, fallback: &str) -> String {
     name.or_else(|| file.dyn_ref::<web_sys::File>().map(web_sys::File::name))
         .unwrap_or_else(|| fallback.to_string())
-}
-
-/// The arguments every file-reading method takes (`addFile`, `addPanel`),
-/// checked once: its options, its progress callback and the file's name
-/// (the options' `name`, else the `File`'s, else `fallback`).
-pub(super) struct FileCall {
-    pub func: &'static str,
-    pub opts: InputOptions,
-    pub name: String,
-    pub on_progress: Option<js_sys::Function>,
-}
-
-impl FileCall {
-    pub fn read(
-        func: &'static str,
-        file: &web_sys::Blob,
-        options: Option<JsValue>,
-        on_progress: Option<JsValue>,
-        fallback: &str,
-    ) -> Result<FileCall, JsValue> {
-        let mut opts: InputOptions = from_js(func, "options", options)?;
-        let on_progress = progress_fn(func, on_progress)?;
-        let name = file_name(file, opts.name.take(), fallback);
-        Ok(FileCall {
-            func,
-            opts,
-            name,
-            on_progress,
-        })
-    }
 }
 
 /// Tells `on_progress`, if there is one, the share of an input read.

@@ -127,7 +127,7 @@ pub struct EmbedOptions<'a> {
     /// How many most frequent words are function words (and stay unmasked).
     pub n_frequent: usize,
     /// The signals that will be used: masked n-grams are computed only for
-    /// [`PairedSignal::MaskedChars`].
+    /// those that need them ([`super::Definition::needs_masked_ngrams`]).
     pub signals: &'a [PairedSignal],
 }
 
@@ -165,7 +165,8 @@ impl Embedder {
         };
         let masked: Option<Vec<BTreeMap<u32, f32>>> = opts
             .signals
-            .contains(&PairedSignal::MaskedChars)
+            .iter()
+            .any(|s| s.def().needs_masked_ngrams)
             .then(|| crate::stats::par_map(texts, |t| char_ngram_counts(&e.mask(t), max_char_n)));
         if let Some(m) = &masked {
             e.masked_idf = Some(Idf::fit(m.iter()));

@@ -33,10 +33,12 @@
 use std::collections::BTreeSet;
 
 mod embed;
+pub mod signal;
 #[cfg(test)]
 mod tests;
 
 pub use embed::{EmbedOptions, Embedded, Embedder};
+pub use signal::{Definition, DeltaKind, EvidenceKind, SignalOptions};
 
 use super::features::SparseVec;
 use super::overlap::NgramSets;
@@ -80,18 +82,7 @@ const OPENING_WORDS: usize = 6;
 
 impl PairedSignal {
     /// Every signal, in report order.
-    pub const ALL: &'static [PairedSignal] = &[
-        PairedSignal::CharNgrams,
-        PairedSignal::Words,
-        PairedSignal::WordPairs,
-        PairedSignal::Names,
-        PairedSignal::Opening,
-        PairedSignal::FunctionWords,
-        PairedSignal::Structure,
-        PairedSignal::Length,
-        PairedSignal::MaskedChars,
-        PairedSignal::VerbatimOverlap,
-    ];
+    pub const ALL: &'static [PairedSignal] = &signal::ALL;
 
     /// The signals of the combined score by default: what a teacher would
     /// *say* to a prompt (the wording, the words and names chosen, the
@@ -100,28 +91,18 @@ impl PairedSignal {
     /// masked characters) put a human-answer control far from *every*
     /// assistant, so a student whose teacher is absent looked closer to
     /// the teacher's look-alikes; chosen from the ablation on the
-    /// development data, checked on each half of its prompts (docs/ACCURACY.md).
-    pub const DEFAULT: &'static [PairedSignal] = &[
-        PairedSignal::CharNgrams,
-        PairedSignal::Words,
-        PairedSignal::Names,
-        PairedSignal::Length,
-    ];
+    /// development data, checked on each half of its prompts
+    /// (docs/ACCURACY.md). Each signal's file says whether it is one.
+    pub const DEFAULT: &'static [PairedSignal] = &signal::DEFAULT;
+
+    /// The signal's definition (its file in `signal/`).
+    pub fn def(self) -> &'static Definition {
+        signal::REGISTRY[self as usize]
+    }
 
     /// Stable machine name (report, CLI `--signals`).
     pub fn name(self) -> &'static str {
-        match self {
-            PairedSignal::CharNgrams => "char_ngrams",
-            PairedSignal::Words => "words",
-            PairedSignal::WordPairs => "word_pairs",
-            PairedSignal::Names => "names",
-            PairedSignal::Opening => "opening",
-            PairedSignal::FunctionWords => "function_words",
-            PairedSignal::Structure => "structure",
-            PairedSignal::Length => "length",
-            PairedSignal::MaskedChars => "masked_chars",
-            PairedSignal::VerbatimOverlap => "verbatim_overlap",
-        }
+        self.def().name
     }
 
     pub fn from_name(name: &str) -> Option<PairedSignal> {
@@ -130,50 +111,30 @@ impl PairedSignal {
 
     /// What the signal compares, for the report.
     pub fn description(self) -> &'static str {
-        match self {
-            PairedSignal::CharNgrams => "cosine of character n-gram tf-idf vectors of the two answers to a prompt (wording)",
-            PairedSignal::Words => "cosine of word tf-idf vectors of the two answers to a prompt (content chosen)",
-            PairedSignal::WordPairs => "overlap of the distinct word bigrams of the two answers to a prompt (phrasing)",
-            PairedSignal::Names => "overlap of the capitalised words of the two answers to a prompt (names and examples brought up)",
-            PairedSignal::Opening => "Jaccard similarity of the first six words of the two answers to a prompt (opening formula)",
-            PairedSignal::FunctionWords => "cosine of z-scored rates of the most frequent words (Cosine Delta, one answer each)",
-            PairedSignal::Structure => "negative RMS distance of z-scored layout and punctuation rates (lists, headings, bold, sentence length, ...)",
-            PairedSignal::Length => "negative absolute difference of the answers' log word counts",
-            PairedSignal::MaskedChars => "cosine of character n-grams of the topic-masked answers (rare words' letters masked: style without content)",
-            PairedSignal::VerbatimOverlap => "share of the answer's word 5-grams found in the other answer, stock phrases (5-grams most candidates write) discounted",
-        }
+        self.def().description
     }
 
     /// Whether the signal compares a text with a source *profile* too, for
     /// designs without shared prompts (vector and rate signals only).
     pub fn has_profile(self) -> bool {
-        matches!(
-            self,
-            PairedSignal::CharNgrams
-                | PairedSignal::Words
-                | PairedSignal::FunctionWords
-                | PairedSignal::Structure
-                | PairedSignal::Length
-                | PairedSignal::MaskedChars
-        )
+        self.def().profile.is_some()
     }
 
-    /// Similarity of two answers (higher = more alike).
+    /// Similarity of two answers (higher = more alike), under the default
+    /// options.
     pub fn similarity(self, a: Answer<'_>, b: Answer<'_>) -> f64 {
-        let (x, y) = (a.repr, b.repr);
-        match self {
-            PairedSignal::WordPairs => overlap_coefficient(&x.pairs, &y.pairs),
-            PairedSignal::Names => overlap_coefficient(&x.names, &y.names),
-            PairedSignal::Opening => jaccard(&x.opening, &y.opening),
-            PairedSignal::VerbatimOverlap => a.grams.containment_in(b.grams),
-            _ => x.vectors.similarity(self, &y.vectors).unwrap_or(0.0),
-        }
+        self.similarity_with(a, b, &SignalOptions::default())
     }
 
-    /// Similarity of an answer to a source profile (signals with
-    /// [`has_profile`](Self::has_profile); 0 for the others).
-    pub fn profile_similarity(self, a: &TextRepr, p: &SourceProfile) -> f64 {
-        a.vectors.similarity(self, p).unwrap_or(0.0)
+    /// Similarity of two answers under `opts`.
+    pub fn similarity_with(self, a: Answer<'_>, b: Answer<'_>, opts: &SignalOptions) -> f64 {
+        (self.def().pair)(a, b, opts)
+    }
+
+    /// Similarity of an answer to a source profile under `opts` (signals
+    /// with [`has_profile`](Self::has_profile); 0 for the others).
+    pub fn profile_similarity(self, a: &TextRepr, p: &SourceProfile, opts: &SignalOptions) -> f64 {
+        self.def().profile.map_or(0.0, |f| f(a, p, opts))
     }
 }
 
@@ -250,23 +211,6 @@ impl Vectors {
             structure: mean_vec(|v| &v.structure),
             log_len: crate::stats::mean(&log_lens),
         }
-    }
-
-    /// Similarity on a signal that reads these vectors (higher = more
-    /// alike); None for the others.
-    fn similarity(&self, signal: PairedSignal, other: &Vectors) -> Option<f64> {
-        let (x, y) = (self, other);
-        Some(match signal {
-            PairedSignal::CharNgrams => x.chars.dot(&y.chars),
-            PairedSignal::Words => x.words.dot(&y.words),
-            PairedSignal::FunctionWords => {
-                crate::stats::cosine(&x.function_words, &y.function_words)
-            }
-            PairedSignal::Structure => -rms_diff(&x.structure, &y.structure),
-            PairedSignal::Length => -(x.log_len - y.log_len).abs(),
-            PairedSignal::MaskedChars => x.masked.dot(&y.masked),
-            _ => return None,
-        })
     }
 }
 

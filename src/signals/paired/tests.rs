@@ -145,3 +145,27 @@ fn names_are_stable() {
     }
     assert_eq!(PairedSignal::from_name("nope"), None);
 }
+
+#[test]
+fn the_registry_follows_the_enum_and_its_serde_names() {
+    // `PairedSignal::def` indexes the registry by the variant's number, and
+    // the report serialises a signal by its serde name: both must agree
+    // with each definition.
+    assert_eq!(signal::REGISTRY.len(), PairedSignal::ALL.len());
+    for (i, def) in signal::REGISTRY.iter().enumerate() {
+        assert_eq!(def.signal as usize, i, "{}", def.name);
+        assert_eq!(def.signal.def().name, def.name);
+        let json = serde_json::to_string(&def.signal).unwrap();
+        assert_eq!(json, format!("\"{}\"", def.name));
+    }
+    let defaults: Vec<PairedSignal> = signal::REGISTRY
+        .iter()
+        .filter(|d| d.default)
+        .map(|d| d.signal)
+        .collect();
+    assert_eq!(PairedSignal::DEFAULT, defaults.as_slice());
+    // A signal without a profile form is paired-only.
+    for &s in PairedSignal::ALL {
+        assert_eq!(s.has_profile(), s.def().profile.is_some(), "{s:?}");
+    }
+}

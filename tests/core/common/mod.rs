@@ -22,9 +22,7 @@ pub struct Style {
     pub content: Vec<(u64, f64)>,
 }
 
-#[path = "../../determinism/words.rs"]
-mod words;
-use words::{STYLE_WORDS, TOPIC_WORDS};
+include!("../../determinism/words.rs");
 
 /// A random style: word weights drawn from an exponential distribution
 /// (a rough Dirichlet), so each model over-uses a few words.
