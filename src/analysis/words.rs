@@ -259,10 +259,10 @@ impl Words<'_> {
 /// abstained for lack of evidence.
 pub fn power(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>) -> Option<PowerGuidance> {
     let k = inf.scores.len();
-    let unit = if inf.scored_paired {
-        "paired prompts"
+    let (unit, per) = if inf.scored_paired {
+        ("paired prompts", "prompt")
     } else {
-        "suspect outputs"
+        ("suspect outputs", "suspect output")
     };
     let top = &cast.candidates[inf.top()];
     let (goal, effect, tests) = match code {
@@ -306,15 +306,15 @@ pub fn power(inf: &Inferred, cast: &Cast, code: Option<AbstentionCode>) -> Optio
     let needed = inference::units_needed(effect, inf.alpha, tests, 0.8);
     let message = match needed {
         Some(n) if n > inf.units => format!(
-            "{goal}: the observed effect ({effect:.2} standard deviations per unit) would need about {n} {unit} to reach α = {} with 80% power (this analysis had {}); collect more answers if that is feasible",
+            "{goal}: the observed effect ({effect:.2} standard deviations per {per}) would need about {n} {unit} to reach α = {} with 80% power (this analysis had {}); collect more answers if that is feasible",
             inf.alpha, inf.units
         ),
         Some(n) => format!(
-            "{goal}: the observed effect ({effect:.2} standard deviations per unit) would reach α = {} with about {n} {unit} at 80% power, and this analysis had {}: the effect is too variable or too small to rely on; more answers may still help",
+            "{goal}: the observed effect ({effect:.2} standard deviations per {per}) would reach α = {} with about {n} {unit} at 80% power, and this analysis had {}: the effect is too variable or too small to rely on; more answers may still help",
             inf.alpha, inf.units
         ),
         None => format!(
-            "{goal}: the observed effect points the wrong way ({effect:.2} standard deviations per unit); more answers would not help"
+            "{goal}: the observed effect points the wrong way ({effect:.2} standard deviations per {per}); more answers would not help"
         ),
     };
     Some(PowerGuidance {
