@@ -60,6 +60,8 @@ test("the example runs end to end: a verdict, four accessible charts, evidence",
   const report = await assertHeadline(page, { legacy: /wren-mini: the teacher is, at 99% confidence, heron-large\./, mentions: /^wren-mini\b.*heron-large/ });
   assert.deepEqual(report.verdict.attributed, ["heron-large"]);
   assert.match(await text(page.locator("#verdict")), /excess test p = .*excess over control.*signals rank it first/);
+  // An attribution says why it names what it names (the specificity test).
+  assert.match(await text(page.locator("#verdict")), /Why: .*specificity test p = .*the teacher is heron-large/);
   assert.match(await page.locator("#verdict .caveat").textContent(), /evidence, not proof/);
   assert.match(await page.locator("#verdict-example").textContent(), /illustrative example/);
   for (const key of ["scores", "kinship", "tree", "prompts"]) {

@@ -76,6 +76,9 @@ export function verdictWords(report) {
     lines.push(
       `${suspect} is closer than the control ${control} to the candidates' answers (excess test p = ${pText(v.pValue)}); ${scoreName} of ${iso(top.candidate)} ${signed(top.score)} [${num(top.low, 2)}, ${num(top.high, 2)}]; ${v.agreeingSignals} of ${v.rankedSignals} signals rank it first.`,
     );
+    // Why the claim names a vendor, or one model of it: the specificity
+    // and model tests, in the engine's words.
+    if (v.reason) lines.push(`Why: ${said(v.reason)}`);
   } else if (v.kind === "resemblance") {
     headline ??= `${suspect} writes most like ${setText(v.closest)} (resemblance, no control).`;
     lines.push(`Why not a teacher: ${said(v.reason)}`);
