@@ -8,6 +8,7 @@
 //! ids, even the headline, which quotes names) goes through [`Esc`]: model
 //! outputs are hostile, and no text of theirs may become markup.
 
+use super::tables::{self, Cell};
 use super::*;
 use std::fmt::{self, Write};
 
@@ -130,31 +131,19 @@ impl Report {
                 Esc(&r.message)
             );
         }
-        if let Some(t) = &v.specificity {
+        for c in v.specificity.iter().flat_map(tables::checks) {
             let _ = writeln!(
                 s,
-                "<li>Specificity test ({}): {} (p = {:.4}).</li>",
-                Name(&t.family),
-                if t.holds {
+                "<li>{} ({}): {} (p = {:.4}).</li>",
+                c.label,
+                Name(c.subject),
+                if c.holds {
                     "holds"
                 } else {
                     "<span class=\"fail\">does not hold</span>"
                 },
-                t.p_value
+                c.p_value
             );
-            if let Some(m) = &t.model_test {
-                let _ = writeln!(
-                    s,
-                    "<li>Model test ({}): {} (p = {:.4}).</li>",
-                    Name(&m.model),
-                    if m.holds {
-                        "holds"
-                    } else {
-                        "<span class=\"fail\">does not hold</span>"
-                    },
-                    m.p_value
-                );
-            }
         }
         let _ = writeln!(
             s,
@@ -181,35 +170,7 @@ impl Report {
         }
         s.push_str("<h2>The candidates, closest first</h2>\n");
         svg::scores(s, &v.ranking);
-        table_head(
-            s,
-            &[
-                "rank",
-                "candidate",
-                "family",
-                "score",
-                "interval",
-                "p (closest)",
-                "in the set",
-                "signals ranking it first",
-            ],
-        );
-        for (i, r) in v.ranking.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">[{:.3}, {:.3}]</td><td class=\"n\">{:.4}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-                i + 1,
-                Name(&r.candidate),
-                Name(&r.family),
-                r.score,
-                r.low,
-                r.high,
-                r.closest_p_value,
-                if r.in_set { "yes" } else { "ruled out" },
-                r.signals_first
-            );
-        }
-        s.push_str("</tbody></table>\n");
+        table(s, &tables::ranking(v));
     }
 
     fn html_passages(&self, s: &mut String) {
@@ -267,39 +228,7 @@ Positions count characters from the start of each answer.</p>",
         s.push_str("<h2>What each model says it is</h2>\n");
         if !self.identity_probes.is_empty() {
             s.push_str("<p>Answers to the questions that ask a model who it is.</p>\n");
-            table_head(
-                s,
-                &[
-                    "source",
-                    "identity answers",
-                    "names it gives (answers)",
-                    "no name",
-                    "for example",
-                ],
-            );
-            for p in &self.identity_probes {
-                let _ = write!(
-                    s,
-                    "<tr><td>{}</td><td class=\"n\">{}</td><td>",
-                    Name(&p.source),
-                    p.answers
-                );
-                for (i, n) in p.names.iter().enumerate() {
-                    let _ = write!(
-                        s,
-                        "{}{} ({})",
-                        if i > 0 { ", " } else { "" },
-                        Name(&n.entity),
-                        n.answers
-                    );
-                }
-                let _ = write!(s, "</td><td class=\"n\">{}</td><td>", p.unnamed);
-                if let Some(n) = p.names.first() {
-                    let _ = write!(s, "<blockquote>{}</blockquote>", Esc(&n.example));
-                }
-                s.push_str("</td></tr>\n");
-            }
-            s.push_str("</tbody></table>\n");
+            table(s, &tables::identity_probes(self));
         }
         let leaks = self.distinct_leaks();
         if !leaks.is_empty() {
@@ -326,13 +255,9 @@ Positions count characters from the start of each answer.</p>",
     }
 
     fn html_habits(&self, s: &mut String) {
-        let habits: Vec<&Evidence> = self
-            .signals
-            .iter()
-            .flat_map(|x| &x.evidence)
-            .filter(|e| matches!(e, Evidence::SharedHabit { .. }))
-            .collect();
-        if habits.is_empty() {
+        let mut habits = tables::habits(self.signals.iter().flat_map(|x| &x.evidence));
+        let total = habits.rows.len();
+        if total == 0 {
             return;
         }
         let _ = writeln!(
@@ -340,32 +265,9 @@ Positions count characters from the start of each answer.</p>",
             "<h2>Habits the suspect shares with a candidate</h2>\n<p>Words and word pairs both use far more often than the other sources \
 (z: how clear the over-use is; above 2 is clear), and how often each wrote them.</p>"
         );
-        let suspect = self.suspect();
-        let head = format!("{} (z, count)", Name(suspect));
-        table_head(
-            s,
-            &["candidate", "word or phrase", &head, "candidate (z, count)"],
-        );
-        for e in habits.iter().take(SHOWN) {
-            if let Evidence::SharedHabit {
-                candidate,
-                item,
-                z_suspect,
-                z_candidate,
-                count_suspect,
-                count_candidate,
-            } = e
-            {
-                let _ = writeln!(
-                    s,
-                    "<tr><td>{}</td><td>“{}”</td><td class=\"n\">{z_suspect:.1}, {count_suspect}</td><td class=\"n\">{z_candidate:.1}, {count_candidate}</td></tr>",
-                    Name(candidate),
-                    Esc(item)
-                );
-            }
-        }
-        s.push_str("</tbody></table>\n");
-        more(s, habits.len(), "habits");
+        habits.rows.truncate(SHOWN);
+        table(s, &habits);
+        more(s, total, "habits");
     }
 
     fn html_kinship(&self, s: &mut String) {
@@ -380,52 +282,15 @@ Positions count characters from the start of each answer.</p>",
         let v = &self.verdict;
         s.push_str("<h2>Methods and parameters</h2>\n");
         if !v.tests.is_empty() {
-            table_head(s, &["test", "method", "statistic", "p", "units"]);
-            for t in &v.tests {
-                let _ = writeln!(
-                    s,
-                    "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td><td class=\"n\">{}</td></tr>",
-                    Esc(&t.hypothesis),
-                    Esc(&t.method),
-                    t.statistic,
-                    t.p_value,
-                    t.units
-                );
-            }
-            s.push_str("</tbody></table>\n");
+            table(s, &tables::tests(v));
         }
-        if let Some(t) = &v.specificity {
-            let _ = writeln!(
-                s,
-                "<p>Specificity: {} ({}).</p>",
-                Esc(&t.hypothesis),
-                Esc(&t.method)
-            );
-            table_head(s, &["other family", "statistic", "p"]);
-            for a in &t.against {
-                let _ = writeln!(
-                    s,
-                    "<tr><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td></tr>",
-                    Name(&a.family),
-                    a.statistic,
-                    a.p_value
-                );
+        for c in v.specificity.iter().flat_map(tables::checks) {
+            let _ = write!(s, "<p>{}: {}", c.label, Esc(c.hypothesis));
+            if let Some(m) = c.method {
+                let _ = write!(s, " ({})", Esc(m));
             }
-            s.push_str("</tbody></table>\n");
-            if let Some(m) = &t.model_test {
-                let _ = writeln!(s, "<p>Model test: {}.</p>", Esc(&m.hypothesis));
-                table_head(s, &["family-mate", "statistic", "p"]);
-                for a in &m.against {
-                    let _ = writeln!(
-                        s,
-                        "<tr><td>{}</td><td class=\"n\">{:.3}</td><td class=\"n\">{:.4}</td></tr>",
-                        Name(&a.model),
-                        a.statistic,
-                        a.p_value
-                    );
-                }
-                s.push_str("</tbody></table>\n");
-            }
+            s.push_str(".</p>\n");
+            table(s, &c.against);
         }
         table_head(
             s,
@@ -451,16 +316,17 @@ Positions count characters from the start of each answer.</p>",
                 "</td><td>{}</td><td>",
                 if sig.in_combined { "yes" } else { "no" }
             );
-            for (i, c) in sig.scores.iter().enumerate() {
-                let _ = write!(
-                    s,
-                    "{}{} {:.3} [{:.3}, {:.3}]",
-                    if i > 0 { "<br>" } else { "" },
-                    Name(&c.candidate),
-                    c.score,
-                    c.low,
-                    c.high
-                );
+            // Each candidate's row on a line of its own within the cell.
+            for (i, row) in tables::signal_scores(sig).rows.iter().enumerate() {
+                if i > 0 {
+                    s.push_str("<br>");
+                }
+                for (j, c) in row.iter().enumerate() {
+                    if j > 0 {
+                        s.push(' ');
+                    }
+                    inline(s, c);
+                }
             }
             s.push_str("</td></tr>\n");
         }
@@ -522,20 +388,10 @@ Positions count characters from the start of each answer.</p>",
     fn html_custody(&self, s: &mut String) {
         s.push_str("<h2>Inputs (chain of custody)</h2>\n<p>The SHA-256 of each input's bytes as read: the same file gives the same \
 fingerprint (<code>sha256sum FILE</code> recomputes it), any change to it another.</p>\n");
-        table_head(s, &["input", "samples", "malformed lines", "SHA-256"]);
-        for i in &self.inputs {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"hash\">{}</td></tr>",
-                Name(&i.name),
-                i.samples,
-                i.malformed_lines,
-                Esc(&i.sha256)
-            );
-        }
+        table(s, &tables::inputs(self));
         let _ = writeln!(
             s,
-            "</tbody></table>\n<p>Lineage {}, report schema {}, seed {}: the same inputs and seed give the same report.</p>",
+            "<p>Lineage {}, report schema {}, seed {}: the same inputs and seed give the same report.</p>",
             Esc(&self.lineage_version),
             self.schema_version,
             self.seed
@@ -551,13 +407,6 @@ fingerprint (<code>sha256sum FILE</code> recomputes it), any change to it anothe
             n += 1;
         }
         n
-    }
-
-    fn suspect(&self) -> &str {
-        self.sources
-            .iter()
-            .find(|x| x.role == "suspect")
-            .map_or("?", |x| x.name.as_str())
     }
 }
 
@@ -582,6 +431,42 @@ fn table_head(s: &mut String, columns: &[&str]) {
         let _ = write!(s, "<th>{c}</th>");
     }
     s.push_str("</tr></thead><tbody>\n");
+}
+
+/// Writes a table of the shared model: every cell escaped by its kind.
+fn table(s: &mut String, t: &tables::Table) {
+    table_head(s, &t.headers);
+    for row in &t.rows {
+        s.push_str("<tr>");
+        for c in row {
+            match c {
+                Cell::Num(_) => s.push_str("<td class=\"n\">"),
+                Cell::Hash(_) => s.push_str("<td class=\"hash\">"),
+                Cell::Name(_) | Cell::Text(_) | Cell::Quote(_) | Cell::Names(_) => {
+                    s.push_str("<td>")
+                }
+            }
+            inline(s, c);
+            s.push_str("</td>");
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+}
+
+/// A cell's value as escaped HTML text (names bidi-isolated).
+fn inline(s: &mut String, c: &Cell) {
+    let _ = match c {
+        Cell::Name(x) => write!(s, "{}", Name(x)),
+        Cell::Text(x) | Cell::Num(x) | Cell::Hash(x) => write!(s, "{}", Esc(x)),
+        Cell::Quote(x) => write!(s, "<blockquote>{}</blockquote>", Esc(x)),
+        Cell::Names(names) => {
+            for (i, (n, count)) in names.iter().enumerate() {
+                let _ = write!(s, "{}{} ({count})", if i > 0 { ", " } else { "" }, Name(n));
+            }
+            Ok(())
+        }
+    };
 }
 
 fn more(s: &mut String, total: usize, what: &str) {

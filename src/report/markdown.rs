@@ -2,6 +2,7 @@
 //! a pull request or an e-mail. User text (source names, passages, leak
 //! sentences) is escaped so it never becomes markup.
 
+use super::tables::{self, Cell};
 use super::*;
 
 impl Report {
@@ -12,101 +13,37 @@ impl Report {
         let v = &self.verdict;
         // The claim and its scope come first, as in every rendering.
         let _ = writeln!(s, "# {}\n", md_escape(&v.headline));
-        let suspect = self
-            .sources
-            .iter()
-            .find(|x| x.role == "suspect")
-            .map(|x| x.name.as_str())
-            .unwrap_or("?");
-        let _ = writeln!(s, "Lineage report. Suspect: **{}**\n", md_escape(suspect));
+        let _ = writeln!(
+            s,
+            "Lineage report. Suspect: **{}**\n",
+            md_escape(self.suspect())
+        );
         let _ = writeln!(s, "## Verdict\n");
         let _ = writeln!(s, "{}\n", md_escape(&v.reason));
         let _ = writeln!(s, "{}.\n", md_escape(&v.figures()));
         let _ = writeln!(s, "_{}_\n", md_escape(CAVEAT));
-        let _ = writeln!(
-            s,
-            "| rank | candidate | family | score | interval | p (closest) | in set | signals first |"
-        );
-        let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
-        for (i, r) in v.ranking.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {:.3} | [{:.3}, {:.3}] | {:.4} | {} | {} |",
-                i + 1,
-                md_escape(&r.candidate),
-                md_escape(&r.family),
-                r.score,
-                r.low,
-                r.high,
-                r.closest_p_value,
-                if r.in_set { "yes" } else { "no" },
-                r.signals_first
-            );
-        }
+        md_table(&mut s, &tables::ranking(v));
         if let Some(p) = &v.power {
             let _ = writeln!(s, "\nPower: {}.", md_escape(&p.message));
         }
         if let Some(r) = &v.robustness {
             let _ = writeln!(s, "\nRobustness: {}.", md_escape(&r.message));
         }
-        if let Some(t) = &v.specificity {
-            let against: Vec<String> = t
-                .against
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{} t = {:.2}, p = {:.4}",
-                        md_escape(&a.family),
-                        a.statistic,
-                        a.p_value
-                    )
-                })
-                .collect();
+        for c in v.specificity.iter().flat_map(tables::checks) {
             let _ = writeln!(
                 s,
-                "\nSpecificity ({}): {} — p = {:.4}, {} ({}).",
-                md_escape(&t.family),
-                md_escape(&t.hypothesis),
-                t.p_value,
-                if t.holds { "holds" } else { "does not hold" },
-                against.join("; ")
+                "\n{} ({}): {} — p = {:.4}, {}.\n",
+                c.label,
+                md_escape(c.subject),
+                md_escape(c.hypothesis),
+                c.p_value,
+                c.outcome()
             );
-            if let Some(m) = &t.model_test {
-                let against: Vec<String> = m
-                    .against
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{} t = {:.2}, p = {:.4}",
-                            md_escape(&a.model),
-                            a.statistic,
-                            a.p_value
-                        )
-                    })
-                    .collect();
-                let _ = writeln!(
-                    s,
-                    "\nModel test ({}): {} — p = {:.4}, {} ({}).",
-                    md_escape(&m.model),
-                    md_escape(&m.hypothesis),
-                    m.p_value,
-                    if m.holds { "holds" } else { "does not hold" },
-                    against.join("; ")
-                );
-            }
+            md_table(&mut s, &c.against);
         }
         if !v.tests.is_empty() {
             let _ = writeln!(s, "\n### Tests\n");
-            for t in &v.tests {
-                let _ = writeln!(
-                    s,
-                    "- {} ({}): p = {:.4} over {} units",
-                    md_escape(&t.hypothesis),
-                    md_escape(&t.method),
-                    t.p_value,
-                    t.units
-                );
-            }
+            md_table(&mut s, &tables::tests(v));
         }
         if !self.warnings.is_empty() {
             let _ = writeln!(s, "\n### Warnings\n");
@@ -117,24 +54,24 @@ impl Report {
         let _ = writeln!(s, "\n## Signals\n");
         for sig in &self.signals {
             let _ = writeln!(s, "### {}\n\n{}\n", sig.name, md_escape(&sig.description));
-            for sc in &sig.scores {
-                let _ = writeln!(
-                    s,
-                    "- {}: {:.4} [{:.4}, {:.4}]",
-                    md_escape(&sc.candidate),
-                    sc.score,
-                    sc.low,
-                    sc.high
-                );
-            }
+            md_table(&mut s, &tables::signal_scores(sig));
             if let Some(n) = &sig.note {
                 let _ = writeln!(s, "\n_{}_", md_escape(n));
             }
             let shown: Vec<&Evidence> = sig.evidence.iter().take(12).collect();
             if !shown.is_empty() {
                 let _ = writeln!(s, "\nEvidence:\n");
-                for e in shown {
-                    let _ = writeln!(s, "- {}", md_escape(&evidence_line(e)));
+                let habits = tables::habits(shown.iter().copied());
+                let lines: Vec<String> = shown.iter().filter_map(|e| evidence_line(e)).collect();
+                if !habits.rows.is_empty() {
+                    md_table(&mut s, &habits);
+                    // A blank line ends the table before any list.
+                    if !lines.is_empty() {
+                        let _ = writeln!(s);
+                    }
+                }
+                for line in lines {
+                    let _ = writeln!(s, "- {}", md_escape(&line));
                 }
             }
             let _ = writeln!(s);
@@ -168,27 +105,7 @@ impl Report {
         }
         if !self.identity_probes.is_empty() {
             let _ = writeln!(s, "## What each source says it is (identity probes)\n");
-            for p in &self.identity_probes {
-                let names = if p.names.is_empty() {
-                    "names no model or vendor".to_string()
-                } else {
-                    p.names
-                        .iter()
-                        .map(|n| format!("{} ({} of {})", n.entity, n.answers, p.answers))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let _ = writeln!(
-                    s,
-                    "- {}: {} identity answers; {}",
-                    md_escape(&p.source),
-                    p.answers,
-                    md_escape(&names)
-                );
-                if let Some(n) = p.names.first() {
-                    let _ = writeln!(s, "  - e.g. \"{}\"", md_escape(&n.example));
-                }
-            }
+            md_table(&mut s, &tables::identity_probes(self));
             let _ = writeln!(s);
         }
         // A source name may hold line breaks: kept on one line, it cannot
@@ -196,15 +113,7 @@ impl Report {
         let newick = self.kinship.newick.replace(['\n', '\r'], " ");
         let _ = writeln!(s, "## Family tree\n\n```\n{newick}\n```\n");
         let _ = writeln!(s, "## Inputs\n");
-        for i in &self.inputs {
-            let _ = writeln!(
-                s,
-                "- {} — {} samples, sha256 {}",
-                md_escape(&i.name),
-                i.samples,
-                i.sha256
-            );
-        }
+        md_table(&mut s, &tables::inputs(self));
         let _ = writeln!(
             s,
             "\nSeed {}, schema {}, lineage {}.",
@@ -214,18 +123,39 @@ impl Report {
     }
 }
 
-fn evidence_line(e: &Evidence) -> String {
-    match e {
-        Evidence::SharedHabit {
-            candidate,
-            item,
-            z_suspect,
-            z_candidate,
-            count_suspect,
-            count_candidate,
-        } => format!(
-            "{candidate}: \"{item}\" over-used by both (z {z_suspect:.1} / {z_candidate:.1}; counts {count_suspect} / {count_candidate})"
-        ),
+/// Writes a table of the shared model. Text cells are escaped (a `|` in a
+/// name cannot split a cell); numbers are written as they are, since they
+/// are ours and escaping would put backslashes before an interval's
+/// brackets.
+fn md_table(s: &mut String, t: &tables::Table) {
+    use std::fmt::Write;
+    let _ = writeln!(s, "| {} |", t.headers.join(" | "));
+    let _ = writeln!(s, "|{}", "---|".repeat(t.headers.len()));
+    for row in &t.rows {
+        s.push('|');
+        for c in row {
+            let _ = match c {
+                Cell::Num(x) => write!(s, " {x} |"),
+                Cell::Name(x) | Cell::Text(x) | Cell::Hash(x) => write!(s, " {} |", md_escape(x)),
+                Cell::Quote(x) => write!(s, " \"{}\" |", md_escape(x)),
+                Cell::Names(names) => {
+                    let names: Vec<String> = names
+                        .iter()
+                        .map(|(n, count)| format!("{} ({count})", md_escape(n)))
+                        .collect();
+                    write!(s, " {} |", names.join(", "))
+                }
+            };
+        }
+        s.push('\n');
+    }
+}
+
+/// One piece of evidence as a line; None for a shared habit, which the
+/// habits table shows.
+fn evidence_line(e: &Evidence) -> Option<String> {
+    Some(match e {
+        Evidence::SharedHabit { .. } => return None,
         Evidence::Word {
             candidate,
             word,
@@ -250,7 +180,7 @@ fn evidence_line(e: &Evidence) -> String {
             outputs,
             of,
         } => format!("{candidate}: {outputs} of {of} suspect outputs"),
-    }
+    })
 }
 
 /// Escapes the characters that would change Markdown structure, so user

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 mod html;
 mod markdown;
+mod tables;
 #[cfg(test)]
 use markdown::md_escape;
 

@@ -99,7 +99,10 @@ test("what each source says it is: a table from the report's identityProbes, nam
   for (const p of report.identityProbes) assert.ok(html.includes(`<tr><td><bdi>${p.source}</bdi></td><td class="n">${p.answers}</td>`), p.source);
   assert.ok(html.includes(`<blockquote>${probes.get("wren-mini").names[0].example}</blockquote>`));
   const md = (await download(page, page.locator("#export-md"))).bytes.toString("utf8");
-  assert.match(md, /## What each source says it is \(identity probes\)\n\n- wren-mini: 2 identity answers; OpenAI \(2 of 2\), ChatGPT \(1 of 2\)\n/);
+  assert.match(
+    md,
+    /## What each source says it is \(identity probes\)\n\n\| source \| identity answers \| names it gives \(answers\) \| no name \| for example \|\n\|---\|---\|---\|---\|---\|\n\| wren-mini \| 2 \| OpenAI \(2\), ChatGPT \(1\) \| \d+ \| "/,
+  );
   assert.doesNotMatch(await resultsText(page), /undefined|NaN|\[object/);
   assert.deepEqual(problems, []);
   await ctx.close();

@@ -474,3 +474,19 @@ fn print_style_cuts_nothing() {
         "the heading's line height and the charts' auto height only"
     );
 }
+
+#[test]
+fn markdown_and_html_show_the_same_ranking() {
+    // One table model: the same headers and cells in both markups.
+    let r = fixture("a", "plain");
+    let md = r.to_markdown();
+    let html = r.to_html();
+    assert!(md.contains(
+        "| rank | candidate | family | score | interval | p (closest) | in the set | signals ranking it first |"
+    ));
+    assert!(md.contains("| 2 | b | b-family | 0.100 | [-0.100, 0.300] | 0.0010 | ruled out | 2 |"));
+    assert!(html.contains(
+        "<tr><td class=\"n\">2</td><td><bdi>b</bdi></td><td><bdi>b-family</bdi></td><td class=\"n\">0.100</td>\
+<td class=\"n\">[-0.100, 0.300]</td><td class=\"n\">0.0010</td><td>ruled out</td><td class=\"n\">2</td></tr>"
+    ));
+}
