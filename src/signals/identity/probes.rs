@@ -1,14 +1,15 @@
 //! Identity probes: the prompts that ask a model what it is ("Who are
 //! you?", "Which company trained you?", in several languages). They come
 //! from the project's probe set (`probes/lineage-probes-v1.jsonl`, category
-//! `identity`), compiled in, so a sample is recognised as an answer to one
-//! either by its prompt id (as `lineage collect` records it) or by its
-//! prompt text (answers collected another way).
+//! `identity`), compiled in (`build.rs` extracts them, so the module does
+//! not carry the other categories' prompts), so a sample is recognised as
+//! an answer to one either by its prompt id (as `lineage collect` records
+//! it) or by its prompt text (answers collected another way).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-const PROBE_SET: &str = include_str!("../../../probes/lineage-probes-v1.jsonl");
+include!(concat!(env!("OUT_DIR"), "/identity_probes.rs"));
 
 struct Probes {
     ids: BTreeSet<String>,
@@ -35,19 +36,9 @@ fn probes() -> &'static Probes {
             ids: BTreeSet::new(),
             prompts: BTreeSet::new(),
         };
-        for line in PROBE_SET.lines() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-                continue;
-            };
-            if v["category"] != "identity" {
-                continue;
-            }
-            if let Some(id) = v["prompt_id"].as_str() {
-                p.ids.insert(id.to_string());
-            }
-            if let Some(prompt) = v["prompt"].as_str() {
-                p.prompts.insert(key(prompt));
-            }
+        for (id, prompt) in IDENTITY_PROBES {
+            p.ids.insert(id.to_string());
+            p.prompts.insert(key(prompt));
         }
         p
     })
