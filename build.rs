@@ -12,7 +12,8 @@ fn main() {
     println!("cargo:rerun-if-changed={PROBE_SET}");
     println!("cargo:rerun-if-changed=build.rs");
     let text = std::fs::read_to_string(PROBE_SET).expect("the probe set is part of the repository");
-    let mut out = String::from("/// (prompt id, prompt) of every identity probe of the probe set.\n");
+    let mut out =
+        String::from("/// (prompt id, prompt) of every identity probe of the probe set.\n");
     out.push_str("pub(super) const IDENTITY_PROBES: &[(&str, &str)] = &[\n");
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -29,7 +30,12 @@ fn main() {
                 .unwrap_or_else(|| panic!("{PROBE_SET}:{}: no {name}", i + 1))
                 .to_string()
         };
-        let _ = writeln!(out, "    ({:?}, {:?}),", field("prompt_id"), field("prompt"));
+        let _ = writeln!(
+            out,
+            "    ({:?}, {:?}),",
+            field("prompt_id"),
+            field("prompt")
+        );
     }
     out.push_str("];\n");
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
