@@ -137,10 +137,9 @@ impl Report {
                 "<li>{} ({}): {} (p = {:.4}).</li>",
                 c.label,
                 Name(c.subject),
-                if c.holds {
-                    "holds"
-                } else {
-                    "<span class=\"fail\">does not hold</span>"
+                match (c.holds, c.failure_is_fatal) {
+                    (false, true) => format!("<span class=\"fail\">{}</span>", c.outcome()),
+                    _ => c.outcome().to_string(),
                 },
                 c.p_value
             );

@@ -230,6 +230,12 @@ pub(crate) struct Check<'a> {
     pub method: Option<&'a str>,
     pub p_value: f64,
     pub holds: bool,
+    /// What a failure means: the specificity test's is an abstention; the
+    /// model test's only narrows the claim to the family (not a fault of
+    /// the claim, so not marked as one).
+    pub on_failure: &'static str,
+    /// Whether a failure means no claim (marked as a failure).
+    pub failure_is_fatal: bool,
     /// What it was compared with: a name, the statistic and its p.
     pub against: Table,
 }
@@ -239,7 +245,7 @@ impl Check<'_> {
         if self.holds {
             "holds"
         } else {
-            "does not hold"
+            self.on_failure
         }
     }
 }
@@ -253,6 +259,8 @@ pub(crate) fn checks(t: &SpecificityTest) -> Vec<Check<'_>> {
         method: Some(&t.method),
         p_value: t.p_value,
         holds: t.holds,
+        on_failure: "does not hold",
+        failure_is_fatal: true,
         against: comparisons(
             "other family",
             t.against
@@ -268,6 +276,8 @@ pub(crate) fn checks(t: &SpecificityTest) -> Vec<Check<'_>> {
             method: None,
             p_value: m.p_value,
             holds: m.holds,
+            on_failure: "does not hold, so the claim names the family, not one model",
+            failure_is_fatal: false,
             against: comparisons(
                 "family-mate",
                 m.against.iter().map(|a| (&a.model, a.statistic, a.p_value)),
@@ -338,6 +348,12 @@ mod tests {
                 Cell::Num("0.3000".into())
             ]]
         );
-        assert_eq!((c[0].outcome(), c[1].outcome()), ("holds", "does not hold"));
+        assert_eq!(
+            (c[0].outcome(), c[1].outcome()),
+            (
+                "holds",
+                "does not hold, so the claim names the family, not one model"
+            )
+        );
     }
 }

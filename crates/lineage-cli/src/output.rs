@@ -118,7 +118,11 @@ pub fn summary(report: &Report) -> String {
                 "  model test ({}): p = {:.4}, {}",
                 m.model,
                 m.p_value,
-                if m.holds { "holds" } else { "does not hold" }
+                if m.holds {
+                    "holds"
+                } else {
+                    "does not hold, so the claim names the family, not one model"
+                }
             );
         }
     }
