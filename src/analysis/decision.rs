@@ -263,9 +263,12 @@ impl Inferred {
         // the family's members can be told apart, and the suspect writes
         // more like it than its family-mates do (the model test).
         let members: Vec<usize> = (0..k).filter(|&c| self.family_of[c] == family).collect();
-        let model_specific = self.model_test.as_ref().map_or(true, |t| {
-            t.member == attributed[0] && t.p_value < self.alpha
-        });
+        // The model test, when there is one, is of the top: the set's only
+        // member of its family, so `attributed[0]` whenever that is alone.
+        let model_specific = self
+            .model_test
+            .as_ref()
+            .map_or(true, |t| t.p_value < self.alpha);
         let level = if attributed.len() == 1 && model_specific && members_separate(sep, &members) {
             ClaimLevel::Model
         } else {
