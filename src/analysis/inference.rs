@@ -86,23 +86,21 @@ impl Design<'_> {
         let mut r = stats::rng(seed);
         match *self {
             Design::OneSample(rows) if k == 1 => {
-                // One column (the specificity test's comparisons): the
-                // resamples' sums are computed LANES at a time.
+                // One column (the specificity and model tests'
+                // comparisons): each resample's sum is read from a table
+                // of the column's signed sums, eight units at a time.
                 let mut mo = Moments::one_sample(rows, k);
                 stat(&mo, &mut observed);
                 let xs: Vec<f64> = rows.iter().map(|row| row[0]).collect();
-                let mut signs: [Vec<u64>; LANES] = Default::default();
-                let mut done = 0;
-                while done < reps {
-                    let lanes = LANES.min(reps - done);
-                    for &sum in &flipped_sums(&mut r, &xs, &mut signs, lanes)[..lanes] {
-                        if let Moments::OneSample { sums, .. } = &mut mo {
-                            sums[0] = sum;
-                        }
-                        stat(&mo, &mut out);
-                        count(&out, &observed, &mut hits);
+                let table = FlipTable::of(&xs);
+                let mut signs = Vec::new();
+                for _ in 0..reps {
+                    stats::sign_words(&mut r, xs.len(), &mut signs);
+                    if let Moments::OneSample { sums, .. } = &mut mo {
+                        sums[0] = table.sum(&signs);
                     }
-                    done += lanes;
+                    stat(&mo, &mut out);
+                    count(&out, &observed, &mut hits);
                 }
             }
             Design::OneSample(rows) => {
@@ -149,37 +147,45 @@ impl Design<'_> {
     }
 }
 
-/// Sign-flip resamples of one column computed together.
-const LANES: usize = 8;
+/// The sign-flipped sums of one column by table lookup: for every block
+/// of eight units, the column's sum over the block under each of the 256
+/// sign patterns (bit j of the pattern is unit 8b + j's sign, as in
+/// [`stats::sign_words`]). A resample's sum is then one lookup per eight
+/// units instead of one addition per unit; the resamples (their signs) are
+/// those of the general path, and the sums differ from its unit-by-unit
+/// ones only by rounding, far inside the [`TIE`] tolerance.
+struct FlipTable {
+    /// `sums[block * 256 + pattern]`; units past the column's end (in the
+    /// last block) count as 0, so their meaningless sign bits add nothing.
+    sums: Vec<f64>,
+}
 
-/// The sign-flipped sums of the column `xs` for the next `lanes` (at most
-/// [`LANES`]) resamples: their signs are drawn one resample after another,
-/// the stream the resamples drawn one at a time read, and each sum adds
-/// ±x in unit order from 0 as they do (s - x is s + (-x) in IEEE), so every
-/// sum has the same bits. A sum waits on each of its additions; LANES
-/// independent sums advance together instead. Entries past `lanes` are
-/// meaningless.
-fn flipped_sums(
-    r: &mut rand_chacha::ChaCha8Rng,
-    xs: &[f64],
-    signs: &mut [Vec<u64>; LANES],
-    lanes: usize,
-) -> [f64; LANES] {
-    for (l, words) in signs.iter_mut().enumerate() {
-        if l < lanes {
-            stats::sign_words(r, xs.len(), words);
-        } else {
-            words.resize(xs.len().div_ceil(64), 0);
+impl FlipTable {
+    fn of(xs: &[f64]) -> FlipTable {
+        let blocks = xs.len().div_ceil(8);
+        let mut sums = vec![0.0; blocks * 256];
+        for (b, table) in sums.chunks_exact_mut(256).enumerate() {
+            let block = &xs[b * 8..xs.len().min(b * 8 + 8)];
+            for (pattern, sum) in table.iter_mut().enumerate() {
+                *sum = block
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &x)| if pattern >> j & 1 == 1 { x } else { -x })
+                    .sum();
+            }
         }
+        FlipTable { sums }
     }
-    let mut acc = [0.0f64; LANES];
-    for (u, &x) in xs.iter().enumerate() {
-        let (word, bit) = (u / 64, u % 64);
-        for (a, words) in acc.iter_mut().zip(signs.iter()) {
-            *a += if words[word] >> bit & 1 == 1 { x } else { -x };
+
+    /// The column's sum with unit u's sign the bit u of `signs`.
+    fn sum(&self, signs: &[u64]) -> f64 {
+        let mut acc = [0.0f64; 4];
+        for (b, table) in self.sums.chunks_exact(256).enumerate() {
+            let pattern = (signs[b / 8] >> (b % 8 * 8)) as u8;
+            acc[b % 4] += table[pattern as usize];
         }
+        (acc[0] + acc[1]) + (acc[2] + acc[3])
     }
-    acc
 }
 
 fn count(values: &[f64], observed: &[f64], hits: &mut [usize]) {
@@ -414,10 +420,10 @@ mod tests {
 
     #[test]
     fn one_column_resamples_together_as_one_at_a_time() {
-        // The one-column path (LANES sums at once) against the general
+        // The one-column path (sums by table lookup) against the general
         // one: the same column twice has the same largest t, and the same
-        // sums in every resample, so statistic and p agree to the bit, for
-        // counts of resamples that do and do not fill the last batch.
+        // sums in every resample up to rounding, so statistic and p agree
+        // to the bit, for a unit count that fills no whole sign word.
         let x: Vec<f64> = (0..150)
             .map(|i| ((i * 37 % 101) as f64 - 40.0) / 7.0)
             .collect();
@@ -429,6 +435,39 @@ mod tests {
                 (two.statistic, two.p_value),
                 "{reps}"
             );
+        }
+    }
+
+    #[test]
+    fn table_sums_are_unit_by_unit_sums() {
+        // (units, seed): fewer than eight units, a partial last block, a
+        // partial last sign word, whole words.
+        for (n, seed) in [(1, 1), (7, 2), (13, 3), (100, 4), (128, 5), (401, 6)] {
+            let mut r = stats::rng(seed);
+            let xs: Vec<f64> = (0..n)
+                .map(|_| stats::below(&mut r, 2001) as f64 / 37.0 - 27.0)
+                .collect();
+            let table = FlipTable::of(&xs);
+            let mut signs = Vec::new();
+            for _ in 0..50 {
+                stats::sign_words(&mut r, n, &mut signs);
+                let want: f64 = xs
+                    .iter()
+                    .enumerate()
+                    .map(|(u, &x)| {
+                        if signs[u / 64] >> (u % 64) & 1 == 1 {
+                            x
+                        } else {
+                            -x
+                        }
+                    })
+                    .sum();
+                let got = table.sum(&signs);
+                assert!(
+                    (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+                    "{n}: {got} {want}"
+                );
+            }
         }
     }
 
