@@ -6,8 +6,6 @@
 //! explicit length feature (log words), so that no signal silently reduces
 //! to "which model writes as long as the suspect".
 
-use std::collections::BTreeMap;
-
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::features::for_each_char_ngram;
@@ -19,9 +17,22 @@ use crate::text;
 pub struct SparseVec(pub Vec<(u32, f32)>);
 
 impl SparseVec {
-    /// Builds from unsorted (index, value) pairs, summing duplicates.
-    pub fn from_counts(map: BTreeMap<u32, f32>) -> SparseVec {
-        SparseVec(map.into_iter().filter(|(_, v)| *v != 0.0).collect())
+    /// Counts of keys: each distinct key with how often it occurs, in key
+    /// order. Sorting and counting runs is several times faster than a map
+    /// insertion per key, and the counts are the same (whole numbers,
+    /// exact in f32 below 2^24).
+    pub fn counting(mut keys: Vec<u32>) -> SparseVec {
+        keys.sort_unstable();
+        SparseVec(
+            keys.chunk_by(|a, b| a == b)
+                .map(|run| (run[0], run.len() as f32))
+                .collect(),
+        )
+    }
+
+    /// Sum of the values (in index order).
+    pub fn total(&self) -> f32 {
+        self.0.iter().map(|(_, v)| v).sum()
     }
 
     pub fn norm(&self) -> f64 {
@@ -93,15 +104,32 @@ impl SparseVec {
     }
 
     /// Mean of several vectors (a centroid), as a sparse vector.
+    ///
+    /// Each index's values are added in the order of `vs`: every entry is
+    /// numbered, the numbers sorted by (index, number) as plain integers,
+    /// and each index's run summed (the order a map accumulating vector by
+    /// vector adds them in, without a map insertion per entry).
     pub fn mean(vs: &[&SparseVec]) -> SparseVec {
-        let mut acc: BTreeMap<u32, f32> = BTreeMap::new();
-        for v in vs {
-            for &(k, x) in &v.0 {
-                *acc.entry(k).or_insert(0.0) += x;
-            }
-        }
+        let values: Vec<f32> = vs.iter().flat_map(|v| v.0.iter().map(|e| e.1)).collect();
+        let mut order: Vec<u64> = vs
+            .iter()
+            .flat_map(|v| v.0.iter().map(|e| e.0))
+            .enumerate()
+            .map(|(at, k)| u64::from(k) << 32 | at as u64)
+            .collect();
+        order.sort_unstable();
         let n = vs.len().max(1) as f32;
-        SparseVec(acc.into_iter().map(|(k, v)| (k, v / n)).collect())
+        SparseVec(
+            order
+                .chunk_by(|a, b| a >> 32 == b >> 32)
+                .map(|run| {
+                    let sum = run
+                        .iter()
+                        .fold(0.0f32, |s, &e| s + values[e as u32 as usize]);
+                    ((run[0] >> 32) as u32, sum / n)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -112,7 +140,7 @@ pub const CHAR_HASH_BITS: u32 = 20;
 /// Hashed counts of character n-grams, n = 1..=max_n, over the case-folded
 /// text with runs of whitespace collapsed to one space (so layout is
 /// measured by the structure features, not twice).
-pub fn char_ngram_counts(text: &str, max_n: usize) -> BTreeMap<u32, f32> {
+pub fn char_ngram_counts(text: &str, max_n: usize) -> SparseVec {
     let folded: String = {
         let mut s = String::with_capacity(text.len());
         let mut last_space = false;
@@ -130,23 +158,13 @@ pub fn char_ngram_counts(text: &str, max_n: usize) -> BTreeMap<u32, f32> {
         s
     };
     let mask = (1u64 << CHAR_HASH_BITS) - 1;
-    // Buckets are collected, sorted and counted by runs: several times
-    // faster than a map insertion per n-gram, and the counts are the same
-    // (whole numbers, exact in f32 below 2^24).
     let mut keys: Vec<u32> = Vec::with_capacity(folded.len() * max_n);
     // The n is mixed into the seed so "a" as a 1-gram and as part of a
     // longer gram never share a bucket by construction.
     for_each_char_ngram(&folded, (1, max_n), |n, gram| {
         keys.push((xxh3_64_with_seed(gram, n as u64) & mask) as u32)
     });
-    keys.sort_unstable();
-    // Inserted in key order (each insertion lands at the map's right
-    // edge); `collect` would pull a second sort into the wasm module.
-    let mut out = BTreeMap::new();
-    for run in keys.chunk_by(|a, b| a == b) {
-        out.insert(run[0], run.len() as f32);
-    }
-    out
+    SparseVec::counting(keys)
 }
 
 /// Case-folded word tokens (UAX #29 words).
@@ -173,7 +191,7 @@ pub fn structure_features(text: &str, words: &[String]) -> Vec<f64> {
 pub struct TextFeatures {
     pub words: Vec<String>,
     /// Raw hashed character n-gram counts.
-    pub char_counts: BTreeMap<u32, f32>,
+    pub char_counts: SparseVec,
     pub structure: Vec<f64>,
 }
 

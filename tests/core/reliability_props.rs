@@ -9,7 +9,7 @@ use crate::fixture;
 
 use lineage::analysis::analyze;
 use lineage::report::{Evidence, SpanOffsets};
-use lineage::signals::features::{SparseVec, TextFeatures};
+use lineage::signals::features::TextFeatures;
 use lineage::signals::overlap::{containment, shared_spans, Boilerplate, OverlapOptions};
 use lineage::signals::{habits, identity};
 use lineage::text::{self, Span};
@@ -166,8 +166,8 @@ proptest! {
 
     #[test]
     fn char_ngram_cosine_is_symmetric_bounded_and_maximal(a in any_text(), b in any_text()) {
-        let fa = SparseVec::from_counts(TextFeatures::of(&a, 4).char_counts);
-        let fb = SparseVec::from_counts(TextFeatures::of(&b, 4).char_counts);
+        let fa = TextFeatures::of(&a, 4).char_counts;
+        let fb = TextFeatures::of(&b, 4).char_counts;
         let ab = fa.cosine(&fb);
         prop_assert!((ab - fb.cosine(&fa)).abs() < 1e-12);
         // Counts are non-negative, so the cosine is in [0, 1].

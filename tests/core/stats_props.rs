@@ -64,14 +64,34 @@ proptest! {
     }
 
     #[test]
+    fn sparse_mean_adds_each_index_in_vector_order(
+        vs in proptest::collection::vec(
+            proptest::collection::btree_map(0u32..40, -3.0f32..3.0, 0..12), 0..6)
+    ) {
+        // The reference: a map accumulating vector by vector.
+        let mut acc = std::collections::BTreeMap::<u32, f32>::new();
+        for v in &vs {
+            for (&k, &x) in v {
+                *acc.entry(k).or_insert(0.0) += x;
+            }
+        }
+        let n = vs.len().max(1) as f32;
+        let want: Vec<(u32, u32)> = acc.iter().map(|(&k, &s)| (k, (s / n).to_bits())).collect();
+        let vs: Vec<SparseVec> = vs.into_iter().map(|m| SparseVec(m.into_iter().collect())).collect();
+        let got = SparseVec::mean(&vs.iter().collect::<Vec<_>>());
+        let got: Vec<(u32, u32)> = got.0.iter().map(|&(k, x)| (k, x.to_bits())).collect();
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
     fn char_profile_ignores_repetition(text in "[a-z ,.]{1,80}") {
         // A text repeated (with a space) has the same damped-rate profile up
         // to the few n-grams that cross the join: cosine stays near 1.
         let f1 = TextFeatures::of(&text, 3);
         let f2 = TextFeatures::of(&format!("{text} {text}"), 3);
         let v = |f: &TextFeatures| {
-            let total: f32 = f.char_counts.values().sum::<f32>().max(1.0);
-            SparseVec(f.char_counts.iter().map(|(k, c)| (*k, (1.0 + 1000.0 * c / total).ln())).collect())
+            let total: f32 = f.char_counts.total().max(1.0);
+            SparseVec(f.char_counts.0.iter().map(|(k, c)| (*k, (1.0 + 1000.0 * c / total).ln())).collect())
         };
         if text.trim().len() > 20 {
             prop_assert!(v(&f1).cosine(&v(&f2)) > 0.9);

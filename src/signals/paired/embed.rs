@@ -29,13 +29,13 @@ struct Idf {
 }
 
 impl Idf {
-    fn fit<'a>(docs: impl Iterator<Item = &'a BTreeMap<u32, f32>>) -> Idf {
+    fn fit<'a>(docs: impl Iterator<Item = &'a SparseVec>) -> Idf {
         let mut df = vec![0.0f32; 1 << CHAR_HASH_BITS];
         let mut n_docs = 0.0f32;
         for d in docs {
             n_docs += 1.0;
-            for k in d.keys() {
-                df[*k as usize] += 1.0;
+            for &(k, _) in &d.0 {
+                df[k as usize] += 1.0;
             }
         }
         let n_docs = n_docs.max(1.0);
@@ -59,23 +59,24 @@ impl Idf {
     /// damps repeats as sublinear tf does but on the *rate*: a text
     /// repeated twice gets the same vector, so length cannot leak in.
     /// Features no fitted text had get the idf of a feature seen once.
-    fn weigh(&self, counts: &BTreeMap<u32, f32>) -> SparseVec {
-        let total: f32 = counts.values().sum::<f32>().max(1.0);
+    fn weigh(&self, counts: &SparseVec) -> SparseVec {
+        let total: f32 = counts.total().max(1.0);
         // Most features occur once or a few times in a text: the damped
         // rate of small whole counts is computed once per text.
         let damp = |c: f32| ln(1.0 + 1000.0 * (c as f64) / total as f64);
         let small: [f64; 8] = std::array::from_fn(|c| damp(c as f32));
         SparseVec(
             counts
+                .0
                 .iter()
-                .map(|(k, &c)| {
+                .map(|&(k, c)| {
                     // detmath: the same bits natively and in wasm.
                     let damped = if (0.0..8.0).contains(&c) && c == c.trunc() {
                         small[c as usize]
                     } else {
                         damp(c)
                     };
-                    (*k, (damped * self.idf(*k)) as f32)
+                    (k, (damped * self.idf(k)) as f32)
                 })
                 .collect(),
         )
@@ -113,8 +114,8 @@ pub struct Embedded {
 /// Per-text material read once: what the corpus statistics are fitted on.
 struct Raw {
     words: Vec<String>,
-    chars: BTreeMap<u32, f32>,
-    word_counts: BTreeMap<u32, f32>,
+    chars: SparseVec,
+    word_counts: SparseVec,
     /// All structure features, length first.
     structure: Vec<f64>,
 }
@@ -163,7 +164,7 @@ impl Embedder {
             struct_mean: Vec::new(),
             struct_sd: Vec::new(),
         };
-        let masked: Option<Vec<BTreeMap<u32, f32>>> = opts
+        let masked: Option<Vec<SparseVec>> = opts
             .signals
             .iter()
             .any(|s| s.def().needs_masked_ngrams)
@@ -240,13 +241,7 @@ impl Embedder {
         self.repr(text, &r, &rates, masked.as_ref())
     }
 
-    fn repr(
-        &self,
-        text: &str,
-        raw: &Raw,
-        rates: &[f64],
-        masked: Option<&BTreeMap<u32, f32>>,
-    ) -> TextRepr {
+    fn repr(&self, text: &str, raw: &Raw, rates: &[f64], masked: Option<&SparseVec>) -> TextRepr {
         let z = |v: &[f64], mu: &[f64], sd: &[f64]| -> Vec<f64> {
             v.iter()
                 .zip(mu.iter().zip(sd))
@@ -293,11 +288,12 @@ impl Embedder {
 fn raw(text: &str, max_char_n: usize) -> Raw {
     let words = word_tokens(text);
     let mask = (1u64 << CHAR_HASH_BITS) - 1;
-    let mut word_counts: BTreeMap<u32, f32> = BTreeMap::new();
-    for w in &words {
-        let h = (xxh3_64_with_seed(w.as_bytes(), WORD_SEED) & mask) as u32;
-        *word_counts.entry(h).or_insert(0.0) += 1.0;
-    }
+    let word_counts = SparseVec::counting(
+        words
+            .iter()
+            .map(|w| (xxh3_64_with_seed(w.as_bytes(), WORD_SEED) & mask) as u32)
+            .collect(),
+    );
     Raw {
         chars: char_ngram_counts(text, max_char_n),
         structure: structure_features(text, &words),
