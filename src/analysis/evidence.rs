@@ -4,8 +4,6 @@
 //! combined score (the learned classifier and distinctive habits), and
 //! self-identification leaks.
 
-use std::collections::BTreeMap;
-
 use super::design::Units;
 use super::roles::Cast;
 use super::scores::{order_desc, per_unit_boilerplate, Scorer};
@@ -162,13 +160,15 @@ fn shared_passages(
 /// correlation, with a control). Descriptive.
 pub fn habits_signal(space: &Space, cast: &Cast, opts: &AnalysisOptions) -> SignalResult {
     let srcs = cast.all_sources();
-    let counts: Vec<BTreeMap<String, f64>> = srcs
-        .iter()
-        .map(|&s| habits::item_counts(space.members[s].iter().map(|&i| space.words[i].as_slice())))
-        .collect();
     // Items used fewer than 10 times in all give z-scores dominated by the
     // prior; they are left out.
-    let z = habits::source_z(&counts, opts.log_odds_prior, 10.0);
+    let habits = habits::Habits::of(
+        srcs.iter()
+            .map(|&s| space.members[s].iter().map(|&i| space.words[i].as_slice())),
+        opts.log_odds_prior,
+        10.0,
+    );
+    let z = &habits.z;
     let z_crit = 2.575_829; // two-sided 99% normal quantile
     let control = cast.control_source();
     let mut scores = Vec::new();
@@ -186,12 +186,12 @@ pub fn habits_signal(space: &Space, cast: &Cast, opts: &AnalysisOptions) -> Sign
             low: r6(lo - base),
             high: r6(hi - base),
         });
-        for (item, zs, zc) in habits::shared_overuse(&z[Cast::SUSPECT], &z[cs], 1.96, 8) {
+        for (item, zs, zc) in habits.shared_overuse(Cast::SUSPECT, cs, 1.96, 8) {
             evidence.push(Evidence::SharedHabit {
                 candidate: name.clone(),
-                count_suspect: counts[Cast::SUSPECT].get(&item).copied().unwrap_or(0.0) as u64,
-                count_candidate: counts[cs].get(&item).copied().unwrap_or(0.0) as u64,
-                item,
+                count_suspect: habits.counts[Cast::SUSPECT][item] as u64,
+                count_candidate: habits.counts[cs][item] as u64,
+                item: habits.items[item].clone(),
                 z_suspect: r6(zs),
                 z_candidate: r6(zc),
             });

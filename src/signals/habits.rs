@@ -4,89 +4,156 @@
 //! both over-use the same item; the similarity of two sources is the
 //! correlation of their log-odds z-scores over the items either uses often.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
+use crate::signals::classifier::features::FixedState;
 use crate::stats;
 
-/// Counts of unigrams and bigrams ("a b") of one source.
-pub fn item_counts<'a>(texts: impl IntoIterator<Item = &'a [String]>) -> BTreeMap<String, f64> {
-    let mut out: BTreeMap<String, f64> = BTreeMap::new();
-    for words in texts {
-        for w in words {
-            *out.entry(w.clone()).or_insert(0.0) += 1.0;
-        }
-        for pair in words.windows(2) {
-            *out.entry(format!("{} {}", pair[0], pair[1])).or_insert(0.0) += 1.0;
-        }
-    }
-    out
+/// Every source's habit items — words and word pairs ("a b") — with their
+/// counts and log-odds z-scores, over the items used at least `min_count`
+/// times in all sources.
+///
+/// Items are numbered once (an interning map, looked up without
+/// allocating), every source's counts are sorted runs of numbers, and the
+/// kept items' tables are dense vectors in the items' byte order: no
+/// string is copied or compared per source, and the z-scores, sums and
+/// correlations are those of the per-source maps keyed by item text that
+/// this replaces, in the same order (the same bits).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Habits {
+    /// The items kept, in byte order.
+    pub items: Vec<String>,
+    /// `counts[source][item]`.
+    pub counts: Vec<Vec<f64>>,
+    /// `z[source][item]`: the source's log-odds z-score against all the
+    /// other sources pooled. Items a source never uses get one too
+    /// (negative), so a correlation sees avoidance as well as over-use.
+    /// Every source's is empty when no item is kept.
+    pub z: Vec<Vec<f64>>,
 }
 
-/// Log-odds z-scores of each source against all the others pooled.
-/// `min_count`: items used fewer times over all sources are dropped
-/// (their z-scores are noise and they would swamp the correlation).
-pub fn source_z(
-    counts: &[BTreeMap<String, f64>],
-    prior: f64,
-    min_count: f64,
-) -> Vec<BTreeMap<String, f64>> {
-    // The pooled items once, in key order, with every group's counts laid
-    // out beside them: no item is copied or looked up per group (each
-    // group's z-scores are those of stats::log_odds_z over all pooled
-    // items, the same sums in the same order).
-    let mut pooled: BTreeMap<&str, f64> = BTreeMap::new();
-    for c in counts {
-        for (k, v) in c {
-            *pooled.entry(k.as_str()).or_insert(0.0) += v;
-        }
-    }
-    pooled.retain(|_, v| *v >= min_count);
-    let keys: Vec<&str> = pooled.keys().copied().collect();
-    let pooled: Vec<f64> = pooled.into_values().collect();
-    let n_pool: f64 = pooled.iter().sum();
-    counts
-        .iter()
-        .map(|group| {
-            // Items the group never uses get a z-score too (negative), so the
-            // correlation sees avoidance as well as over-use.
-            let full = aligned(group, &keys);
-            let rest: Vec<f64> = pooled.iter().zip(&full).map(|(p, g)| p - g).collect();
-            if n_pool <= 0.0 {
-                return BTreeMap::new();
+impl Habits {
+    /// The table of `sources`, each given as its texts' case-folded words.
+    pub fn of<'a, S>(sources: impl IntoIterator<Item = S>, prior: f64, min_count: f64) -> Habits
+    where
+        S: IntoIterator<Item = &'a [String]>,
+    {
+        let mut ids: HashMap<String, u32, FixedState> = HashMap::default();
+        let mut pair = String::new();
+        let mut id_of = |item: &str| -> u32 {
+            if let Some(&id) = ids.get(item) {
+                return id;
             }
-            let totals = [full.iter().sum(), rest.iter().sum(), n_pool];
-            keys.iter()
-                .zip(full.iter().zip(&rest).zip(&pooled))
-                .map(|(k, ((&y_i, &y_j), &y_pool))| {
-                    let z = stats::log_odds_item(y_i, y_j, y_pool, totals, prior);
-                    (k.to_string(), z)
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The counts of `group` at `keys` (sorted, as a map's keys), 0 for the
-/// keys it lacks: one walk of both in order.
-fn aligned(group: &BTreeMap<String, f64>, keys: &[&str]) -> Vec<f64> {
-    let mut out = vec![0.0; keys.len()];
-    let mut items = group.iter().peekable();
-    for (slot, &k) in out.iter_mut().zip(keys) {
-        while items.next_if(|(g, _)| g.as_str() < k).is_some() {}
-        if let Some((_, &v)) = items.next_if(|(g, _)| g.as_str() == k) {
-            *slot = v;
+            let id = ids.len() as u32;
+            ids.insert(item.to_string(), id);
+            id
+        };
+        // Each source's (item number, count), in number order.
+        let per_source: Vec<Vec<(u32, f64)>> = sources
+            .into_iter()
+            .map(|texts| {
+                let mut seen: Vec<u32> = Vec::new();
+                for words in texts {
+                    seen.extend(words.iter().map(|w| id_of(w)));
+                    for two in words.windows(2) {
+                        pair.clear();
+                        pair.push_str(&two[0]);
+                        pair.push(' ');
+                        pair.push_str(&two[1]);
+                        seen.push(id_of(&pair));
+                    }
+                }
+                seen.sort_unstable();
+                seen.chunk_by(|a, b| a == b)
+                    .map(|run| (run[0], run.len() as f64))
+                    .collect()
+            })
+            .collect();
+        let mut pooled = vec![0.0; ids.len()];
+        for source in &per_source {
+            for &(id, n) in source {
+                pooled[id as usize] += n;
+            }
+        }
+        // The kept items in byte order, and each one's place among them.
+        let mut kept: Vec<(&str, u32)> = ids
+            .iter()
+            .filter(|&(_, &id)| pooled[id as usize] >= min_count)
+            .map(|(item, &id)| (item.as_str(), id))
+            .collect();
+        kept.sort_unstable();
+        let mut place = vec![u32::MAX; ids.len()];
+        for (at, &(_, id)) in kept.iter().enumerate() {
+            place[id as usize] = at as u32;
+        }
+        let pooled: Vec<f64> = kept.iter().map(|&(_, id)| pooled[id as usize]).collect();
+        let n_pool: f64 = pooled.iter().sum();
+        let counts: Vec<Vec<f64>> = per_source
+            .iter()
+            .map(|source| {
+                let mut full = vec![0.0; kept.len()];
+                for &(id, n) in source {
+                    if let Some(slot) = full.get_mut(place[id as usize] as usize) {
+                        *slot = n;
+                    }
+                }
+                full
+            })
+            .collect();
+        let z = counts
+            .iter()
+            .map(|full| {
+                if n_pool <= 0.0 {
+                    return Vec::new();
+                }
+                let rest: Vec<f64> = pooled.iter().zip(full).map(|(p, g)| p - g).collect();
+                let totals = [full.iter().sum(), rest.iter().sum(), n_pool];
+                full.iter()
+                    .zip(&rest)
+                    .zip(&pooled)
+                    .map(|((&y_i, &y_j), &y_pool)| {
+                        stats::log_odds_item(y_i, y_j, y_pool, totals, prior)
+                    })
+                    .collect()
+            })
+            .collect();
+        Habits {
+            items: kept.iter().map(|&(item, _)| item.to_string()).collect(),
+            counts,
+            z,
         }
     }
-    out
+
+    /// Items sources `a` and `b` both over-use (z above `threshold` in
+    /// both), strongest first by the smaller of the two z-scores, with
+    /// both z-scores.
+    pub fn shared_overuse(
+        &self,
+        a: usize,
+        b: usize,
+        threshold: f64,
+        limit: usize,
+    ) -> Vec<(usize, f64, f64)> {
+        let mut shared: Vec<(usize, f64, f64)> = self.z[a]
+            .iter()
+            .zip(&self.z[b])
+            .enumerate()
+            .filter(|&(_, (&za, &zb))| za > threshold && zb > threshold)
+            .map(|(item, (&za, &zb))| (item, za, zb))
+            .collect();
+        // Ties by item, that is by the items' byte order.
+        crate::sort::stable_sort_by(&mut shared, |x, y| {
+            y.1.min(y.2).total_cmp(&x.1.min(x.2)).then(x.0.cmp(&y.0))
+        });
+        shared.truncate(limit);
+        shared
+    }
 }
 
-/// Pearson correlation of two z-score tables over their common items,
-/// with the number of items used.
-pub fn z_correlation(a: &BTreeMap<String, f64>, b: &BTreeMap<String, f64>) -> (f64, usize) {
-    let pairs: Vec<(f64, f64)> = a
-        .iter()
-        .filter_map(|(k, x)| b.get(k).map(|y| (*x, *y)))
-        .collect();
+/// Pearson correlation of two sources' z-scores over the same items, with
+/// the number of items used.
+pub fn z_correlation(a: &[f64], b: &[f64]) -> (f64, usize) {
+    let pairs: Vec<(f64, f64)> = a.iter().copied().zip(b.iter().copied()).collect();
     let n = pairs.len();
     if n < 3 {
         return (0.0, n);
@@ -117,28 +184,6 @@ pub fn correlation_interval(r: f64, n: usize, z_crit: f64) -> (f64, f64) {
     ((z - z_crit * se).tanh(), (z + z_crit * se).tanh())
 }
 
-/// Items both sources over-use (z above `threshold` in both), strongest
-/// first by the smaller of the two z-scores.
-pub fn shared_overuse(
-    a: &BTreeMap<String, f64>,
-    b: &BTreeMap<String, f64>,
-    threshold: f64,
-    limit: usize,
-) -> Vec<(String, f64, f64)> {
-    let mut items: Vec<(String, f64, f64)> = a
-        .iter()
-        .filter_map(|(k, za)| {
-            let zb = *b.get(k)?;
-            (*za > threshold && zb > threshold).then(|| (k.clone(), *za, zb))
-        })
-        .collect();
-    crate::sort::stable_sort_by(&mut items, |x, y| {
-        y.1.min(y.2).total_cmp(&x.1.min(x.2)).then(x.0.cmp(&y.0))
-    });
-    items.truncate(limit);
-    items
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,18 +202,15 @@ mod tests {
             format!("{base}{}", "delve tapestry ".repeat(4)),
             format!("{base}{}", "look simple ".repeat(5)),
         ];
-        let counts: Vec<_> = texts
-            .iter()
-            .map(|t| {
-                let w = words(t);
-                item_counts([w.as_slice()])
-            })
-            .collect();
-        let z = source_z(&counts, 10.0, 1.0);
-        let shared = shared_overuse(&z[0], &z[1], 0.0, 5);
-        assert!(shared.iter().any(|(k, _, _)| k == "delve"), "{shared:?}");
-        let (r01, _) = z_correlation(&z[0], &z[1]);
-        let (r02, _) = z_correlation(&z[0], &z[2]);
+        let words: Vec<Vec<String>> = texts.iter().map(|t| words(t)).collect();
+        let h = Habits::of(words.iter().map(|w| [w.as_slice()]), 10.0, 1.0);
+        let shared = h.shared_overuse(0, 1, 0.0, 5);
+        assert!(
+            shared.iter().any(|&(i, _, _)| h.items[i] == "delve"),
+            "{shared:?}"
+        );
+        let (r01, _) = z_correlation(&h.z[0], &h.z[1]);
+        let (r02, _) = z_correlation(&h.z[0], &h.z[2]);
         assert!(r01 > r02, "{r01} {r02}");
     }
 
