@@ -127,6 +127,21 @@ pub fn for_each_char_ngram(
     }
 }
 
+/// `word.to_lowercase()`, written into `buffer` only when lowercasing
+/// changes the word: most words are lower-case ASCII already. (Not
+/// [`crate::text::fold_case`], which also folds final sigma: the topic
+/// mask and the classifier's frequent words keep their own rule.)
+pub(crate) fn lowercased<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return word;
+    }
+    *buffer = word.to_lowercase();
+    buffer
+}
+
 /// Text distortion (Stamatatos 2017, "DV-MA"): every word (a UAX #29 piece
 /// with a letter or digit) whose lower-cased form is not `frequent` has
 /// its letters replaced by `*` and its digits by `#`; punctuation,
@@ -134,9 +149,10 @@ pub fn for_each_char_ngram(
 /// is written, not what it is about.
 pub fn mask_topic(text: &str, frequent: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut lower = String::new();
     for_each_word_bound(text, |_, piece| {
         let is_word = piece.chars().any(char::is_alphanumeric);
-        if is_word && !frequent(&piece.to_lowercase()) {
+        if is_word && !frequent(lowercased(piece, &mut lower)) {
             out.extend(piece.chars().map(|c| {
                 if c.is_numeric() {
                     '#'

@@ -6,8 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::signals::classifier::features::FixedState;
-use crate::stats;
+use crate::stats::{self, FixedState};
 
 /// Every source's habit items — words and word pairs ("a b") — with their
 /// counts and log-odds z-scores, over the items used at least `min_count`

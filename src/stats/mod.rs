@@ -429,6 +429,12 @@ pub fn log_odds_item(y_i: f64, y_j: f64, y_pool: f64, totals: [f64; 3], a0: f64)
     (odds_i - odds_j) / var.sqrt()
 }
 
+/// SipHash with fixed keys for hash maps: the same on every platform, and
+/// never asks the OS for entropy (wasm32 has none to give). A map using it
+/// must never let its iteration order reach a result: it is looked up, or
+/// its entries are sorted fully before use.
+pub type FixedState = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+
 /// Maps `f` over `items`, in parallel on native targets (rayon) and
 /// sequentially in wasm; the output order is the input order either way,
 /// so results never depend on thread scheduling.

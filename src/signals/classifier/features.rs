@@ -6,20 +6,14 @@
 //! count (signed hashing, Weinberger et al. 2009) so that two n-grams that
 //! collide in one bucket cancel on average instead of adding up.
 
-use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::{HashMap, HashSet};
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::features::structure::Survey;
-use crate::features::{for_each_char_ngram, mask_topic};
+use crate::features::{for_each_char_ngram, lowercased, mask_topic};
+use crate::stats::FixedState;
 use crate::text;
-
-/// SipHash with fixed keys: the same on every platform and never asks the
-/// OS for entropy (wasm32 has none to give). The maps using it are only
-/// looked up, so their iteration order never reaches a result.
-pub(crate) type FixedState = BuildHasherDefault<DefaultHasher>;
 
 /// Marks the start and end of a text for character n-grams, so the opening
 /// ("Sure! Here") and closing ("helps!") of an answer are features of their
@@ -98,12 +92,20 @@ pub(crate) struct FeatureConfig {
 /// The `n` most frequent case-folded words of the texts (ties broken
 /// alphabetically, so the list is deterministic).
 pub(crate) fn frequent_words(texts: &[&str], n: usize) -> HashSet<String, FixedState> {
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut counts: HashMap<String, usize, FixedState> = HashMap::default();
+    let mut lower = String::new();
     for t in texts {
         for w in text::words(t) {
-            *counts.entry(w.text.to_lowercase()).or_insert(0) += 1;
+            let word = lowercased(w.text, &mut lower);
+            match counts.get_mut(word) {
+                Some(n) => *n += 1,
+                None => {
+                    counts.insert(word.to_string(), 1);
+                }
+            }
         }
     }
+    // Every word once: the ranking below orders them fully.
     let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
     crate::sort::stable_sort_by(&mut ranked, |a, b| {
         b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))

@@ -3,7 +3,7 @@
 //! all the texts of an analysis, and the [`TextRepr`] of each text under
 //! them.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
@@ -15,6 +15,7 @@ use crate::features::mask_topic;
 use crate::signals::features::{
     char_ngram_counts, structure_features, word_tokens, SparseVec, CHAR_HASH_BITS,
 };
+use crate::stats::FixedState;
 use crate::text;
 
 /// Document frequencies over a hashed feature space, for idf weights.
@@ -92,7 +93,7 @@ pub struct Embedder {
     word_idf: Idf,
     masked_idf: Option<Idf>,
     /// Most frequent words and their index in `function_words`.
-    frequent: BTreeMap<String, usize>,
+    frequent: HashMap<String, usize, FixedState>,
     fw_mean: Vec<f64>,
     fw_sd: Vec<f64>,
     struct_mean: Vec<f64>,
@@ -305,9 +306,11 @@ fn raw(text: &str, max_char_n: usize) -> Raw {
 /// The `n` words with the highest mean over groups of their relative
 /// frequency in the group (ties alphabetically).
 fn rank_frequent(raws: &[Raw], groups: &[&[usize]], n: usize) -> Vec<String> {
-    let mut mean_rel: BTreeMap<&str, f64> = BTreeMap::new();
+    // Each word's mean is added group by group, in group order, as a map
+    // keyed by word would; the ranking then orders every word fully.
+    let mut mean_rel: HashMap<&str, f64, FixedState> = HashMap::default();
     for g in groups {
-        let mut counts: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut counts: HashMap<&str, f64, FixedState> = HashMap::default();
         let mut total = 0.0;
         for &i in g.iter() {
             for w in &raws[i].words {
