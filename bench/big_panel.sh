@@ -22,6 +22,9 @@
 #   source "m~r" so it reads as a source of its own family (not m's).
 # The suspect, control and roles stay the same: every added source is a
 # candidate. Input size is the bytes of the JSONL files read.
+#
+# Run with the defaults (every N, this build), it writes the 10-source and
+# the largest run into docs/figures.json (bigPanel*).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 NS="${1:-10 19 28 37}"
@@ -30,9 +33,11 @@ DEV="$ROOT/../shared/data/alpaca_eval_dev"
 MORE="$ROOT/../shared/data/alpaca_eval_dev_more"
 [ -d "$DEV" ] && [ -d "$MORE" ] || { echo "no dev data at $DEV and $MORE: nothing to measure"; exit 0; }
 cd "$ROOT"
+write_figures=""
 if [ $# -eq 0 ]; then
     cargo build --release --quiet --bin lineage
     set -- target/release/lineage
+    [ -n "${1:-}" ] && [ "$NS" = "10 19 28 37" ] && write_figures=1
 fi
 OUT="$ROOT/target/big-panel"
 rm -rf "$OUT"/[0-9]*; mkdir -p "$OUT/reports"
@@ -86,16 +91,32 @@ for bin in "$@"; do
             s=$(basename "$f" .jsonl)
             [ "$s" = "$SUSPECT" ] || [ "$s" = "$CONTROL" ] || args+=(--candidate "$s")
         done
-        # The CLI's default limit is the tab's; the panel is bigger.
-        args+=(--size-limit-mib 256 "$d")
+        # No --size-limit-mib: natively the limits follow the machine's
+        # free memory (the tab's limits would refuse the larger panels).
+        args+=("$d")
         bytes=$(cat "$d"/*.jsonl | wc -c)
         t=$( { /usr/bin/time -f "%e %U %S %M" "$bin" "${args[@]}" > "$OUT/reports/$n-$(basename "$bin").json"; } 2>&1 | tail -1)
         read -r wall user sys rss <<< "$t"
         cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
         [ -n "$base_wall" ] || { base_wall=$wall; base_cpu=$cpu; }
-        awk -v bin="$(basename "$bin")" -v n="$n" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" \
+        row=$(awk -v bin="$(basename "$bin")" -v n="$n" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" \
             -v bw="$base_wall" -v bc="$base_cpu" 'BEGIN {
             printf "| %s | %d | %.1f | %.2f | %.2f | %.0f | %.0fx | %.2f | %.2f | %.1f |\n",
-                bin, n, b/1e6, w, c, r/1024, r*1024/b, w/bw, c/bc, n/10 }'
+                bin, n, b/1e6, w, c, r/1024, r*1024/b, w/bw, c/bc, n/10 }')
+        echo "$row"
+        # For figures.json: this row's fields (sources, MB, wall, CPU, peak
+        # MB, peak per input, CPU ratio), the first and the last N.
+        IFS='|' read -r _ _ n_ mb_ wall_ cpu_ rss_ per_ _ cratio_ _ <<< "${row//[ x]/}"
+        last=("$n_" "$mb_" "$wall_" "$cpu_" "$rss_" "$per_" "$cratio_")
+        [ -n "${first+x}" ] || first=("${last[@]}")
     done
 done
+if [ -n "$write_figures" ]; then
+    node "$ROOT/bench/figures.mjs" \
+        "bigPanelTenWallSeconds=${first[2]}" "bigPanelTenCpuSeconds=${first[3]}" \
+        "bigPanelTenRssPerInput=${first[5]}" \
+        "bigPanelLargestSources=${last[0]}" "bigPanelLargestInputMB=${last[1]}" \
+        "bigPanelLargestWallSeconds=${last[2]}" "bigPanelLargestCpuSeconds=${last[3]}" \
+        "bigPanelLargestRssMB=${last[4]}" "bigPanelLargestRssPerInput=${last[5]}" \
+        "bigPanelLargestCpuRatio=${last[6]}"
+fi
