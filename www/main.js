@@ -564,12 +564,16 @@ async function analyze() {
       setStatus(`Analysing: ${stage} (${Math.round(90 * fraction)}%)`);
     };
     const pending = worker.analyze(samples, inputs.options, { onProgress, signal });
+    // They do not depend on the report: asked now, the worker computes them
+    // while the analysis waits for the second worker's cross-validation.
+    const profiles = chartProfiles(samples, inputs.options, signal);
+    profiles.catch(() => {}); // awaited below; if the analysis fails first, its failure is the one shown
     // Main-thread costs, for bench/page_analysis.mjs (User Timing entries).
     performance.measure("lineage:send", "lineage:send");
     const report = await pending;
     const t1 = performance.now();
     setStatus("Analysing: text profiles for the prompt-by-prompt chart (90%)");
-    const prompts = await perPrompt(samples, { ...inputs.options, candidates: rankedCandidates(report).map((r) => r.candidate) }, signal);
+    const prompts = perPrompt(await profiles, { ...inputs.options, candidates: rankedCandidates(report).map((r) => r.candidate) });
     const items = evidenceItems(report);
     const itemCounts = await worker.call("countItems", [samples, items], { signal });
     $("cancel").disabled = true; // the worker is done; only drawing is left
@@ -643,12 +647,14 @@ function evidenceItems(report) {
 }
 
 /**
- * The prompt-by-prompt comparison (profiles.js promptComparison) of the
- * first CHART_PROMPTS prompts the suspect, the control and every candidate
- * answered, from the engine's `profile()` of each answer; null when they
- * share fewer than two prompts.
+ * The features of the engine's `profile()` of every answer the
+ * prompt-by-prompt chart compares: the first CHART_PROMPTS prompts the
+ * suspect, the control and every candidate answered. Asked when the
+ * analysis starts: the worker answers them while the analysis waits for
+ * its cross-validation (and after it, when that wait is short). Null when
+ * the sources share fewer than two prompts.
  */
-async function perPrompt(samples, { suspect, control, candidates }, signal) {
+async function chartProfiles(samples, { suspect, control, candidates }, signal) {
   const sources = [suspect, ...(control ? [control] : []), ...candidates];
   const answers = new Map(sources.map((src) => [src, new Map()]));
   for (const s of samples) {
@@ -657,11 +663,25 @@ async function perPrompt(samples, { suspect, control, candidates }, signal) {
   }
   const prompts = [...answers.get(suspect).keys()].filter((p) => sources.every((src) => answers.get(src).has(p))).slice(0, CHART_PROMPTS);
   if (prompts.length < 2) return null;
-  const features = new Map();
-  for (const src of sources) {
-    const profiles = await Promise.all(prompts.map((p) => worker.call("profile", [answers.get(src).get(p), { maxCharNgram: 0, topK: 60 }], { signal })));
-    features.set(src, new Map(prompts.map((p, i) => [p, profileFeatures(profiles[i])])));
-  }
+  const options = { maxCharNgram: 0, topK: 60 };
+  const bySource = await Promise.all(
+    sources.map(async (src) => {
+      const profiles = await Promise.all(prompts.map((p) => worker.call("profile", [answers.get(src).get(p), options], { signal })));
+      return [src, new Map(prompts.map((p, i) => [p, profileFeatures(profiles[i])]))];
+    }),
+  );
+  return new Map(bySource);
+}
+
+/**
+ * The prompt-by-prompt comparison (profiles.js promptComparison) of the
+ * chart's profiles (`chartProfiles`), the candidates in the report's
+ * order; null without profiles.
+ */
+function perPrompt(bySource, { suspect, control, candidates }) {
+  if (!bySource) return null;
+  const sources = [suspect, ...(control ? [control] : []), ...candidates];
+  const features = new Map(sources.map((src) => [src, bySource.get(src)]));
   return { ...promptComparison(features, { suspect, control, candidates }), control: control ?? null };
 }
 
