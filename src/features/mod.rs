@@ -43,16 +43,20 @@ pub type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 /// so that only words that need folding pay for it. The profile's word
 /// tables and every MATTR count words by this key.
 pub fn word_key(word: &str, buf: &mut String) -> u64 {
-    if word
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-    {
+    if is_lowercase_ascii(word) {
         xxh3_64(word.as_bytes())
     } else {
         buf.clear();
         fold_case_into(word, buf);
         xxh3_64(buf.as_bytes())
     }
+}
+
+/// Whether `word` is ASCII without capitals: lowercasing and case folding
+/// both leave it as it is, so it needs no copy.
+fn is_lowercase_ascii(word: &str) -> bool {
+    word.bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
 }
 
 /// Moving-average type-token ratio (Covington & McFall 2010) of a
@@ -132,10 +136,7 @@ pub fn for_each_char_ngram(
 /// [`crate::text::fold_case`], which also folds final sigma: the topic
 /// mask and the classifier's frequent words keep their own rule.)
 pub(crate) fn lowercased<'a>(word: &'a str, buffer: &'a mut String) -> &'a str {
-    if word
-        .bytes()
-        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
-    {
+    if is_lowercase_ascii(word) {
         return word;
     }
     *buffer = word.to_lowercase();
