@@ -152,15 +152,15 @@ impl Habits {
 /// Pearson correlation of two sources' z-scores over the same items, with
 /// the number of items used.
 pub fn z_correlation(a: &[f64], b: &[f64]) -> (f64, usize) {
-    let pairs: Vec<(f64, f64)> = a.iter().copied().zip(b.iter().copied()).collect();
-    let n = pairs.len();
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
     if n < 3 {
         return (0.0, n);
     }
-    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / n as f64;
-    let my = pairs.iter().map(|p| p.1).sum::<f64>() / n as f64;
+    let mx = a.iter().sum::<f64>() / n as f64;
+    let my = b.iter().sum::<f64>() / n as f64;
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (x, y) in &pairs {
+    for (x, y) in a.iter().zip(b) {
         sxy += (x - mx) * (y - my);
         sxx += (x - mx) * (x - mx);
         syy += (y - my) * (y - my);
